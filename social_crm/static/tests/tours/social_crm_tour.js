@@ -1,0 +1,32 @@
+import { registry } from "@web/core/registry";
+import { stepUtils } from "@web_tour/tour_service/tour_utils";
+
+registry.category("web_tour.tours").add("social_crm_mentions_tour", {
+    url: "/odoo",
+    steps: () => [
+        stepUtils.showAppsMenuItem(),
+        {
+            content: "Open the Social CRM app",
+            trigger: '.o_app[data-menu-xmlid="social_crm.social_crm_menu_root"]',
+            run: "click",
+        },
+        {
+            content: "The kanban shows the consumer-cycle columns, empty ones included",
+            // the eight stage columns, whatever the UI language (empty ones are shown too:
+            // see test_kanban_shows_every_stage_even_empty)
+            trigger: ".o_kanban_renderer .o_kanban_group:nth-of-type(8) .o_column_title",
+        },
+        {
+            content: "Open the mention",
+            trigger: '.o_kanban_record:contains("Третий день нет интернета")',
+            run: "click",
+        },
+        {
+            content: "The form shows the mention and the chatter",
+            trigger: '.o_form_view .oe_title:contains("Третий день нет интернета")',
+        },
+        {
+            trigger: ".o_form_view .o-mail-Chatter",
+        },
+    ],
+});

@@ -1,0 +1,23 @@
+from odoo.tests import TransactionCase
+
+
+def make_record(ext, text="Подскажите, есть ли доставка в Алматы?", **extra):
+    record = {
+        "external_id": str(ext),
+        "text": text,
+        "platform": "vk",
+        "published_at": "2026-05-01T10:00:00+05:00",
+        "url": f"https://vk.com/wall-1_{ext}",
+        "author": {"external_id": f"a{ext}", "name": f"Author {ext}", "handle": f"user{ext}"},
+    }
+    record.update(extra)
+    return record
+
+
+class SocialCrmCase(TransactionCase):
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.source = cls.env["social_crm.source"].create({
+            "name": "Test webhook", "source_type": "webhook", "sla_minutes": 30})
+        cls.Mention = cls.env["social_crm.mention"]

@@ -1,0 +1,164 @@
+from datetime import datetime
+
+from odoo.tests import tagged
+
+from .common import SocialCrmCase, make_record
+
+
+@tagged("post_install", "-at_install")
+class TestIngest(SocialCrmCase):
+    def test_install_data(self):
+        stages = self.env["social_crm.stage"].search([])
+        self.assertEqual(stages.mapped("code"), [
+            "general", "competitor", "product", "first_review", "negative", "support",
+            "churn", "awkward"], "the eight consumer-cycle stages, in cycle order")
+        self.assertTrue(all(stages.mapped("playbook")))
+        platforms = self.env["social_crm.platform"].search([])
+        for code in ("vk", "telegram", "instagram", "facebook", "youtube", "x", "tiktok", "ok",
+                     "otzovik", "irecommend", "zoon", "yandex_maps", "2gis", "google_maps",
+                     "forum", "news", "web"):
+            self.assertIn(code, platforms.mapped("code"))
+        self.assertEqual(platforms.filtered(lambda p: p.code == "otzovik").kind, "review")
+        self.assertEqual(platforms.filtered(lambda p: p.code == "x").reply_limit, 280)
+
+    def test_ingest_creates_mentions_and_authors(self):
+        mentions = self.source.ingest([make_record(1), make_record(2, rating=4, platform="otzovik")])
+        self.assertEqual(len(mentions), 2)
+        first = mentions.filtered(lambda m: m.external_id == "1")
+        self.assertEqual(first.platform_id.code, "vk")
+        self.assertEqual(first.published_at, datetime(2026, 5, 1, 5, 0, 0), "stored in UTC")
+        self.assertEqual(first.author_id.name, "Author 1")
+        self.assertEqual(first.author_id.platform_id.code, "vk")
+        self.assertEqual(first.state, "new")
+        self.assertEqual(first.company_id, self.env.company)
+        self.assertTrue(first.sla_deadline, "every mention gets a first-response deadline")
+        second = mentions - first
+        self.assertEqual(second.rating, 4)
+        self.assertEqual(second.platform_id.kind, "review")
+        self.assertEqual(self.source.created_count, 2)
+
+    def test_ingest_is_idempotent(self):
+        records = [make_record(i) for i in range(5)]
+        first = self.source.ingest(records)
+        again = self.source.ingest(records)
+        self.assertEqual(len(again), 0, "an identical re-delivery changes nothing")
+        self.assertEqual(self.Mention.search_count([("source_id", "=", self.source.id)]), 5)
+        edited = dict(records[0], text="Исправленный текст: доставки нет?", likes=7)
+        changed = self.source.ingest([edited])
+        self.assertEqual(changed, first.filtered(lambda m: m.external_id == "0"))
+        self.assertEqual(changed.text, "Исправленный текст: доставки нет?")
+        self.assertEqual(changed.likes, 7)
+        self.assertEqual(self.Mention.search_count([("source_id", "=", self.source.id)]), 5)
+        self.assertEqual(self.env["social_crm.author"].search_count(
+            [("external_id", "in", [f"a{i}" for i in range(5)])]), 5)
+
+    def test_same_external_id_in_another_source_is_another_mention(self):
+        other = self.source.copy({"name": "Other"})
+        self.source.ingest([make_record(1)])
+        mention = other.ingest([make_record(1)])
+        self.assertEqual(len(mention), 1)
+        self.assertTrue(mention.duplicate_of_id, "same URL from another source is a duplicate")
+
+    def test_invalid_records_are_reported_and_the_rest_goes_in(self):
+        records = [
+            make_record(1),
+            make_record(2, text="   "),
+            {"text": "no id", "platform": "vk"},
+            make_record(4, published_at="31/31/2026 25:61"),
+            "not an object",
+            make_record(6),
+        ]
+        with self.assertLogs("odoo.addons.social_crm.models.social_crm_source", "WARNING"):
+            report = self.source._ingest(records)
+        self.assertEqual(report["created"], 2)
+        self.assertEqual(sorted(report["mentions"].mapped("external_id")), ["1", "6"])
+        reasons = {e["record"]: e["reason"] for e in report["errors"]}
+        self.assertEqual(reasons["record 2"], "text is missing")
+        self.assertEqual(reasons["record #3"], "external_id is missing")
+        self.assertIn("unparseable date", reasons["record 4"])
+        self.assertEqual(reasons["record #5"], "is not an object")
+        self.assertIn("record 4", self.source.last_error)
+        self.assertEqual(self.source.rejected_count, 4)
+
+    def test_unknown_platform_becomes_a_platform(self):
+        mention = self.source.ingest([make_record(1, platform="Threads.net")])
+        self.assertEqual(mention.platform_id.code, "threads_net")
+        self.assertTrue(mention.platform_id.name)
+
+    def test_authors_upserted_by_platform_and_external_id(self):
+        self.source.ingest([make_record(1), make_record(2, author={
+            "external_id": "a1", "name": "Renamed", "followers": 120})])
+        authors = self.env["social_crm.author"].search([("external_id", "=", "a1")])
+        self.assertEqual(len(authors), 1)
+        self.assertEqual(authors.name, "Renamed")
+        self.assertEqual(authors.followers, 120)
+        self.assertEqual(authors.mention_count, 2)
+        # the same id on another platform is another person
+        self.source.ingest([make_record(3, platform="telegram", author={"external_id": "a1",
+                                                                          "name": "TG"})])
+        self.assertEqual(self.env["social_crm.author"].search_count([("external_id", "=", "a1")]), 2)
+
+    def test_author_linked_to_contact_by_profile_url(self):
+        partner = self.env["res.partner"].create({"name": "Dana", "website": "https://vk.com/id77"})
+        mention = self.source.ingest([make_record(1, author={
+            "external_id": "77", "name": "Dana K.", "url": "https://vk.com/id77"})])
+        self.assertEqual(mention.author_id.partner_id, partner)
+        self.assertEqual(mention.partner_id, partner)
+
+    def test_thread_parent_is_linked(self):
+        mentions = self.source.ingest([make_record(1), make_record(2, parent_external_id="1")])
+        child = mentions.filtered(lambda m: m.external_id == "2")
+        self.assertEqual(child.parent_id.external_id, "1")
+
+    def test_source_values_are_kept(self):
+        mention = self.source.ingest([make_record(1, lang="rus", sentiment="negative")])
+        self.assertEqual(mention.lang, "ru")
+        self.assertEqual(mention.sentiment, "negative")
+        self.assertEqual(mention.sentiment_origin, "source")
+
+    def _queries(self, records):
+        self.env.invalidate_all()
+        before = self.env.cr.sql_log_count
+        mentions = self.source.ingest(records)
+        return mentions, self.env.cr.sql_log_count - before
+
+    def test_batch_of_1000_is_set_wise(self):
+        def batch(prefix, n):
+            return [make_record(f"{prefix}{i}", text=f"Сообщение {i}: когда починят интернет?")
+                    for i in range(n)]
+        self.source.ingest(batch("warm", 3))  # caches (analysis, platforms) warmed up
+        small, small_count = self._queries(batch("s", 10))
+        mentions, big_count = self._queries(batch("b", 1000))
+        self.assertEqual(len(small), 10)
+        self.assertEqual(len(mentions), 1000)
+        self.assertEqual(len(mentions.author_id), 1000)
+        # Set-wise: a few dozen queries for the whole batch, not one (or more) per record.
+        self.assertLess(big_count, len(mentions) / 10, f"{big_count} queries for 1000 records")
+        again, again_count = self._queries(batch("b", 1000))
+        self.assertFalse(again)
+        self.assertLess(again_count, 100, "a re-delivery of 1000 is read set-wise too")
+        self.assertEqual(self.Mention.search_count([("source_id", "=", self.source.id)]), 1013)
+
+    def test_manual_stage_survives_reanalysis(self):
+        mention = self.source.ingest([make_record(1)])
+        churn = self.env["social_crm.stage"].search([("code", "=", "churn")])
+        mention.stage_id = churn
+        self.assertTrue(mention.stage_manual)
+        mention.action_reanalyse()
+        self.assertEqual(mention.stage_id, churn)
+
+    def test_kanban_shows_every_stage_even_empty(self):
+        groups = self.Mention.web_read_group([("id", "=", 0)], ["stage_id"], ["stage_id"])
+        names = [g["stage_id"][1] for g in groups["groups"] if g["stage_id"]]
+        self.assertEqual(len(names), 8)
+
+    def test_workflow(self):
+        mention = self.source.ingest([make_record(1)])
+        mention.with_user(self.env.user).action_take()
+        self.assertEqual(mention.state, "in_progress")
+        self.assertEqual(mention.user_id, self.env.user)
+        mention.action_mark_answered()
+        self.assertEqual(mention.state, "answered")
+        self.assertTrue(mention.first_response_at)
+        mention.action_close()
+        self.assertEqual(mention.state, "closed")

@@ -1,0 +1,155 @@
+"""Sentiment of a mention: score in −1…1 and label negative / neutral / positive.
+
+English: TextBlob's lexicon plus our service-complaint vocabulary. Russian, Ukrainian and
+Kazakh: our own prefix lexicon (data/sentiment_lexicon.py) with negation («не плохо» turns
+mildly positive, «не работает» is a complaint), intensifiers («очень», «дуже», «өте»),
+multi-word patterns («сколько можно», «третий день»), emoji and emoticons. Praise inside a
+question («какой банк лучше?») is a request, not praise, so it counts little.
+"""
+import re
+from functools import lru_cache
+
+from .data.sentiment_lexicon import (
+    EMOJI, EMOTICONS, GREETINGS, INTENSIFIERS, LEXICON, NEGATED_FUNCTION, NEGATORS, PHRASES,
+    POST_NEGATORS, REQUEST, SOFTENER_FACTOR, SOFTENERS,
+)
+from .text import normalize
+
+__all__ = ["analyse_sentiment", "label_of", "NEGATIVE", "NEUTRAL", "POSITIVE"]
+
+NEGATIVE, NEUTRAL, POSITIVE = "negative", "neutral", "positive"
+# |score| at or above which a text is labelled negative / positive.
+THRESHOLD = 0.2
+# Weight of praise inside a question.
+QUESTION_PRAISE = 0.1
+
+_WORD_RE = re.compile(r"[^\W_]+(?:['\-][^\W_]+)*")
+_SENTENCE_RE = re.compile(r"[^.!?…\n]+[.!?…]*")
+_PHRASES = {lang: [(re.compile(p), w) for p, w in items] for lang, items in PHRASES.items()}
+_GREETINGS_RE = re.compile(GREETINGS)
+_REQUEST_RE = re.compile(REQUEST)
+_EMOTICONS = [(re.compile(p), w) for p, w in EMOTICONS]
+_FUNCTION = {lang: tuple(words) for lang, words in NEGATED_FUNCTION.items()}
+_NO_WORDS = {"нет", "немає", "нема", "no", "жоқ"}
+
+
+def label_of(score):
+    if score <= -THRESHOLD:
+        return NEGATIVE
+    if score >= THRESHOLD:
+        return POSITIVE
+    return NEUTRAL
+
+
+@lru_cache(maxsize=100_000)
+def word_weight(token, lang):
+    """Weight of the longest lexicon prefix of `token`, or None when no entry matches."""
+    lexicon = LEXICON.get(lang)
+    if not lexicon:
+        return None
+    for end in range(len(token), 1, -1):
+        weight = lexicon.get(token[:end])
+        if weight is not None:
+            return weight
+    return None
+
+
+@lru_cache(maxsize=100_000)
+def _is_function_word(token, lang):
+    return token.startswith(_FUNCTION.get(lang, ())) if _FUNCTION.get(lang) else False
+
+
+def _negated(tokens, i, lang, negators, intensifiers):
+    """True when one of the two words before tokens[i] (skipping intensifiers) negates it."""
+    seen = 0
+    j = i - 1
+    while j >= 0 and seen < 2:
+        if tokens[j] in negators:
+            return True
+        if tokens[j] not in intensifiers:
+            seen += 1
+        j -= 1
+    return False
+
+
+def _sentence_weight(tokens, lang):
+    negators = NEGATORS.get(lang, set())
+    post_negators = POST_NEGATORS.get(lang, set())
+    intensifiers = INTENSIFIERS.get(lang, {})
+    softeners = SOFTENERS.get(lang, set())
+    total = 0.0
+    boost = 1.0
+    for i, token in enumerate(tokens):
+        if token in intensifiers and word_weight(token, lang) is None:
+            boost = intensifiers[token]
+            continue
+        if token in softeners:
+            boost = SOFTENER_FACTOR
+            continue
+        weight = word_weight(token, lang)
+        negated = _negated(tokens, i, lang, negators, intensifiers) or (
+            i + 1 < len(tokens) and tokens[i + 1] in post_negators
+        )
+        if weight is None:
+            if negated and _is_function_word(token, lang):
+                total -= 0.5  # «не работает», «doesn't arrive»
+            elif token in _NO_WORDS and lang != "en" and (
+                (token == "жоқ" and i > 0 and word_weight(tokens[i - 1], lang) is None)
+                or (token != "жоқ" and i + 1 < len(tokens) and word_weight(tokens[i + 1], lang) is None)
+            ):
+                total -= 0.3  # «нет связи», «интернет жоқ»
+            boost = 1.0
+            continue
+        if negated:
+            # «не плохо» is faint praise; «не рекомендую» is a clear complaint.
+            weight = -0.8 * weight if weight > 0 else -0.4 * weight
+        total += weight * boost
+        boost = 1.0
+    return total
+
+
+def _textblob_polarity(text):
+    from textblob.en import sentiment
+
+    return sentiment(text)[0]
+
+
+def _symbols_weight(raw):
+    total = 0.0
+    counted = {}
+    for char in raw:
+        weight = EMOJI.get(char)
+        if weight is not None and counted.get(char, 0) < 2:
+            counted[char] = counted.get(char, 0) + 1
+            total += weight
+    for pattern, weight in _EMOTICONS:
+        if pattern.search(raw):
+            total += weight
+    return total
+
+
+@lru_cache(maxsize=20_000)
+def analyse_sentiment(text, lang):
+    """(score in −1…1, label) of `text` written in `lang` (ISO 639-1)."""
+    if not text:
+        return 0.0, NEUTRAL
+    raw = str(text)
+    norm = _GREETINGS_RE.sub(" ", normalize(raw))
+    total = 0.0
+    for sentence in _SENTENCE_RE.findall(norm):
+        # Praise in a question or a request for advice is a wish, not an opinion.
+        question = sentence.rstrip().endswith("?") or bool(_REQUEST_RE.search(sentence))
+        weight = 0.0
+        if lang in LEXICON:
+            weight += _sentence_weight(_WORD_RE.findall(sentence), lang)
+            weight += sum(w * len(p.findall(sentence)) for p, w in _PHRASES.get(lang, ()))
+        if lang == "en":
+            weight += 1.5 * _textblob_polarity(sentence)
+        if question and weight > 0:
+            weight *= QUESTION_PRAISE
+        total += weight
+    total += _symbols_weight(raw.lower())
+    if total and "!" in raw:
+        total *= 1.15
+    score = round(total / (abs(total) + 1.0), 3)
+    return score, label_of(score)

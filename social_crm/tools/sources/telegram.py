@@ -1,0 +1,199 @@
+"""Telegram Bot API: updates from channels and groups where the bot is a member (SOURCES.md §5).
+
+Pull with ``getUpdates`` (cursor ``offset`` = max ``update_id`` + 1) or receive each Update on
+a webhook authenticated by the ``X-Telegram-Bot-Api-Secret-Token`` header.  Replies go out with
+``sendMessage`` + ``reply_parameters``.
+
+``fetch`` reads one page per call on purpose: asking Telegram for the next page confirms (and
+deletes) the previous one, and that must not happen before the Odoo side has stored it.
+"""
+from __future__ import annotations
+
+import re
+
+from .base import AuthError, FetchResult, PayloadError, RateLimited, SourceAdapter, \
+    SourceError, WebhookResult, check_secret, header, iso_utc, load_json_body
+
+SECRET_HEADER = "X-Telegram-Bot-Api-Secret-Token"
+MESSAGE_KINDS = ("message", "edited_message", "channel_post", "edited_channel_post")
+PAGE_MAX = 100
+
+
+def message_url(chat, message_id):
+    username = chat.get("username")
+    if username:
+        return f"https://t.me/{username}/{message_id}"
+    chat_id = str(chat.get("id", ""))
+    if chat_id.startswith("-100"):  # private supergroup/channel: link works for members
+        return f"https://t.me/c/{chat_id[4:]}/{message_id}"
+    return ""
+
+
+def _person(user):
+    name = " ".join(p for p in (user.get("first_name"), user.get("last_name")) if p)
+    username = user.get("username") or ""
+    return {"external_id": str(user.get("id", "")), "name": name or username,
+            "handle": username, "url": f"https://t.me/{username}" if username else "",
+            "followers": 0}
+
+
+def _chat_author(chat, signature=""):
+    username = chat.get("username") or ""
+    title = chat.get("title") or username
+    if signature:
+        title = f"{title} ({signature})" if title else signature
+    return {"external_id": str(chat.get("id", "")), "name": title, "handle": username,
+            "url": f"https://t.me/{username}" if username else "", "followers": 0}
+
+
+def map_update(update):
+    """A Telegram Update → a normalized record, or None when it carries no text to keep."""
+    for kind in MESSAGE_KINDS:
+        message = update.get(kind)
+        if isinstance(message, dict):
+            break
+    else:
+        return None
+    text = message.get("text") or message.get("caption") or ""
+    if not text.strip():
+        return None  # stickers, joins, pins…: not a mention
+    chat = message.get("chat") or {}
+    if "id" not in chat or "message_id" not in message:
+        raise PayloadError(f"update {update.get('update_id')}: {kind} has no chat.id or "
+                           "message_id")
+    chat_id, message_id = chat["id"], message["message_id"]
+    if message.get("sender_chat"):
+        author = _chat_author(message["sender_chat"], message.get("author_signature", ""))
+    elif message.get("from"):
+        author = _person(message["from"])
+    else:  # channel posts carry no sender: the channel speaks
+        author = _chat_author(chat, message.get("author_signature", ""))
+    reply_to = message.get("reply_to_message") or {}
+    parent = f"{chat_id}:{reply_to['message_id']}" if reply_to.get("message_id") else ""
+    return {
+        "external_id": f"{chat_id}:{message_id}",
+        "url": message_url(chat, message_id),
+        "title": "",
+        "text": text,
+        "published_at": iso_utc(message.get("date")),
+        "platform": "telegram",
+        "parent_external_id": parent,
+        "author": author,
+        "raw": update,
+    }
+
+
+class TelegramAdapter(SourceAdapter):
+    kind = "telegram"
+    label = "Telegram"
+    default_base_url = "https://api.telegram.org"
+    can_reply = True
+    credential_fields = [("bot_token", "Bot token", True),
+                         ("secret_token", "Webhook secret token", True)]
+    config_fields = []
+
+    def _method_url(self, method):
+        return f"/bot{self._conf('bot_token')}/{method}"
+
+    def _response_error(self, resp, what):
+        error = super()._response_error(resp, what)
+        if error is None:
+            return None
+        try:
+            params = resp.json().get("parameters") or {}
+        except (ValueError, AttributeError):
+            params = {}
+        if isinstance(error, RateLimited) and params.get("retry_after") is not None:
+            error.retry_after = float(params["retry_after"])
+        if resp.status_code == 404 and isinstance(error, SourceError):
+            # Telegram answers 404 for an unknown bot token.
+            return AuthError(f"{what}: the bot token is not valid (HTTP 404)", status=404)
+        return error
+
+    def _call(self, method, payload, what, idempotent=True):
+        resp = self._request("POST", self._method_url(method), json=payload,
+                             idempotent=idempotent, what=what)
+        data = self._json(resp, what)
+        if not isinstance(data, dict) or not data.get("ok"):
+            desc = data.get("description") if isinstance(data, dict) else None
+            raise SourceError(f"{what}: {desc or 'the answer is not ok'}", retryable=True)
+        return data.get("result")
+
+    # -- pull ---------------------------------------------------------------------------------
+    def fetch(self, cursor, limit=500):
+        offset = (cursor or {}).get("offset")
+        size = max(1, min(PAGE_MAX, int(limit)))
+        payload = {"limit": size, "timeout": 0, "allowed_updates": list(MESSAGE_KINDS)}
+        if offset not in (None, ""):
+            payload["offset"] = int(offset)
+        what = f"Telegram getUpdates from offset {offset or 0}"
+        updates = self._call("getUpdates", payload, what)
+        if not isinstance(updates, list):
+            raise SourceError(f"{what}: 'result' is not a list of updates", retryable=True)
+        records, errors = [], []
+        max_id = None
+        for update in updates:
+            if not isinstance(update, dict) or not isinstance(update.get("update_id"), int):
+                errors.append({"record": f"update after {max_id}", "reason": "no update_id"})
+                continue
+            max_id = max(update["update_id"], max_id or update["update_id"])
+            try:
+                record = map_update(update)
+            except PayloadError as exc:
+                errors.append({"record": f"update {update['update_id']}", "reason": str(exc)})
+                continue
+            if record:
+                records.append(record)
+        new_cursor = dict(cursor or {})
+        if max_id is not None:
+            new_cursor["offset"] = max_id + 1
+        return FetchResult(records=records, cursor=new_cursor, more=len(updates) >= size,
+                           errors=errors)
+
+    def test_connection(self):
+        me = self._call("getMe", {}, "Telegram getMe")
+        return f"Telegram: connected as @{(me or {}).get('username', '?')}"
+
+    def register_webhook(self, url):
+        """``setWebhook`` with our secret token; getUpdates stops working while it is set."""
+        secret = self.config.get("secret_token") or self.config.get("webhook_token") or ""
+        if not re.fullmatch(r"[A-Za-z0-9_-]{1,256}", secret):
+            raise SourceError("Telegram: the webhook secret token must be 1–256 characters of "
+                              "A–Z, a–z, 0–9, _ and -")
+        if not str(url).startswith("https://"):
+            raise SourceError("Telegram: the webhook URL must be https://")
+        self._call("setWebhook", {"url": url, "secret_token": secret,
+                                  "allowed_updates": list(MESSAGE_KINDS)},
+                   "Telegram setWebhook")
+        return "Telegram: webhook set"
+
+    # -- push ---------------------------------------------------------------------------------
+    def parse_webhook(self, headers, body, query=None, path_token=None):
+        expected = self.config.get("secret_token") or self.config.get("webhook_token")
+        check_secret(header(headers, SECRET_HEADER), expected, f"{SECRET_HEADER} header")
+        update = load_json_body(body, self.max_body, "Telegram update")
+        if not isinstance(update, dict) or not isinstance(update.get("update_id"), int):
+            raise PayloadError("Telegram update has no integer update_id")
+        record = map_update(update)
+        return self._dedupe(WebhookResult(records=[record] if record else [],
+                                          event_id=str(update["update_id"])))
+
+    # -- reply --------------------------------------------------------------------------------
+    def post_reply(self, target, text):
+        ext = str(target.get("external_id") or "")
+        chat_id, _, message_id = ext.rpartition(":")
+        if not chat_id or not message_id.lstrip("-").isdigit():
+            raise SourceError(f"Telegram: cannot reply to '{ext}': not a chat:message id")
+        payload = {"chat_id": int(chat_id) if chat_id.lstrip("-").isdigit() else chat_id,
+                   "text": text,
+                   "reply_parameters": {"message_id": int(message_id),
+                                        "allow_sending_without_reply": True}}
+        raw = target.get("raw") or {}
+        message = next((raw[k] for k in MESSAGE_KINDS if isinstance(raw.get(k), dict)), {})
+        if message.get("is_topic_message") and message.get("message_thread_id"):
+            payload["message_thread_id"] = message["message_thread_id"]
+        what = f"Telegram: reply to message {ext}"
+        sent = self._call("sendMessage", payload, what, idempotent=False)
+        chat = (sent or {}).get("chat") or {"id": chat_id}
+        return {"external_id": f"{chat.get('id')}:{(sent or {}).get('message_id', '')}",
+                "url": message_url(chat, (sent or {}).get("message_id", ""))}

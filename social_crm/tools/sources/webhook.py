@@ -1,0 +1,45 @@
+"""The generic webhook: senders post our normalized records (DESIGN, "Ingest pipeline").
+
+Body: a JSON list of records, ``{"records": [...]}`` or one record object.  Authentication:
+header ``X-Social-CRM-Token`` or the token in the URL path, against ``webhook_token``.
+Records are passed through as they are; ``schema.normalize_batch`` on the Odoo side reports
+each bad one by name, so one bad record never rejects the rest.
+"""
+from __future__ import annotations
+
+from .base import PayloadError, SourceAdapter, WebhookResult, check_secret, header, \
+    load_json_body
+
+TOKEN_HEADER = "X-Social-CRM-Token"
+
+
+def authenticate_token(adapter, headers, path_token, what="webhook token"):
+    """Our own token: header X-Social-CRM-Token, else the path; constant-time compare."""
+    given = header(headers, TOKEN_HEADER) or path_token
+    check_secret(given, adapter.config.get("webhook_token"), what)
+
+
+def records_of(data):
+    if isinstance(data, dict) and "records" in data:
+        data = data["records"]
+    elif isinstance(data, dict):
+        data = [data]
+    if not isinstance(data, list):
+        raise PayloadError('expected a JSON list of records or {"records": [...]}')
+    return data
+
+
+class WebhookAdapter(SourceAdapter):
+    kind = "webhook"
+    label = "Webhook"
+    can_fetch = False
+    credential_fields = []
+    config_fields = []
+
+    def parse_webhook(self, headers, body, query=None, path_token=None):
+        authenticate_token(self, headers, path_token)
+        data = load_json_body(body, self.max_body)
+        return WebhookResult(records=records_of(data))
+
+    def test_connection(self):
+        return "Webhook: nothing to connect to; senders post to this source's URL"

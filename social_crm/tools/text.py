@@ -1,0 +1,108 @@
+"""Text primitives shared by language, sentiment, classification and knowledge search.
+
+Pure Python (never imports odoo). Stems are cached: the same few thousand word forms
+recur across mentions, so stemming is a dictionary look-up after warm-up.
+"""
+import re
+from functools import lru_cache
+
+__all__ = ["normalize", "tokenize", "stem", "stems", "strip_suffixes"]
+
+_URL_RE = re.compile(r"(?:https?://|www\.)\S+|\b[\w.-]+\.(?:com|ru|kz|ua|org|net|io)(?:/\S*)?", re.I)
+_SPACE_RE = re.compile(r"\s+")
+# Apostrophe variants used in Ukrainian (м'ята) and English (don't) -> one plain apostrophe.
+_APOSTROPHES = str.maketrans({"’": "'", "ʼ": "'", "`": "'", "´": "'", "‘": "'"})
+# A word: letters (any script, incl. ә ғ қ ң ө ұ ү һ і ї є ґ) and digits, with inner apostrophes
+# or hyphens (м'ята, какой-то, don't).
+_WORD_RE = re.compile(r"[^\W_]+(?:['\-][^\W_]+)*")
+
+
+def normalize(text):
+    """Lowercase, ё→е, unified apostrophes, URLs removed, whitespace collapsed."""
+    if not text:
+        return ""
+    text = _URL_RE.sub(" ", str(text))
+    text = text.lower().replace("ё", "е").translate(_APOSTROPHES)
+    return _SPACE_RE.sub(" ", text).strip()
+
+
+def tokenize(text):
+    """Word tokens of the normalized text (lowercased, apostrophes kept inside words)."""
+    return _WORD_RE.findall(normalize(text))
+
+
+def strip_suffixes(word, suffixes, min_stem=3, repeat=1):
+    """Remove the longest matching suffix (up to `repeat` times) keeping at least `min_stem` letters.
+
+    `suffixes` must be sorted longest first.
+    """
+    for _ in range(repeat):
+        for suffix in suffixes:
+            if word.endswith(suffix) and len(word) - len(suffix) >= min_stem:
+                word = word[: -len(suffix)]
+                break
+        else:
+            break
+    return word
+
+
+def _by_length(suffixes):
+    return tuple(sorted(set(suffixes), key=len, reverse=True))
+
+
+# Ukrainian: one pass over noun/adjective/verb endings (no Snowball stemmer exists for it).
+_UK_SUFFIXES = _by_length(
+    """ими ими ого ому ій ий ая ою ею ію ям ями ах ях ам ом ем ів їв ові еві єві ими іми ої
+    а я о е є у ю і ї и й ь
+    ати яти ити іти ути ать ять ить уть ють ла ло ли ав ив ував ювати увати
+    ємо ете єте ите іть ім имо емо ають ують юють ешь єш еш иш
+    """.split()
+)
+# Reflexive endings are removed before the inflection proper (повертаємося → поверта).
+_UK_REFLEXIVE = _by_length(["ся", "сь", "ться", "тися", "тись"])
+
+# Kazakh is agglutinative: plural + possessive + case stack up (банктеріміздің), so strip
+# repeatedly. Endings come in vowel-harmony / consonant-assimilation variants.
+_KK_SUFFIXES = _by_length(
+    """лар лер дар дер тар тер
+    ымыз іміз мыз міз ыңыз іңіз ңыз ңіз ым ім ың ің сы сі ы і м ң
+    ның нің дың дің тың тің
+    ға ге қа ке на не а е
+    ны ні ды ді ты ті н
+    да де та те нда нде
+    дан ден тан тен нан нен
+    мен бен пен
+    ғы гі қы кі
+    мын мін пын пін бын бін сың сің сыз сіз мыз міз пыз піз быз біз
+    ды ді ты ті ған ген қан кен атын етін йтын йтін
+    ма ме па пе ба бе
+    """.split()
+)
+
+
+@lru_cache(maxsize=200_000)
+def _snowball(lang):
+    from nltk.stem.snowball import SnowballStemmer
+
+    return SnowballStemmer({"ru": "russian", "en": "english"}[lang])
+
+
+@lru_cache(maxsize=200_000)
+def stem(word, lang):
+    """Stem of one lowercased word: Snowball for ru/en, suffix stripping for uk/kk."""
+    if not word:
+        return word
+    word = word.lower().replace("ё", "е")
+    if lang in ("ru", "en"):
+        return _snowball(lang).stem(word)
+    if lang == "uk":
+        word = strip_suffixes(word, _UK_REFLEXIVE, min_stem=3)
+        return strip_suffixes(word, _UK_SUFFIXES, min_stem=3)
+    if lang == "kk":
+        return strip_suffixes(word, _KK_SUFFIXES, min_stem=3, repeat=4)
+    return word
+
+
+def stems(text, lang):
+    """Stems of every word token of `text` in `lang`."""
+    return [stem(token, lang) for token in tokenize(text)]

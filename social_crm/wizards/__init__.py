@@ -1,0 +1,4 @@
+from . import social_crm_import_wizard
+from . import social_crm_reply_composer
+from . import social_crm_expert_request
+from . import social_crm_question_cluster
