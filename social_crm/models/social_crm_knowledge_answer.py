@@ -180,8 +180,16 @@ class SocialCrmKnowledgeAnswer(models.Model):
     # ------------------------------------------------------------------ search index
 
     @api.model
+    def _flush_index_fields(self):
+        """Pending ORM writes reach the database before the index's SQL reads them."""
+        self.flush_model(sorted(INDEXED_FIELDS))
+        self.env["social_crm.stage"].flush_model(["code"])
+        self.env["social_crm.knowledge.tag"].flush_model(["name"])
+
+    @api.model
     def _index_signature(self, company_id):
         """What changes whenever the approved answers of the company change."""
+        self._flush_index_fields()
         self.env.cr.execute("""
             SELECT count(*), max(write_date), sum(extract(epoch FROM write_date)), max(id)
               FROM social_crm_knowledge_answer
@@ -194,6 +202,7 @@ class SocialCrmKnowledgeAnswer(models.Model):
     @api.model
     def _index_docs(self, company_id):
         """The approved answers of the company as AnswerDoc, read in three queries."""
+        self._flush_index_fields()
         cr = self.env.cr
         cr.execute("""
             SELECT id, name, question_variants, answer, lang

@@ -321,8 +321,8 @@ class SocialCrmMentionReply(models.Model):
         if post_mode == "api":
             if not hasattr(self.source_id, "_post_reply"):
                 raise UserError(self.env._(
-                    "Source “%(source)s” cannot post replies; mark the reply as posted by hand.",
-                    source=self.source_id.display_name))
+                    "Source “%(source_name)s” cannot post replies; mark the reply as posted by "
+                    "hand.", source_name=self.source_id.display_name))
             posted = self.source_id._post_reply(self, text) or {}
             reply_url = posted.get("url") or reply_url
         now = fields.Datetime.now()
@@ -340,9 +340,9 @@ class SocialCrmMentionReply(models.Model):
 
     def _log_reply(self, text, post_mode, reply_url, overridden, template, answer):
         if post_mode == "api":
-            how = self.env._("Reply posted on %(platform)s through “%(source)s”.",
+            how = self.env._("Reply posted on %(platform)s through “%(source_name)s”.",
                              platform=self.platform_id.display_name,
-                             source=self.source_id.display_name)
+                             source_name=self.source_id.display_name)
         else:
             how = self.env._("Reply posted by hand on %(platform)s.",
                              platform=self.platform_id.display_name)

@@ -6,3 +6,5 @@ from . import test_webhook
 from . import test_ui
 from . import test_connectors
 from . import test_import_wizard
+from . import test_knowledge_loop
+from . import test_tone_replies
