@@ -165,7 +165,8 @@ class SocialCrmMentionReply(models.Model):
     def _check_reply(self, text, tone=None, lang=None):
         """Translated tone findings for a reply to this mention."""
         self.ensure_one()
-        tone = tone if tone is not None else self._reply_tone()
+        # the caller's environment: findings come in the user's language
+        tone = (tone if tone is not None else self._reply_tone()).with_env(self.env)
         lang = self.lang if lang is None else lang
         return tone._check_reply(text, lang or "", limit=self._reply_limit(),
                                  mention_text=self.text)
@@ -350,7 +351,8 @@ class SocialCrmMentionReply(models.Model):
         if reply_url:
             body += Markup('<p><a href="%s" target="_blank" rel="noopener">%s</a></p>') % (
                 reply_url, reply_url)
-        body += Markup("<blockquote>%s</blockquote>") % plaintext2html(text)
+        # not a <blockquote>: Odoo folds quotes away in the chatter
+        body += Markup('<div class="border-start border-3 ps-2">%s</div>') % plaintext2html(text)
         sources = []
         if template:
             sources.append(self.env._("template “%(name)s”", name=template.display_name))

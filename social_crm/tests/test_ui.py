@@ -11,3 +11,7 @@ class TestUi(HttpCase):
         # Placed by hand, so the tour doesn't depend on what the classifier decides.
         mention.stage_id = self.env["social_crm.stage"].search([("code", "=", "negative")])
         self.start_tour("/odoo", "social_crm_mentions_tour", login="admin", timeout=120)
+        # The tour replied through the composer: answered, first response recorded.
+        self.assertEqual(mention.state, "answered")
+        self.assertTrue(mention.first_response_at)
+        self.assertIn("номер договора", mention.reply)

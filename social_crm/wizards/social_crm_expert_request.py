@@ -47,4 +47,5 @@ class SocialCrmExpertRequest(models.TransientModel):
         self.ensure_one()
         self.mention_id._request_expert(self.expert_id, self.question, self.deadline,
                                         self.note or "")
-        return {"type": "ir.actions.act_window_close"}
+        # reload the mention behind the dialog: its state and the new activity
+        return {"type": "ir.actions.client", "tag": "soft_reload"}

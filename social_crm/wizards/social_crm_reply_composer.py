@@ -166,7 +166,8 @@ class SocialCrmReplyComposer(models.TransientModel):
             self.body, post_mode=self.post_mode, reply_url=self.reply_url,
             tone=self.tone_id, override=self.override, answer=self.answer_id,
             template=self.template_id, lang=self.lang or "")
-        return {"type": "ir.actions.act_window_close"}
+        # reload the mention behind the dialog: its state and the chatter's new note
+        return {"type": "ir.actions.client", "tag": "soft_reload"}
 
 
 class SocialCrmReplyComposerSuggestion(models.TransientModel):

@@ -28,5 +28,34 @@ registry.category("web_tour.tours").add("social_crm_mentions_tour", {
         {
             trigger: ".o_form_view .o-mail-Chatter",
         },
+        {
+            content: "Open the reply composer",
+            trigger: '.o_form_view .o_form_statusbar button[name="action_open_composer"]',
+            run: "click",
+        },
+        {
+            content: "The composer proposes a reply in the tone of voice, and its check passes",
+            trigger: '.modal .o_field_widget[name="findings_html"] .text-success',
+        },
+        {
+            trigger: '.modal .o_field_widget[name="body"] textarea',
+            run: "edit Здравствуйте! Нам очень жаль. Напишите, пожалуйста, номер договора в личные сообщения — разберёмся сегодня.",
+        },
+        {
+            content: "Save the reply as posted by hand",
+            trigger: '.modal .modal-footer button[name="action_send"]',
+            run: "click",
+        },
+        {
+            content: "The dialog is closed",
+            trigger: "body:not(:has(.modal))",
+        },
+        {
+            content: "The mention is answered and the reply is in the chatter",
+            trigger: '.o_statusbar_status button.o_arrow_button_current[data-value="answered"]',
+        },
+        {
+            trigger: '.o-mail-Message:contains("номер договора в личные сообщения")',
+        },
     ],
 });
