@@ -4,7 +4,9 @@
     python3 scripts/screenshots.py --url http://localhost:8069 --db social_crm_demo
 
 Needs the `playwright` package and a Chromium (default /usr/bin/chromium); it logs in as
-admin / admin and saves the kanban, a mention's form and the sources list.
+admin / admin and saves the kanban, a mention's form, the sources list, the reply composer
+on a mention the knowledge base answers, the knowledge base, a tone of voice and the
+communication matrix.
 """
 import argparse
 import pathlib
@@ -44,6 +46,39 @@ def main():
         page.wait_for_selector(".o_list_view")
         page.wait_for_timeout(800)
         page.screenshot(path=str(DOCS / f"sources{suffix}.png"))
+
+        def shot(action, selector, name, wait=800):
+            page.goto(f"{args.url}/odoo/{action}")
+            page.wait_for_selector(selector)
+            page.wait_for_timeout(wait)
+            page.screenshot(path=str(DOCS / f"{name}{suffix}.png"))
+
+        # The composer on an open mention whose question the knowledge base answers well.
+        page.goto(f"{args.url}/odoo/action-social_crm.social_crm_mention_action")
+        page.wait_for_selector(".o_kanban_record")
+        page.click(".o_searchview_input")
+        page.keyboard.type("каспи")
+        page.keyboard.press("Enter")
+        page.wait_for_timeout(1000)
+        page.click(".o_kanban_record >> nth=0")
+        page.wait_for_selector(".o_form_view .o-mail-Chatter")
+        page.set_viewport_size({"width": 1600, "height": 1350})  # the whole dialog
+        page.click('.o_form_statusbar button[name="action_open_composer"]')
+        page.wait_for_selector('.modal .o_field_widget[name="findings_html"]')
+        page.wait_for_timeout(1000)
+        page.screenshot(path=str(DOCS / f"composer{suffix}.png"))
+        page.click(".modal .btn-close")
+        page.set_viewport_size({"width": 1600, "height": 900})
+        shot("action-social_crm.social_crm_knowledge_answer_action", ".o_list_view", "knowledge")
+        page.click(".o_list_view .o_data_row >> nth=0")
+        page.wait_for_selector(".o_form_view")
+        page.goto(f"{args.url}/odoo/action-social_crm.social_crm_tone_action")
+        page.wait_for_selector(".o_data_row")
+        page.click(".o_data_row >> nth=0")
+        page.wait_for_selector(".o_form_view")
+        page.wait_for_timeout(800)
+        page.screenshot(path=str(DOCS / f"tone{suffix}.png"))
+        shot("action-social_crm.social_crm_matrix_action", ".o_list_view", "matrix")
         browser.close()
     print(f"screenshots saved in {DOCS}")
 

@@ -20,6 +20,7 @@ from odoo.exceptions import UserError
 from odoo.tools import plaintext2html
 
 from ..tools import tone as tone_tools
+from ..tools.knowledge import SHOW_SCORE
 
 EXPERT_ACTIVITY_XMLID = "social_crm.mail_activity_type_expert_answer"
 # A name with digits, underscores or @ is a handle, not something to greet someone by.
@@ -127,8 +128,9 @@ class SocialCrmMentionReply(models.Model):
         self.ensure_one()
         return "\n".join(part for part in (self.title, self.text) if part)
 
-    def _knowledge_suggestions(self, limit=5, min_score=0.0):
-        """[(knowledge answer, score 0…1)] for this mention, best first."""
+    def _knowledge_suggestions(self, limit=5, min_score=SHOW_SCORE):
+        """[(knowledge answer, score 0…1)] for this mention, best first; by default only
+        those sharing more than a stray word with it."""
         self.ensure_one()
         return self.env["social_crm.knowledge.answer"]._suggest(
             self._question_text(), lang=self.lang or "", stage_code=self.stage_id.code or "",

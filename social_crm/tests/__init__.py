@@ -8,3 +8,4 @@ from . import test_connectors
 from . import test_import_wizard
 from . import test_knowledge_loop
 from . import test_tone_replies
+from . import test_concurrency

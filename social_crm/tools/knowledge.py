@@ -36,6 +36,7 @@ except ImportError:  # pure Python gives the same scores, only slower on large b
     _np = None
 
 GOOD_SCORE = 0.5          # at or above: a suggestion worth showing first
+SHOW_SCORE = 0.1          # below: a stray shared word, not worth an agent's look
 ANSWER_WEIGHT = 0.6       # the answer text counts for less than the questions it answers
 LANG_MISMATCH = 0.75      # an answer in another language than the mention's
 STAGE_BOOST = 0.1         # an answer made for the mention's stage

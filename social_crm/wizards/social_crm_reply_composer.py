@@ -180,11 +180,18 @@ class SocialCrmReplyComposerSuggestion(models.TransientModel):
     answer_id = fields.Many2one("social_crm.knowledge.answer", string="Knowledge answer",
                                 required=True, ondelete="cascade")
     question = fields.Char(related="answer_id.name")
-    answer = fields.Text(related="answer_id.answer")
+    answer = fields.Text(compute="_compute_answer",
+                         help="The answer as the composer's tone says it («Вы» or «ты»).")
     answer_lang = fields.Char(related="answer_id.lang", string="Language")
     score = fields.Float(digits=(3, 2))
     rank = fields.Integer()
     matched_words = fields.Char(string="Matched words")
+
+    @api.depends("answer_id.answer", "composer_id.tone_id.address_form")
+    def _compute_answer(self):
+        for line in self:
+            form = line.composer_id.tone_id.address_form or "formal"
+            line.answer = tone_tools.apply_variants(line.answer_id.answer or "", form)
 
     def action_use(self):
         self.ensure_one()
