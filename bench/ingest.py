@@ -96,8 +96,8 @@ def addons_path():
     return ",".join(str(p) for p in paths if p.is_dir())
 
 
-def create_database(db, log):
-    cmd = odoo_command() + ["-d", db, f"--addons-path={addons_path()}", "-i", "crm,social_crm",
+def create_database(db, log, modules="crm,social_crm"):
+    cmd = odoo_command() + ["-d", db, f"--addons-path={addons_path()}", "-i", modules,
                             "--without-demo=all", "--stop-after-init", "--max-cron-threads=0",
                             "--http-port=0", "--log-level=warn", f"--logfile={log}"]
     started = time.perf_counter()
