@@ -12,11 +12,14 @@ unique index on (source, external id) and (platform, external id). The slower on
 that index, gets ConcurrentIngestError when the faster commits, and retries in a new
 transaction the way the webhook does; there it finds the records and updates them.
 """
+import sys
 import threading
+import time
 import traceback
 import uuid
 
 from odoo import SUPERUSER_ID, api
+from odoo.modules.registry import Registry
 from odoo.sql_db import db_connect
 from odoo.tests import BaseCase, get_db_name, tagged
 from odoo.tools import mute_logger
@@ -26,7 +29,7 @@ from ..models.social_crm_source import ConcurrentIngestError
 from .common import make_record
 
 COUNT = 50
-TIMEOUT = 120  # seconds: a stuck import fails the test instead of hanging the run
+TIMEOUT = 60  # seconds: a stuck import fails the test instead of hanging the run
 
 
 @tagged("post_install", "-at_install")
@@ -36,6 +39,19 @@ class TestConcurrentIngest(BaseCase):
     def setUpClass(cls):
         super().setUpClass()
         cls.db = db_connect(get_db_name())
+        cls.registry = Registry(get_db_name())
+
+    def _env(self, cr):
+        """A superuser environment on ``cr`` (a real cursor) in any thread.
+
+        api.Environment() looks the registry up with Registry(dbname), which waits on
+        Registry._lock; the test runner's thread holds that lock while tests run (HttpCase
+        lifts it only by putting the registry in test mode, where every cursor shares the
+        test's transaction). So the cursor gets its transaction on the registry directly.
+        """
+        if cr.transaction is None:
+            cr.transaction = api.Transaction(self.registry)
+        return api.Environment(cr, SUPERUSER_ID, {})
 
     def setUp(self):
         super().setUp()
@@ -43,7 +59,7 @@ class TestConcurrentIngest(BaseCase):
         self.ext_ids = [f"conc-{tag}-{i}" for i in range(COUNT)]
         self.author_ids = [f"a{ext}" for ext in self.ext_ids]
         with self.db.cursor() as cr:
-            env = api.Environment(cr, SUPERUSER_ID, {})
+            env = self._env(cr)
             self.source_id = env["social_crm.source"].create({
                 "name": f"Concurrent import {tag}", "source_type": "webhook"}).id
             self.vk_id = env["social_crm.platform"]._get_or_create_by_codes(["vk"])["vk"].id
@@ -51,7 +67,8 @@ class TestConcurrentIngest(BaseCase):
 
     def _remove_committed_data(self):
         with self.db.cursor() as cr:
-            env = api.Environment(cr, SUPERUSER_ID, {})
+            cr.execute("SET LOCAL lock_timeout = '10s'")  # never hang behind a stuck import
+            env = self._env(cr)
             env["social_crm.mention"].with_context(active_test=False).search(
                 [("source_id", "=", self.source_id)]).unlink()
             env["social_crm.author"].with_context(active_test=False).search(
@@ -68,7 +85,7 @@ class TestConcurrentIngest(BaseCase):
         try:
             cr = self.db.cursor()
             try:
-                env = api.Environment(cr, SUPERUSER_ID, {})
+                env = self._env(cr)
                 source = env["social_crm.source"].browse(self.source_id)
                 # This query takes the transaction's snapshot: nothing the other import
                 # commits from now on is visible to this attempt.
@@ -106,10 +123,15 @@ class TestConcurrentIngest(BaseCase):
         with mute_logger("odoo.sql_db"):
             for thread in threads:
                 thread.start()
+            deadline = time.monotonic() + TIMEOUT
             for thread in threads:
-                thread.join(TIMEOUT)
-        self.assertFalse([t.name for t in threads if t.is_alive()],
-                         "an import is still running (stuck on a lock?)")
+                thread.join(max(0.0, deadline - time.monotonic()))
+        stuck = [t for t in threads if t.is_alive()]
+        if stuck:
+            frames = sys._current_frames()
+            self.fail("import(s) still running after %ss (stuck on a lock?):\n%s" % (
+                TIMEOUT, "\n".join(f"{t.name}:\n" + "".join(traceback.format_stack(
+                    frames[t.ident])) for t in stuck if t.ident in frames)))
         for outcome in outcomes:
             self.assertIsNone(outcome["failure"], "an import failed:\n%s" % outcome["failure"])
             self.assertEqual(outcome["seen_before"], 0,
@@ -158,17 +180,17 @@ class TestConcurrentIngest(BaseCase):
     def test_same_records_at_once(self):
         """The issue's case: the same delivery twice at the same moment."""
         outcomes = self._run_both(self._records(), self._records())
+        self._assert_stored_once()
         _winner, loser = self._assert_one_retry(outcomes)
         self.assertEqual(loser["updated"], 0, "identical records change nothing on retry")
-        self._assert_stored_once()
 
     def test_edited_records_at_once(self):
         """A re-delivery with new counters racing the first delivery: the retry updates
         the mentions the other import created, and its values are the ones kept."""
         outcomes = self._run_both(self._records(likes=1), self._records(likes=2))
+        self._assert_stored_once()
         _winner, loser = self._assert_one_retry(outcomes)
         self.assertEqual(loser["updated"], COUNT, "the retry updates every mention")
-        self._assert_stored_once()
         # The loser committed last, so its counters are the stored ones.
         loser_likes = 1 if outcomes[0]["conflicts"] else 2
         with self.db.cursor() as cr:
