@@ -128,7 +128,8 @@ class SocialCrmSource(models.Model):
         """ingest() with its report: {mentions, created, updated, errors}.
 
         Raises ConcurrentIngestError, with nothing of this batch stored, when another
-        transaction committed the same mentions, authors or platforms after this one began:
+        transaction committed the same mentions, authors or platforms (or this source's
+        counters) after this one began:
         the caller retries in a new transaction (the webhook and the cron do), where they are
         found and updated instead of duplicated.
         """
@@ -136,7 +137,8 @@ class SocialCrmSource(models.Model):
         try:
             with self.env.cr.savepoint():
                 return self._ingest_batch(records)
-        except psycopg2.errors.UniqueViolation as exc:
+        except (psycopg2.errors.UniqueViolation, psycopg2.errors.SerializationFailure) as exc:
+            # a unique index or the source's counters row taken by a concurrent import
             raise ConcurrentIngestError(self.env._(
                 "Source “%(name)s”: the same records are being imported by another run; "
                 "try again.", name=self.display_name)) from exc

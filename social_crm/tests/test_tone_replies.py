@@ -19,6 +19,8 @@ class ToneCase(SocialCrmCase):
         super().setUpClass()
         cls.Tone = cls.env["social_crm.tone"]
         cls.Template = cls.env["social_crm.reply.template"]
+        # the demo's communication matrix would pick tones and assignees: start without it
+        cls.env["social_crm.matrix"].search([]).unlink()
         cls.stage_product = cls.env.ref("social_crm.stage_product")
         cls.vk = cls.env.ref("social_crm.platform_vk")
         cls.agent = new_test_user(cls.env, "tone_agent", groups="social_crm.group_user",
