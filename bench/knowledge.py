@@ -194,7 +194,7 @@ def main():
     start = time.perf_counter()
     KnowledgeIndex.from_dict(index.to_dict())
     warm = time.perf_counter() - start
-    print(f"  build (cold stem cache) {cold * 1000:8.0f} ms; rebuild from_dict "
+    print(f"  build (cold stem cache) {cold * 1000:8.0f} ms; rebuild (warm caches) "
           f"{warm * 1000:6.0f} ms; {len(index._postings)} distinct stems")
 
     index.search("warm up", lang="ru")
