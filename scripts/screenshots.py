@@ -34,24 +34,19 @@ def main():
         page.click("button[type=submit]")
         page.wait_for_selector(".o_main_navbar")
         suffix = f"_{args.lang.split('_')[0]}" if args.lang else ""
-        page.goto(f"{args.url}/odoo/action-social_crm.social_crm_mention_action")
-        page.wait_for_selector(".o_kanban_record")
-        page.wait_for_timeout(1500)
-        page.screenshot(path=str(DOCS / f"kanban{suffix}.png"))
-        page.click(".o_kanban_group:nth-child(5) .o_kanban_record >> nth=0")
-        page.wait_for_selector(".o_form_view .o-mail-Chatter")
-        page.wait_for_timeout(1000)
-        page.screenshot(path=str(DOCS / f"mention{suffix}.png"))
-        page.goto(f"{args.url}/odoo/action-social_crm.social_crm_source_action")
-        page.wait_for_selector(".o_list_view")
-        page.wait_for_timeout(800)
-        page.screenshot(path=str(DOCS / f"sources{suffix}.png"))
 
-        def shot(action, selector, name, wait=800):
-            page.goto(f"{args.url}/odoo/{action}")
+        def shot(path, selector, name, wait=800):
+            """Open /odoo/<path> (empty: stay), wait for ``selector``, save docs/<name>.png."""
+            if path:
+                page.goto(f"{args.url}/odoo/{path}")
             page.wait_for_selector(selector)
             page.wait_for_timeout(wait)
             page.screenshot(path=str(DOCS / f"{name}{suffix}.png"))
+
+        shot("action-social_crm.social_crm_mention_action", ".o_kanban_record", "kanban", 1500)
+        page.click(".o_kanban_group:nth-child(5) .o_kanban_record >> nth=0")
+        shot("", ".o_form_view .o-mail-Chatter", "mention", 1000)
+        shot("action-social_crm.social_crm_source_action", ".o_list_view", "sources")
 
         # The composer on an open mention whose question the knowledge base answers well.
         page.goto(f"{args.url}/odoo/action-social_crm.social_crm_mention_action")
@@ -64,20 +59,14 @@ def main():
         page.wait_for_selector(".o_form_view .o-mail-Chatter")
         page.set_viewport_size({"width": 1600, "height": 1350})  # the whole dialog
         page.click('.o_form_statusbar button[name="action_open_composer"]')
-        page.wait_for_selector('.modal .o_field_widget[name="findings_html"]')
-        page.wait_for_timeout(1000)
-        page.screenshot(path=str(DOCS / f"composer{suffix}.png"))
+        shot("", '.modal .o_field_widget[name="findings_html"]', "composer", 1000)
         page.click(".modal .btn-close")
         page.set_viewport_size({"width": 1600, "height": 900})
         shot("action-social_crm.social_crm_knowledge_answer_action", ".o_list_view", "knowledge")
-        page.click(".o_list_view .o_data_row >> nth=0")
-        page.wait_for_selector(".o_form_view")
         page.goto(f"{args.url}/odoo/action-social_crm.social_crm_tone_action")
         page.wait_for_selector(".o_data_row")
         page.click(".o_data_row >> nth=0")
-        page.wait_for_selector(".o_form_view")
-        page.wait_for_timeout(800)
-        page.screenshot(path=str(DOCS / f"tone{suffix}.png"))
+        shot("", ".o_form_view", "tone")
         shot("action-social_crm.social_crm_matrix_action", ".o_list_view", "matrix")
         browser.close()
     print(f"screenshots saved in {DOCS}")

@@ -189,7 +189,6 @@ class SocialCrmKnowledgeAnswer(models.Model):
     @api.model
     def _index_signature(self, company_id):
         """What changes whenever the approved answers of the company change."""
-        self._flush_index_fields()
         self.env.cr.execute("""
             SELECT count(*), max(write_date), sum(extract(epoch FROM write_date)), max(id)
               FROM social_crm_knowledge_answer
@@ -202,7 +201,6 @@ class SocialCrmKnowledgeAnswer(models.Model):
     @api.model
     def _index_docs(self, company_id):
         """The approved answers of the company as AnswerDoc, read in three queries."""
-        self._flush_index_fields()
         cr = self.env.cr
         cr.execute("""
             SELECT id, name, question_variants, answer, lang
@@ -242,6 +240,7 @@ class SocialCrmKnowledgeAnswer(models.Model):
         """The KnowledgeIndex of the company's approved answers, rebuilt only on change."""
         company_id = (company or self.env.company).id
         key = (self.env.cr.dbname, company_id)
+        self._flush_index_fields()  # the signature and the docs are read with SQL
         signature = self._index_signature(company_id)
         cached = _INDEX_CACHE.get(key)
         if cached and cached[0] == signature:

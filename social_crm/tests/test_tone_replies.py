@@ -245,22 +245,28 @@ class TestComposer(ToneCase):
         self.assertEqual(mention.first_response_at, first)
         self.assertEqual(mention.reply, "Здравствуйте, Анна! Посылка нашлась, она у курьера.")
 
-    def test_sent_through_the_source(self):
+    def vk_mention(self, name, create_comment, record):
+        """A mention of a VK source whose API is a local server answering wall.createComment
+        with ``create_comment`` (a handler or a fixed JSON body)."""
         server = FakeServer().start()
         self.addCleanup(server.stop)
+        server.route("POST", "/wall.createComment", create_comment)
+        vk_source = self.env["social_crm.source"].create({
+            "name": name, "source_type": "vk", "base_url": server.url,
+            "api_key": "vk-token", "account": "1", "interval_minutes": 0})
+        vk_source.ingest([record])
+        return self.Mention.search([("source_id", "=", vk_source.id)])
+
+    def test_sent_through_the_source(self):
         posted = []
 
         def create_comment(req):
             posted.append(req.form())
             return {"response": {"comment_id": 77}}
 
-        server.route("POST", "/wall.createComment", create_comment)
-        vk_source = self.env["social_crm.source"].create({
-            "name": "VK group", "source_type": "vk", "base_url": server.url,
-            "api_key": "vk-token", "account": "1", "interval_minutes": 0})
-        vk_source.ingest([make_record("-1_10_20", "Где мой заказ? Жду уже неделю", lang="ru",
-                                      author={"external_id": "id5", "name": "Анна"})])
-        mention = self.Mention.search([("source_id", "=", vk_source.id)])
+        mention = self.vk_mention("VK group", create_comment, make_record(
+            "-1_10_20", "Где мой заказ? Жду уже неделю", lang="ru",
+            author={"external_id": "id5", "name": "Анна"}))
         form = self.composer(mention)
         self.assertTrue(form.can_post_api)
         self.assertEqual(form.post_mode, "api")
@@ -273,15 +279,9 @@ class TestComposer(ToneCase):
         self.assertIn("through “VK group”", mention.message_ids[0].body)
 
     def test_a_refused_post_changes_nothing(self):
-        server = FakeServer().start()
-        self.addCleanup(server.stop)
-        server.route("POST", "/wall.createComment", {"error": {
-            "error_code": 15, "error_msg": "Access denied: comments are closed"}})
-        vk_source = self.env["social_crm.source"].create({
-            "name": "VK closed", "source_type": "vk", "base_url": server.url,
-            "api_key": "vk-token", "account": "1", "interval_minutes": 0})
-        vk_source.ingest([make_record("-1_11", "Где мой заказ?", lang="ru")])
-        mention = self.Mention.search([("source_id", "=", vk_source.id)])
+        mention = self.vk_mention("VK closed", {"error": {
+            "error_code": 15, "error_msg": "Access denied: comments are closed"}},
+            make_record("-1_11", "Где мой заказ?", lang="ru"))
         with self.assertRaisesRegex(UserError, "comments are closed"):
             mention._send_reply("Здравствуйте! Проверим.", post_mode="api")
         self.assertNotEqual(mention.state, "answered")
