@@ -307,14 +307,28 @@ def check_database(db, source_id, distinct):
 
 
 def server_errors(log, offset):
-    """ERROR lines written to ``log`` after ``offset``, and serialization failures at any
-    level (a retried concurrent update is logged by Odoo at INFO)."""
+    """ERROR lines written to ``log`` after ``offset``, grouped by what failed (a failed
+    query: its statement, table and PostgreSQL's reason), and the serialization failures
+    (concurrent updates of one row) among them."""
     with open(log, encoding="utf-8", errors="replace") as handle:
         handle.seek(offset)
-        text = handle.read()
-    errors = [line for line in text.splitlines() if re.search(r"\d+ ERROR ", line)]
-    serialization = len(re.findall(r"could not serialize access", text))
-    return errors, serialization
+        lines = handle.read().splitlines()
+    errors, kinds = [], collections.Counter()
+    for index, line in enumerate(lines):
+        if not re.search(r"\d+ ERROR ", line):
+            continue
+        errors.append(line)
+        query = re.search(r"bad query: b'\s*(INSERT INTO|UPDATE|DELETE FROM|SELECT) "
+                          r"\W*(\w+)", line)
+        if query:
+            reason = next((lines[j] for j in range(index + 1, min(index + 4, len(lines)))
+                           if lines[j].startswith("ERROR:")), "")
+            kinds[f"{query.group(1)} {query.group(2)}: {reason[len('ERROR:  '):100]}"] += 1
+        else:
+            kinds[re.sub(r"^\S+ \S+ \d+ ERROR \S+ ", "", line)[:110]] += 1
+    serialization = sum(count for kind, count in kinds.items()
+                        if "could not serialize" in kind)
+    return errors, kinds, serialization
 
 
 def percentile(samples, share):
@@ -347,7 +361,7 @@ def run(odoo, template, workers, args, batches, distinct, logdir):
         offset = log.stat().st_size
         results, seconds = deliver(args.port, source_id, token, batches, args.clients,
                                    args.post_timeout, args.run_timeout)
-        errors, serialization = server_errors(log, offset)
+        errors, kinds, serialization = server_errors(log, offset)
         check = check_database(db, source_id, distinct)
     finally:
         if proc is not None:
@@ -369,7 +383,8 @@ def run(odoo, template, workers, args, batches, distinct, logdir):
             "p50": percentile(latencies, 0.50), "p95": percentile(latencies, 0.95),
             "rate": delivered / seconds if seconds else 0.0,
             "distinct_rate": check["stored"] / seconds if seconds else 0.0,
-            "errors": errors, "serialization": serialization, "check": check}
+            "errors": errors, "kinds": kinds, "serialization": serialization,
+            "check": check}
 
 
 def report(result, distinct):
@@ -381,11 +396,10 @@ def report(result, distinct):
           f"distinct records/s")
     print(f"  latency per post: p50 {result['p50'] * 1000:7.0f} ms   "
           f"p95 {result['p95'] * 1000:7.0f} ms")
-    print(f"  server log: {len(result['errors'])} ERROR line(s), "
+    print(f"  server log: {len(result['errors'])} ERROR line(s), of which "
           f"{result['serialization']} serialization failure(s)  ({result['log']})")
-    for line in list(dict.fromkeys(re.sub(r"^\S+ \S+ \d+ ", "", e)
-                                   for e in result["errors"]))[:3]:
-        print(f"    {line[:160]}")
+    for kind, count in result["kinds"].most_common(8):
+        print(f"    {count:5d} × {kind}")
     ok = (check["stored"] == len(distinct) and not check["duplicates"]
           and not check["missing"] and not check["unexpected"]
           and not check["duplicate_authors"] and check["authors"] == check["expected_authors"]

@@ -134,18 +134,18 @@ class SocialCrmWebhook(http.Controller):
     @http.route(ROUTES, type="http", auth="public", methods=["GET"], csrf=False,
                 save_session=False)
     def verify(self, source_id, token=None, **_params):
+        # A handshake succeeds or gets the refusal an unknown source gets: a source without
+        # one (or a malformed query) must not tell a stranger that the id exists.
         try:
             source = self._source(source_id)
             try:
                 challenge = source._webhook_verify(request.httprequest.args.to_dict())
-            except AuthError as exc:
-                raise Refused(source.id, exc.message) from None
+            except (PayloadError, SourceError) as exc:
+                raise Refused(source.id, str(exc)) from None
         except Refused as exc:
             _logger.info("Webhook handshake for source %s refused: %s", exc.source_id,
                          exc.detail)
             return self._error(exc)
-        except (PayloadError, SourceError) as exc:
-            return request.make_json_response({"error": str(exc)}, status=400)
         return self._text(challenge)
 
     @staticmethod

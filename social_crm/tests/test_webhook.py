@@ -76,6 +76,17 @@ class TestWebhook(HttpCase):
         self.assertIn(f"source {unknown_id} refused: no such source", log)
         self.assertIn(f"source {archived.id} refused: the source is archived", log)
 
+    def test_handshake_refusals_do_not_reveal_which_sources_exist(self):
+        """A GET (Meta's subscription handshake) to a source without one, or to an unknown
+        id, gets the same refusal as a wrong credential."""
+        unknown_id = self.env["social_crm.source"].search([], order="id desc", limit=1).id + 1000
+        expected = (403, {"error": "unknown source or wrong credentials"})
+        for source_id in (self.source.id, unknown_id):
+            response = self.opener.get(self.base_url() + f"/social_crm/webhook/{source_id}",
+                                       params={"hub.mode": "subscribe",
+                                               "hub.challenge": "1"}, timeout=30)
+            self.assertEqual((response.status_code, response.json()), expected, source_id)
+
     def test_path_token_is_masked_in_the_access_log(self):
         token = self.source.webhook_token
         with self.assertLogs("werkzeug", logging.INFO) as logs:
