@@ -153,8 +153,8 @@ class TestConcurrentIngest(BaseCase):
                            WHERE m.source_id = %s AND a.external_id = 'a' || m.external_id""",
                        [self.source_id])
             linked = cr.fetchone()
-            cr.execute("SELECT created_count FROM social_crm_source WHERE id = %s",
-                       [self.source_id])
+            cr.execute("SELECT coalesce(sum(created), 0) FROM social_crm_source_run "
+                       "WHERE source_id = %s", [self.source_id])
             created_count = cr.fetchone()[0]
         self.assertEqual(sum(mentions.values()), COUNT, "no duplicate mention")
         self.assertEqual(mentions, dict.fromkeys(self.ext_ids, 1), "every record once")
