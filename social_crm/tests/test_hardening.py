@@ -9,7 +9,7 @@ from odoo.tests import TransactionCase, tagged
 from .httpfake import FakeServer
 
 KEY = "ys-key-4b7e91d2"
-CONNECTOR_LOG = "odoo.addons.social_crm.models.social_crm_source_connector"
+CONNECTOR_LOG = "odoo.addons.social_crm.models.social_crm_source"
 
 
 @tagged("post_install", "-at_install")
