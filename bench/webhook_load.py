@@ -323,7 +323,8 @@ def server_errors(log, offset):
         if query:
             reason = next((lines[j] for j in range(index + 1, min(index + 4, len(lines)))
                            if lines[j].startswith("ERROR:")), "")
-            kinds[f"{query.group(1)} {query.group(2)}: {reason[len('ERROR:  '):100]}"] += 1
+            reason = reason.partition(":")[2].strip()[:90]
+            kinds[f"{query.group(1)} {query.group(2)}: {reason}"] += 1
         else:
             kinds[re.sub(r"^\S+ \S+ \d+ ERROR \S+ ", "", line)[:110]] += 1
     serialization = sum(count for kind, count in kinds.items()
