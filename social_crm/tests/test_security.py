@@ -145,7 +145,8 @@ class TestEntryPointRights(HttpCase):
             "mentions": self.env["social_crm.mention"].search_count([]),
             "partners": self.env["res.partner"].with_context(active_test=False)
                             .search_count([]),
-            "mention": self.mention.read(["stage_id", "sentiment", "lang"])[0],
+            "mention": self.mention.read(["stage_id", "sentiment", "lang", "state", "reply",
+                                          "first_response_at"])[0],
             "requests": len(self.server.requests) + len(self.attacker.requests),
         }
 
@@ -181,6 +182,26 @@ class TestEntryPointRights(HttpCase):
                         after = self.snapshot()
                         changed, before = self.changes(before, after), after
                     self.assertEqual(changed, {}, f"{user.login} {method} changed {changed}")
+
+    def test_reply_composer_refuses_outsiders(self):
+        """Sending a reply (which may post on the platform) goes through a composer on the
+        mention: no one outside the mention's company and Social CRM may create or send it."""
+        before = self.snapshot()
+        for user in (self.portal, self.internal, self.other_manager):
+            with self.subTest(user=user.login):
+                self.authenticate(user.login, user.login)
+                with self.assertRaises(JsonRpcException) as caught:
+                    composer_id = self.make_jsonrpc_request(
+                        "/web/dataset/call_kw/social_crm.reply.composer/create", {
+                            "model": "social_crm.reply.composer", "method": "create",
+                            "args": [{"mention_id": self.mention.id, "post_mode": "manual",
+                                      "body": "Здравствуйте! Доставка в Алматы есть."}],
+                            "kwargs": {}})
+                    self.rpc(user, "social_crm.reply.composer", "action_send", [composer_id])
+                self.assertEqual(str(caught.exception), "odoo.exceptions.AccessError")
+                after = self.snapshot()
+                changed, before = self.changes(before, after), after
+                self.assertEqual(changed, {}, f"{user.login} replied: {changed}")
 
     def test_file_import_refuses_another_companys_manager(self):
         """The import wizard goes straight to the source's ingest: a manager of another
