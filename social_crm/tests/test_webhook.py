@@ -55,6 +55,11 @@ class TestWebhook(HttpCase):
         cannot be enumerated; the real reason is in the server log."""
         archived = self.env["social_crm.source"].create({
             "name": "Archived webhook", "source_type": "webhook", "active": False})
+        feed = self.env["social_crm.source"].create({
+            "name": "News feed", "source_type": "rss", "interval_minutes": 0})
+        bot = self.env["social_crm.source"].create({
+            "name": "Bot", "source_type": "telegram", "api_secret": "tg-secret_1",
+            "interval_minutes": 0})
         unknown_id = self.env["social_crm.source"].search([], order="id desc", limit=1).id + 1000
         body = [make_record(1)]
         with self.assertLogs("odoo.addons.social_crm.controllers.webhook", logging.INFO) as logs:
@@ -66,6 +71,8 @@ class TestWebhook(HttpCase):
                 "unknown source, no token": self.post(body, source_id=unknown_id),
                 "archived source, right token": self.post(
                     body, token=archived.webhook_token, source=archived),
+                "a kind without webhook, no token": self.post(body, source=feed),
+                "Telegram, no secret header": self.post({"update_id": 1}, source=bot),
             }
         expected = (403, {"error": "unknown source or wrong credentials"})
         for case, response in answers.items():
@@ -75,6 +82,9 @@ class TestWebhook(HttpCase):
         self.assertIn(f"source {self.source.id} refused: wrong token", log)
         self.assertIn(f"source {unknown_id} refused: no such source", log)
         self.assertIn(f"source {archived.id} refused: the source is archived", log)
+        self.assertIn(f"source {feed.id} refused: ", log)
+        self.assertIn(f"source {bot.id} refused: X-Telegram-Bot-Api-Secret-Token header is "
+                      "missing", log)
 
     def test_handshake_refusals_do_not_reveal_which_sources_exist(self):
         """A GET (Meta's subscription handshake) to a source without one, or to an unknown
