@@ -75,6 +75,47 @@ def json_depth(body):
     return max(accumulate(steps))
 
 
+class BoundedStream:
+    """A request body stream that yields at most ``limit`` bytes, then nothing; it counts
+    what it gave, so a body that reached the limit is known to be too large."""
+
+    def __init__(self, stream, limit):
+        self.stream = stream
+        self.limit = limit
+        self.read_bytes = 0
+
+    def read(self, size=-1):
+        left = self.limit - self.read_bytes
+        if left <= 0:
+            return b""
+        data = self.stream.read(left if size is None or size < 0 else min(size, left))
+        self.read_bytes += len(data)
+        return data
+
+    def readline(self, size=-1):
+        left = self.limit - self.read_bytes
+        if left <= 0:
+            return b""
+        data = self.stream.readline(left if size is None or size < 0 else min(size, left))
+        self.read_bytes += len(data)
+        return data
+
+    @property
+    def exceeded(self):
+        return self.read_bytes >= self.limit
+
+
+def bounded_body(_controller):
+    """The routes' body limit, applied by Odoo before it parses a form body. A chunked body
+    declares no length to compare: its stream is bounded instead, so that nothing — not even
+    Odoo's form parser, which runs before the route — reads more than the limit and a byte."""
+    wrapped = request.httprequest._HTTPRequest__wrapped
+    if wrapped.content_length is None and not isinstance(wrapped.stream, BoundedStream):
+        # werkzeug caches the stream on the request: every later reader gets this one.
+        wrapped.__dict__["stream"] = BoundedStream(wrapped.stream, MAX_BODY_BYTES + 1)
+    return MAX_BODY_BYTES
+
+
 class WebhookError(Exception):
     def __init__(self, status, reason):
         super().__init__(reason)
@@ -105,7 +146,7 @@ class SocialCrmWebhook(http.Controller):
     up to MAX_BODY_BYTES only (413 beyond), JSON deeper than MAX_JSON_DEPTH is a 400."""
 
     @http.route(ROUTES, type="http", auth="public", methods=["POST"], csrf=False,
-                save_session=False)
+                save_session=False, max_content_length=bounded_body)
     def receive(self, source_id, token=None, **_params):
         try:
             source = self._source(source_id)
@@ -192,7 +233,7 @@ class SocialCrmWebhook(http.Controller):
                 size += len(chunk)
         except (OSError, ValueError) as exc:  # a broken chunked encoding, a dropped client
             raise WebhookError(400, f"body could not be read: {exc}") from None
-        if size > MAX_BODY_BYTES:
+        if size > MAX_BODY_BYTES or getattr(stream, "exceeded", False):
             raise WebhookError(413, f"body exceeds the {MAX_BODY_BYTES} bytes accepted")
         body = b"".join(chunks)
         depth = json_depth(body)

@@ -218,6 +218,19 @@ class TestWebhook(HttpCase):
                         "the server read the body although the token was missing")
         self.assertIn(" 403 ", status + " ", body)
 
+    def test_chunked_form_body_is_not_read_whole_either(self):
+        """Odoo parses a form-encoded body before any route runs: a chunked one is bounded
+        all the same."""
+        total = 40 * 1024 * 1024
+        status, body, sent = self.chunked_post(
+            f"/social_crm/webhook/{self.source.id}",
+            {"Content-Type": "application/x-www-form-urlencoded",
+             "X-Social-CRM-Token": self.source.webhook_token}, total)
+        self.assertLess(sent, MAX_BODY_BYTES + 8 * 1024 * 1024,
+                        f"{sent} bytes were read before the refusal")
+        self.assertIn(" 413 ", status + " ", body)
+        self.assertEqual(self.count(), 0)
+
     def test_chunked_body_is_refused_at_the_limit(self):
         total = 40 * 1024 * 1024
         status, body, sent = self.chunked_post(
