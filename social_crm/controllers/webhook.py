@@ -1,6 +1,8 @@
 import hmac
 import logging
+import random
 import re
+import time
 from itertools import accumulate
 
 from odoo import http
@@ -260,8 +262,10 @@ class SocialCrmWebhook(http.Controller):
             except ConcurrentIngestError:
                 if attempt == RETRIES - 1:
                     break
-                # A new transaction sees what the concurrent import committed.
+                # A new transaction sees what the concurrent import committed; a short
+                # random pause keeps deliveries racing for the same rows from meeting again.
                 request.env.cr.rollback()
+                time.sleep(random.uniform(0.05, 0.25) * (attempt + 1))
             except AuthError as exc:
                 raise Refused(source.id, exc.message) from None
             except PayloadError as exc:
