@@ -1,5 +1,6 @@
 import base64
 
+from odoo import fields
 from odoo.exceptions import AccessError
 from odoo.tests import HttpCase, JsonRpcException, new_test_user, tagged
 
@@ -281,3 +282,22 @@ class TestEntryPointRights(HttpCase):
         self.assertEqual(seen.mapped("event_id"), ["901"])
         seen = Event.with_user(self.manager).search([("event_id", "in", ["900", "901"])])
         self.assertEqual(seen.mapped("event_id"), ["900"])
+
+    def test_expert_page_stays_in_the_mentions_company(self):
+        """The page an expert answers on shows the customer's text: its expert and the
+        administrators of the mention's company open it, another company's administrator
+        does not."""
+        question = "Когда откроется офис в Шымкенте?"
+        expert = new_test_user(self.env, "rpc_expert", groups="base.group_user")
+        self.mention._request_expert(expert, question, fields.Date.today())
+        activity = self.mention.activity_ids.filtered(lambda a: a.user_id == expert)
+        self.assertEqual(len(activity), 1)
+        url = f"/social_crm/expert/{activity.id}"
+        for user, sees in ((expert, True), (self.manager, True), (self.other_manager, False),
+                           (self.agent, False), (self.internal, False)):
+            with self.subTest(user=user.login):
+                self.authenticate(user.login, user.login)
+                page = self.url_open(url)
+                self.assertEqual(page.status_code, 200)
+                self.assertEqual(question in page.text, sees,
+                                 f"{user.login} {'cannot' if sees else 'can'} read the question")
