@@ -58,7 +58,7 @@ def find_odoo():
     """ODOO_CMD, ODOO_PYTHON and ODOO_ADDONS as ``scripts/find-odoo`` prints them."""
     out = subprocess.run(["bash", str(ROOT / "scripts" / "find-odoo")], check=True,
                          capture_output=True, text=True).stdout
-    values = dict(re.findall(r"^(ODOO_\w+)='(.*)'$", out, flags=re.M))
+    values = dict(re.findall(r"^(ODOO_\w+)='(.*)'$", out, flags=re.MULTILINE))
     return {"cmd": values["ODOO_CMD"].split(), "python": values["ODOO_PYTHON"],
             "addons": values["ODOO_ADDONS"]}
 
@@ -354,7 +354,7 @@ def run(odoo, template, workers, args, batches, distinct, logdir):
         # Warm every worker up (routing map, registry, first analysis) outside the figures.
         import requests
 
-        for i in range(max(2, workers) * 2):
+        for _warm_up in range(max(2, workers) * 2):
             requests.post(f"http://127.0.0.1:{args.port}/social_crm/webhook/{source_id}",
                           data=json.dumps([]), headers={"X-Social-CRM-Token": token,
                                                         "Content-Type": "application/json"},
