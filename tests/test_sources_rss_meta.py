@@ -170,7 +170,7 @@ def test_meta_signature_checked_on_raw_bytes():
     with pytest.raises(AuthError):
         adapter.parse_webhook({"X-Hub-Signature-256": sign(body, "other")}, body, {}, None)
     bad = b'{"object": "user"}'
-    with pytest.raises(PayloadError, match="not a Page event"):
+    with pytest.raises(PayloadError, match="not a Page or Instagram event"):
         adapter.parse_webhook({"x-hub-signature-256": sign(bad)}, bad, {}, None)
 
 
