@@ -147,7 +147,7 @@ def _comment_url(post_id, comment_id):
     return f"https://www.facebook.com/{post_id}?comment_id={str(comment_id).split('_')[-1]}"
 
 
-def map_change(value, page_id="", field="feed"):
+def map_change(value, page_id="", field="feed", entry_time=None):
     """One Page ``feed`` or ``mention`` change value → a record.
 
     Raises :class:`Skip` (with the reason) for what is not a mention — removals, reactions,
@@ -186,7 +186,7 @@ def map_change(value, page_id="", field="feed"):
         "external_id": str(ext),
         "url": value.get("permalink_url") or url,
         "text": text,
-        "published_at": _when(value.get("created_time")),
+        "published_at": _when(value.get("created_time")) or _when_ms(entry_time),
         "platform": "facebook",
         "parent_external_id": str(parent) if parent and str(parent) != str(ext) else "",
         "author": _change_author(value),
@@ -194,7 +194,7 @@ def map_change(value, page_id="", field="feed"):
     }
 
 
-def map_instagram_change(value, field):
+def map_instagram_change(value, field, entry_time=None):
     """An Instagram ``comments`` / ``live_comments`` change → a record; Skip otherwise."""
     if field not in ("comments", "live_comments"):
         raise Skip(f"Instagram {field} change: only comments carry text in the event")
@@ -214,7 +214,9 @@ def map_instagram_change(value, field):
         "external_id": str(ext),
         "url": "",
         "text": text,
-        "published_at": _when(value.get("timestamp") or value.get("created_time")),
+        # the comment event has no time of its own: the entry's is when it was written
+        "published_at": _when(value.get("timestamp") or value.get("created_time"))
+        or _when_ms(entry_time),
         "platform": "instagram",
         "parent_external_id": str(parent),
         "author": author,
@@ -332,7 +334,7 @@ class MetaAdapter(SourceAdapter):
         for entry in entries:
             entry = entry if isinstance(entry, dict) else {}
             for change in entry.get("changes") or []:
-                self._read_change(change, obj, entry.get("id"), result)
+                self._read_change(change, obj, entry, result)
             # "standby" holds the messages another app owns the thread of (handover).
             for key in ("messaging", "standby"):
                 for item in entry.get(key) or []:
@@ -340,15 +342,16 @@ class MetaAdapter(SourceAdapter):
                                result)
         return result
 
-    def _read_change(self, change, obj, entry_id, result):
+    def _read_change(self, change, obj, entry, result):
         field = (change or {}).get("field")
         value = (change or {}).get("value")
+        when = entry.get("time")
         if not isinstance(value, dict):
             result.skip(f"{obj} change {field}", "has no value object")
         elif obj == "instagram":
-            self._read(lambda: map_instagram_change(value, field), result)
+            self._read(lambda: map_instagram_change(value, field, when), result)
         elif field in ("feed", "mention"):
-            self._read(lambda: map_change(value, entry_id, field), result)
+            self._read(lambda: map_change(value, entry.get("id"), field, when), result)
         else:
             result.skip(f"Page change {field}", f"the '{field}' field is not a mention")
 
