@@ -76,6 +76,11 @@ EXPECTED = {
         ("7770000000002_8880000000001", "Ruslan K.",
          "https://www.facebook.com/5550000000002_7770000000002?comment_id=8880000000001")]),
     "facebook/mention_remove.json": Expect(ignored="was removed on Facebook"),
+    "facebook/mention_post_without_message.json": Expect(
+        ignored="carries no text of post 5550000000003_7770000000003; posts that tag the page "
+                "are read by the scheduled import (https://www.facebook.com/5550000000003_"
+                "7770000000003)"),
+    "facebook/feed_comment_by_page.json": Expect(ignored="written by the page itself"),
     "facebook/messenger_text.json": Expect([
         ("m_AbCdEf0123456789-ghIjKlMnOpQrStUvWxYz", "24010000000000001", "")], private=True),
     "facebook/messenger_edit.json": Expect([
@@ -108,6 +113,8 @@ EXPECTED = {
     "vk/callback_wall_reply_edit.json": Expect([
         (f"{VKG}_4410_9101", "512000222", f"https://vk.com/wall{VKG}_4410?reply=9101")]),
     "vk/callback_wall_reply_delete.json": Expect(ignored="was deleted on VK"),
+    "vk/callback_wall_reply_new_by_community.json": Expect(
+        ignored="written by the community 218000001 itself"),
     "vk/callback_wall_post_new_suggested_photo.json": Expect([
         (f"{VKG}_4420", "512000555", f"https://vk.com/wall{VKG}_4420")]),
     "vk/callback_message_new.json": Expect([("msg512000111_3051", "512000111", "")], private=True),

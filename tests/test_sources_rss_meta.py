@@ -210,11 +210,12 @@ def test_meta_poll_comments_down_to_last_seen(server, sleeps):
     server.route("GET", "/PAGE1/posts", {"data": [{"id": "PAGE1_POST9",
                                                    "created_time": "2026-05-01T09:00:00+0000"}]})
     server.route("GET", "/PAGE1_POST9/comments", comments(3))
+    server.route("GET", "/PAGE1/tagged", {"data": []})
     adapter = get_adapter("facebook", {"base_url": server.url, "page_id": "PAGE1",
                                        "page_access_token": "pt"}, sleep=sleeps)
     first = adapter.fetch(None)
     assert [r["external_id"] for r in first.records] == ["POST9_C3", "POST9_C2", "POST9_C1"]
-    assert first.cursor == {"newest": "2026-05-03T10:00:00Z"}
+    assert first.cursor == {"newest": "2026-05-03T10:00:00Z"} and first.errors == []
     assert first.records[0]["parent_external_id"] == "PAGE1_POST9"
     server.route("GET", "/PAGE1_POST9/comments", comments(4))
     second = adapter.fetch(first.cursor)
@@ -439,3 +440,52 @@ def test_messenger_answer_outside_the_24_hour_window_is_readable(server, sleeps)
         adapter.post_reply({"external_id": rec["external_id"], "raw": rec["raw"]}, "hi")
     with pytest.raises(SourceError, match="sender of the message is unknown"):
         adapter.post_reply({"external_id": "m_x", "private": True, "raw": {}}, "hi")
+
+
+def test_meta_pull_reads_the_posts_that_tag_the_page(server, sleeps):
+    tagged = [
+        {"id": "5550000000003_7770000000003", "message": "@Bank the terminal ate my card",
+         "from": {"id": "5550000000003", "name": "Kairat Zh."},
+         "created_time": "2026-05-01T10:20:00+0000",
+         "permalink_url": "https://www.facebook.com/kairat/posts/7770000000003"},
+        {"id": "5550000000004_7770000000004", "from": {"id": "5550000000004", "name": "N"},
+         "created_time": "2026-05-01T10:10:00+0000"},  # a photo tag without words
+        {"id": "5550000000001_7770000000001", "message": "older, read before",
+         "from": {"id": "5550000000001", "name": "Asel"},
+         "created_time": "2026-05-01T09:00:00+0000"},
+    ]
+    server.route("GET", "/PAGE1/posts", {"data": []})
+    server.route("GET", "/PAGE1/tagged", {"data": tagged})
+    adapter = get_adapter("facebook", {"base_url": server.url, "page_id": "PAGE1",
+                                       "page_access_token": "pt"}, sleep=sleeps)
+    result = adapter.fetch({"newest": "2026-05-01T09:30:00Z",
+                            "tagged_newest": "2026-05-01T09:00:00Z"})
+    (rec,) = result.records
+    assert rec["external_id"] == "5550000000003_7770000000003"
+    assert rec["url"] == "https://www.facebook.com/kairat/posts/7770000000003"
+    assert rec["author"]["name"] == "Kairat Zh."
+    assert result.cursor == {"newest": "2026-05-01T09:30:00Z",
+                             "tagged_newest": "2026-05-01T10:20:00Z"}
+    # the mention event of the same post names the same external id: one mention
+    (event,) = meta_delivery("facebook", "mention_post_without_message.json").ignored
+    assert "5550000000003_7770000000003" in event["reason"]
+    assert adapter.fetch(result.cursor).records == []
+
+
+def test_meta_pull_without_permission_for_tagged_posts_keeps_the_comments(server, sleeps):
+    server.route("GET", "/PAGE1/posts", {"data": [{"id": "PAGE1_POST9"}]})
+    server.route("GET", "/PAGE1_POST9/comments", {"data": [
+        {"id": "POST9_C1", "message": "Where is my refund?", "from": {"id": "1", "name": "A"},
+         "created_time": "2026-05-01T10:00:00+0000"}]})
+    server.route("GET", "/PAGE1/tagged", (400, {"error": {
+        "message": "(#10) This endpoint requires the 'pages_read_user_content' permission",
+        "type": "OAuthException", "code": 10}}))
+    adapter = get_adapter("facebook", {"base_url": server.url, "page_id": "PAGE1",
+                                       "page_access_token": "pt"}, sleep=sleeps)
+    result = adapter.fetch({"tagged_newest": "2026-04-30T00:00:00Z"})
+    assert [r["external_id"] for r in result.records] == ["POST9_C1"]
+    assert result.cursor == {"newest": "2026-05-01T10:00:00Z",
+                             "tagged_newest": "2026-04-30T00:00:00Z"}
+    (error,) = result.errors
+    assert error["record"] == "Facebook posts tagging page PAGE1"
+    assert "pages_read_user_content" in error["reason"]

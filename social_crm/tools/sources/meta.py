@@ -18,7 +18,9 @@
   messages, deliveries, reads, reactions and postbacks are ignored.
 * Pull (a fallback for missed deliveries): the Page's last ``posts_depth`` posts and their
   comments (``filter=stream``, newest first, ``paging.cursors.after``) down to the newest
-  ``created_time`` of the previous run.  Cursor: ``{"newest": ISO}``.
+  ``created_time`` of the previous run, and the posts that tag the page (``/{page}/tagged``,
+  which gives the text a ``mention`` event lacks).  Cursor: ``{"newest": ISO,
+  "tagged_newest": ISO}``.
 * Reply: a comment answer is ``POST /{comment-id}/comments`` with ``message``; a private
   message is answered through the Send API, ``POST /{page-id}/messages`` (``/me/messages``
   without a page id) with ``recipient: {id}``, ``messaging_type: "RESPONSE"`` and
@@ -115,7 +117,7 @@ def map_comment(comment, post_id=""):
 # page profile changes) are service events.
 TEXT_ITEMS = ("comment", "post", "status", "photo", "video", "share", "note")
 ADD_VERBS = ("add", "edited", "edit")
-GONE_VERBS = ("remove", "delete", "hide")
+GONE_VERBS = {"remove": "removed", "delete": "deleted", "hide": "hidden"}
 SERVICE_ITEMS = ("reaction", "like", "like_reaction")
 # Messaging events that are not a person's message (receipts, clicks, hand-over protocol).
 SERVICE_MESSAGING = ("delivery", "read", "reaction", "postback", "referral", "optin",
@@ -147,6 +149,25 @@ def _comment_url(post_id, comment_id):
     return f"https://www.facebook.com/{post_id}?comment_id={str(comment_id).split('_')[-1]}"
 
 
+def map_tagged_post(post):
+    """A post that tags the page (``/{page-id}/tagged``) → a record with the same external
+    id a ``mention`` event for it gets, so the event and the pull meet on one mention."""
+    if not post.get("id"):
+        raise PayloadError("tagged post has no id")
+    author = post.get("from") or {}
+    return {
+        "external_id": str(post["id"]),
+        "url": post.get("permalink_url") or f"https://www.facebook.com/{post['id']}",
+        "text": post.get("message") or "",
+        "published_at": _when(post.get("created_time")),
+        "platform": "facebook",
+        "author": author_dict(author.get("id"), author.get("name"), "",
+                              f"https://www.facebook.com/{author['id']}"
+                              if author.get("id") else ""),
+        "raw": post,
+    }
+
+
 def map_change(value, page_id="", field="feed", entry_time=None):
     """One Page ``feed`` or ``mention`` change value → a record.
 
@@ -159,12 +180,16 @@ def map_change(value, page_id="", field="feed", entry_time=None):
         raise Skip(f"{what}: a {item} is a reaction, not a mention")
     if verb in GONE_VERBS:
         ident = value.get("comment_id") or value.get("post_id") or "?"
-        raise Skip(f"{what}: {item} {ident} was {verb}d on Facebook; the mention already "
-                   "received is kept")
+        raise Skip(f"{what}: {item} {ident} was {GONE_VERBS[verb]} on Facebook; the mention "
+                   "already received is kept")
     if verb not in ADD_VERBS:
         raise Skip(f"{what}: the verb {verb!r} does not add or edit text")
     if field == "feed" and item not in TEXT_ITEMS:
         raise Skip(f"{what}: a {item} item carries no one's words")
+    author = _change_author(value)
+    if page_id and author and author["external_id"] == str(page_id):
+        # the page's own posts and the answers posted through it come back as feed changes
+        raise Skip(f"{what}: written by the page itself")
     text = (value.get("message") or "").strip()
     post_id = str(value.get("post_id") or "")
     if item == "comment":
@@ -180,6 +205,9 @@ def map_change(value, page_id="", field="feed", entry_time=None):
     if not ext:
         key = "comment_id" if item == "comment" else "post_id"
         raise PayloadError(f"{what} has no {key}")
+    if not text and field == "mention":
+        raise Skip(f"{what}: the event carries no text of {item} {ext}; posts that tag the "
+                   f"page are read by the scheduled import ({value.get('permalink_url') or url})")
     if not text:
         raise Skip(f"{what}: {item} {ext} has no text (a {item} without a message)")
     return {
@@ -189,7 +217,7 @@ def map_change(value, page_id="", field="feed", entry_time=None):
         "published_at": _when(value.get("created_time")) or _when_ms(entry_time),
         "platform": "facebook",
         "parent_external_id": str(parent) if parent and str(parent) != str(ext) else "",
-        "author": _change_author(value),
+        "author": author,
         "raw": dict(value, field=field),
     }
 
@@ -445,8 +473,42 @@ class MetaAdapter(SourceAdapter):
                     break
         if records:
             newest = max([newest] + [r["published_at"] for r in records], key=_moment)
-        return FetchResult(records=records, cursor={"newest": newest} if newest else {},
-                           more=False, errors=errors)
+        new_cursor = {"newest": newest} if newest else {}
+        tagged = self._fetch_tagged(page, (cursor or {}).get("tagged_newest") or "", errors)
+        records.extend(tagged)
+        tagged_newest = max([(cursor or {}).get("tagged_newest") or ""]
+                            + [r["published_at"] for r in tagged], key=_moment)
+        if tagged_newest:
+            new_cursor["tagged_newest"] = tagged_newest
+        return FetchResult(records=records, cursor=new_cursor, more=False, errors=errors)
+
+    def _fetch_tagged(self, page, newest, errors):
+        """Posts that tag the page (``/{page-id}/tagged``), newer than ``newest``: a page
+        ``mention`` event names the post but carries no text, so the text comes from here.
+
+        A page token without the permission to read them must not stop the comments: the
+        refusal is reported as an error of this run and the tagged cursor stays put."""
+        what = f"Facebook posts tagging page {page}"
+        stop = _moment(newest)
+        params = {"fields": "id,message,from,created_time,permalink_url", "limit": 100}
+        try:
+            data = self._graph(f"/{page}/tagged", params, what)
+        except SourceError as exc:
+            if exc.retryable:
+                raise
+            errors.append({"record": what, "reason": str(exc)})
+            return []
+        records = []
+        for post in data["data"]:
+            if newest and _moment(_when(post.get("created_time"))) <= stop:
+                break
+            if not (post.get("message") or "").strip():
+                continue  # a photo tag without words: nothing to answer
+            try:
+                records.append(map_tagged_post(post))
+            except PayloadError as exc:
+                errors.append({"record": what, "reason": str(exc)})
+        return records
 
     def test_connection(self):
         page = self._conf("page_id")
