@@ -489,3 +489,19 @@ def test_meta_pull_without_permission_for_tagged_posts_keeps_the_comments(server
     (error,) = result.errors
     assert error["record"] == "Facebook posts tagging page PAGE1"
     assert "pages_read_user_content" in error["reason"]
+
+
+def test_instagram_comment_is_answered_on_its_replies_edge(server, sleeps):
+    def reply(req):
+        assert req.form() == {"message": "Кешбэк начислят до 10 мая"}
+        assert req.headers["Authorization"] == "Bearer pt"
+        return {"id": "17900000000000077"}
+
+    server.route("POST", "/17900000000000001/replies", reply)
+    (rec,) = meta_delivery("instagram", "comment.json").records
+    adapter = get_adapter("facebook", {"base_url": server.url, "page_access_token": "pt"},
+                          sleep=sleeps)
+    out = adapter.post_reply({"external_id": rec["external_id"], "raw": rec["raw"]},
+                             "Кешбэк начислят до 10 мая")
+    assert out == {"external_id": "17900000000000077", "url": ""}
+    assert [c.path for c in server.calls()] == ["/17900000000000001/replies"]

@@ -21,7 +21,8 @@
   ``created_time`` of the previous run, and the posts that tag the page (``/{page}/tagged``,
   which gives the text a ``mention`` event lacks).  Cursor: ``{"newest": ISO,
   "tagged_newest": ISO}``.
-* Reply: a comment answer is ``POST /{comment-id}/comments`` with ``message``; a private
+* Reply: a comment answer is ``POST /{comment-id}/comments`` with ``message`` (an Instagram
+  comment: ``POST /{ig-comment-id}/replies``); a private
   message is answered through the Send API, ``POST /{page-id}/messages`` (``/me/messages``
   without a page id) with ``recipient: {id}``, ``messaging_type: "RESPONSE"`` and
   ``message: {text}`` — both with the Page access token.
@@ -395,17 +396,24 @@ class MetaAdapter(SourceAdapter):
             return self._send_private(target, text)
         token = self._conf("page_access_token")
         ext = str(target.get("external_id") or "")
+        raw = target.get("raw") if isinstance(target.get("raw"), dict) else {}
+        instagram = raw.get("field") in ("comments", "live_comments")
+        where = "Instagram" if instagram else "Facebook"
         if not ext:
-            raise SourceError("Facebook: cannot reply: the comment id is unknown")
-        what = f"Facebook: reply to {ext}"
-        resp = self._request("POST", f"/{ext}/comments", data={"message": text},
+            raise SourceError(f"{where}: cannot reply: the comment id is unknown")
+        what = f"{where}: reply to {ext}"
+        # An Instagram comment is answered on its /replies edge, a Facebook object on
+        # /comments.
+        edge = "replies" if instagram else "comments"
+        resp = self._request("POST", f"/{ext}/{edge}", data={"message": text},
                              headers={"Authorization": f"Bearer {token}"}, idempotent=False,
                              what=what)
         data = self._json(resp, what)
         cid = data.get("id") if isinstance(data, dict) else None
         if not cid:
-            raise SourceError(f"{what}: Facebook returned no comment id")
-        return {"external_id": str(cid), "url": f"https://www.facebook.com/{cid}"}
+            raise SourceError(f"{what}: {where} returned no comment id")
+        return {"external_id": str(cid),
+                "url": "" if instagram else f"https://www.facebook.com/{cid}"}
 
     def _send_private(self, target, text):
         """Answer a Messenger / Instagram Direct message through the Send API."""
