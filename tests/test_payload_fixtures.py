@@ -61,7 +61,8 @@ EXPECTED = {
     "facebook/feed_status_visitor_post.json": Expect([
         (f"{FB}_881234567890200", "Daniyar B.", f"https://www.facebook.com/{FB}_881234567890200")]),
     "facebook/feed_photo.json": Expect([
-        (f"{FB}_881234567890300", "Svetlana P.", f"https://www.facebook.com/{FB}_881234567890300")]),
+        (f"{FB}_881234567890300", "Svetlana P.",
+         f"https://www.facebook.com/{FB}_881234567890300")]),
     "facebook/feed_video.json": Expect([
         (f"{FB}_881234567890400", "Timur A.", f"https://www.facebook.com/{FB}_881234567890400")]),
     "facebook/feed_share.json": Expect([
