@@ -369,11 +369,11 @@ class VKAdapter(SourceAdapter):
         raw = {k: v for k, v in event.items() if k != "secret"}
         result = Delivery(reply="ok", event_id=event_id)
         label = f"VK {kind} event {event_id}".strip()
-        group = abs(to_int(self.config.get("group_id")))
-        if kind in COMMENT_EVENTS + POST_EVENTS and group and \
-                to_int(obj.get("from_id")) == -group:
+        community = abs(to_int(group))
+        if kind in COMMENT_EVENTS + POST_EVENTS and community and \
+                to_int(obj.get("from_id")) == -community:
             # the community's own posts and the answers posted from it come back as events
-            result.skip(label, f"written by the community {group} itself")
+            result.skip(label, f"written by the community {community} itself")
         elif kind in COMMENT_EVENTS:
             owner = obj.get("post_owner_id", obj.get("owner_id"))
             record = map_comment(obj, owner, obj.get("post_id"))
