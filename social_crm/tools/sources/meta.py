@@ -38,8 +38,9 @@ from datetime import datetime
 
 from ..schema import parse_datetime
 
-from .base import AuthError, FetchResult, PayloadError, RateLimited, SourceAdapter, \
-    SourceError, author_dict, check_secret, header, iso_utc, load_json_body, to_int
+from .base import _lt, register, AuthError, FetchResult, PayloadError, RateLimited, \
+    SourceAdapter, SourceError, author_dict, check_secret, header, iso_utc, load_json_body, \
+    to_int
 from .events import Delivery
 from .private import check_length, is_private
 
@@ -313,9 +314,20 @@ def _when_ms(value):
     return iso_utc(number / 1000.0 if number > 1e11 else number)
 
 
+@register
 class MetaAdapter(SourceAdapter):
     kind = "facebook"
-    label = "Facebook Page"
+    label = _lt("Facebook page")
+    sequence = 90
+    help = _lt("Account: the page id. API key: the page access token (answering Messenger and "
+               "Instagram Direct needs the pages_messaging and instagram_manage_messages "
+               "permissions). Secret: the app secret that signs events. Verify token: what "
+               "Meta sends when the webhook is subscribed. Subscribe the page to feed, mention, "
+               "messages and message_edits, and its Instagram account to comments and "
+               "messages.")
+    source_fields = {"app_secret": "api_secret", "verify_token": "verify_token",
+                     "page_access_token": "api_key", "page_id": "account",
+                     "posts_depth": "posts_depth"}
     default_base_url = "https://graph.facebook.com/v19.0"
     can_reply = True
     credential_fields = [("app_secret", "App secret", True),

@@ -18,8 +18,8 @@ from __future__ import annotations
 
 import re
 
-from .base import AuthError, FetchResult, PayloadError, RateLimited, SourceAdapter, \
-    SourceError, check_secret, header, iso_utc, load_json_body
+from .base import _lt, register, AuthError, FetchResult, PayloadError, RateLimited, \
+    SourceAdapter, SourceError, check_secret, header, iso_utc, load_json_body
 from .events import Delivery
 from .private import check_length, is_private
 
@@ -121,9 +121,16 @@ def map_update(update):
     return read_update(update)[0]
 
 
+@register
 class TelegramAdapter(SourceAdapter):
     kind = "telegram"
-    label = "Telegram"
+    label = _lt("Telegram bot")
+    sequence = 60
+    help = _lt("API key: the bot token. Secret: the webhook secret token (empty: the webhook "
+               "token). Set import interval 0 when the webhook is registered: Telegram then "
+               "stops answering getUpdates. Private chats with the bot become private "
+               "mentions, answered in the same chat.")
+    source_fields = {"bot_token": "api_key", "secret_token": "api_secret"}
     default_base_url = "https://api.telegram.org"
     can_reply = True
     credential_fields = [("bot_token", "Bot token", True),

@@ -31,8 +31,8 @@ import hashlib
 import re
 import time
 
-from .base import AuthError, FetchResult, PayloadError, RateLimited, SourceAdapter, \
-    SourceError, check_secret, iso_utc, load_json_body, to_int
+from .base import _lt, register, AuthError, FetchResult, PayloadError, RateLimited, \
+    SourceAdapter, SourceError, check_secret, iso_utc, load_json_body, to_int
 from .events import Delivery
 from .private import check_length, is_private
 
@@ -167,9 +167,21 @@ def is_private_event(raw):
     return raw.get("type") in MESSAGE_EVENTS
 
 
+@register
 class VKAdapter(SourceAdapter):
     kind = "vk"
-    label = "VK"
+    label = _lt("VK")
+    sequence = 50
+    help = _lt("API key: an access token (a community token with access to messages also "
+               "answers private messages). Search mode reads posts matching the search query; "
+               "wall mode reads comments on the community whose id is the account. Callback "
+               "API: give VK the webhook URL and the confirmation string below. Setting a "
+               "secret key is recommended: enter the same one in Secret and in the community's "
+               "Callback API settings; without it, events are accepted from anyone who knows "
+               "the webhook URL.")
+    source_fields = {"access_token": "api_key", "secret": "api_secret", "group_id": "account",
+                     "mode": "vk_mode", "query": "search_query",
+                     "confirmation": "confirmation_code", "posts_depth": "posts_depth"}
     default_base_url = "https://api.vk.com/method"
     can_reply = True
     credential_fields = [("access_token", "Access token", True),
@@ -409,6 +421,39 @@ class VKAdapter(SourceAdapter):
         result.skip(label, f"{record['external_id']} has no text ({kinds})")
 
     # -- reply ---------------------------------------------------------------------------------
+    can_enrich_authors = True
+
+    def enrich_authors(self, external_ids):
+        """Names, handles and audiences of VK users ("123") and communities ("-45") that a
+        Callback event gave only by id: one users.get and one groups.getById call. Ids VK no
+        longer knows keep their id as handle, so they are not asked again."""
+        people = [ext for ext in external_ids if not ext.startswith("-")]
+        groups = [ext[1:] for ext in external_ids if ext.startswith("-")]
+        found = {}
+        if people:
+            data = self._call("users.get", {"user_ids": ",".join(people),
+                                            "fields": "screen_name,followers_count"},
+                              "VK users.get")
+            for item in data if isinstance(data, list) else []:
+                name = " ".join(p for p in (item.get("first_name"), item.get("last_name")) if p)
+                found[str(item.get("id"))] = {
+                    "name": name, "handle": item.get("screen_name") or f"id{item.get('id')}",
+                    "followers": item.get("followers_count") or 0}
+        if groups:
+            data = self._call("groups.getById", {"group_ids": ",".join(groups),
+                                                 "fields": "members_count"},
+                              "VK groups.getById")
+            items = data.get("groups", []) if isinstance(data, dict) else data
+            for item in items if isinstance(items, list) else []:
+                found[f"-{item.get('id')}"] = {
+                    "name": item.get("name") or "",
+                    "handle": item.get("screen_name") or f"club{item.get('id')}",
+                    "followers": item.get("members_count") or 0}
+        for ext in external_ids:
+            found.setdefault(ext, {"handle": f"club{ext[1:]}" if ext.startswith("-")
+                                   else f"id{ext}"})
+        return found
+
     def post_reply(self, target, text):
         ext = str(target.get("external_id") or "")
         if ext.startswith("msg") or is_private(target, is_private_event):
