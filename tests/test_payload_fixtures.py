@@ -146,6 +146,12 @@ EXPECTED = {
     "telegram/private_edited_message.json": Expect([("700100200:41", "Айгуль Серикова", "")],
                                                    private=True),
     "telegram/private_start.json": Expect(ignored="the /start command"),
+    "telegram/business_message.json": Expect([("business:700100900:3301", "Ерлан", "")],
+                                             private=True),
+    "telegram/business_message_outgoing.json": Expect(
+        ignored="business_message written by the business account itself"),
+    "telegram/deleted_business_messages.json": Expect(
+        ignored="a deleted_business_messages update, not a message"),
     "telegram/sticker.json": Expect(ignored="message without text (sticker)"),
     "telegram/new_chat_members.json": Expect(ignored="without text (new_chat_members)"),
     "telegram/my_chat_member_blocked.json": Expect(ignored="a my_chat_member update"),

@@ -240,3 +240,23 @@ def test_private_answer_goes_to_that_chat_only(server, sleeps):
     with pytest.raises(SourceError, match="at most 4096"):
         adapter.post_reply({"external_id": rec["external_id"], "raw": rec["raw"]}, "x" * 4097)
     assert len(server.calls("POST", f"{BOT}/sendMessage")) == 1
+
+
+def test_business_chat_is_answered_as_the_business(server, sleeps):
+    def send(req):
+        body = req.json()
+        assert body["business_connection_id"] == "AbCdEfGhIjKl-bizconn1"
+        assert body["chat_id"] == 700100900 and body["reply_parameters"]["message_id"] == 3301
+        return {"ok": True, "result": {"message_id": 3303, "date": 1777630700,
+                                       "business_connection_id": "AbCdEfGhIjKl-bizconn1",
+                                       "chat": {"id": 700100900, "type": "private"}}}
+
+    server.route("POST", f"{BOT}/sendMessage", send)
+    (rec,) = delivery("business_message").records
+    assert rec["external_id"] == "business:700100900:3301" and rec["private"] is True
+    out = telegram(server, sleeps).post_reply(
+        {"external_id": rec["external_id"], "raw": rec["raw"]}, "Включите NFC в настройках")
+    assert out == {"external_id": "business:700100900:3303", "url": ""}
+    with pytest.raises(SourceError, match="business_connection_id is unknown"):
+        telegram(server, sleeps).post_reply({"external_id": rec["external_id"]}, "hi")
+    assert len(server.calls("POST", f"{BOT}/sendMessage")) == 1

@@ -3,7 +3,10 @@ chats with the bot (SOURCES.md §5).
 
 A message in a private chat (``chat.type == "private"``) is a record with ``private: True``
 and no URL — even when the person has a public username, the chat itself is not public — and
-its answer goes to that chat only.  Updates that carry no one's words (joins, pins, the bot
+its answer goes to that chat only.  So are the messages customers write to a Telegram
+Business account the bot is connected to (``business_message``): their external id is
+``business:<chat>:<message>`` and the answer carries the ``business_connection_id``, so it is
+sent as the business; what the business account itself writes is not a mention.  Updates that carry no one's words (joins, pins, the bot
 being blocked, stickers) produce no record; a webhook delivery lists them in
 ``Delivery.ignored`` with the reason.
 
@@ -24,7 +27,15 @@ from .events import Delivery
 from .private import check_length, is_private
 
 SECRET_HEADER = "X-Telegram-Bot-Api-Secret-Token"
-MESSAGE_KINDS = ("message", "edited_message", "channel_post", "edited_channel_post")
+MESSAGE_KINDS = ("message", "edited_message", "channel_post", "edited_channel_post",
+                 "business_message", "edited_business_message")
+# Messages of a Telegram Business account the bot is connected to: private chats of the
+# business with its customers, answered on the business's behalf.
+BUSINESS_KINDS = ("business_message", "edited_business_message")
+# What the pull and the webhook ask Telegram for: messages, and the deletions of business
+# messages (reported as ignored, never a silent loss).
+ALLOWED_UPDATES = MESSAGE_KINDS + ("deleted_business_messages",)
+BUSINESS_PREFIX = "business:"
 PAGE_MAX = 100
 # What Telegram sends when a person presses "Start" (with a deep-link payload or not).
 _START = re.compile(r"^/start(@\w+)?(\s+\S+)?$")
@@ -65,9 +76,11 @@ def _message_of(update):
 
 
 def is_private_chat(raw):
-    """True for a stored update whose message was written in a private chat with the bot."""
-    _kind, message = _message_of(raw) if isinstance(raw, dict) else (None, None)
-    return bool(message and (message.get("chat") or {}).get("type") == "private")
+    """True for a stored update whose message was written in a private chat (with the bot,
+    or with the business account the bot answers for)."""
+    kind, message = _message_of(raw) if isinstance(raw, dict) else (None, None)
+    return bool(message and (kind in BUSINESS_KINDS
+                             or (message.get("chat") or {}).get("type") == "private"))
 
 
 def read_update(update):
@@ -90,7 +103,13 @@ def read_update(update):
         raise PayloadError(f"update {update.get('update_id')}: {kind} has no chat.id or "
                            "message_id")
     chat_id, message_id = chat["id"], message["message_id"]
-    private = chat.get("type") == "private"
+    business = kind in BUSINESS_KINDS
+    if business and (message.get("sender_business_bot")
+                     or str((message.get("from") or {}).get("id")) != str(chat_id)):
+        # in a private chat the other person's id is the chat's: anyone else writing is the
+        # business account itself (or a bot on its behalf)
+        return None, f"{kind} written by the business account itself"
+    private = business or chat.get("type") == "private"
     if message.get("sender_chat"):
         author = _chat_author(message["sender_chat"], message.get("author_signature", ""))
     elif message.get("from"):
@@ -100,7 +119,9 @@ def read_update(update):
     reply_to = message.get("reply_to_message") or {}
     parent = f"{chat_id}:{reply_to['message_id']}" if reply_to.get("message_id") else ""
     record = {
-        "external_id": f"{chat_id}:{message_id}",
+        # the business account's chat with a person is not the bot's chat with them:
+        # its message numbers are its own
+        "external_id": f"{BUSINESS_PREFIX if business else ''}{chat_id}:{message_id}",
         # a private chat has no link anyone else could open, whatever its username
         "url": "" if private else message_url(chat, message_id),
         "title": "",
@@ -168,7 +189,7 @@ class TelegramAdapter(SourceAdapter):
     def fetch(self, cursor, limit=500):
         offset = (cursor or {}).get("offset")
         size = max(1, min(PAGE_MAX, int(limit)))
-        payload = {"limit": size, "timeout": 0, "allowed_updates": list(MESSAGE_KINDS)}
+        payload = {"limit": size, "timeout": 0, "allowed_updates": list(ALLOWED_UPDATES)}
         if offset not in (None, ""):
             payload["offset"] = int(offset)
         what = f"Telegram getUpdates from offset {offset or 0}"
@@ -208,7 +229,7 @@ class TelegramAdapter(SourceAdapter):
         if not str(url).startswith("https://"):
             raise SourceError("Telegram: the webhook URL must be https://")
         self._call("setWebhook", {"url": url, "secret_token": secret,
-                                  "allowed_updates": list(MESSAGE_KINDS)},
+                                  "allowed_updates": list(ALLOWED_UPDATES)},
                    "Telegram setWebhook")
         return "Telegram: webhook set"
 
@@ -230,7 +251,8 @@ class TelegramAdapter(SourceAdapter):
     # -- reply --------------------------------------------------------------------------------
     def post_reply(self, target, text):
         ext = str(target.get("external_id") or "")
-        chat_id, _, message_id = ext.rpartition(":")
+        business = ext.startswith(BUSINESS_PREFIX)
+        chat_id, _, message_id = ext[len(BUSINESS_PREFIX) if business else 0:].rpartition(":")
         if not chat_id or not message_id.lstrip("-").isdigit():
             raise SourceError(f"Telegram: cannot reply to '{ext}': not a chat:message id")
         payload = {"chat_id": int(chat_id) if chat_id.lstrip("-").isdigit() else chat_id,
@@ -241,12 +263,19 @@ class TelegramAdapter(SourceAdapter):
         message = _message_of(raw)[1] or {}
         if message.get("is_topic_message") and message.get("message_thread_id"):
             payload["message_thread_id"] = message["message_thread_id"]
-        private = is_private(target, is_private_chat)
+        if business:
+            connection = message.get("business_connection_id")
+            if not connection:
+                raise SourceError(f"Telegram: cannot answer '{ext}' on behalf of the business "
+                                  "account: its business_connection_id is unknown")
+            payload["business_connection_id"] = connection
+        private = business or is_private(target, is_private_chat)
         what = f"Telegram: reply to message {ext}"
         if private:
             what = f"Telegram: answer in the private chat to message {ext}"
             check_length("telegram", text, what)
         sent = self._call("sendMessage", payload, what, idempotent=False)
         chat = (sent or {}).get("chat") or {"id": chat_id}
-        return {"external_id": f"{chat.get('id')}:{(sent or {}).get('message_id', '')}",
+        prefix = BUSINESS_PREFIX if business else ""
+        return {"external_id": f"{prefix}{chat.get('id')}:{(sent or {}).get('message_id', '')}",
                 "url": "" if private else message_url(chat, (sent or {}).get("message_id", ""))}
