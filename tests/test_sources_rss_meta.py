@@ -424,8 +424,8 @@ def test_instagram_answer_without_page_id_uses_me_and_its_limit(server, sleeps):
     assert adapter.post_reply(target, "Бесплатно до 100 000 тенге.")["external_id"] == \
         "aWdfAnswer"
     assert server.calls()[-1].json()["recipient"] == {"id": "6700000000000001"}
-    with pytest.raises(SourceError, match="at most 1000"):
-        adapter.post_reply(target, "x" * 1001)
+    with pytest.raises(SourceError, match="1002 bytes.*at most 1000"):
+        adapter.post_reply(target, "я" * 501)  # 1002 bytes
     assert len(server.calls()) == 1  # refused before calling Meta
 
 
@@ -505,3 +505,16 @@ def test_instagram_comment_is_answered_on_its_replies_edge(server, sleeps):
                              "Кешбэк начислят до 10 мая")
     assert out == {"external_id": "17900000000000077", "url": ""}
     assert [c.path for c in server.calls()] == ["/17900000000000001/replies"]
+
+
+def test_private_reply_limits_count_what_each_platform_counts():
+    from social_crm.tools.sources.private import private_reply_limit, private_reply_problem
+    assert private_reply_limit("facebook") == (2000, "characters")
+    assert private_reply_limit("instagram") == (1000, "bytes")
+    assert private_reply_limit("youtube") == (0, "")
+    # 600 Cyrillic letters are 1200 bytes: too long for Instagram, fine for Messenger
+    answer = "я" * 600
+    assert private_reply_problem("instagram", answer) == \
+        "the answer has 1200 bytes; a private message on instagram takes at most 1000"
+    assert private_reply_problem("facebook", answer) == ""
+    assert private_reply_problem("instagram", "я" * 500) == ""

@@ -9,15 +9,32 @@ from __future__ import annotations
 
 from .base import SourceError
 
-# Longest text one private answer may carry, per platform code (the platforms' documented
-# message limits: VK messages.send and Telegram sendMessage 4096 characters, Messenger's
-# Send API 2000, Instagram messaging 1000).
-PRIVATE_REPLY_LIMITS = {"vk": 4096, "telegram": 4096, "facebook": 2000, "instagram": 1000}
+# Longest text one private answer may carry, per platform code, in characters: VK
+# messages.send and Telegram sendMessage take 4096, Messenger's Send API 2000.  Instagram
+# counts bytes of UTF-8 instead: 1000 bytes, which is 500 Cyrillic letters.
+PRIVATE_REPLY_LIMITS = {"vk": 4096, "telegram": 4096, "facebook": 2000}
+PRIVATE_REPLY_BYTE_LIMITS = {"instagram": 1000}
 
 
 def private_reply_limit(platform):
-    """The longest private answer on ``platform`` (0 when the platform has no messaging)."""
-    return PRIVATE_REPLY_LIMITS.get(str(platform or ""), 0)
+    """(limit, unit) of one private answer on ``platform``: unit "characters" or "bytes";
+    (0, "") when the platform has no messaging."""
+    platform = str(platform or "")
+    if platform in PRIVATE_REPLY_BYTE_LIMITS:
+        return PRIVATE_REPLY_BYTE_LIMITS[platform], "bytes"
+    if platform in PRIVATE_REPLY_LIMITS:
+        return PRIVATE_REPLY_LIMITS[platform], "characters"
+    return 0, ""
+
+
+def private_reply_problem(platform, text):
+    """Why ``text`` cannot go out as one private message on ``platform``; '' when it can."""
+    limit, unit = private_reply_limit(platform)
+    size = len((text or "").encode("utf-8")) if unit == "bytes" else len(text or "")
+    if limit and size > limit:
+        return (f"the answer has {size} {unit}; a private message on {platform} takes at "
+                f"most {limit}")
+    return ""
 
 
 def is_private(target, raw_test=None):
@@ -33,7 +50,6 @@ def is_private(target, raw_test=None):
 
 def check_length(platform, text, who):
     """SourceError naming ``who`` when ``text`` is longer than one private message allows."""
-    limit = private_reply_limit(platform)
-    if limit and len(text or "") > limit:
-        raise SourceError(f"{who}: the answer has {len(text)} characters; a private message "
-                          f"on {platform} takes at most {limit}")
+    problem = private_reply_problem(platform, text)
+    if problem:
+        raise SourceError(f"{who}: {problem}")
