@@ -51,7 +51,7 @@ ALPHABETS = {
     "tt": _RU + "әөүҗңһ",
     "ba": _RU + "әөүҡғҫҙһң",
     "mn": _RU + "өү",
-    "uz": "абвгдежзийклмнопрстуфхцчшъэюяўқғҳ",
+    "uz": "абвгдежзийклмнопрстуфхцчшъэюяўқғҳ" "abcdefghijklmnopqrstuvxyz",
     "tg": "абвгғдежзиӣйкқлмнопрстуӯфхҳчҷшъэюя",
     # Latin
     "en": "abcdefghijklmnopqrstuvwxyz",
@@ -63,7 +63,6 @@ ALPHABETS = {
     "nl": "abcdefghijklmnopqrstuvwxyzëïéè",
     "tr": "abcdefghijklmnoprstuvyzçğıöşüâîû",
     "az": "abcdefghijklmnopqrstuvxyzçəğıöşü",
-    "uz": "abcdefghijklmnopqrstuvxyzʻ",
     "pl": "abcdefghijklmnoprstuwyząćęłńóśźż",
 }
 CYRILLIC_LANGS = ("ru", "uk", "be", "bg", "mk", "sr", "kk", "ky", "tt", "ba", "mn", "uz", "tg")
@@ -99,8 +98,11 @@ _UZ_APOSTROPHE = str.maketrans({"ʻ": "'", "ʼ": "'"})
 
 def _grams(word):
     padded = f" {word} "
-    return [padded[i:i + n] for n in NGRAM_SIZES for i in range(len(padded) - n + 1)
-            if padded[i:i + n].strip()]
+    return [padded[i:i + n] for n in NGRAM_SIZES for i in range(len(padded) - n + 1)]
+
+
+# Characters a word may carry besides letters; no alphabet excludes them.
+_NOT_LETTERS = "'-0123456789"
 
 
 class LanguageModel:
@@ -110,7 +112,11 @@ class LanguageModel:
     language is ``log((count + a) / (total + a * V))`` with ``a = SMOOTHING * total / V``
     (V: distinct n-grams of that size over all languages), so an unseen n-gram has the same
     probability in every language and a language with more training text is not penalised
-    for it.
+    for it. That common floor is left out of the scores (it shifts every language alike):
+    a seen n-gram adds ``log p - floor``.
+
+    A text's score is the sum of its words' scores, and a word's score (n-grams, alphabet,
+    frequent-word bonus) depends on the word alone, so it is computed once per word form.
     """
 
     def __init__(self, texts):
@@ -124,51 +130,72 @@ class LanguageModel:
                         table[gram] = table.get(gram, 0) + 1
             counts[lang] = per_size
         vocab = {n: len({g for per in counts.values() for g in per[n]}) or 1 for n in NGRAM_SIZES}
-        self.floor = {n: math.log(SMOOTHING / (vocab[n] * (1 + SMOOTHING))) for n in NGRAM_SIZES}
-        self.logp = {}
+        floor = {n: math.log(SMOOTHING / (vocab[n] * (1 + SMOOTHING))) for n in NGRAM_SIZES}
+        # gram -> {language: log p - floor}
+        self.grams = {}
         for lang, per_size in counts.items():
-            table = {}
             for n, grams in per_size.items():
                 total = sum(grams.values())
-                if not total:
-                    continue
                 alpha = SMOOTHING * total / vocab[n]
                 denominator = total * (1 + SMOOTHING)
                 for gram, count in grams.items():
-                    table[gram] = math.log((count + alpha) / denominator)
-            self.logp[lang] = table
-        self.alphabets = {lang: frozenset(letters) for lang, letters in ALPHABETS.items()}
+                    gain = math.log((count + alpha) / denominator) - floor[n]
+                    self.grams.setdefault(gram, {})[lang] = gain
+        self.alphabets = {lang: frozenset(letters + _NOT_LETTERS) for lang, letters in ALPHABETS.items()}
         self.words = {lang: frozenset(words) for lang, words in WORDS.items()}
+        self._tables = {}
+
+    def word_scores(self, word, candidates):
+        """(score per candidate language) of one lower-case word, in `candidates` order."""
+        return _word_scores(self, word, candidates)
+
+    def _table(self, candidates):
+        """{gram: gains aligned with `candidates`} for grams some candidate has seen."""
+        table = self._tables.get(candidates)
+        if table is None:
+            table = {}
+            for gram, gains in self.grams.items():
+                if any(lang in gains for lang in candidates):
+                    table[gram] = tuple(gains.get(lang, 0.0) for lang in candidates)
+            self._tables[candidates] = table
+        return table
+
+    def compute_word_scores(self, word, candidates):
+        table = self._table(candidates)
+        rows = [table[gram] for gram in _grams(word) if gram in table]
+        gains = [sum(column) for column in zip(*rows)] if rows else [0.0] * len(candidates)
+        letters = frozenset(word)
+        alphabets, words = self.alphabets, self.words
+        return tuple(
+            gain
+            - (0.0 if letters <= alphabets[lang] else FOREIGN_WORD_PENALTY)
+            + (WORD_BONUS if word in words.get(lang, _NOTHING) else 0.0)
+            for lang, gain in zip(candidates, gains))
 
     def scores(self, words, candidates):
         """{language: score} for the candidate languages over `words` (lower-case tokens)."""
-        grams = [g for word in words for g in _grams(word)]
-        sizes = {n: sum(1 for g in grams if len(g) == n) for n in NGRAM_SIZES}
-        letter_sets = [frozenset(c for c in word if c.isalpha()) for word in words]
-        result = {}
-        for lang in candidates:
-            table = self.logp.get(lang, {})
-            known = [(table[g], len(g)) for g in grams if g in table]
-            score = sum(value for value, _ in known)
-            missing = dict(sizes)
-            for _, n in known:
-                missing[n] -= 1
-            score += sum(self.floor[n] * count for n, count in missing.items())
-            alphabet = self.alphabets[lang]
-            score -= FOREIGN_WORD_PENALTY * sum(1 for letters in letter_sets if not letters <= alphabet)
-            vocabulary = self.words.get(lang, ())
-            score += WORD_BONUS * sum(1 for word in words if word in vocabulary)
-            result[lang] = score + PRIORS.get(lang, -3.0)
-        return result
+        totals = [PRIORS.get(lang, -3.0) for lang in candidates]
+        for word in words:
+            totals = [a + b for a, b in zip(totals, self.word_scores(word, candidates))]
+        return dict(zip(candidates, totals))
 
     def best(self, words, candidates):
         """(language, confidence) with the highest score; confidence from the margin."""
         scores = self.scores(words, candidates)
-        ranked = sorted(scores.items(), key=lambda item: item[1], reverse=True)
-        lang, top = ranked[0]
-        second = ranked[1][1] if len(ranked) > 1 else top - 10.0
+        lang = max(scores, key=scores.get)
+        top = scores.pop(lang)
+        second = max(scores.values()) if scores else top - 10.0
         confidence = 1.0 / (1.0 + math.exp(-(top - second) / 2.0))
         return lang, round(min(0.99, confidence), 3)
+
+
+_NOTHING = {}
+
+
+@lru_cache(maxsize=100_000)
+def _word_scores(model, word, candidates):
+    # The same word forms recur across mentions: score each once per model.
+    return model.compute_word_scores(word, candidates)
 
 
 def _words(text):
