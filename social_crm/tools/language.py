@@ -69,17 +69,17 @@ CYRILLIC_LANGS = ("ru", "uk", "be", "bg", "mk", "sr", "kk", "ky", "tt", "ba", "m
 LATIN_LANGS = ("en", "de", "fr", "es", "it", "pt", "nl", "tr", "az", "uz", "pl")
 # Log-prior per language: what a mention most likely is when the text itself cannot tell.
 PRIORS = {
-    "ru": 0.0, "uk": -1.0, "kk": -1.0, "en": 0.0,
-    "be": -2.0, "ky": -2.0, "tt": -2.0, "uz": -2.0, "bg": -2.0, "sr": -2.5, "mk": -2.5,
-    "ba": -2.5, "mn": -2.5, "tg": -2.5,
+    "ru": 0.0, "uk": -0.5, "kk": -1.0, "en": 0.0,
+    "be": -2.0, "ky": -2.0, "tt": -2.0, "uz": -2.0,
+    "bg": -3.5, "sr": -3.5, "mk": -3.5, "ba": -3.5, "mn": -3.5, "tg": -3.5,
     "de": -1.5, "fr": -1.5, "es": -1.5, "it": -1.5, "pt": -2.0, "nl": -2.0, "tr": -1.5,
     "az": -2.0, "pl": -1.5,
 }
-FOREIGN_WORD_PENALTY = 6.0  # nats per word with a letter the language does not write
-WORD_BONUS = 2.0            # nats per frequent word of the language
-SMOOTHING = 0.5             # share of probability mass an unseen n-gram may take
+FOREIGN_WORD_PENALTY = 20.0 # nats per word with a letter the language does not write
+WORD_BONUS = 8.0            # nats per frequent word of the language (short texts hinge on them)
+SMOOTHING = 8.0             # share of probability mass an unseen n-gram may take
 MAX_WORDS = 40              # a long text is judged on its first words
-NGRAM_SIZES = (1, 2, 3)
+NGRAM_SIZES = (2, 3)
 
 # Scripts other than Latin/Cyrillic whose language is (practically) unique.
 _SCRIPT_LANG = {
