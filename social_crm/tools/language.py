@@ -69,7 +69,7 @@ CYRILLIC_LANGS = ("ru", "uk", "be", "bg", "mk", "sr", "kk", "ky", "tt", "ba", "m
 LATIN_LANGS = ("en", "de", "fr", "es", "it", "pt", "nl", "tr", "az", "uz", "pl")
 # Log-prior per language: what a mention most likely is when the text itself cannot tell.
 PRIORS = {
-    "ru": 0.0, "uk": -0.5, "kk": -1.0, "en": 0.0,
+    "ru": 0.0, "uk": -1.5, "kk": -1.0, "en": 0.0,
     "be": -2.0, "ky": -2.0, "tt": -2.0, "uz": -2.0,
     "bg": -3.5, "sr": -3.5, "mk": -3.5, "ba": -3.5, "mn": -3.5, "tg": -3.5,
     "de": -1.5, "fr": -1.5, "es": -1.5, "it": -1.5, "pt": -2.0, "nl": -2.0, "tr": -1.5,
@@ -77,7 +77,7 @@ PRIORS = {
 }
 FOREIGN_WORD_PENALTY = 20.0 # nats per word with a letter the language does not write
 WORD_BONUS = 8.0            # nats per frequent word of the language (short texts hinge on them)
-SMOOTHING = 8.0             # share of probability mass an unseen n-gram may take
+PRIOR_MASS = 10000.0        # n-grams' worth of background each language's counts start from
 MAX_WORDS = 40              # a long text is judged on its first words
 NGRAM_SIZES = (2, 3)
 
@@ -108,12 +108,13 @@ _NOT_LETTERS = "'-0123456789"
 class LanguageModel:
     """Scores candidate languages of a text; built from training texts per language.
 
-    ``texts`` maps a language code to its training lines. The n-gram log-probability of a
-    language is ``log((count + a) / (total + a * V))`` with ``a = SMOOTHING * total / V``
-    (V: distinct n-grams of that size over all languages), so an unseen n-gram has the same
-    probability in every language and a language with more training text is not penalised
-    for it. That common floor is left out of the scores (it shifts every language alike):
-    a seen n-gram adds ``log p - floor``.
+    ``texts`` maps a language code to its training lines. Each language's n-gram
+    distribution is smoothed towards the background (the mean of all languages'
+    distributions, Dirichlet smoothing with mass ``PRIOR_MASS``):
+    ``p_L(g) = (count_L(g) + m * p_bg(g)) / (total_L + m)``, and an n-gram adds
+    ``log(p_L(g) / p_bg(g))`` to language L. A language with few training texts thus speaks
+    softly (its estimates stay near the background) instead of shouting on the few n-grams
+    it has seen, and an n-gram a well-trained language never showed counts against it.
 
     A text's score is the sum of its words' scores, and a word's score (n-grams, alphabet,
     frequent-word bonus) depends on the word alone, so it is computed once per word form.
@@ -129,36 +130,42 @@ class LanguageModel:
                         table = per_size[len(gram)]
                         table[gram] = table.get(gram, 0) + 1
             counts[lang] = per_size
-        vocab = {n: len({g for per in counts.values() for g in per[n]}) or 1 for n in NGRAM_SIZES}
-        floor = {n: math.log(SMOOTHING / (vocab[n] * (1 + SMOOTHING))) for n in NGRAM_SIZES}
-        # gram -> {language: log p - floor}
-        self.grams = {}
+        self.totals = {lang: {n: sum(per[n].values()) for n in NGRAM_SIZES} for lang, per in counts.items()}
+        background = {}
         for lang, per_size in counts.items():
             for n, grams in per_size.items():
-                total = sum(grams.values())
-                alpha = SMOOTHING * total / vocab[n]
-                denominator = total * (1 + SMOOTHING)
+                total = self.totals[lang][n]
                 for gram, count in grams.items():
-                    gain = math.log((count + alpha) / denominator) - floor[n]
-                    self.grams.setdefault(gram, {})[lang] = gain
+                    background[gram] = background.get(gram, 0.0) + count / total / len(counts)
+        self.background = background
+        self.counts = counts
         self.alphabets = {lang: frozenset(letters + _NOT_LETTERS) for lang, letters in ALPHABETS.items()}
         self.words = {lang: frozenset(words) for lang, words in WORDS.items()}
         self._tables = {}
 
-    def word_scores(self, word, candidates):
-        """(score per candidate language) of one lower-case word, in `candidates` order."""
-        return _word_scores(self, word, candidates)
+    def _gain(self, lang, gram):
+        """log(p_L(g) / p_bg(g)) for a gram of the background."""
+        n = len(gram)
+        total = self.totals.get(lang, {}).get(n, 0)
+        count = self.counts.get(lang, {}).get(n, {}).get(gram, 0)
+        p_bg = self.background[gram]
+        return math.log((count + PRIOR_MASS * p_bg) / ((total + PRIOR_MASS) * p_bg))
 
     def _table(self, candidates):
         """{gram: gains aligned with `candidates`} for grams some candidate has seen."""
         table = self._tables.get(candidates)
         if table is None:
-            table = {}
-            for gram, gains in self.grams.items():
-                if any(lang in gains for lang in candidates):
-                    table[gram] = tuple(gains.get(lang, 0.0) for lang in candidates)
+            seen = set()
+            for lang in candidates:
+                for grams in self.counts.get(lang, {}).values():
+                    seen.update(grams)
+            table = {gram: tuple(self._gain(lang, gram) for lang in candidates) for gram in seen}
             self._tables[candidates] = table
         return table
+
+    def word_scores(self, word, candidates):
+        """(score per candidate language) of one lower-case word, in `candidates` order."""
+        return _word_scores(self, word, candidates)
 
     def compute_word_scores(self, word, candidates):
         table = self._table(candidates)
