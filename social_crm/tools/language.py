@@ -10,7 +10,7 @@ evidence, and the best score wins:
 * alphabet: a word with a letter the language does not write costs a fixed penalty (one
   Kazakh brand name in a Russian sentence costs Russian little; a Tatar «җ» in every other
   word rules Kazakh out);
-* character 1-3-gram log-probabilities (naive Bayes) from the language's own training texts
+* character trigram log-probabilities (word-padded) (naive Bayes) from the language's own training texts
   in ``data/lang/<code>.txt``, smoothed so that an unseen n-gram costs every language the
   same, whatever the size of its texts;
 * frequent words (``data/lang_words.py``): function words and the everyday words of customer
@@ -79,7 +79,7 @@ FOREIGN_WORD_PENALTY = 20.0 # nats per word with a letter the language does not 
 WORD_BONUS = 8.0            # nats per frequent word of the language (short texts hinge on them)
 PRIOR_MASS = 10000.0        # n-grams' worth of background each language's counts start from
 MAX_WORDS = 40              # a long text is judged on its first words
-NGRAM_SIZES = (2, 3)
+NGRAM_SIZES = (3,)
 
 # Scripts other than Latin/Cyrillic whose language is (practically) unique.
 _SCRIPT_LANG = {
@@ -91,6 +91,7 @@ _SCRIPT_LANG = {
 # langdetect answers zh-cn / zh-tw; ISO 639-1 has only zh.
 _LANGDETECT_CODE = {"zh-cn": "zh", "zh-tw": "zh"}
 _CYRILLIC_RE = re.compile(r"[\u0400-\u04ff\u0500-\u052f]")
+_LETTER_RE = re.compile(r"[^\W\d_]")
 _LATIN_RE = re.compile(r"[a-z\u00c0-\u024f\u02bb]")
 # Uzbek writes oʻ gʻ with a turned comma (often typed as an apostrophe).
 _UZ_APOSTROPHE = str.maketrans({"ʻ": "'", "ʼ": "'"})
@@ -140,8 +141,12 @@ class LanguageModel:
         self.background = background
         self.counts = counts
         self.alphabets = {lang: frozenset(letters + _NOT_LETTERS) for lang, letters in ALPHABETS.items()}
-        self.words = {lang: frozenset(words) for lang, words in WORDS.items()}
+        self.word_langs = {}  # word -> the languages whose frequent-word list has it
+        for lang, words in WORDS.items():
+            for word in words:
+                self.word_langs.setdefault(word, set()).add(lang)
         self._tables = {}
+        self._shared = {}
 
     def _gain(self, lang, gram):
         """log(p_L(g) / p_bg(g)) for a gram of the background."""
@@ -172,12 +177,24 @@ class LanguageModel:
         rows = [table[gram] for gram in _grams(word) if gram in table]
         gains = [sum(column) for column in zip(*rows)] if rows else [0.0] * len(candidates)
         letters = frozenset(word)
-        alphabets, words = self.alphabets, self.words
+        in_lists = self.word_langs.get(word)
+        if not in_lists and letters <= self._shared_letters(candidates):
+            return tuple(gains)  # the usual case: no foreign letter, no listed word
+        alphabets = self.alphabets
+        in_lists = in_lists or ()
         return tuple(
             gain
             - (0.0 if letters <= alphabets[lang] else FOREIGN_WORD_PENALTY)
-            + (WORD_BONUS if word in words.get(lang, _NOTHING) else 0.0)
+            + (WORD_BONUS if lang in in_lists else 0.0)
             for lang, gain in zip(candidates, gains))
+
+    def _shared_letters(self, candidates):
+        """Letters every candidate language writes."""
+        shared = self._shared.get(candidates)
+        if shared is None:
+            shared = frozenset.intersection(*(self.alphabets[lang] for lang in candidates))
+            self._shared[candidates] = shared
+        return shared
 
     def scores(self, words, candidates):
         """{language: score} for the candidate languages over `words` (lower-case tokens)."""
@@ -255,7 +272,7 @@ def _scripts(words):
     joined = "".join(words)
     cyrillic = len(_CYRILLIC_RE.findall(joined))
     latin = len(_LATIN_RE.findall(joined))
-    letters = sum(1 for c in joined if c.isalpha())
+    letters = len(_LETTER_RE.findall(joined))
     if cyrillic + latin >= letters:
         return {k: v for k, v in (("CYRILLIC", cyrillic), ("LATIN", latin)) if v}
     counts = {}
