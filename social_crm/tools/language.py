@@ -10,16 +10,18 @@ evidence, and the best score wins:
 * alphabet: a word with a letter the language does not write costs a fixed penalty (one
   Kazakh brand name in a Russian sentence costs Russian little; a Tatar «җ» in every other
   word rules Kazakh out);
-* character trigram log-probabilities (word-padded) (naive Bayes) from the language's own training texts
-  in ``data/lang/<code>.txt``, smoothed so that an unseen n-gram costs every language the
-  same, whatever the size of its texts;
+* character trigrams of each word (naive Bayes) from the language's own training texts in
+  ``data/lang/<code>.txt``, smoothed towards the mean of all languages (see LanguageModel);
 * frequent words (``data/lang_words.py``): function words and the everyday words of customer
   messages, a bonus per word found;
 * a small prior per language (Russian, then Ukrainian and Kazakh are the likeliest).
 
-Scripts other than Cyrillic and Latin name their language directly; Latin text with letters
-none of the modelled Latin languages writes (ő, ř, å, ă …) or that no model explains well
-goes to langdetect (seeded, cached). A text without letters has no language: ``("", 0.0)``.
+Scripts other than Cyrillic and Latin name their language directly. Latin text goes to
+langdetect (seeded, cached) when it has a letter none of the modelled Latin languages writes
+(ő, ř, å, ă …), or when it has three words or more and not one of them is a listed frequent
+word of a modelled language (Indonesian, Swedish, Czech without diacritics …); langdetect's
+answer is kept only if it names a language not modelled here. A text without letters has no
+language: ``("", 0.0)``.
 """
 import math
 import pathlib
@@ -51,7 +53,7 @@ ALPHABETS = {
     "tt": _RU + "әөүҗңһ",
     "ba": _RU + "әөүҡғҫҙһң",
     "mn": _RU + "өү",
-    "uz": "абвгдежзийклмнопрстуфхцчшъэюяўқғҳ" "abcdefghijklmnopqrstuvxyz",
+    "uz": "абвгдежзийклмнопрстуфхцчшъэюяўқғҳ" "abcdefghijklmnopqrstuvxyz",  # both scripts
     "tg": "абвгғдежзиӣйкқлмнопрстуӯфхҳчҷшъэюя",
     # Latin
     "en": "abcdefghijklmnopqrstuvwxyz",
@@ -306,7 +308,11 @@ def detect_with(model, text):
     if script == "LATIN":
         latin = [w for w in words if _LATIN_RE.search(w)][:MAX_WORDS]
         if not _latin_is_unmodelled(latin, model):
-            return model.best(latin, LATIN_LANGS)
+            decided = model.best(latin, LATIN_LANGS)
+            if len(latin) < 3 or any(word in model.word_langs for word in latin):
+                return decided
+            code, prob = langdetect_language(normalize(text))
+            return (code, prob) if code and code not in LATIN_LANGS else decided
     return langdetect_language(normalize(text))
 
 
