@@ -149,6 +149,8 @@ class LanguageModel:
                 self.word_langs.setdefault(word, set()).add(lang)
         self._tables = {}
         self._shared = {}
+        self._bonus_tables = {}
+        self.latin_letters = frozenset().union(*(self.alphabets[lang] for lang in LATIN_LANGS))
 
     def _gain(self, lang, gram):
         """log(p_L(g) / p_bg(g)) for a gram of the background."""
@@ -177,18 +179,26 @@ class LanguageModel:
     def compute_word_scores(self, word, candidates):
         table = self._table(candidates)
         rows = [table[gram] for gram in _grams(word) if gram in table]
-        gains = [sum(column) for column in zip(*rows)] if rows else [0.0] * len(candidates)
+        scores = [sum(column) for column in zip(*rows)] if rows else [0.0] * len(candidates)
+        bonus = self._bonuses(candidates).get(word)
+        if bonus:
+            scores = [score + extra for score, extra in zip(scores, bonus)]
         letters = frozenset(word)
-        in_lists = self.word_langs.get(word)
-        if not in_lists and letters <= self._shared_letters(candidates):
-            return tuple(gains)  # the usual case: no foreign letter, no listed word
-        alphabets = self.alphabets
-        in_lists = in_lists or ()
-        return tuple(
-            gain
-            - (0.0 if letters <= alphabets[lang] else FOREIGN_WORD_PENALTY)
-            + (WORD_BONUS if lang in in_lists else 0.0)
-            for lang, gain in zip(candidates, gains))
+        if not letters <= self._shared_letters(candidates):
+            alphabets = self.alphabets
+            scores = [score - (0.0 if letters <= alphabets[lang] else FOREIGN_WORD_PENALTY)
+                      for score, lang in zip(scores, candidates)]
+        return tuple(scores)
+
+    def _bonuses(self, candidates):
+        """{listed word: bonus per candidate}."""
+        bonuses = self._bonus_tables.get(candidates)
+        if bonuses is None:
+            bonuses = {word: tuple(WORD_BONUS if lang in langs else 0.0 for lang in candidates)
+                       for word, langs in self.word_langs.items()
+                       if any(lang in langs for lang in candidates)}
+            self._bonus_tables[candidates] = bonuses
+        return bonuses
 
     def _shared_letters(self, candidates):
         """Letters every candidate language writes."""
@@ -287,9 +297,7 @@ def _scripts(words):
 
 def _latin_is_unmodelled(words, model):
     """True when some word has a letter none of the modelled Latin languages writes."""
-    letters = frozenset(c for word in words for c in word if c.isalpha())
-    known = frozenset().union(*(model.alphabets[lang] for lang in LATIN_LANGS))
-    return not letters <= known
+    return not frozenset("".join(words)) <= model.latin_letters
 
 
 def detect_with(model, text):
