@@ -90,6 +90,16 @@ def test_russian_text_with_latin_brand_is_russian():
     assert detect_language("Перешёл с SkyNet на FlyMobile, пока всё нормально")[0] == "ru"
 
 
+@pytest.mark.parametrize("text, expected", [
+    ("Купил iPhone 15 Pro Max в Technodom", "ru"),      # more Latin letters than Cyrillic
+    ("Жаңа Samsung Galaxy S24 Ultra сатып алдым", "kk"),
+    ("Новий MacBook Pro M3 просто топ", "uk"),
+    ("Thanks to Алия for the quick help", "en"),         # a Cyrillic name in English
+])
+def test_latin_brand_names_do_not_decide_the_language(text, expected):
+    assert detect_language(text)[0] == expected
+
+
 def test_latin_language_not_modelled_here_goes_to_langdetect():
     assert detect_language("Terima kasih banyak atas bantuannya kemarin")[0] == "id"
 

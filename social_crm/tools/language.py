@@ -310,11 +310,17 @@ def detect_with(model, text):
     if script in _SCRIPT_LANG:
         share = count / sum(scripts.values())
         return _SCRIPT_LANG[script], round(min(0.99, 0.7 + 0.3 * share), 3)
+    cyrillic = [w for w in words if _CYRILLIC_RE.search(w)][:MAX_WORDS]
+    latin = [w for w in words if _LATIN_RE.search(w)][:MAX_WORDS]
+    if cyrillic and latin and script in ("CYRILLIC", "LATIN"):
+        # Brands and models are written in Latin letters inside Cyrillic sentences («купил
+        # iPhone 15 Pro Max в Technodom»): the Latin part makes the language only when it has
+        # more listed words (thanks, for, the …) than the Cyrillic part has words.
+        listed = sum(1 for word in latin if word in model.word_langs)
+        script = "CYRILLIC" if len(cyrillic) >= listed else "LATIN"
     if script == "CYRILLIC":
-        cyrillic = [w for w in words if _CYRILLIC_RE.search(w)][:MAX_WORDS]
         return model.best(cyrillic, CYRILLIC_LANGS)
     if script == "LATIN":
-        latin = [w for w in words if _LATIN_RE.search(w)][:MAX_WORDS]
         if not _latin_is_unmodelled(latin, model):
             decided = model.best(latin, LATIN_LANGS)
             if len(latin) < 3 or any(word in model.word_langs for word in latin):
