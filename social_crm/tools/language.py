@@ -7,9 +7,10 @@ Kazakh (Tatar ә ө ү җ ң һ, Kyrgyz ө ү ң, Bashkir ҡ ғ ҫ ҙ, Uzbek ў 
 no single letter decides. Each candidate language of the text's script is scored as a sum of
 evidence, and the best score wins:
 
-* alphabet: a word with a letter the language does not write costs a fixed penalty (one
-  Kazakh brand name in a Russian sentence costs Russian little; a Tatar «җ» in every other
-  word rules Kazakh out);
+* alphabet: a word with a letter the language does not write, or a letter sequence its
+  spelling never has (Russian «ъ» before a consonant, Kazakh «өө»), costs a fixed penalty
+  (one Kazakh brand name in a Russian sentence costs Russian little; a Tatar «җ» in every
+  other word rules Kazakh out);
 * character trigrams of each word (naive Bayes) from the language's own training texts in
   ``data/lang/<code>.txt``, smoothed towards the mean of all languages (see LanguageModel);
 * frequent words (``data/lang_words.py``): function words and the everyday words of customer
@@ -66,6 +67,16 @@ ALPHABETS = {
     "tr": "abcdefghijklmnoprstuvyzçğıöşüâîû",
     "az": "abcdefghijklmnopqrstuvxyzçəğıöşü",
     "pl": "abcdefghijklmnoprstuwyząćęłńóśźż",
+}
+# Letter sequences a language's spelling never has, though each letter is in its alphabet:
+# Russian writes ъ only before е / ю / я (подъезд), Bulgarian inside words (къде, търся);
+# Kyrgyz and Mongolian write long vowels double (көбүрөөк, үүнээс), Kazakh, Tatar and
+# Bashkir do not. A word with one counts as foreign to the language.
+FORBIDDEN = {
+    "ru": re.compile(r"ъ(?![еюя])"),
+    "kk": re.compile(r"өө|үү"),
+    "tt": re.compile(r"өө|үү"),
+    "ba": re.compile(r"өө|үү"),
 }
 CYRILLIC_LANGS = ("ru", "uk", "be", "bg", "mk", "sr", "kk", "ky", "tt", "ba", "mn", "uz", "tg")
 LATIN_LANGS = ("en", "de", "fr", "es", "it", "pt", "nl", "tr", "az", "uz", "pl")
@@ -183,11 +194,16 @@ class LanguageModel:
         bonus = self._bonuses(candidates).get(word)
         if bonus:
             scores = [score + extra for score, extra in zip(scores, bonus)]
+        scores = list(scores)
         letters = frozenset(word)
         if not letters <= self._shared_letters(candidates):
             alphabets = self.alphabets
             scores = [score - (0.0 if letters <= alphabets[lang] else FOREIGN_WORD_PENALTY)
                       for score, lang in zip(scores, candidates)]
+        for index, lang in enumerate(candidates):
+            pattern = FORBIDDEN.get(lang)
+            if pattern and pattern.search(word):
+                scores[index] -= FOREIGN_WORD_PENALTY
         return tuple(scores)
 
     def _bonuses(self, candidates):
