@@ -82,6 +82,14 @@ def test_short_ukrainian_is_not_russian(text):
     assert detect_language(text)[0] == "uk"
 
 
+@pytest.mark.parametrize("text, expected", [
+    ("Де вiдповiдь? Пишу вже третiй раз", "uk"),   # Latin i for і (Russian keyboard)
+    ("Бiз сiзге хабарластық", "kk"),
+])
+def test_latin_i_typed_for_cyrillic_i(text, expected):
+    assert detect_language(text)[0] == expected
+
+
 def test_kazakh_brand_name_in_russian_text_stays_russian():
     assert detect_language("Заказал через Қазпошту, а посылка пропала, что делать?")[0] == "ru"
 

@@ -106,6 +106,8 @@ _LANGDETECT_CODE = {"zh-cn": "zh", "zh-tw": "zh"}
 _CYRILLIC_RE = re.compile(r"[\u0400-\u04ff\u0500-\u052f]")
 _LETTER_RE = re.compile(r"[^\W\d_]")
 _LATIN_RE = re.compile(r"[a-z\u00c0-\u024f\u02bb]")
+_ASCII_LETTER_RE = re.compile(r"[a-zï]")
+_LOOKALIKES = str.maketrans("aeopcxyikmï", "аеорсхуікмї")
 # Uzbek writes oʻ gʻ with a turned comma (often typed as an apostrophe).
 _UZ_APOSTROPHE = str.maketrans({"ʻ": "'", "ʼ": "'"})
 
@@ -251,8 +253,20 @@ def _word_scores(model, word, candidates):
 
 
 def _words(text):
-    """Letter-bearing lower-case tokens (digits-only tokens dropped), Uzbek ʻ unified."""
-    return [t for t in tokenize(text.translate(_UZ_APOSTROPHE)) if not t.isdigit()]
+    """Letter-bearing lower-case tokens (digits-only tokens dropped), Uzbek ʻ unified.
+
+    Inside a Cyrillic word, Latin look-alikes become the Cyrillic letter: Ukrainian and
+    Kazakh typed on a Russian keyboard take «i» for «і» (вiдповiдь, бiз), and homoglyph
+    typos (a, e, o, p, c …) are common.
+    """
+    words = []
+    for token in tokenize(text.translate(_UZ_APOSTROPHE)):
+        if token.isdigit():
+            continue
+        if _CYRILLIC_RE.search(token) and _ASCII_LETTER_RE.search(token):
+            token = token.translate(_LOOKALIKES)
+        words.append(token)
+    return words
 
 
 def load_training_texts(directory=_DATA_DIR):
