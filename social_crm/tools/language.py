@@ -78,6 +78,10 @@ FORBIDDEN = {
     "tt": re.compile(r"өө|үү"),
     "ba": re.compile(r"өө|үү"),
 }
+# Letters Ukrainian and Belarusian write in almost every sentence (і alone is about one
+# letter in sixteen). A text of many letters without any of them is unlikely to be in that
+# language: each letter costs log(1 - share of these letters in the training texts).
+SIGNATURE_LETTERS = {"uk": "іїє", "be": "іў"}
 CYRILLIC_LANGS = ("ru", "uk", "be", "bg", "mk", "sr", "kk", "ky", "tt", "ba", "mn", "uz", "tg")
 LATIN_LANGS = ("en", "de", "fr", "es", "it", "pt", "nl", "tr", "az", "uz", "pl")
 # Log-prior per language: what a mention most likely is when the text itself cannot tell.
@@ -91,6 +95,7 @@ PRIORS = {
 FOREIGN_WORD_PENALTY = 20.0 # nats per word with a letter the language does not write
 WORD_BONUS = 8.0            # nats per frequent word of the language (short texts hinge on them)
 PRIOR_MASS = 10000.0        # n-grams' worth of background each language's counts start from
+ABSENCE_WEIGHT = 1.0        # weight of the missing signature letters (SIGNATURE_LETTERS)
 MAX_WORDS = 40              # a long text is judged on its first words
 NGRAM_SIZES = (3,)
 
@@ -164,6 +169,13 @@ class LanguageModel:
         self._shared = {}
         self._bonus_tables = {}
         self.latin_letters = frozenset().union(*(self.alphabets[lang] for lang in LATIN_LANGS))
+        self.absence = {}  # language -> log(1 - share of its signature letters)
+        for lang, letters in SIGNATURE_LETTERS.items():
+            joined = "".join(w for line in texts.get(lang, ()) for w in _words(line))
+            total = sum(1 for c in joined if c.isalpha())
+            if total:
+                share = sum(1 for c in joined if c in letters) / total
+                self.absence[lang] = math.log(max(1e-6, 1.0 - share))
 
     def _gain(self, lang, gram):
         """log(p_L(g) / p_bg(g)) for a gram of the background."""
@@ -231,6 +243,11 @@ class LanguageModel:
         totals = [PRIORS.get(lang, -3.0) for lang in candidates]
         for word in words:
             totals = [a + b for a, b in zip(totals, self.word_scores(word, candidates))]
+        if ABSENCE_WEIGHT:
+            joined = "".join(words)
+            for index, lang in enumerate(candidates):
+                if lang in self.absence and not any(c in joined for c in SIGNATURE_LETTERS[lang]):
+                    totals[index] += ABSENCE_WEIGHT * len(joined) * self.absence[lang]
         return dict(zip(candidates, totals))
 
     def best(self, words, candidates):
