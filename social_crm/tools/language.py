@@ -202,13 +202,13 @@ class LanguageModel:
         return _word_scores(self, word, candidates)
 
     def compute_word_scores(self, word, candidates):
+        """Trigram gains + frequent-word bonus - foreign-letter penalties, per candidate."""
         table = self._table(candidates)
         rows = [table[gram] for gram in _grams(word) if gram in table]
         scores = [sum(column) for column in zip(*rows)] if rows else [0.0] * len(candidates)
         bonus = self._bonuses(candidates).get(word)
         if bonus:
             scores = [score + extra for score, extra in zip(scores, bonus)]
-        scores = list(scores)
         letters = frozenset(word)
         if not letters <= self._shared_letters(candidates):
             alphabets = self.alphabets
@@ -258,9 +258,6 @@ class LanguageModel:
         second = max(scores.values()) if scores else top - 10.0
         confidence = 1.0 / (1.0 + math.exp(-(top - second) / 2.0))
         return lang, round(min(0.99, confidence), 3)
-
-
-_NOTHING = {}
 
 
 @lru_cache(maxsize=100_000)
