@@ -31,7 +31,7 @@ import unicodedata
 from functools import lru_cache
 
 from .data.lang_words import WORDS
-from .text import normalize, tokenize
+from .text import _APOSTROPHES, _URL_RE, _WORD_RE, normalize
 
 __all__ = ["detect_language", "langdetect_language", "SUPPORTED_HINT_RE", "LanguageModel"]
 
@@ -82,6 +82,7 @@ FORBIDDEN = {
 # letter in sixteen). A text of many letters without any of them is unlikely to be in that
 # language: each letter costs log(1 - share of these letters in the training texts).
 SIGNATURE_LETTERS = {"uk": "іїє", "be": "іў"}
+_ANY_FORBIDDEN = re.compile("|".join(pattern.pattern for pattern in FORBIDDEN.values()))
 CYRILLIC_LANGS = ("ru", "uk", "be", "bg", "mk", "sr", "kk", "ky", "tt", "ba", "mn", "uz", "tg")
 LATIN_LANGS = ("en", "de", "fr", "es", "it", "pt", "nl", "tr", "az", "uz", "pl")
 # Log-prior per language: what a mention most likely is when the text itself cannot tell.
@@ -96,6 +97,8 @@ FOREIGN_WORD_PENALTY = 20.0 # nats per word with a letter the language does not 
 WORD_BONUS = 8.0            # nats per frequent word of the language (short texts hinge on them)
 PRIOR_MASS = 10000.0        # n-grams' worth of background each language's counts start from
 ABSENCE_WEIGHT = 1.0        # weight of the missing signature letters (SIGNATURE_LETTERS)
+SETTLED_AFTER_WORDS = 6     # a long text is scored on its first words until one language
+SETTLED_MARGIN = 30.0       # leads the next by this many nats
 MAX_WORDS = 40              # a long text is judged on its first words
 NGRAM_SIZES = (3,)
 
@@ -112,6 +115,7 @@ _CYRILLIC_RE = re.compile(r"[\u0400-\u04ff\u0500-\u052f]")
 _LETTER_RE = re.compile(r"[^\W\d_]")
 _LATIN_RE = re.compile(r"[a-z\u00c0-\u024f\u02bb]")
 _ASCII_LETTER_RE = re.compile(r"[a-zï]")
+_MAYBE_URL_RE = re.compile(r"https?:|www\.|\.(?:com|ru|kz|ua|org|net|io)\b")
 _LOOKALIKES = str.maketrans("aeopcxyikmï", "аеорсхуікмї")
 # Uzbek writes oʻ gʻ with a turned comma (often typed as an apostrophe).
 _UZ_APOSTROPHE = str.maketrans({"ʻ": "'", "ʼ": "'"})
@@ -214,10 +218,11 @@ class LanguageModel:
             alphabets = self.alphabets
             scores = [score - (0.0 if letters <= alphabets[lang] else FOREIGN_WORD_PENALTY)
                       for score, lang in zip(scores, candidates)]
-        for index, lang in enumerate(candidates):
-            pattern = FORBIDDEN.get(lang)
-            if pattern and pattern.search(word):
-                scores[index] -= FOREIGN_WORD_PENALTY
+        if _ANY_FORBIDDEN.search(word):
+            for index, lang in enumerate(candidates):
+                pattern = FORBIDDEN.get(lang)
+                if pattern and pattern.search(word):
+                    scores[index] -= FOREIGN_WORD_PENALTY
         return tuple(scores)
 
     def _bonuses(self, candidates):
@@ -241,8 +246,13 @@ class LanguageModel:
     def scores(self, words, candidates):
         """{language: score} for the candidate languages over `words` (lower-case tokens)."""
         totals = [PRIORS.get(lang, -3.0) for lang in candidates]
-        for word in words:
+        for count, word in enumerate(words, 1):
             totals = [a + b for a, b in zip(totals, self.word_scores(word, candidates))]
+            if count >= SETTLED_AFTER_WORDS and count % 3 == 0:
+                top, second = sorted(totals)[-2:][::-1]
+                if top - second > SETTLED_MARGIN:
+                    words = words[:count]  # a long text has settled: the rest adds nothing
+                    break
         if ABSENCE_WEIGHT:
             joined = "".join(words)
             for index, lang in enumerate(candidates):
@@ -267,19 +277,23 @@ def _word_scores(model, word, candidates):
 
 
 def _words(text):
-    """Letter-bearing lower-case tokens (digits-only tokens dropped), Uzbek ʻ unified.
+    """Letter-bearing lower-case tokens (digits-only tokens dropped), as ``text.tokenize``
+    makes them (URLs removed, ё → е, one apostrophe), Uzbek ʻ unified.
 
-    Inside a Cyrillic word, Latin look-alikes become the Cyrillic letter: Ukrainian and
-    Kazakh typed on a Russian keyboard take «i» for «і» (вiдповiдь, бiз), and homoglyph
-    typos (a, e, o, p, c …) are common.
+    The URL pattern is only run when the text may hold one: it is the costliest step and
+    most mentions have none. Inside a Cyrillic word, Latin look-alikes become the Cyrillic
+    letter: Ukrainian and Kazakh typed on a Russian keyboard take «i» for «і» (вiдповiдь,
+    бiз), and homoglyph typos (a, e, o, p, c …) are common.
     """
-    words = []
-    for token in tokenize(text.translate(_UZ_APOSTROPHE)):
-        if token.isdigit():
-            continue
-        if _CYRILLIC_RE.search(token) and _ASCII_LETTER_RE.search(token):
-            token = token.translate(_LOOKALIKES)
-        words.append(token)
+    lowered = str(text).lower()
+    if _MAYBE_URL_RE.search(lowered):
+        lowered = _URL_RE.sub(" ", lowered)
+    lowered = lowered.replace("ё", "е").translate(_APOSTROPHES)
+    if "ʻ" in lowered:
+        lowered = lowered.translate(_UZ_APOSTROPHE)
+    words = [token for token in _WORD_RE.findall(lowered) if not token.isdigit()]
+    if _ASCII_LETTER_RE.search(lowered) and _CYRILLIC_RE.search(lowered):
+        words = [word.translate(_LOOKALIKES) if _CYRILLIC_RE.search(word) else word for word in words]
     return words
 
 
