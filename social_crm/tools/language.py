@@ -190,46 +190,49 @@ class LanguageModel:
         return math.log((count + PRIOR_MASS * p_bg) / ((total + PRIOR_MASS) * p_bg))
 
     def _table(self, candidates):
-        """{gram: gains aligned with `candidates`} for grams some candidate has seen."""
+        """{gram: packed gains of the candidates} for grams some candidate has seen."""
         table = self._tables.get(candidates)
         if table is None:
             seen = set()
             for lang in candidates:
                 for grams in self.counts.get(lang, {}).values():
                     seen.update(grams)
-            table = {gram: tuple(self._gain(lang, gram) for lang in candidates) for gram in seen}
+            table = {gram: _pack([self._gain(lang, gram) for lang in candidates]) for gram in seen}
             self._tables[candidates] = table
         return table
 
     def word_scores(self, word, candidates):
-        """(score per candidate language) of one lower-case word, in `candidates` order."""
+        """(packed scores, number of packed vectors summed) of one lower-case word."""
         return _word_scores(self, word, candidates)
 
     def compute_word_scores(self, word, candidates):
-        """Trigram gains + frequent-word bonus - foreign-letter penalties, per candidate."""
+        """Trigram gains + frequent-word bonus - foreign-letter penalties, packed."""
         table = self._table(candidates)
         rows = [table[gram] for gram in _grams(word) if gram in table]
-        scores = [sum(column) for column in zip(*rows)] if rows else [0.0] * len(candidates)
+        packed, count = sum(rows), len(rows)
         bonus = self._bonuses(candidates).get(word)
         if bonus:
-            scores = [score + extra for score, extra in zip(scores, bonus)]
+            packed, count = packed + bonus, count + 1
         letters = frozenset(word)
+        penalties = None
         if not letters <= self._shared_letters(candidates):
             alphabets = self.alphabets
-            scores = [score - (0.0 if letters <= alphabets[lang] else FOREIGN_WORD_PENALTY)
-                      for score, lang in zip(scores, candidates)]
+            penalties = [0.0 if letters <= alphabets[lang] else -FOREIGN_WORD_PENALTY for lang in candidates]
         if _ANY_FORBIDDEN.search(word):
+            penalties = penalties or [0.0] * len(candidates)
             for index, lang in enumerate(candidates):
                 pattern = FORBIDDEN.get(lang)
                 if pattern and pattern.search(word):
-                    scores[index] -= FOREIGN_WORD_PENALTY
-        return tuple(scores)
+                    penalties[index] -= FOREIGN_WORD_PENALTY
+        if penalties:
+            packed, count = packed + _pack(penalties), count + 1
+        return packed, count
 
     def _bonuses(self, candidates):
-        """{listed word: bonus per candidate}."""
+        """{listed word: packed bonus of the candidates}."""
         bonuses = self._bonus_tables.get(candidates)
         if bonuses is None:
-            bonuses = {word: tuple(WORD_BONUS if lang in langs else 0.0 for lang in candidates)
+            bonuses = {word: _pack([WORD_BONUS if lang in langs else 0.0 for lang in candidates])
                        for word, langs in self.word_langs.items()
                        if any(lang in langs for lang in candidates)}
             self._bonus_tables[candidates] = bonuses
@@ -245,14 +248,18 @@ class LanguageModel:
 
     def scores(self, words, candidates):
         """{language: score} for the candidate languages over `words` (lower-case tokens)."""
-        totals = [PRIORS.get(lang, -3.0) for lang in candidates]
-        for count, word in enumerate(words, 1):
-            totals = [a + b for a, b in zip(totals, self.word_scores(word, candidates))]
-            if count >= SETTLED_AFTER_WORDS and count % 3 == 0:
-                top, second = sorted(totals)[-2:][::-1]
+        packed = count = 0
+        for index, word in enumerate(words, 1):
+            word_packed, word_count = self.word_scores(word, candidates)
+            packed += word_packed
+            count += word_count
+            if index >= SETTLED_AFTER_WORDS and index % 3 == 0:
+                top, second = sorted(_unpack(packed, count, len(candidates)))[-2:][::-1]
                 if top - second > SETTLED_MARGIN:
-                    words = words[:count]  # a long text has settled: the rest adds nothing
+                    words = words[:index]  # a long text has settled: the rest adds nothing
                     break
+        totals = [PRIORS.get(lang, -3.0) + score
+                  for lang, score in zip(candidates, _unpack(packed, count, len(candidates)))]
         if ABSENCE_WEIGHT:
             joined = "".join(words)
             for index, lang in enumerate(candidates):
@@ -268,6 +275,28 @@ class LanguageModel:
         second = max(scores.values()) if scores else top - 10.0
         confidence = 1.0 / (1.0 + math.exp(-(top - second) / 2.0))
         return lang, round(min(0.99, confidence), 3)
+
+
+# Scores of all candidate languages travel as one integer: each language gets a 32-bit field
+# holding round(score * _SCALE) + _OFFSET, so adding up a word's n-grams is one sum() over
+# integers instead of a sum per language. Unpacking needs how many vectors were added (each
+# brought one _OFFSET). 32 bits hold a few thousand n-grams of ±30 nats.
+_BITS = 32
+_SCALE = 1000.0
+_OFFSET = 1 << 20
+_MASK = (1 << _BITS) - 1
+
+
+def _pack(values):
+    packed = 0
+    for index, value in enumerate(values):
+        packed |= (int(round(value * _SCALE)) + _OFFSET) << (_BITS * index)
+    return packed
+
+
+def _unpack(packed, count, size):
+    base = count * _OFFSET
+    return [(((packed >> (_BITS * index)) & _MASK) - base) / _SCALE for index in range(size)]
 
 
 @lru_cache(maxsize=100_000)
