@@ -1,6 +1,7 @@
 from datetime import datetime
 
-from odoo.tests import tagged
+from odoo.exceptions import UserError
+from odoo.tests import Form, new_test_user, tagged
 
 from .common import SocialCrmCase, make_record
 
@@ -172,3 +173,38 @@ class TestIngest(SocialCrmCase):
                          ["'" + t for t in texts[:4]] + [texts[4]])
         self.assertEqual(sorted(mentions.mapped("text")), sorted(texts),
                          "the stored texts stay as they were")
+
+    def test_mention_typed_in_goes_through_ingest(self):
+        agent = new_test_user(self.env, "hand_agent", groups="social_crm.group_user")
+        negative = self.env["social_crm.stage"].search([("code", "=", "negative")])
+        form = Form(self.Mention.with_user(agent))
+        form.text = "Позвонила клиентка: в отделении на Абая третий день не работает терминал"
+        form.platform_id = self.env.ref("social_crm.platform_vk")
+        form.stage_id = negative
+        mention = form.save()
+        self.assertTrue(mention.external_id.startswith("manual-"))
+        self.assertEqual(mention.source_id.source_type, "manual")
+        self.assertEqual(mention.stage_id, negative)
+        self.assertTrue(mention.stage_manual, "the stage typed in is kept as set by hand")
+        self.assertEqual(mention.lang, "ru", "analysed like any import")
+        self.assertTrue(mention.sla_deadline)
+        self.assertEqual(mention.source_id.sudo().run_ids[:1].origin, "manual")
+        with self.assertRaisesRegex(UserError, "text is missing"):
+            self.Mention.with_user(agent).create({"text": " ", "platform_id":
+                                                  self.env.ref("social_crm.platform_vk").id})
+
+    def test_author_first_and_last_seen_and_earlier_mentions(self):
+        author = {"external_id": "seen-1", "name": "Айгуль"}
+        middle = self.source.ingest([make_record("p2", author=author,
+                                                 published_at="2026-05-02T10:00:00+00:00")])
+        self.source.ingest([make_record("p3", author=author,
+                                        published_at="2026-05-03T10:00:00+00:00"),
+                            make_record("p1", author=author,
+                                        published_at="2026-05-01T10:00:00+00:00")])
+        person = middle.author_id
+        self.assertEqual(person.first_seen, datetime(2026, 5, 1, 10, 0))
+        self.assertEqual(person.last_seen, datetime(2026, 5, 3, 10, 0))
+        older = self.Mention.search([("external_id", "=", "p1")])
+        middle.invalidate_recordset()  # as the form reads it in a later request
+        self.assertEqual(middle.author_mention_ids, older,
+                         "earlier mentions list only what the author wrote before")
