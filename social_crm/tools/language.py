@@ -88,7 +88,7 @@ LATIN_LANGS = ("en", "de", "fr", "es", "it", "pt", "nl", "tr", "az", "uz", "pl")
 # Log-prior per language: what a mention most likely is when the text itself cannot tell.
 PRIORS = {
     "ru": 0.0, "uk": -1.5, "kk": -1.0, "en": 0.0,
-    "be": -2.0, "ky": -2.0, "tt": -2.0, "uz": -2.0,
+    "be": -1.0, "ky": -1.0, "tt": -1.0, "uz": -1.0,
     "bg": -3.5, "sr": -3.5, "mk": -3.5, "ba": -3.5, "mn": -3.5, "tg": -3.5,
     "de": -1.5, "fr": -1.5, "es": -1.5, "it": -1.5, "pt": -2.0, "nl": -2.0, "tr": -1.5,
     "az": -2.0, "pl": -1.5,
