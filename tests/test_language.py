@@ -94,6 +94,10 @@ def test_kazakh_brand_name_in_russian_text_stays_russian():
     assert detect_language("Заказал через Қазпошту, а посылка пропала, что делать?")[0] == "ru"
 
 
+def test_kazakh_place_name_in_a_short_russian_sentence_stays_russian():
+    assert detect_language("Вчера ездил в Қарағанды, дорога ужасная")[0] == "ru"
+
+
 def test_russian_text_with_latin_brand_is_russian():
     assert detect_language("Перешёл с SkyNet на FlyMobile, пока всё нормально")[0] == "ru"
 

@@ -94,6 +94,7 @@ PRIORS = {
     "az": -2.0, "pl": -1.5,
 }
 FOREIGN_WORD_PENALTY = 20.0 # nats per word with a letter the language does not write
+NAME_PENALTY_SHARE = 0.25   # share of that penalty for a word written as a name
 WORD_BONUS = 8.0            # nats per frequent word of the language (short texts hinge on them)
 PRIOR_MASS = 10000.0        # n-grams' worth of background each language's counts start from
 ABSENCE_WEIGHT = 1.0        # weight of the missing signature letters (SIGNATURE_LETTERS)
@@ -115,6 +116,9 @@ _CYRILLIC_RE = re.compile(r"[\u0400-\u04ff\u0500-\u052f]")
 _LETTER_RE = re.compile(r"[^\W\d_]")
 _LATIN_RE = re.compile(r"[a-z\u00c0-\u024f\u02bb]")
 _ASCII_LETTER_RE = re.compile(r"[a-zï]")
+# A capital letter after these (and quotes or spaces) opens a sentence, not a name.
+_SENTENCE_ENDS = frozenset(".!?…:\n")
+_QUOTES_AND_SPACES = " \t\"'«»“”„()-—"
 _MAYBE_URL_RE = re.compile(r"https?:|www\.|\.(?:com|ru|kz|ua|org|net|io)\b")
 _LOOKALIKES = str.maketrans("aeopcxyikmï", "аеорсхуікмї")
 # Uzbek writes oʻ gʻ with a turned comma (often typed as an apostrophe).
@@ -201,12 +205,17 @@ class LanguageModel:
             self._tables[candidates] = table
         return table
 
-    def word_scores(self, word, candidates):
+    def word_scores(self, word, candidates, name=False):
         """(packed scores, number of packed vectors summed) of one lower-case word."""
-        return _word_scores(self, word, candidates)
+        return _word_scores(self, word, candidates, name)
 
-    def compute_word_scores(self, word, candidates):
-        """Trigram gains + frequent-word bonus - foreign-letter penalties, packed."""
+    def compute_word_scores(self, word, candidates, name=False):
+        """Trigram gains + frequent-word bonus - foreign-letter penalties, packed.
+
+        A name (a capitalised word inside a sentence: Қарағанды, Müller) is often in another
+        language than the sentence, so its foreign letters cost only NAME_PENALTY_SHARE.
+        """
+        penalty = FOREIGN_WORD_PENALTY * (NAME_PENALTY_SHARE if name else 1.0)
         table = self._table(candidates)
         rows = [table[gram] for gram in _grams(word) if gram in table]
         packed, count = sum(rows), len(rows)
@@ -217,13 +226,13 @@ class LanguageModel:
         penalties = None
         if not letters <= self._shared_letters(candidates):
             alphabets = self.alphabets
-            penalties = [0.0 if letters <= alphabets[lang] else -FOREIGN_WORD_PENALTY for lang in candidates]
+            penalties = [0.0 if letters <= alphabets[lang] else -penalty for lang in candidates]
         if _ANY_FORBIDDEN.search(word):
             penalties = penalties or [0.0] * len(candidates)
             for index, lang in enumerate(candidates):
                 pattern = FORBIDDEN.get(lang)
                 if pattern and pattern.search(word):
-                    penalties[index] -= FOREIGN_WORD_PENALTY
+                    penalties[index] -= penalty
         if penalties:
             packed, count = packed + _pack(penalties), count + 1
         return packed, count
@@ -246,11 +255,12 @@ class LanguageModel:
             self._shared[candidates] = shared
         return shared
 
-    def scores(self, words, candidates):
-        """{language: score} for the candidate languages over `words` (lower-case tokens)."""
+    def scores(self, words, candidates, names=frozenset()):
+        """{language: score} for the candidate languages over `words` (lower-case tokens);
+        `names` are the words written as names (see compute_word_scores)."""
         packed = count = 0
         for index, word in enumerate(words, 1):
-            word_packed, word_count = self.word_scores(word, candidates)
+            word_packed, word_count = self.word_scores(word, candidates, word in names)
             packed += word_packed
             count += word_count
             if index >= SETTLED_AFTER_WORDS and index % 3 == 0:
@@ -267,9 +277,9 @@ class LanguageModel:
                     totals[index] += ABSENCE_WEIGHT * len(joined) * self.absence[lang]
         return dict(zip(candidates, totals))
 
-    def best(self, words, candidates):
+    def best(self, words, candidates, names=frozenset()):
         """(language, confidence) with the highest score; confidence from the margin."""
-        scores = self.scores(words, candidates)
+        scores = self.scores(words, candidates, names)
         lang = max(scores, key=scores.get)
         top = scores.pop(lang)
         second = max(scores.values()) if scores else top - 10.0
@@ -300,9 +310,9 @@ def _unpack(packed, count, size):
 
 
 @lru_cache(maxsize=100_000)
-def _word_scores(model, word, candidates):
+def _word_scores(model, word, candidates, name):
     # The same word forms recur across mentions: score each once per model.
-    return model.compute_word_scores(word, candidates)
+    return model.compute_word_scores(word, candidates, name)
 
 
 def _words(text):
@@ -314,16 +324,37 @@ def _words(text):
     letter: Ukrainian and Kazakh typed on a Russian keyboard take «i» for «і» (вiдповiдь,
     бiз), and homoglyph typos (a, e, o, p, c …) are common.
     """
-    lowered = str(text).lower()
-    if _MAYBE_URL_RE.search(lowered):
-        lowered = _URL_RE.sub(" ", lowered)
-    lowered = lowered.replace("ё", "е").translate(_APOSTROPHES)
-    if "ʻ" in lowered:
-        lowered = lowered.translate(_UZ_APOSTROPHE)
-    words = [token for token in _WORD_RE.findall(lowered) if not token.isdigit()]
+    return _words_and_names(text)[0]
+
+
+def _words_and_names(text):
+    """(words as ``_words`` gives them, the set of those written as names).
+
+    A name is a capitalised word (Title case) that does not open the text or a sentence.
+    """
+    cased = str(text)
+    if _MAYBE_URL_RE.search(cased.lower()):
+        cased = _URL_RE.sub(" ", cased)
+    cased = cased.replace("ё", "е").replace("Ё", "Е").translate(_APOSTROPHES)
+    if "ʻ" in cased:
+        cased = cased.translate(_UZ_APOSTROPHE)
+    words, names = [], set()
+    for match in _WORD_RE.finditer(cased):
+        token = match.group()
+        if token.isdigit():
+            continue
+        word = token.lower()
+        if words and len(token) > 1 and token[0].isupper() and token[1:] == word[1:]:
+            before = cased[max(0, match.start() - 8):match.start()].rstrip(_QUOTES_AND_SPACES)
+            if before[-1:] not in _SENTENCE_ENDS:
+                names.add(word)
+        words.append(word)
+    lowered = cased.lower()
     if _ASCII_LETTER_RE.search(lowered) and _CYRILLIC_RE.search(lowered):
-        words = [word.translate(_LOOKALIKES) if _CYRILLIC_RE.search(word) else word for word in words]
-    return words
+        mapped = {word: word.translate(_LOOKALIKES) for word in words if _CYRILLIC_RE.search(word)}
+        words = [mapped.get(word, word) for word in words]
+        names = {mapped.get(word, word) for word in names}
+    return words, frozenset(names)
 
 
 def load_training_texts(directory=_DATA_DIR):
@@ -389,7 +420,7 @@ def _latin_is_unmodelled(words, model):
 
 def detect_with(model, text):
     """(code, confidence) of `text` under `model` (no hint, no cache)."""
-    words = _words(text or "")
+    words, names = _words_and_names(text or "")
     scripts = _scripts(words)
     if not scripts:
         return "", 0.0
@@ -406,10 +437,10 @@ def detect_with(model, text):
         listed = sum(1 for word in latin if word in model.word_langs)
         script = "CYRILLIC" if len(cyrillic) >= listed else "LATIN"
     if script == "CYRILLIC":
-        return model.best(cyrillic, CYRILLIC_LANGS)
+        return model.best(cyrillic, CYRILLIC_LANGS, names)
     if script == "LATIN":
         if not _latin_is_unmodelled(latin, model):
-            decided = model.best(latin, LATIN_LANGS)
+            decided = model.best(latin, LATIN_LANGS, names)
             if len(latin) < 3 or any(word in model.word_langs for word in latin):
                 return decided
             code, prob = langdetect_language(normalize(text))
