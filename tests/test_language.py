@@ -116,6 +116,12 @@ def test_latin_language_not_modelled_here_goes_to_langdetect():
     assert detect_language("Terima kasih banyak atas bantuannya kemarin")[0] == "id"
 
 
+def test_uzbek_latin_without_listed_words_is_not_sent_to_langdetect():
+    # langdetect has no Uzbek profile and answers Albanian or Swahili for these
+    assert detect_language("Boshqa operatorga o'taman, jonimga tegdi")[0] == "uz"
+    assert detect_language("Nosozlik uskuna yetkazib beruvchi tomonidagi muammo tufayli")[0] == "uz"
+
+
 def test_source_hint_is_kept():
     assert detect_language("Рейс опять задержали", hint="uk") == ("uk", 1.0)
     assert detect_language("Flight delayed", hint="en-US") == ("en", 1.0)

@@ -20,8 +20,9 @@ evidence, and the best score wins:
 Scripts other than Cyrillic and Latin name their language directly. Latin text goes to
 langdetect (seeded, cached) when it has a letter none of the modelled Latin languages writes
 (ő, ř, å, ă …), or when it has three words or more and not one of them is a listed frequent
-word of a modelled language (Indonesian, Swedish, Czech without diacritics …); langdetect's
-answer is kept only if it names a language not modelled here. A text without letters has no
+word of a modelled language (Indonesian, Swedish, Czech without diacritics …) — unless it
+shows Uzbek or Azerbaijani spelling, which langdetect does not know; langdetect's answer is
+kept only if it names a language not modelled here. A text without letters has no
 language: ``("", 0.0)``.
 """
 import math
@@ -83,6 +84,9 @@ FORBIDDEN = {
 # language: each letter costs log(1 - share of these letters in the training texts).
 SIGNATURE_LETTERS = {"uk": "іїє", "be": "іў"}
 _ANY_FORBIDDEN = re.compile("|".join(pattern.pattern for pattern in FORBIDDEN.values()))
+# Spellings that mark Uzbek (oʻ gʻ, q, x) and Azerbaijani (ə) Latin text: Indonesian or
+# Swahili, which our Latin models would also call Uzbek, have none of them.
+_OWN_LATIN_MARKERS = {"uz": re.compile(r"[og]'|q|x"), "az": re.compile("ə")}
 CYRILLIC_LANGS = ("ru", "uk", "be", "bg", "mk", "sr", "kk", "ky", "tt", "ba", "mn", "uz", "tg")
 LATIN_LANGS = ("en", "de", "fr", "es", "it", "pt", "nl", "tr", "az", "uz", "pl")
 # Log-prior per language: what a mention most likely is when the text itself cannot tell.
@@ -443,6 +447,9 @@ def detect_with(model, text):
             decided = model.best(latin, LATIN_LANGS, names)
             if len(latin) < 3 or any(word in model.word_langs for word in latin):
                 return decided
+            marker = _OWN_LATIN_MARKERS.get(decided[0])
+            if marker and marker.search(" ".join(latin)):
+                return decided  # langdetect has no Uzbek or Azerbaijani profile
             code, prob = langdetect_language(normalize(text))
             return (code, prob) if code and code not in LATIN_LANGS else decided
     return langdetect_language(normalize(text))
