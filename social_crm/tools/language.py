@@ -84,9 +84,11 @@ FORBIDDEN = {
 # language: each letter costs log(1 - share of these letters in the training texts).
 SIGNATURE_LETTERS = {"uk": "іїє", "be": "іў"}
 _ANY_FORBIDDEN = re.compile("|".join(pattern.pattern for pattern in FORBIDDEN.values()))
-# Spellings that mark Uzbek (oʻ gʻ, q, x) and Azerbaijani (ə) Latin text: Indonesian or
-# Swahili, which our Latin models would also call Uzbek, have none of them.
-_OWN_LATIN_MARKERS = {"uz": re.compile(r"[og]'|q|x"), "az": re.compile("ə")}
+# Spellings that mark Uzbek (oʻ gʻ, q, x, the endings -ning -dagi -lar -lik -yapti) and
+# Azerbaijani (ə) Latin text: Indonesian or Swahili, which our Latin models would also call
+# Uzbek, have none of them.
+_OWN_LATIN_MARKERS = {"uz": re.compile(r"[og]'|q|x|\w(?:ning|dagi|lar|lik|yapti)\b"),
+                      "az": re.compile("ə")}
 CYRILLIC_LANGS = ("ru", "uk", "be", "bg", "mk", "sr", "kk", "ky", "tt", "ba", "mn", "uz", "tg")
 LATIN_LANGS = ("en", "de", "fr", "es", "it", "pt", "nl", "tr", "az", "uz", "pl")
 # Log-prior per language: what a mention most likely is when the text itself cannot tell.
