@@ -315,9 +315,9 @@ def _unpack(packed, count, size):
     return [(((packed >> (_BITS * index)) & _MASK) - base) / _SCALE for index in range(size)]
 
 
-@lru_cache(maxsize=100_000)
+@lru_cache(maxsize=30_000)
 def _word_scores(model, word, candidates, name):
-    # The same word forms recur across mentions: score each once per model.
+    # The same word forms recur across mentions: score each once per model (a few MB).
     return model.compute_word_scores(word, candidates, name)
 
 
