@@ -79,11 +79,11 @@ FORBIDDEN = {
     "tt": re.compile(r"өө|үү"),
     "ba": re.compile(r"өө|үү"),
 }
+_ANY_FORBIDDEN = re.compile("|".join(pattern.pattern for pattern in FORBIDDEN.values()))
 # Letters Ukrainian and Belarusian write in almost every sentence (і alone is about one
 # letter in sixteen). A text of many letters without any of them is unlikely to be in that
 # language: each letter costs log(1 - share of these letters in the training texts).
 SIGNATURE_LETTERS = {"uk": "іїє", "be": "іў"}
-_ANY_FORBIDDEN = re.compile("|".join(pattern.pattern for pattern in FORBIDDEN.values()))
 # Spellings that mark Uzbek (oʻ gʻ, q, x, the endings -ning -dagi -lar -lik -yapti) and
 # Azerbaijani (ə) Latin text: Indonesian or Swahili, which our Latin models would also call
 # Uzbek, have none of them.
