@@ -12,3 +12,4 @@ from . import test_concurrency
 from . import test_hardening
 from . import test_performance
 from . import test_expert_page
+from . import test_payload_webhooks
