@@ -114,7 +114,7 @@ def test_youscan_xlsx_english_date_time_merge_and_url_key():
     assert second["published_at"] == "2026-05-02T04:15:00Z"
     assert errors == [{"row": 4, "reason": "unreadable time '25:99'"},
                       {"row": 5, "reason": "text is empty"},
-                      {"row": 6, "reason": "rating 9.0 is outside 0…5"}]
+                      {"row": 6, "reason": "rating 9 is outside 1…5"}]
 
 
 def test_youscan_russian_csv_comma_separated():
