@@ -15,7 +15,7 @@ server, sleeps = httpfake.server, httpfake.sleeps  # pytest fixtures
 
 
 def api_mention(seq, post_id=None, **extra):
-    """A YouScan API ``Mention`` as SOURCES.md §1 names its fields."""
+    """A YouScan API ``Mention`` as the YouScan API names its fields."""
     item = {
         "id": f"ys-{seq}", "seq": seq, "postId": post_id or f"-1_{seq}",
         "url": f"https://vk.com/wall-1_{seq}", "title": "",

@@ -72,12 +72,25 @@ _PLATFORM_CODE = re.compile(r"[^a-z0-9_]+")
 
 
 
-class RecordError(ValueError):
-    """A record that cannot be accepted; ``label`` names it, ``reason`` says why."""
+class Problem(ValueError):
+    """A value that cannot be accepted.  ``str()`` is the reason in English; ``code`` and
+    ``params`` let a user interface say it in the user's words and language."""
 
-    def __init__(self, label, reason):
+    def __init__(self, code, message, **params):
+        super().__init__(message)
+        self.code = code
+        self.params = params
+
+
+class RecordError(ValueError):
+    """A record that cannot be accepted; ``label`` names it, ``reason`` says why
+    (``code`` / ``params`` as in :class:`Problem`; ``code`` is '' for an unclassified one)."""
+
+    def __init__(self, label, reason, code="", params=None):
         self.label = label
         self.reason = reason
+        self.code = code
+        self.params = params or {}
         super().__init__(f"{label}: {reason}")
 
     def as_dict(self):
@@ -146,7 +159,7 @@ def parse_datetime(value):
         if isinstance(value, datetime):
             dt = value
         elif isinstance(value, bool):
-            raise ValueError(f"unsupported date value {value!r}")
+            raise Problem("date_unreadable", f"unsupported date value {value!r}", value=value)
         elif isinstance(value, (int, float)):
             dt = _from_timestamp(value)
         elif isinstance(value, str):
@@ -156,18 +169,20 @@ def parse_datetime(value):
             else:
                 dt = _parse_text_datetime(text)
         else:
-            raise ValueError(f"unsupported date value {short(repr(value))}")
+            raise Problem("date_unreadable", f"unsupported date value {short(repr(value))}",
+                          value=short(value))
         if dt.tzinfo is not None:
             dt = dt.astimezone(timezone.utc).replace(tzinfo=None)
     except (OverflowError, OSError):
-        raise ValueError(f"date {short(repr(value))} is out of range") from None
+        raise Problem("date_unreadable", f"date {short(repr(value))} is out of range",
+                      value=short(value)) from None
     return dt.replace(microsecond=0)
 
 
 def _from_timestamp(value):
     seconds = float(value)
     if not math.isfinite(seconds):
-        raise ValueError(f"date {value!r} is not a point in time")
+        raise Problem("date_unreadable", f"date {value!r} is not a point in time", value=value)
     return datetime.fromtimestamp(seconds, tz=timezone.utc)
 
 
@@ -183,7 +198,7 @@ def _parse_text_datetime(text):
             return datetime.strptime(text, fmt)
         except ValueError:
             continue
-    raise ValueError(f"unparseable date {short(repr(text))}")
+    raise Problem("date_unreadable", f"unparseable date {short(repr(text))}", value=short(text))
 
 
 def check_datetime(dt, name="published_at", now=None):
@@ -192,9 +207,12 @@ def check_datetime(dt, name="published_at", now=None):
         return None
     now = now or datetime.now(timezone.utc).replace(tzinfo=None)
     if dt < MIN_DATE:
-        raise ValueError(f"{name} {dt.isoformat()} is before {MIN_DATE.date().isoformat()}")
+        raise Problem("date_past", f"{name} {dt.isoformat()} is before "
+                      f"{MIN_DATE.date().isoformat()}", field=name, value=dt.isoformat(" "),
+                      limit=MIN_DATE.date().isoformat())
     if dt > now + FUTURE_TOLERANCE:
-        raise ValueError(f"{name} {dt.isoformat()} is in the future")
+        raise Problem("date_future", f"{name} {dt.isoformat()} is in the future", field=name,
+                      value=dt.isoformat(" "))
     return dt
 
 
@@ -218,7 +236,8 @@ def normalize_lang(value):
 def _finite(value, name):
     number = float(value)
     if not math.isfinite(number):
-        raise ValueError(f"{name} {short(repr(value))} is not a finite number")
+        raise Problem("not_finite", f"{name} {short(repr(value))} is not a finite number",
+                      field=name, value=short(value))
     return number
 
 
@@ -229,7 +248,7 @@ def normalize_sentiment(value):
     if value in (None, ""):
         return "", None
     if isinstance(value, bool):
-        raise ValueError(f"unsupported sentiment {value!r}")
+        raise Problem("sentiment_unknown", f"unsupported sentiment {value!r}", value=value)
     if isinstance(value, (int, float)):
         score = max(-1.0, min(1.0, _finite(value, "sentiment")))
         return sentiment_label(score), score
@@ -244,7 +263,8 @@ def normalize_sentiment(value):
         return "", None
     label = _SENTIMENT_WORDS.get(text)
     if not label:
-        raise ValueError(f"unknown sentiment {short(repr(value))}")
+        raise Problem("sentiment_unknown", f"unknown sentiment {short(repr(value))}",
+                      value=short(value))
     return label, {"negative": -1.0, "neutral": 0.0, "positive": 1.0}[label]
 
 
@@ -263,14 +283,15 @@ def normalize_score(value):
     if value in (None, ""):
         return None
     if isinstance(value, bool):
-        raise ValueError(f"sentiment_score {value!r} is not a number")
+        raise Problem("not_finite", f"sentiment_score {value!r} is not a number",
+                      field="sentiment_score", value=value)
     if isinstance(value, str):
         value = value.strip().replace(",", ".")
     try:
         return max(-1.0, min(1.0, _finite(value, "sentiment_score")))
     except (TypeError, ValueError):
-        raise ValueError(f"sentiment_score {short(repr(value))} is not a finite number") \
-            from None
+        raise Problem("not_finite", f"sentiment_score {short(repr(value))} is not a finite "
+                      "number", field="sentiment_score", value=short(value)) from None
 
 
 def normalize_rating(value):
@@ -278,16 +299,18 @@ def normalize_rating(value):
     if value in (None, ""):
         return None
     if isinstance(value, bool):
-        raise ValueError(f"rating {value!r} is not a number")
+        raise Problem("not_number", f"rating {value!r} is not a number", field="rating",
+                      value=value)
     text = value.strip().replace(",", ".") if isinstance(value, str) else value
     try:
         rating = _finite(text, "rating")
     except (TypeError, ValueError):
-        raise ValueError(f"rating {short(repr(value))} is not a number") from None
+        raise Problem("not_number", f"rating {short(repr(value))} is not a number",
+                      field="rating", value=short(value)) from None
     if rating == 0:
         return None
     if not 1 <= rating <= 5:
-        raise ValueError(f"rating {rating:g} is outside 1…5")
+        raise Problem("rating_range", f"rating {rating:g} is outside 1…5", value=f"{rating:g}")
     return rating
 
 
@@ -307,10 +330,12 @@ def normalize_count(value, name):
             number = int(text) if text is not None and re.fullmatch(r"[+-]?\d+", text) \
                 else int(_finite(value, name))
         except (TypeError, ValueError, OverflowError):
-            raise ValueError(f"{name} is not a number: {short(repr(value))}") from None
+            raise Problem("not_number", f"{name} is not a number: {short(repr(value))}",
+                          field=name, value=short(value)) from None
     if number > MAX_INT:
-        raise ValueError(f"{name} {short(number)} is more than the largest count accepted "
-                         f"({MAX_INT})")
+        raise Problem("number_too_big", f"{name} {short(number)} is more than the largest "
+                      f"count accepted ({MAX_INT})", field=name, value=short(number),
+                      limit=MAX_INT)
     return max(0, number)
 
 
@@ -329,11 +354,13 @@ def clean_text(value, name, limit=None):
 def _check_clean(text, name):
     position = text.find("\x00")
     if position >= 0:
-        raise ValueError(f"{name} contains a NUL character (at position {position + 1})")
+        raise Problem("nul", f"{name} contains a NUL character (at position {position + 1})",
+                      field=name, position=position + 1)
     match = _SURROGATE.search(text)
     if match:
-        raise ValueError(f"{name} contains a broken character (a lone UTF-16 surrogate "
-                         f"U+{ord(match.group()):04X} at position {match.start() + 1})")
+        raise Problem("broken_char", f"{name} contains a broken character (a lone UTF-16 "
+                      f"surrogate U+{ord(match.group()):04X} at position {match.start() + 1})",
+                      field=name, position=match.start() + 1)
 
 
 _SURROGATE = re.compile("[\ud800-\udfff]")
@@ -343,8 +370,8 @@ def clean_id(value, name, limit=MAX_ID_CHARS):
     """An identifier or link: clean text no longer than ``limit`` (cutting would change it)."""
     text, _cut = clean_text(value, name)
     if len(text) > limit:
-        raise ValueError(f"{name} is {len(text)} characters long, more than the {limit} "
-                         "accepted")
+        raise Problem("too_long", f"{name} is {len(text)} characters long, more than the "
+                      f"{limit} accepted", field=name, length=len(text), limit=limit)
     return text
 
 
@@ -352,7 +379,8 @@ def storable_raw(value, depth=0):
     """The raw payload made storable as JSON in PostgreSQL: NUL removed, lone surrogates
     replaced, NaN/Infinity written as text; ValueError when nested too deep."""
     if depth > MAX_RAW_DEPTH:
-        raise ValueError(f"raw is nested more than {MAX_RAW_DEPTH} levels deep")
+        raise Problem("too_deep", f"raw is nested more than {MAX_RAW_DEPTH} levels deep",
+                      field="raw", limit=MAX_RAW_DEPTH)
     if isinstance(value, str):
         if "\x00" in value:
             value = value.replace("\x00", "")
@@ -381,7 +409,8 @@ def normalize_private(value):
         return True
     if text in ("false", "0", "no"):
         return False
-    raise ValueError(f"private must be true or false, not {short(repr(value))}")
+    raise Problem("invalid", f"private must be true or false, not {short(repr(value))}",
+                  field="private", value=short(value))
 
 
 def normalize_author(data):
@@ -389,7 +418,7 @@ def normalize_author(data):
     if not data:
         return None, False
     if not isinstance(data, dict):
-        raise ValueError("author must be an object")
+        raise Problem("invalid", "author must be an object", field="author")
     handle = clean_id(data.get("handle"), "author handle", MAX_HANDLE_CHARS)
     url = clean_id(data.get("url"), "author url", MAX_URL_CHARS)
     name, cut = clean_text(data.get("name"), "author name", MAX_NAME_CHARS)
@@ -398,8 +427,9 @@ def normalize_author(data):
         # An author without an id is still someone: key them by handle, url or name.
         ext = handle or url or name
         if len(ext) > MAX_ID_CHARS:
-            raise ValueError(f"author has no external_id and its url is {len(ext)} characters "
-                             f"long, more than the {MAX_ID_CHARS} an id may have")
+            raise Problem("too_long", f"author has no external_id and its url is {len(ext)} "
+                          f"characters long, more than the {MAX_ID_CHARS} an id may have",
+                          field="author url", length=len(ext), limit=MAX_ID_CHARS)
     if not ext:
         return None, False
     return AuthorRecord(
@@ -424,11 +454,11 @@ def normalize_record(record, index=None, now=None):
     try:
         ext = clean_id(record.get("external_id"), "external_id")
         if not ext:
-            raise RecordError(label, "external_id is missing")
+            raise RecordError(label, "external_id is missing", "id_missing")
         text, text_cut = clean_text(record.get("text"), "text", MAX_TEXT_CHARS)
         title, title_cut = clean_text(record.get("title"), "title", MAX_TITLE_CHARS)
         if not text:
-            raise RecordError(label, "text is missing")
+            raise RecordError(label, "text is missing", "text_missing")
         platform_text = clean_id(record.get("platform"), "platform", MAX_PLATFORM_CHARS)
         url = clean_id(record.get("url"), "url", MAX_URL_CHARS)
         parent = clean_id(record.get("parent_external_id"), "parent_external_id")
@@ -447,9 +477,12 @@ def normalize_record(record, index=None, now=None):
         raw = storable_raw(raw)
     except RecordError:
         raise
-    except (TypeError, ValueError, RecursionError) as exc:
-        raise RecordError(label, str(exc) if not isinstance(exc, RecursionError)
-                          else "is nested too deep") from None
+    except Problem as exc:
+        raise RecordError(label, str(exc), exc.code, exc.params) from None
+    except (TypeError, ValueError) as exc:
+        raise RecordError(label, str(exc)) from None
+    except RecursionError:
+        raise RecordError(label, "is nested too deep", "too_deep") from None
     truncated = tuple(name for name, cut in (("text", text_cut), ("title", title_cut),
                                              ("author name", name_cut)) if cut)
     return MentionRecord(

@@ -54,14 +54,17 @@ class RateLimited(SourceError):
 
 
 class PayloadError(ValueError):
-    """A body we cannot read; the message says why.  ``status`` is the HTTP answer to give."""
+    """A body we cannot read; the message says why.  ``status`` is the HTTP answer to give;
+    ``code`` / ``params`` (optional) let a user interface say it in the user's words."""
 
     status = 400
 
-    def __init__(self, message, status=None):
+    def __init__(self, message, status=None, code="", **params):
         super().__init__(message)
         if status is not None:
             self.status = status
+        self.code = code
+        self.params = params
 
 
 class PayloadTooLarge(PayloadError):
@@ -237,7 +240,7 @@ def unwrap_redirect(url):
 
 def normalize_url(url):
     """The URL as a dedupe key: https, lower-case host without ``www.``/``m.``, no utm_*,
-    no fragment, Google redirects unwrapped (SOURCES.md §10.1)."""
+    no fragment, Google redirects unwrapped."""
     url = unwrap_redirect(str(url or "").strip())
     if not url:
         return ""

@@ -1,4 +1,4 @@
-"""Brand Analytics: ``feed.messages`` pull (SOURCES.md §2); exports go through files.py.
+"""Brand Analytics: ``feed.messages`` pull; exports go through files.py.
 
 Incremental recipe from the Feed API docs: a window on ``tsFrom``…``tsTo`` (the time BA saved
 a message), a wide ``timeFrom``/``timeTo`` (publication), ``sortingField=time_store`` ascending,

@@ -1,4 +1,4 @@
-"""YouScan: API pull (``sinceSeq`` + ``orderBy=seqAsc``) and WebhookMention push (SOURCES.md §1).
+"""YouScan: API pull (``sinceSeq`` + ``orderBy=seqAsc``) and WebhookMention push.
 
 The API has no reply endpoint, so ``post_reply`` is not offered.  The webhook has no
 signature: YouScan is given a URL with our token in the path (optionally Basic auth too).

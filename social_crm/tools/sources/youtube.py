@@ -1,4 +1,4 @@
-"""YouTube Data API v3: comment threads of a channel or a video, replies (SOURCES.md §6).
+"""YouTube Data API v3: comment threads of a channel or a video, replies.
 
 ``commentThreads.list`` (1 unit) with ``allThreadsRelatedToChannelId`` or ``videoId``, optional
 ``searchTerms``, ``order=time``.  There is no ``since`` parameter: a pass pages with
