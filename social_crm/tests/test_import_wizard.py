@@ -86,9 +86,9 @@ class TestImportWizard(TransactionCase):
         self.assertEqual((wizard.created_count, wizard.updated_count, wizard.error_count),
                          (2, 0, 3))
         self.assertEqual(wizard.error_report.splitlines(), [
-            "Row 9: unreadable date 'вчера'",
-            "Row 10: no id and no URL to identify the mention",
-            "Row 11: likes is not a number: 'много'"])
+            "Row 9: the date “вчера” cannot be read",
+            "Row 10: nothing identifies the mention: no ID and no link",
+            "Row 11: “Likes” is not a number: много"])
         first = self.mentions().filtered(lambda m: m.external_id == H1)
         self.assertEqual(first.text, "Карта не работает,\nтретий день")
         self.assertEqual(str(first.published_at), "2026-05-01 10:00:00")  # Moscow is UTC+3
@@ -112,7 +112,7 @@ class TestImportWizard(TransactionCase):
             wizard.action_import()
         self.assertEqual((wizard.created_count, wizard.error_count), (2, 2))
         self.assertEqual(wizard.error_report.splitlines(), [
-            "Row 3: text is empty", "Row 4: unreadable date '32.13.2026'"])
+            "Row 3: no text", "Row 4: the date “32.13.2026” cannot be read"])
         mention = self.mentions()[0]
         # An export has no id column: the normalized link is the key.
         self.assertEqual(mention.external_id, "https://vk.com/wall-1_1")
@@ -138,7 +138,7 @@ class TestImportWizard(TransactionCase):
         wizard = self.wizard(csv_content, "mentions.csv", preset="normalized")
         with self.assertLogs(WIZARD_LOG, "WARNING"):
             wizard.action_import()
-        self.assertEqual((wizard.created_count, wizard.error_report), (1, "Row 3: text is empty"))
+        self.assertEqual((wizard.created_count, wizard.error_report), (1, "Row 3: no text"))
         lines = [json.dumps({"external_id": "j1", "text": "Спасибо за быстрый ответ",
                              "platform": "vk", "published_at": "2026-05-01T10:00:00Z",
                              "author": {"external_id": "7", "name": "Ivan"}}),
@@ -148,8 +148,7 @@ class TestImportWizard(TransactionCase):
             jsonl.action_import()
         self.assertEqual(jsonl.created_count, 1)
         report = jsonl.error_report.splitlines()
-        self.assertTrue(report[0].startswith("Row 2: not valid JSON"), report)
-        self.assertEqual(report[1], "Row 3: text is missing")
+        self.assertEqual(report, ["Row 2: the line is not valid JSON", "Row 3: no text"])
         self.assertEqual(self.mentions().mapped("external_id"), ["j1", "n1"])
 
     def test_other_table_goes_through_the_column_mapping(self):
@@ -160,10 +159,13 @@ class TestImportWizard(TransactionCase):
         wizard = self.wizard(content, "forum.csv")
         wizard.action_import()
         self.assertEqual(wizard.state, "mapping")
-        self.assertIn("no text column", wizard.mapping_note)
+        self.assertEqual(wizard.mapping_note, "No column was recognised as identifying each "
+                         "mention (an ID or a link). Choose what each column holds.")
         columns = {c.header: c for c in wizard.column_ids}
         self.assertEqual(list(columns), ["Post link", "Body", "When", "Who", "Score"])
         self.assertEqual(columns["Body"].sample, "Банк закрыл отделение")
+        self.assertEqual(columns["Body"].field, "text")  # recognised by its name
+        columns["Body"].field = False
         with self.assertRaisesRegex(UserError, "Map a column to Text"):
             wizard.action_import_mapped()
         columns["Body"].field = "text"
@@ -195,9 +197,10 @@ class TestImportWizard(TransactionCase):
         self.assertEqual(wizard.source_id, self.source)
 
     def test_unreadable_files_say_why(self):
-        with self.assertRaisesRegex(UserError, r"old\.xls.*cannot be imported.*\.xls files"):
+        with self.assertRaisesRegex(UserError, r"old\.xls.*cannot be imported: Old Excel files "
+                                               r"\(\.xls\) cannot be read"):
             self.wizard(b"\xd0\xcf\x11\xe0", "old.xls").action_import()
-        with self.assertRaisesRegex(UserError, "not a readable .xlsx"):
+        with self.assertRaisesRegex(UserError, r"not a readable Excel workbook \(\.xlsx\)"):
             self.wizard(b"PK\x03\x04 broken", "export.xlsx").action_import()
         wrong_preset = ("external_id,text\nx1,hello\n").encode()
         with self.assertRaisesRegex(UserError, "does not look like a Brand Analytics export"):

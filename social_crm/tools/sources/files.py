@@ -507,6 +507,14 @@ class TableReader:
                                "'Hash сообщения' or a URL); map one with the column mapping",
                                code="no_id_column", columns=columns_text)
 
+    def last_row(self):
+        """The number of the file's last row (its last line for a text file): the measure
+        of an import's progress, since rows are numbered as in the file."""
+        if self.kind == "xlsx":
+            return sum(1 for _row in _xlsx_rows(self._content))
+        return len(_EOL.findall(self._text)) + (0 if _EOL.search(self._text[-2:] or "\n")
+                                                else 1)
+
     def _data_rows(self):
         """(row number, cells, problem) after the header row."""
         if self.kind == "xlsx":
@@ -552,6 +560,27 @@ class TableReader:
             return _failed(number, exc)
         record["raw"] = {"file": self.filename, "row": number, "columns": raw}
         return _validated(number, record)
+
+
+def table_preview(filename, content):
+    """[(header, first value under it)] of a CSV or Excel table, for a column mapping: the
+    header row found as an import finds it, whatever its columns are."""
+    kind = _file_kind(filename, content)
+    if kind == "xlsx":
+        sample = list(itertools.islice(_xlsx_rows(content), _MAX_HEADER_SCAN * 2))
+    else:
+        text, _encoding = decode_text(content)
+        delimiter = _choose_delimiter(text, None)
+        sample = [(n, cells) for n, cells, _p in itertools.islice(
+            csv_records(text, delimiter), _MAX_HEADER_SCAN * 2) if cells is not None]
+    index, _score = _find_header(sample[:_MAX_HEADER_SCAN])
+    if index is None:
+        raise PayloadError("the file is empty", code="file_empty")
+    headers = [_cell_text(c) for c in sample[index][1]]
+    first = next((cells for _n, cells in sample[index + 1:]
+                  if any(_cell_text(c) for c in cells)), [])
+    return [(h, _cell_text(first[i]) if i < len(first) else "")
+            for i, h in enumerate(headers) if h]
 
 
 def _failed(number, exc):
@@ -753,6 +782,12 @@ class JsonLinesReader:
                 raise PayloadError("the JSON file does not hold a list of records",
                                    code="json_not_list")
             self._items = items
+
+    def last_row(self):
+        if self._items is not None:
+            return len(self._items)
+        return len(_EOL.findall(self._text)) + (0 if _EOL.search(self._text[-2:] or "\n")
+                                                else 1)
 
     def _lines(self):
         """(number, item or a FileRow saying why the line is not a record)."""
