@@ -191,6 +191,9 @@ def test_unreadable_files():
         parse_file("x.csv", b"a;b\n", tz="Mars/Olympus")
     with pytest.raises(PayloadError, match="unknown preset"):
         parse_file("x.csv", b"a;b\n", preset="iqbuzz")
+    for blank in (b"", b"\n\n", b"  \r\n\t\n"):
+        with pytest.raises(PayloadError, match="the file is empty"):
+            parse_file("x.csv", blank)
 
 
 def test_brand_analytics_json_export():

@@ -255,7 +255,7 @@ class SocialCrmSource(models.Model):
             raise ValueError("empty body: expected JSON")
         try:
             return json.loads(body)
-        except (UnicodeDecodeError, ValueError) as exc:
+        except (UnicodeDecodeError, ValueError, RecursionError) as exc:
             raise ValueError(f"body is not valid JSON: {exc}") from None
 
     def _changed_values(self, mention, rec):

@@ -205,3 +205,99 @@ class TestImportWizard(TransactionCase):
         wrong_preset = ("external_id,text\nx1,hello\n").encode()
         with self.assertRaisesRegex(UserError, "does not look like a Brand Analytics export"):
             self.wizard(wrong_preset, "a.csv", preset="brand_analytics").action_import()
+
+    # -- user words and column recognition ---------------------------------------------------
+    def test_natural_headers_are_recognised_and_a_date_column_holds_date_and_time(self):
+        content = ("Текст сообщения;Дата;Автор;Где\n"
+                   "Очередь в отделении;01.05.2026 12:00;Марат;форум\n").encode()
+        wizard = self.wizard(content, "выгрузка.csv")
+        wizard.action_import()
+        # No id or link column: the mapping step, with what was recognised already chosen.
+        self.assertEqual(wizard.state, "mapping")
+        guessed = {c.header: c.field for c in wizard.column_ids}
+        self.assertEqual(guessed, {"Текст сообщения": "text", "Дата": "published_at",
+                                   "Автор": "author_name", "Где": False})
+        labels = dict(wizard.column_ids._fields["field"]._description_selection(self.env))
+        self.assertEqual((labels["published_at"], labels["url"], labels["message_id"],
+                          labels["place_url"]),
+                         ("Date and time of publication", "Post address (link)", "Message ID",
+                          "Where it was posted: address"))
+
+    def test_every_importable_field_has_a_label(self):
+        from ..tools.sources.files import CANONICAL
+        from ..wizards.social_crm_import_wizard import FIELD_SELECTION
+
+        self.assertEqual(sorted(name for name, _label in FIELD_SELECTION), sorted(CANONICAL))
+
+    # -- big files: in the background, batch by batch ----------------------------------------
+    def big_csv(self, count, start=1):
+        lines = ["external_id;text;published_at;likes"]
+        for n in range(start, start + count):
+            likes = "10000000000000000000000000000000" if n == 4 else str(n)
+            lines.append(f"big{n};Сообщение номер {n} про банк;2026-05-01T10:00:00Z;{likes}")
+        return ("\n".join(lines) + "\n").encode()
+
+    def set_params(self, **values):
+        for name, value in values.items():
+            self.env["ir.config_parameter"].sudo().set_param(f"social_crm.import_{name}", value)
+
+    def test_big_file_is_imported_in_the_background_with_progress(self):
+        self.set_params(background_rows=5, batch_rows=3, time_budget=0)
+        wizard = self.wizard(self.big_csv(8), "big.csv")
+        wizard.action_import()
+        self.assertEqual((wizard.state, wizard.rows_total, wizard.rows_done), ("running", 9, 0))
+        self.assertFalse(self.mentions())
+        cron = self.env.ref("social_crm.ir_cron_social_crm_import_files")
+        self.assertTrue(self.env["ir.cron.trigger"].search([("cron_id", "=", cron.id)]))
+
+        Wizard = self.env["social_crm.import.wizard"]
+        Wizard._cron_import_files()  # one batch per run: rows 2–4
+        self.assertEqual((wizard.state, wizard.rows_done), ("running", 4))
+        self.assertEqual((wizard.created_count, wizard.error_count), (3, 0))
+        self.assertAlmostEqual(wizard.progress, 100 * 4 / 9)
+        self.assertEqual(len(self.mentions()), 3)
+        while wizard.state == "running":
+            Wizard._cron_import_files()
+        self.assertEqual(wizard.error_report, "Row 5: “Likes” is too large: "
+                                              "10000000000000000000000000000000")
+        self.assertEqual((wizard.state, wizard.created_count, wizard.error_count),
+                         ("done", 7, 1))
+        self.assertEqual(len(self.mentions()), 7)
+        self.assertIn("File big.csv imported: 7 created, 0 updated, 1 rows not imported.",
+                      self.source.message_ids[0].body)
+
+    def test_failure_part_way_stops_with_a_record_and_resumes_without_doubling(self):
+        self.set_params(background_rows=5, batch_rows=3, time_budget=0)
+        content = self.big_csv(8)
+        wizard = self.wizard(content, "big.csv")
+        wizard.action_import()
+        Wizard = self.env["social_crm.import.wizard"]
+        Wizard._cron_import_files()
+        self.assertEqual((wizard.rows_done, wizard.created_count), (4, 3))
+        # The stored upload gets damaged between two runs: the import stops, says where and
+        # why, and what went in stays.
+        wizard.file = base64.b64encode(b"\n\n")
+        with self.assertLogs(WIZARD_LOG, "ERROR"):
+            Wizard._cron_import_files()
+        self.assertEqual(wizard.state, "stopped")
+        self.assertRegex(wizard.stop_reason, r"^Stopped after row 4: The file is empty\. The "
+                                             r"rows up to it are imported")
+        self.assertIn("Stopped after row 4", self.source.message_ids[0].body)
+        self.assertEqual(len(self.mentions()), 3)
+
+        # Importing the same file again (small enough now to run at once) finishes the job.
+        self.set_params(background_rows=100)
+        again = self.wizard(content, "big.csv")
+        again.action_import()
+        self.assertEqual((again.state, again.created_count, again.updated_count,
+                          again.error_count), ("done", 4, 0, 1))
+        self.assertEqual(len(self.mentions()), 7)
+
+        # Or Resume goes on after the last stored row (here with the file restored).
+        wizard.file = base64.b64encode(content)
+        wizard.action_resume()
+        while wizard.state == "running":
+            Wizard._cron_import_files()
+        self.assertEqual((wizard.state, wizard.created_count, wizard.updated_count),
+                         ("done", 3, 0))
+        self.assertEqual(len(self.mentions()), 7)

@@ -10,6 +10,7 @@ failure part-way leaves what went in stored, what did not listed, and the import
 """
 import base64
 import logging
+import threading
 import time
 
 from odoo import api, fields, models
@@ -364,7 +365,7 @@ class SocialCrmImportWizard(models.TransientModel):
                     self._ingest_entries(entries)
                 break
             except ConcurrentIngestError:
-                if not commit or attempt or self.env.registry.in_test_mode():
+                if not commit or attempt or self._in_test():
                     raise
                 # Another import committed some of these mentions after this transaction
                 # began: a new one sees them, and they are updated, not doubled (only this
@@ -420,11 +421,16 @@ class SocialCrmImportWizard(models.TransientModel):
                     or False})
 
     @api.model
+    def _in_test(self):
+        """Tests run in one transaction rolled back at the end: no commits then."""
+        return self.env.registry.in_test_mode() or \
+            getattr(threading.current_thread(), "testing", False)
+
+    @api.model
     def _commit(self):
-        """Commit a batch of a background import (not in tests, which run in one
-        transaction rolled back at the end): what is committed stays imported whatever
-        happens to the rest of the file."""
-        if not self.env.registry.in_test_mode():
+        """Commit a batch of a background import (not in tests): what is committed stays
+        imported whatever happens to the rest of the file."""
+        if not self._in_test():
             self.env.cr.commit()
 
     # -- the background job -------------------------------------------------------------------
@@ -469,7 +475,7 @@ class SocialCrmImportWizard(models.TransientModel):
         self.write({"state": "stopped", "stop_reason": self.env._(
             "Stopped after row %(row)s: %(reason)s. The rows up to it are imported; "
             "“Resume” goes on from there, and importing the file again imports the rest "
-            "without doubling what is in.", row=self.rows_done, reason=reason)})
+            "without doubling what is in.", row=self.rows_done, reason=reason.rstrip("."))})
         self.source_id.sudo().message_post(body=self.stop_reason)
         self._commit()
 

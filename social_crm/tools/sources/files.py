@@ -399,7 +399,9 @@ def _find_header(rows, mapping=None):
             texts = [_cell_text(c) for c in cells]
             if sum(1 for t in texts if t) >= 2 and texts[0].lower() not in _BA_PREAMBLE:
                 return index, 0
-        return (0 if rows else None), 0
+        # One column at most: its first non-empty row; a file of blank rows has no header.
+        filled = (i for i, (_n, cells) in enumerate(rows) if any(_cell_text(c) for c in cells))
+        return next(filled, None), 0
     return best_index, best_score
 
 
