@@ -131,7 +131,7 @@ class TestBadValuesFiles(TransactionCase):
             'f6;"Незакрытая кавычка;2026-05-01T10:00:00Z;1'.encode(),
             "f7;После кавычки;2026-05-01T10:00:00Z;1".encode(),
         ]) + b"\n"
-        with self.assertLogs(WIZARD_LOG, "WARNING"):
+        with self.assertLogs(SOURCE_LOG, "WARNING"):
             wizard = self.import_file(content)
         self.assertEqual((wizard.state, wizard.created_count, wizard.error_count),
                          ("done", 2, 5))

@@ -8,6 +8,7 @@ from odoo.exceptions import UserError
 from odoo.tests import TransactionCase, tagged
 
 WIZARD_LOG = "odoo.addons.social_crm.wizards.social_crm_import_wizard"
+SOURCE_LOG = "odoo.addons.social_crm.models.social_crm_source"
 
 BA_HEADER = ("Дата;ID сообщения;Hash сообщения;Заголовок;Текст;Источник;Url;Тип источника;"
              "Тип сообщения;Автор;Url автора;Аудитория;Лайков;Комментариев;Репостов;"
@@ -80,7 +81,7 @@ class TestImportWizard(TransactionCase):
             ba_row("01.05.2026 16:00", "1368", H3 + "x", "Много лайков", likes="много"),
         )
         wizard = self.wizard(content, "Банк_01.05.2026.csv", preset="brand_analytics")
-        with self.assertLogs(WIZARD_LOG, "WARNING"):
+        with self.assertLogs(SOURCE_LOG, "WARNING"):
             wizard.action_import()
         self.assertEqual(wizard.state, "done")
         self.assertEqual((wizard.created_count, wizard.updated_count, wizard.error_count),
@@ -99,7 +100,7 @@ class TestImportWizard(TransactionCase):
         self.assertEqual(self.source.rejected_count, 3)
 
         again = self.wizard(content, "Банк_01.05.2026.csv", preset="auto")
-        with self.assertLogs(WIZARD_LOG, "WARNING"):
+        with self.assertLogs(SOURCE_LOG, "WARNING"):
             again.action_import()
         self.assertEqual((again.created_count, again.updated_count), (0, 0))
         self.assertEqual(len(self.mentions()), 2)
@@ -108,7 +109,7 @@ class TestImportWizard(TransactionCase):
         content = youscan_xlsx([ys_row(1), ys_row(2, text=""), ys_row(3, date="32.13.2026"),
                                 ys_row(4, text="Перевод идёт третий день")])
         wizard = self.wizard(content, "MentionsWithFullText_Bank_01.05.2026.xlsx")
-        with self.assertLogs(WIZARD_LOG, "WARNING"):
+        with self.assertLogs(SOURCE_LOG, "WARNING"):
             wizard.action_import()
         self.assertEqual((wizard.created_count, wizard.error_count), (2, 2))
         self.assertEqual(wizard.error_report.splitlines(), [
@@ -136,7 +137,7 @@ class TestImportWizard(TransactionCase):
                        "telegram,Olga,3\n"
                        "n2,,,2026-05-01T10:00:00Z,telegram,Olga,3\n").encode()
         wizard = self.wizard(csv_content, "mentions.csv", preset="normalized")
-        with self.assertLogs(WIZARD_LOG, "WARNING"):
+        with self.assertLogs(SOURCE_LOG, "WARNING"):
             wizard.action_import()
         self.assertEqual((wizard.created_count, wizard.error_report), (1, "Row 3: no text"))
         lines = [json.dumps({"external_id": "j1", "text": "Спасибо за быстрый ответ",
@@ -144,7 +145,7 @@ class TestImportWizard(TransactionCase):
                              "author": {"external_id": "7", "name": "Ivan"}}),
                  "{broken", json.dumps({"external_id": "j2"})]
         jsonl = self.wizard("\n".join(lines).encode(), "mentions.jsonl")
-        with self.assertLogs(WIZARD_LOG, "WARNING"):
+        with self.assertLogs(SOURCE_LOG, "WARNING"):
             jsonl.action_import()
         self.assertEqual(jsonl.created_count, 1)
         report = jsonl.error_report.splitlines()

@@ -377,22 +377,22 @@ class SocialCrmImportWizard(models.TransientModel):
     def _ingest_entries(self, entries):
         source = self.source_id
         records = [e.record for e in entries if e.record is not None]
-        problems = [(e.row, self._row_reason(e.code, e.params, e.reason))
-                    for e in entries if e.record is None]
-        report = {"created": 0, "updated": 0, "errors": []}
-        if records:
-            report = source._ingest(records)
+        unread = [{"row": e.row, "reason": self._row_reason(e.code, e.params, e.reason)}
+                  for e in entries if e.record is None]
+        # One run of the source per batch: its mentions and the rows it could not read.
+        report = source._ingest(records, origin="file", extra_errors=unread)
         rows = {r["external_id"]: (r.get("raw") or {}).get("row") for r in records}
+        problems = [(e["row"], e["reason"]) for e in unread]
         for error in report["errors"]:
             label = str(error.get("record", ""))
             ext = label[len("record "):] if label.startswith("record ") else label
             problems.append((rows.get(ext) or label, error.get("reason", "")))
-        self._add_problems(problems, parse_errors=sum(1 for e in entries if e.record is None))
+        self._add_problems(problems)
         self.write({"rows_done": max(e.row for e in entries),
                     "created_count": self.created_count + report["created"],
                     "updated_count": self.updated_count + report["updated"]})
 
-    def _add_problems(self, problems, parse_errors):
+    def _add_problems(self, problems):
         if not problems:
             return
         problems.sort(key=lambda p: (not isinstance(p[0], int),
@@ -402,15 +402,6 @@ class SocialCrmImportWizard(models.TransientModel):
                  for row, reason in problems[:room]]
         report = "\n".join(filter(None, [self.error_report or ""] + lines))
         self.write({"error_count": self.error_count + len(problems), "error_report": report})
-        if parse_errors:  # ingest() records its own rejections on the source
-            source = self.source_id.sudo()
-            source.write({"rejected_count": source.rejected_count + parse_errors,
-                          "last_error": "\n".join([self.env._("File %(file)s:",
-                                                              file=self.filename)]
-                                                  + lines[:50])})
-            _logger.warning("Source %s (id %s): %s row(s) of %s not imported: %s",
-                            source.name, source.id, parse_errors, self.filename,
-                            "; ".join(lines[:5]))
 
     def _finish(self):
         report = self.error_report or ""
