@@ -60,7 +60,7 @@ class TestBadValuesWebhook(HttpCase):
             batch.append(make_record(f"good{index}"))
             batch.append(make_record(f"bad{index}", **values))
             expected.append({"record": f"record bad{index}", "reason": reason})
-        batch.append(make_record("x" * 1_000_000))  # a 1 MB external id
+        batch.append({"external_id": "x" * 1_000_000, "text": "Длинный ключ"})  # 1 MB id
         # Python's JSON writes NaN / Infinity literals, \u0000 and lone-surrogate escapes as
         # a careless sender would.
         with self.assertLogs(SOURCE_LOG, "WARNING"):
