@@ -302,3 +302,15 @@ class TestImportWizard(TransactionCase):
         self.assertEqual((wizard.state, wizard.created_count, wizard.updated_count),
                          ("done", 3, 0))
         self.assertEqual(len(self.mentions()), 7)
+
+    def test_reasons_are_said_in_the_users_language(self):
+        self.env["res.lang"]._activate_lang("ru_RU")
+        content = ("external_id;text;published_at;likes\n"
+                   "r1;Всё хорошо;2026-05-01T10:00:00Z;1\n"
+                   "r2;;2026-05-01T10:00:00Z;1\n"
+                   "r3;Много;2026-05-01T10:00:00Z;много\n").encode()
+        wizard = self.wizard(content, "отзывы.csv").with_context(lang="ru_RU")
+        with self.assertLogs(SOURCE_LOG, "WARNING"):
+            wizard.action_import()
+        self.assertEqual(wizard.error_report.splitlines(), [
+            "Строка 3: нет текста", "Строка 4: поле «Likes» — не число: много"])

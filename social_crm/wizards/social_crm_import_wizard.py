@@ -154,7 +154,8 @@ class SocialCrmImportWizard(models.TransientModel):
     column_ids = fields.One2many("social_crm.import.wizard.column", "wizard_id",
                                  string="Columns")
     mapping_note = fields.Char(readonly=True)
-    read_preset = fields.Char(readonly=True, help="The format the rows are read with.")
+    read_preset = fields.Char(string="Format read", readonly=True,
+                              help="The format the rows are read with.")
     created_count = fields.Integer(string="Created", readonly=True)
     updated_count = fields.Integer(string="Updated", readonly=True)
     error_count = fields.Integer(string="Rows not imported", readonly=True)
