@@ -424,6 +424,9 @@ class SocialCrmImportWizard(models.TransientModel):
         imported whatever happens to the rest of the file."""
         if not self._in_test():
             self.env.cr.commit()
+            # The mentions of the committed batches are not needed any more: drop them from
+            # the cache so a long import keeps the memory of one batch.
+            self.env.invalidate_all()
 
     # -- the background job -------------------------------------------------------------------
     @api.model
