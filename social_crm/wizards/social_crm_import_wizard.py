@@ -263,7 +263,10 @@ class SocialCrmImportWizard(models.TransientModel):
         template = FILE_REASONS.get(getattr(exc, "code", ""))
         if template is None:
             return str(exc)
-        return self.env._(template) % (exc.params or {})
+        try:
+            return self.env._(template) % (exc.params or {})
+        except (KeyError, TypeError, ValueError):  # a translation missing a placeholder
+            return str(exc)
 
     def _unreadable(self, exc):
         return UserError(self.env._("The file “%(file)s” cannot be imported: %(reason)s",
@@ -325,13 +328,13 @@ class SocialCrmImportWizard(models.TransientModel):
 
     def _start(self, reader):
         """Import a small file now; hand a big one to the scheduled action."""
-        values = {"read_preset": "mapping" if self.state == "mapping" else
-                  (reader.preset if self.preset == "auto" else self.preset),
-                  "rows_total": reader.last_row(), "rows_done": 0, "created_count": 0,
-                  "updated_count": 0, "error_count": 0, "error_report": False,
-                  "stop_reason": False}
-        self.write(values)
-        if reader.last_row() > self._setting("background_rows"):
+        last_row = reader.last_row()
+        self.write({"read_preset": "mapping" if self.state == "mapping" else
+                    (reader.preset if self.preset == "auto" else self.preset),
+                    "rows_total": last_row, "rows_done": 0, "created_count": 0,
+                    "updated_count": 0, "error_count": 0, "error_report": False,
+                    "stop_reason": False})
+        if last_row > self._setting("background_rows"):
             self.state = "running"
             self.env.ref("social_crm.ir_cron_social_crm_import_files").sudo()._trigger()
             return self._reopen()

@@ -279,6 +279,12 @@ def _undecodable(values, encoding):
 _EOL = re.compile(r"\r\n|\r|\n")
 
 
+def _line_count(text):
+    """Lines in ``text``, the last one counted whether or not a line break ends it."""
+    breaks = sum(1 for _match in _EOL.finditer(text))
+    return breaks + (1 if text and not text.endswith(("\n", "\r")) else 0)
+
+
 class _Lines:
     """The physical lines of ``text`` for ``csv.reader``, restartable at any line."""
 
@@ -515,8 +521,7 @@ class TableReader:
         of an import's progress, since rows are numbered as in the file."""
         if self.kind == "xlsx":
             return sum(1 for _row in _xlsx_rows(self._content))
-        return len(_EOL.findall(self._text)) + (0 if _EOL.search(self._text[-2:] or "\n")
-                                                else 1)
+        return _line_count(self._text)
 
     def _data_rows(self):
         """(row number, cells, problem) after the header row."""
@@ -789,8 +794,7 @@ class JsonLinesReader:
     def last_row(self):
         if self._items is not None:
             return len(self._items)
-        return len(_EOL.findall(self._text)) + (0 if _EOL.search(self._text[-2:] or "\n")
-                                                else 1)
+        return _line_count(self._text)
 
     def _lines(self):
         """(number, item or a FileRow saying why the line is not a record)."""
