@@ -314,3 +314,12 @@ class TestImportWizard(TransactionCase):
             wizard.action_import()
         self.assertEqual(wizard.error_report.splitlines(), [
             "Строка 3: нет текста", "Строка 4: поле «Likes» — не число: много"])
+        # In the background too, though the scheduled action runs as another user.
+        self.set_params(background_rows=2)
+        self.env.user.lang = "ru_RU"
+        background = self.wizard(content, "отзывы.csv")
+        background.action_import()
+        with self.assertLogs(SOURCE_LOG, "WARNING"):
+            self.env["social_crm.import.wizard"].with_context(lang="en_US")._cron_import_files()
+        self.assertEqual(background.state, "done")
+        self.assertEqual(background.error_report.splitlines()[0], "Строка 3: нет текста")
