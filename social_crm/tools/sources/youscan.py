@@ -137,7 +137,7 @@ class YouScanAdapter(SourceAdapter):
                                                               "the topic); skipped"})
                     continue
                 since = max(seq, int(since or 0))
-                good, bad = map_item(item, _map_pulled, f"{label} (seq {seq})")
+                good, bad = map_item(item, _map_pulled, label)
                 records.extend(good)
                 errors.extend(bad)
             more = len(mentions) >= size
