@@ -224,3 +224,11 @@ def test_counts_and_dates_beyond_any_range_are_errors_not_crashes():
         iso_utc(1e20)
     with pytest.raises(ValueError, match="not a point in time"):
         iso_utc(float("nan"))
+
+
+def test_a_non_json_answer_is_quoted_without_the_key(server, sleeps):
+    server.route("GET", "/x", (200, {"Content-Type": "text/html"},
+                               "<html>Upstream refused: X-API-KEY: s3cr3t-key</html>"))
+    with pytest.raises(SourceError, match="not JSON") as exc:
+        probe(server, sleeps)._get_json("/x")
+    assert "s3cr3t-key" not in str(exc.value) and "***" in str(exc.value)

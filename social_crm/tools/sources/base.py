@@ -558,7 +558,9 @@ class SourceAdapter:
         try:
             return resp.json()
         except ValueError:
-            snippet = (resp.text or "")[:80].replace("\n", " ")
+            # Redacted before it is cut, so a key straddling the cut is masked too: a proxy
+            # page may echo the request's headers.
+            snippet = self._redact((resp.text or "")[:400])[:80].replace("\n", " ")
             where = what or f"{self.name} {self._describe(resp.request.method, resp.url)}"
             raise SourceError(f"{where}: the answer is not JSON ({snippet!r})",
                               status=resp.status_code, retryable=True) from None
