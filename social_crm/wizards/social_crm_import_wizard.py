@@ -352,12 +352,13 @@ class SocialCrmImportWizard(models.TransientModel):
         batch_size = self._setting("batch_rows")
         batch = []
         for entry in rows:
-            batch.append(entry)
             if len(batch) >= batch_size:
                 self._import_batch(batch, commit)
                 batch = []
                 if deadline is not None and time.monotonic() >= deadline:
+                    # ``entry`` is after ``rows_done``: the next call reads it again.
                     return False
+            batch.append(entry)
         if batch:
             self._import_batch(batch, commit)
         return True
