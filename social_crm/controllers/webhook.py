@@ -86,7 +86,8 @@ class BoundedStream:
         self.limit = limit
         self.read_bytes = 0
 
-    def read(self, size=-1):
+    def read(self, size=-1):  # pylint: disable=method-required-super
+        # wraps the stream it reads from instead of extending a parent's read()
         left = self.limit - self.read_bytes
         if left <= 0:
             return b""

@@ -52,6 +52,20 @@ class SocialCrmAuthor(models.Model):
             author.display_name = f"{author.name or ''}{handle}"
 
     @api.model
+    def _ids_by_key(self, keys):
+        """{(platform id, external id): author id} of the authors that exist, one query."""
+        keys = set(keys)
+        if not keys:
+            return {}
+        self.flush_model(["platform_id", "external_id"])
+        self.env.cr.execute("""
+            SELECT a.platform_id, a.external_id, a.id FROM social_crm_author a
+              JOIN unnest(%s::int[], %s::varchar[]) AS k(p, e)
+                ON a.platform_id = k.p AND a.external_id = k.e
+        """, [[k[0] for k in keys], [k[1] for k in keys]])
+        return {(pid, ext): author_id for pid, ext, author_id in self.env.cr.fetchall()}
+
+    @api.model
     def _upsert(self, platform_records):
         """Create or update authors set-wise.
 

@@ -17,9 +17,9 @@ class SocialCrmMatrix(models.Model):
 
     company_id = fields.Many2one("res.company", required=True, index=True,
                                  default=lambda self: self.env.company)
-    stage_id = fields.Many2one("social_crm.stage", string="Stage", required=True, index=True,
+    stage_id = fields.Many2one("social_crm.stage", required=True, index=True,
                                ondelete="cascade")
-    platform_id = fields.Many2one("social_crm.platform", string="Platform", index=True,
+    platform_id = fields.Many2one("social_crm.platform", index=True,
                                   ondelete="cascade", help="Empty = every platform.")
     template_id = fields.Many2one(
         "social_crm.reply.template", string="Reply template", ondelete="set null",

@@ -90,7 +90,7 @@ class SocialCrmMention(models.Model):
     sentiment_origin = fields.Selection(
         [("source", "Source"), ("model", "Social CRM"), ("manual", "Set by hand")],
         string="Sentiment from")
-    stage_id = fields.Many2one("social_crm.stage", string="Stage", index=True, tracking=True,
+    stage_id = fields.Many2one("social_crm.stage", index=True, tracking=True,
                                group_expand="_read_group_stage_ids", ondelete="restrict")
     stage_code = fields.Selection(related="stage_id.code")
     stage_confidence = fields.Float(digits=(3, 2))
@@ -134,7 +134,7 @@ class SocialCrmMention(models.Model):
     response_minutes = fields.Float(compute="_compute_response_minutes", store=True,
                                     aggregator="avg", string="Response time (min)")
     is_overdue = fields.Boolean(compute="_compute_is_overdue", search="_search_is_overdue")
-    reply = fields.Text(string="Reply")
+    reply = fields.Text()
     reply_url = fields.Char(string="Link to the reply")
 
     # Knowledge suggestions (computed on display: the knowledge base changes all the time).
@@ -148,7 +148,7 @@ class SocialCrmMention(models.Model):
                                      help="The knowledge base has an answer that fits well.")
 
     # Expert loop.
-    expert_id = fields.Many2one("res.users", string="Expert", tracking=True, copy=False,
+    expert_id = fields.Many2one("res.users", tracking=True, copy=False,
                                 domain=[("share", "=", False)])
     expert_question = fields.Text(copy=False, help="What the expert was asked.")
     expert_deadline = fields.Date(copy=False)
@@ -333,19 +333,23 @@ class SocialCrmMention(models.Model):
         return self._get_analyzer(company).analyse(items)
 
     @api.model
-    def _add_analysis(self, source, vals_list, records):
-        """Complete the values of new mentions of ``source`` with their analysis and SLA
-        deadline (``records``: their normalized records, in the same order)."""
-        if not vals_list:
-            return
+    def _analyse_records(self, source, records, author_ids):
+        """The Analysis of each new normalized record of ``source`` (``author_ids``: the
+        known author of each, or None). Pure computation and reads: ingest runs it before it
+        reserves its rows, so concurrent deliveries analyse in parallel."""
         keep_source = source.sentiment_policy == "source"
         entries = [{"text": rec.text, "title": rec.title, "lang": rec.lang,
                     "sentiment_score": rec.sentiment_score
                     if rec.sentiment and keep_source else None,
-                    "rating": rec.rating, "author_id": vals["author_id"]}
-                   for vals, rec in zip(vals_list, records, strict=True)]
+                    "rating": rec.rating, "author_id": author_id}
+                   for rec, author_id in zip(records, author_ids, strict=True)]
+        return self._analyse(source.company_id, entries) if entries else []
+
+    @api.model
+    def _add_analysis(self, source, vals_list, results):
+        """Complete the values of new mentions of ``source`` with their analysis and SLA
+        deadline (``results``: from _analyse_records, in the same order)."""
         stages, brands = self._analysis_targets()
-        results = self._analyse(source.company_id, entries)
         for vals, result in zip(vals_list, results, strict=True):
             vals.update(self._analysis_values(result, stages, brands, vals, source))
             stage = stages.get(result.stage) if not vals.get("stage_manual") \

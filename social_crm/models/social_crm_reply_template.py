@@ -40,14 +40,14 @@ class SocialCrmReplyTemplate(models.Model):
         help="The reply's substance. {{ object.author_id.name }} and other placeholders are "
              "filled from the mention; [[formal|informal]] markers adapt the text to «Вы» or "
              "«ты»; the tone adds the greeting, closing and signature.")
-    stage_id = fields.Many2one("social_crm.stage", string="Stage", index=True,
+    stage_id = fields.Many2one("social_crm.stage", index=True,
                                ondelete="cascade", help="Empty = any stage.")
     platform_ids = fields.Many2many("social_crm.platform", string="Platforms",
                                     help="Empty = every platform.")
     language = fields.Char(string="Mention language", size=8, index=True,
                            help="ISO 639-1 code of the mentions this template answers "
                                 "(ru, en, …); empty = any language.")
-    tone_id = fields.Many2one("social_crm.tone", string="Tone",
+    tone_id = fields.Many2one("social_crm.tone",
                               help="Empty = the tone chosen for the mention (matrix, "
                                    "platform, brand, company).")
     company_id = fields.Many2one("res.company", index=True,

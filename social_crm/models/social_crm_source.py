@@ -290,12 +290,18 @@ class SocialCrmSource(models.Model):
                 return default_platform
             return platforms[rec.platform]
 
+        new_records = [r for r in accepted if r.external_id not in by_ext]
+        author_keys = [(platform_of(r).id, r.author.external_id) if r.author else None
+                       for r in new_records]
+        known = self.env["social_crm.author"].sudo()._ids_by_key(filter(None, author_keys))
+        results = Mention._analyse_records(self, new_records,
+                                           [known.get(key) for key in author_keys])
+
         self._reserve(accepted, [(platform_of(r).id, r.author.external_id)
                                  for r in accepted if r.author])
         authors = self.env["social_crm.author"].with_company(self.company_id)._upsert([
             (platform_of(r), r.author, r.published_at) for r in accepted if r.author])
 
-        new_records = [r for r in accepted if r.external_id not in by_ext]
         updated = reworded = Mention
         for rec in accepted:
             mention = by_ext.get(rec.external_id)
@@ -310,7 +316,7 @@ class SocialCrmSource(models.Model):
 
         vals_list = [dict(self._mention_values(rec, platform_of(rec), authors),
                           **overrides.get(rec.external_id, {})) for rec in new_records]
-        Mention._add_analysis(self, vals_list, new_records)
+        Mention._add_analysis(self, vals_list, results)
         created = Mention
         if vals_list:
             created = Mention.with_context(

@@ -42,7 +42,7 @@ class SocialCrmTone(models.Model):
     company_id = fields.Many2one("res.company", index=True,
                                  default=lambda self: self.env.company,
                                  help="Leave empty to use the tone in every company.")
-    brand_id = fields.Many2one("social_crm.brand", string="Brand", ondelete="cascade",
+    brand_id = fields.Many2one("social_crm.brand", ondelete="cascade",
                                domain=[("is_competitor", "=", False)],
                                help="Only for mentions of this brand; empty = any brand.")
     platform_ids = fields.Many2many("social_crm.platform", string="Platforms",

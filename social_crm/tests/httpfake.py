@@ -13,6 +13,7 @@ last one repeats), or a response itself.  A response is a body (dict/list → JS
 """
 from __future__ import annotations
 
+import contextlib
 import json
 import threading
 import time
@@ -69,15 +70,13 @@ class FakeServer:
                 with server._lock:
                     server.requests.append(req)
                 status, headers, payload = server._respond(req)
-                try:
+                with contextlib.suppress(BrokenPipeError, ConnectionResetError):
                     self.send_response(status)
                     for key, value in headers.items():
                         self.send_header(key, value)
                     self.send_header("Content-Length", str(len(payload)))
                     self.end_headers()
                     self.wfile.write(payload)
-                except (BrokenPipeError, ConnectionResetError):
-                    pass
 
             do_GET = do_POST = do_PUT = do_DELETE = do_PATCH = _handle
 

@@ -193,7 +193,7 @@ class TestImportWizard(TransactionCase):
         action = self.source.action_open_import_wizard()
         self.assertEqual((action["res_model"], action["target"]),
                          ("social_crm.import.wizard", "new"))
-        wizard = self.env["social_crm.import.wizard"].with_context(action["context"]).create(
+        wizard = self.env["social_crm.import.wizard"].with_context(**action["context"]).create(
             {"file": base64.b64encode(b"external_id,text\nx1,hello\n"), "filename": "a.csv"})
         self.assertEqual(wizard.source_id, self.source)
 

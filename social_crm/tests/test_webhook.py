@@ -1,3 +1,4 @@
+import contextlib
 import json
 import logging
 import socket
@@ -174,16 +175,16 @@ class TestWebhook(HttpCase):
         while time.monotonic() < deadline:
             try:
                 data = sock.recv(65536)
-                if data:
-                    answer += data
-                    if b"\r\n\r\n" in answer:
-                        break
-                else:
-                    break
             except BlockingIOError:
-                pass
+                data = None  # nothing to read yet
             except OSError:
                 break
+            if data is not None:
+                if not data:
+                    break
+                answer += data
+                if b"\r\n\r\n" in answer:
+                    break
             if sent < total and not closed:
                 try:
                     offset += sock.send(piece[offset:])
@@ -197,14 +198,12 @@ class TestWebhook(HttpCase):
                 time.sleep(0.005)
         sock.setblocking(True)
         sock.settimeout(5)
-        try:
+        with contextlib.suppress(OSError):
             while True:
                 data = sock.recv(65536)
                 if not data:
                     break
                 answer += data
-        except OSError:
-            pass
         sock.close()
         status, _, rest = answer.partition(b"\r\n")
         return status.decode(errors="replace"), rest.partition(b"\r\n\r\n")[2], sent

@@ -33,6 +33,7 @@ make the database refuse the whole batch:
 """
 from __future__ import annotations
 
+import contextlib
 import math
 import re
 from dataclasses import dataclass, field
@@ -188,10 +189,8 @@ def _from_timestamp(value):
 
 def _parse_text_datetime(text):
     iso = text[:-1] + "+00:00" if text.endswith(("Z", "z")) else text
-    try:
+    with contextlib.suppress(ValueError):
         return datetime.fromisoformat(iso)
-    except ValueError:
-        pass
     for fmt in ("%d.%m.%Y %H:%M:%S", "%d.%m.%Y %H:%M", "%d.%m.%Y", "%Y-%m-%d %H:%M:%S%z",
                 "%a, %d %b %Y %H:%M:%S %z", "%a, %d %b %Y %H:%M:%S %Z"):
         try:

@@ -12,7 +12,7 @@ class SocialCrmExpertRequest(models.TransientModel):
     _description = "Social CRM Ask an Expert"
 
     mention_id = fields.Many2one("social_crm.mention", required=True, ondelete="cascade")
-    expert_id = fields.Many2one("res.users", string="Expert", required=True,
+    expert_id = fields.Many2one("res.users", required=True,
                                 domain=[("share", "=", False)],
                                 compute="_compute_expert_id", store=True, readonly=False)
     question = fields.Text(required=True, compute="_compute_question", store=True,

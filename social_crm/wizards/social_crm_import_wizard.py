@@ -430,7 +430,8 @@ class SocialCrmImportWizard(models.TransientModel):
         """Commit a batch of a background import (not in tests): what is committed stays
         imported whatever happens to the rest of the file."""
         if not self._in_test():
-            self.env.cr.commit()
+            # each batch of a big file stands on its own: a failure later must not undo it
+            self.env.cr.commit()  # pylint: disable=invalid-commit
             # The mentions of the committed batches are not needed any more: drop them from
             # the cache so a long import keeps the memory of one batch.
             self.env.invalidate_all()

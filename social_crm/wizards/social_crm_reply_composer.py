@@ -26,12 +26,14 @@ class SocialCrmReplyComposer(models.TransientModel):
     answer_id = fields.Many2one("social_crm.knowledge.answer", string="Knowledge answer",
                                 domain="[('state', '=', 'approved')]")
     template_id = fields.Many2one(
-        "social_crm.reply.template", string="Template",
+        "social_crm.reply.template",
         domain="[('company_id', 'in', [False, company_id])]")
     company_id = fields.Many2one(related="mention_id.company_id")
     body = fields.Text(string="Reply")
-    length = fields.Integer(compute="_compute_check")
-    limit = fields.Integer(related="mention_id.platform_id.reply_limit", string="Limit")
+    char_count = fields.Integer(compute="_compute_check")
+    limit = fields.Integer(compute="_compute_limit",
+                           help="Characters one reply may have: the platform's limit, or a "
+                                "private message's own.")
     findings_html = fields.Html(string="Tone check", compute="_compute_check", sanitize=True)
     finding_count = fields.Integer(compute="_compute_check")
     has_errors = fields.Boolean(compute="_compute_check")
@@ -95,11 +97,16 @@ class SocialCrmReplyComposer(models.TransientModel):
             composer.can_post_api = bool(composer.mention_id
                                          and composer.mention_id._can_post_through_source())
 
+    @api.depends("mention_id")
+    def _compute_limit(self):
+        for composer in self:
+            composer.limit = composer.mention_id._reply_limit() if composer.mention_id else 0
+
     @api.depends("body", "tone_id", "lang", "mention_id")
     def _compute_check(self):
         for composer in self:
             text = composer.body or ""
-            composer.length = len(text.strip())
+            composer.char_count = len(text.strip())
             findings = composer.mention_id._check_reply(
                 text, composer.tone_id, composer.lang or "") if composer.mention_id \
                 and text.strip() else []

@@ -6,6 +6,7 @@ way; ``base_url`` comes from the config so a test can point it at a local server
 """
 from __future__ import annotations
 
+import contextlib
 import email.utils
 import hmac
 import html
@@ -340,10 +341,8 @@ def parse_retry_after(value, now=None):
     if value in (None, ""):
         return None
     text = str(value).strip()
-    try:
+    with contextlib.suppress(ValueError):
         return max(0.0, float(text))
-    except ValueError:
-        pass
     try:
         when = email.utils.parsedate_to_datetime(text)
     except (TypeError, ValueError, IndexError):

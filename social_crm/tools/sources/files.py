@@ -18,6 +18,7 @@ read in ``tz``; the result is UTC.
 """
 from __future__ import annotations
 
+import contextlib
 import codecs
 import csv
 import io
@@ -213,10 +214,8 @@ def decode_text(content):
     utf16 = _utf16_without_bom(content)
     if utf16:
         return _decode_utf16(content, utf16), "UTF-16"
-    try:
+    with contextlib.suppress(UnicodeDecodeError):
         return content.decode("utf-8"), "UTF-8"
-    except UnicodeDecodeError:
-        pass
     text = content.decode("utf-8", "surrogateescape")
     undecodable = len(_UNDECODABLE.findall(text))
     readable = sum(1 for ch in text if ch >= "\u0080" and not "\udc80" <= ch <= "\udcff")
@@ -735,10 +734,8 @@ def _to_datetime(value):
     if re.fullmatch(r"\d{9,11}(\.\d+)?", text):
         return _timestamp(text)
     iso = text[:-1] + "+00:00" if text.endswith(("Z", "z")) else text
-    try:
+    with contextlib.suppress(ValueError):
         return datetime.fromisoformat(iso)
-    except ValueError:
-        pass
     day_part, _, clock_part = text.partition(" ")
     for fmt in _DATE_FORMATS:
         try:

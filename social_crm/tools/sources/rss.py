@@ -85,7 +85,8 @@ def _trim_prolog(content):
     return data.lstrip(b" \t\r\n")
 
 
-def _text(element, path, ns=_NS):
+def _text(element, path, ns=None):
+    ns = _NS if ns is None else ns
     found = element.find(path, ns) if element is not None else None
     return (found.text or "").strip() if found is not None and found.text else ""
 
@@ -123,7 +124,8 @@ def _record(ext, url, title, body, published, author, lang, platform, raw):
     }
 
 
-def _first(element, paths, ns=_NS):
+def _first(element, paths, ns=None):
+    ns = _NS if ns is None else ns
     for path in paths:
         value = _text(element, path, ns)
         if value:
