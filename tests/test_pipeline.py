@@ -17,7 +17,7 @@ def test_analysis_fields():
     assert result.stage == "negative"
     assert result.brands == ["Qanat Air"] and result.competitors == [] and result.products == []
     assert result.is_question is False
-    assert "sentiment: negative" in result.cues
+    assert "the tone is negative" in result.cues
     json.dumps(result.__dict__, ensure_ascii=False)  # storable as is
 
 
