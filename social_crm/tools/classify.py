@@ -279,6 +279,7 @@ class StageResult:
     cue_codes: list                                   # [(code, params)], best reasons first
     scores: dict = field(default_factory=dict)
     reasons: dict = field(default_factory=dict)       # stage → [(code, params)]
+    author_points: dict = field(default_factory=dict)  # stage → points from the author's history
 
     @property
     def cues(self):
@@ -292,11 +293,16 @@ class _Board:
     def __init__(self):
         self.scores = dict.fromkeys(STAGES, 0.0)
         self.reasons = {s: [] for s in STAGES}
+        self.author = dict.fromkeys(STAGES, 0.0)   # the part of `scores` the author earned
 
     def add(self, stage, points, reason=None):
         self.scores[stage] += points
         if reason and points > 0 and reason not in self.reasons[stage]:
             self.reasons[stage].append(reason)
+
+    def add_author(self, stage, points, reason=None):
+        self.author[stage] += points
+        self.add(stage, points, reason)
 
 
 @dataclass
@@ -401,9 +407,6 @@ def _score_support(board, ctx):
     possession = _hits("support", "weak", ctx.norm, 1)
     if possession and (support_hits or ctx.question):
         board.add("support", 0.7, _phrase(possession[0]))
-    if ctx.customer and ctx.question:
-        board.add("support", 1.5, ("author_customer", {}))
-        board.add("product", -0.5)
 
 
 def _score_first_review(board, ctx):
@@ -418,11 +421,6 @@ def _score_first_review(board, ctx):
             board.add("first_review", 0.7, ("sentiment", {"label": "positive"}))
         if ctx.question:
             board.add("first_review", -1.0)
-    author = ctx.author
-    if author and author.mentions == 0 and author.is_customer and not ctx.question:
-        board.add("first_review", 1.0, ("author_first", {}))
-        if author.days_since_first is not None and author.days_since_first <= 14:
-            board.add("first_review", 0.5)
 
 
 def _score_negative(board, ctx):
@@ -433,10 +431,25 @@ def _score_negative(board, ctx):
         board.add("negative", -1.0)
     for n, hit in enumerate(_hits("negative", "strong", ctx.norm, 2)):
         board.add("negative", 1.5 if n == 0 else 0.5, _phrase(hit))
-    if ctx.author and ctx.author.last_stage == "negative" and board.scores["negative"] > 0:
-        board.add("negative", 0.5, ("author_complained", {}))
-    if ctx.customer and board.scores["churn"] > 0:
-        board.add("churn", 0.5, ("author_customer", {}))
+
+
+def _score_author(board, ctx):
+    """What the author's earlier mentions say; kept apart in `board.author` because no
+    training text has an author: the trained model adds these points to its own."""
+    author = ctx.author
+    if not author:
+        return
+    if author.is_customer and ctx.question:
+        board.add_author("support", 1.5, ("author_customer", {}))
+        board.add_author("product", -0.5)
+    if author.mentions == 0 and author.is_customer and not ctx.question:
+        board.add_author("first_review", 1.0, ("author_first", {}))
+        if author.days_since_first is not None and author.days_since_first <= 14:
+            board.add_author("first_review", 0.5)
+    if author.last_stage == "negative" and board.scores["negative"] > 0:
+        board.add_author("negative", 0.5, ("author_complained", {}))
+    if author.is_customer and board.scores["churn"] > 0:
+        board.add_author("churn", 0.5, ("author_customer", {}))
 
 
 def _score_general(board, ctx):
@@ -478,6 +491,7 @@ class StageRules:
         _score_first_review(board, ctx)
         _score_negative(board, ctx)
         _score_general(board, ctx)
+        _score_author(board, ctx)
         if ctx.question:
             for stage in ("support", "product", "awkward"):
                 if board.scores[stage] > 0 and ("question", {}) not in board.reasons[stage]:
@@ -494,4 +508,4 @@ class StageRules:
         weights = {s: math.exp(v - top) for s, v in scores.items()}
         confidence = weights[best] / sum(weights.values())
         return StageResult(best, round(confidence, 3), board.reasons[best][:4], dict(scores),
-                           board.reasons)
+                           board.reasons, dict(board.author))

@@ -140,6 +140,9 @@ class Analyzer:
             return rules.stage, rules.confidence, list(rules.cue_codes)
         logits = (self.base.logits(prepared.features) if self.base is not None
                   else [rules.scores[s] for s in STAGES])
+        if self.base is not None and any(rules.author_points.values()):
+            # The training texts have no authors: their history counts as the rules weigh it.
+            logits = [v + rules.author_points[s] for v, s in zip(logits, STAGES, strict=True)]
         shipped = STAGES[max(range(len(STAGES)), key=logits.__getitem__)]
         explainer = self.base
         if self.fit is not None:
