@@ -70,21 +70,21 @@ def test_author_history_is_optional():
 
 
 def test_sentiment_learnt_from_corrections_shifts_the_label():
-    """Staff keep marking a domain phrase as negative: after enough corrections it counts."""
-    from social_crm.tools.learn import StageModel
+    """Staff keep marking a domain phrase as negative: the company's sentiment model learns it."""
+    from social_crm.tools.sentiment_model import SentimentModel
 
     text = "дали место у туалета"
     baseline = Analyzer([]).analyse([MentionInput(text=text)])[0]
     assert baseline.sentiment != "negative"
-    corrections = [(f"{text} на рейсе {i}", "ru", "negative") for i in range(150)]
-    corrections += [(f"место у окна на рейсе {i}, спасибо", "ru", "positive") for i in range(150)]
-    model = StageModel().train(corrections)
-    learnt = Analyzer([], sentiment_model=model).analyse([MentionInput(text=text)])[0]
+    corrections = [(f"{text} на рейсе {i}", "ru", "negative") for i in range(40)]
+    corrections += [(f"место у окна на рейсе {i}, спасибо", "ru", "positive") for i in range(40)]
+    learnt = Analyzer([], sentiment_model=SentimentModel().train(corrections)).analyse(
+        [MentionInput(text=text)])[0]
     assert learnt.sentiment == "negative"
-    assert any("sentiment learnt" in cue for cue in learnt.cues)
-    few = StageModel().train(corrections[:10])
-    assert Analyzer([], sentiment_model=few).analyse([MentionInput(text=text)])[0].sentiment \
-        == baseline.sentiment, "below the minimum number of corrections the lexicon decides"
+    assert ("sentiment_learnt", {"count": 80}) in learnt.cue_codes
+    assert "sentiment learnt from 80 corrections" in learnt.cues
+    untrained = Analyzer([], sentiment_model=SentimentModel()).analyse([MentionInput(text=text)])[0]
+    assert untrained.sentiment == baseline.sentiment
 
 
 def test_reasons_come_as_codes_and_english_sentences():

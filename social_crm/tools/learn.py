@@ -18,8 +18,7 @@ import math
 from .classify import STAGES
 from .stage_model import Features, Featurizer, LinearModel, base_model, softmax, train_linear
 
-__all__ = ["StageModel", "CompanyFit", "MIN_SAMPLES", "model_weight", "company_scale",
-           "MAX_ROWS", "fit_corrections"]
+__all__ = ["StageModel", "CompanyFit", "company_scale", "MAX_ROWS", "fit_corrections"]
 
 # Most recent corrections a model keeps and fits on.
 MAX_ROWS = 2000
@@ -37,18 +36,6 @@ _MIN_WORD = 3
 # Step size and L2 decay of the company model's gradient descent.
 _RATE = 0.3
 _L2 = 1e-3
-# The fixed blend for sentiment corrections (until a dedicated sentiment learner is wired):
-# below this many labels the model is not consulted, then its weight grows with the count.
-MIN_SAMPLES = 30
-HALF_WEIGHT_SAMPLES = 150
-MAX_MODEL_WEIGHT = 0.8
-
-
-def model_weight(n_samples):
-    """Weight of a learnt sentiment model against the lexicon, from its number of labels."""
-    if n_samples < MIN_SAMPLES:
-        return 0.0
-    return MAX_MODEL_WEIGHT * n_samples / (n_samples + HALF_WEIGHT_SAMPLES)
 
 
 def company_scale(n_samples):

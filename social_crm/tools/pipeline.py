@@ -14,8 +14,7 @@ from dataclasses import dataclass, field
 
 from .classify import STAGES, cue_text
 from .language import detect_language
-from .learn import model_weight
-from .sentiment import analyse_sentiment, label_of
+from .sentiment import analyse_sentiment, label_of, learnt_sentiment
 from .stage_model import Featurizer, base_model, softmax
 from .text import clip_text
 
@@ -65,9 +64,6 @@ class Analysis:
     cue_codes: list[tuple] = field(default_factory=list)
 
 
-_LABEL_VALUE = {"negative": -1.0, "neutral": 0.0, "positive": 1.0}
-
-
 def _rating_score(rating):
     """1–5 stars → −1…1."""
     return max(-1.0, min(1.0, (float(rating) - 3.0) / 2.0))
@@ -89,9 +85,9 @@ class Analyzer:
         self.base = base_model()
         self.model = model if model is not None and model.n_samples else None
         self.fit = self.model.fitted(self.featurizer) if self.model is not None else None
-        # A StageModel trained on (text, lang, sentiment label) from hand-set sentiments.
+        # A sentiment_model.SentimentModel learnt from hand-set sentiments.
         self.sentiment_model = (sentiment_model if sentiment_model is not None
-                                and model_weight(sentiment_model.n_samples) else None)
+                                and sentiment_model.n_samples else None)
 
     def analyse(self, items):
         return [self.analyse_one(item) for item in items]
@@ -100,13 +96,10 @@ class Analyzer:
         """(lang, lang confidence, sentiment score, sentiment learnt?, stage_model.Prepared)."""
         text = clip_text(" ".join(p for p in (item.title, item.text) if p).strip())
         lang, lang_confidence = detect_language(text, hint=item.lang or "")
-        score = self._sentiment(item, text, lang)
-        learnt_sentiment = False
-        if self.sentiment_model is not None and item.sentiment_score is None:
-            score, learnt_sentiment = self._learnt_sentiment(score, text, lang)
+        score, learnt = self._sentiment(item, text, lang)
         prepared = self.featurizer.prepare(text, lang, sentiment=score, rating=item.rating,
                                            author=item.author)
-        return lang, lang_confidence, score, learnt_sentiment, prepared
+        return lang, lang_confidence, score, learnt, prepared
 
     def analyse_one(self, item):
         lang, lang_confidence, score, learnt_sentiment, prepared = self.prepare(item)
@@ -175,21 +168,16 @@ class Analyzer:
                 break
         return ("words", {"words": ", ".join(quoted)}) if quoted else None
 
-    def _learnt_sentiment(self, score, text, lang):
-        """Blend the lexicon's score with what staff corrections taught: the model's
-        expected value (−1 / 0 / 1 per label) weighs by its number of corrections."""
-        proba = self.sentiment_model.predict_proba(text, lang, self.featurizer)
-        weight = model_weight(self.sentiment_model.n_samples)
-        expected = sum(p * _LABEL_VALUE.get(label, 0.0) for label, p in proba.items())
-        blended = (1 - weight) * score + weight * expected
-        return blended, label_of(blended) != label_of(score)
-
-    @staticmethod
-    def _sentiment(item, text, lang):
+    def _sentiment(self, item, text, lang):
+        """(score, whether the company's corrections changed its label)."""
         if item.sentiment_score is not None:
-            return max(-1.0, min(1.0, float(item.sentiment_score)))
-        score, _ = analyse_sentiment(text, lang)
+            return max(-1.0, min(1.0, float(item.sentiment_score))), False
+        score, label = analyse_sentiment(text, lang)
+        learnt = False
+        if self.sentiment_model is not None:
+            score, learnt_label, _ = learnt_sentiment(text, lang, self.sentiment_model)
+            learnt = learnt_label != label
         if item.rating is not None:
             # Stars say how the author feels; the text says why: weigh the stars more.
             score = 0.6 * _rating_score(item.rating) + 0.4 * score
-        return score
+        return score, learnt
