@@ -139,8 +139,9 @@ def dev_report(rows, brands):
 def loio_report(prepared, rows, epochs):
     """Train on every industry but one, measure on it; returns {industry: fold model}."""
     industries = sorted({r["industry"] for r in rows})
-    print(f"\nLEAVE-ONE-INDUSTRY-OUT stage ({len(rows)} training texts, {len(industries)} industries, "
-          f"{epochs} epochs per fold)")
+    n_extra = sum(1 for r in rows if r.get("extra"))
+    print(f"\nLEAVE-ONE-INDUSTRY-OUT stage ({len(rows) - n_extra} training texts + {n_extra} extra "
+          f"borderline texts trained on, never measured; {len(industries)} industries, {epochs} epochs per fold)")
     head = f"  {'left out':<16}{'n':>5}{'rules':>7}{'model':>7}  " + "".join(f"{s[:6]:>7}" for s in STAGES)
     print(head)
     models, all_gold, all_pred, all_rules = {}, [], [], []
@@ -149,7 +150,8 @@ def loio_report(prepared, rows, epochs):
     start = time.perf_counter()
     for industry in industries:
         train = [(p.features, s) for (p, s), r in zip(prepared, rows, strict=True) if r["industry"] != industry]
-        test = [(p, s) for (p, s), r in zip(prepared, rows, strict=True) if r["industry"] == industry]
+        test = [(p, s) for (p, s), r in zip(prepared, rows, strict=True)
+                if r["industry"] == industry and not r.get("extra")]
         model = stage_model.train_linear(train, STAGES, epochs=epochs,
                                          model=stage_model.LinearModel(STAGES))
         models[industry] = model
@@ -170,10 +172,10 @@ def loio_report(prepared, rows, epochs):
         all_rules += rules
     k = len(industries)
     cells = "".join(f"{stage_sum[s] / stage_n[s]:7.2f}" if stage_n[s] else f"{'-':>7}" for s in STAGES)
-    print(f"  {'mean':<16}{len(rows):5d}{macro_sum['rules'] / k:7.3f}{macro_sum['model'] / k:7.3f}  {cells}")
+    print(f"  {'mean':<16}{len(all_gold):5d}{macro_sum['rules'] / k:7.3f}{macro_sum['model'] / k:7.3f}  {cells}")
     pooled = per_stage_f1(all_gold, all_pred)
     cells = "".join(f"{pooled[s][2]:7.2f}" if s in pooled else f"{'-':>7}" for s in STAGES)
-    print(f"  {'pooled':<16}{len(rows):5d}{macro_f1(all_gold, all_rules):7.3f}{macro_f1(all_gold, all_pred):7.3f}  {cells}")
+    print(f"  {'pooled':<16}{len(all_gold):5d}{macro_f1(all_gold, all_rules):7.3f}{macro_f1(all_gold, all_pred):7.3f}  {cells}")
     print(f"  ({time.perf_counter() - start:.0f} s; 'rules' = the hand-written rules alone, 'model' = the "
           f"trained model over the rules' scores and the text)")
     print("  pooled confusion matrix of the model:")
@@ -188,7 +190,8 @@ def learning_curve(prepared, rows, models, seeds):
           f"after its k corrections; {seeds} shuffles; a point needs {MIN_REST}+ mentions left")
     by_industry = defaultdict(list)
     for (p, s), r in zip(prepared, rows, strict=True):
-        by_industry[r["industry"]].append((p, s))
+        if not r.get("extra"):
+            by_industry[r["industry"]].append((p, s))
     before, after, scales = defaultdict(list), defaultdict(list), defaultdict(list)
     start = time.perf_counter()
     for industry, items in sorted(by_industry.items()):
