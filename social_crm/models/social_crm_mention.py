@@ -30,6 +30,8 @@ OPEN_STATES = ("new", "in_progress", "waiting_expert")
 # Minutes to the first response when neither the stage nor the source sets one.
 DEFAULT_SLA_MINUTES = 60
 EXPERT_ACTIVITY_XMLID = "social_crm.mail_activity_type_expert_answer"
+# A spreadsheet reads a cell starting with one of these as a formula.
+FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
 # A name with digits, underscores or @ is a handle, not something to greet someone by.
 _HANDLE_LIKE = re.compile(r"[\d_@/]|^\W")
 
@@ -153,6 +155,21 @@ class SocialCrmMention(models.Model):
         ("source_external_unique", "unique(source_id, external_id)",
          "This mention was already imported from this source."),
     ]
+
+    def init(self):
+        # The duplicate check looks mentions up by URL; a hash index serves "=" and "IN" on
+        # URLs of any length (a btree entry can't hold the longest ones).
+        self.env.cr.execute("CREATE INDEX IF NOT EXISTS social_crm_mention_url_hash "
+                            "ON social_crm_mention USING hash (url)")
+
+    def export_data(self, fields_to_export):
+        """Exported texts never run as spreadsheet formulas: a value starting with = + - @
+        gets a leading apostrophe in the export; the stored text stays as it is."""
+        result = super().export_data(fields_to_export)
+        result["datas"] = [[f"'{value}" if isinstance(value, str)
+                            and value.startswith(FORMULA_PREFIXES) else value
+                            for value in row] for row in result["datas"]]
+        return result
 
     @api.depends("title", "text")
     def _compute_name(self):

@@ -162,3 +162,13 @@ class TestIngest(SocialCrmCase):
         self.assertTrue(mention.first_response_at)
         mention.action_close()
         self.assertEqual(mention.state, "closed")
+
+    def test_export_never_writes_live_formulas(self):
+        texts = ["=HYPERLINK(\"http://x.example\",\"click\")", "+7 700 123 45 67 звонил",
+                 "-1 звезда", "@brand где заказ?", "обычный текст"]
+        mentions = self.source.ingest([make_record(i, text=t) for i, t in enumerate(texts)])
+        exported = mentions.sorted("external_id").export_data(["text", "external_id"])["datas"]
+        self.assertEqual([row[0] for row in exported],
+                         ["'" + t for t in texts[:4]] + [texts[4]])
+        self.assertEqual(sorted(mentions.mapped("text")), sorted(texts),
+                         "the stored texts stay as they were")
