@@ -1,6 +1,7 @@
 from datetime import datetime
 
-from odoo.tests import tagged
+from odoo.exceptions import UserError
+from odoo.tests import Form, new_test_user, tagged
 
 from .common import SocialCrmCase, make_record
 
@@ -172,3 +173,22 @@ class TestIngest(SocialCrmCase):
                          ["'" + t for t in texts[:4]] + [texts[4]])
         self.assertEqual(sorted(mentions.mapped("text")), sorted(texts),
                          "the stored texts stay as they were")
+
+    def test_mention_typed_in_goes_through_ingest(self):
+        agent = new_test_user(self.env, "hand_agent", groups="social_crm.group_user")
+        negative = self.env["social_crm.stage"].search([("code", "=", "negative")])
+        form = Form(self.Mention.with_user(agent))
+        form.text = "Позвонила клиентка: в отделении на Абая третий день не работает терминал"
+        form.platform_id = self.env.ref("social_crm.platform_vk")
+        form.stage_id = negative
+        mention = form.save()
+        self.assertTrue(mention.external_id.startswith("manual-"))
+        self.assertEqual(mention.source_id.source_type, "manual")
+        self.assertEqual(mention.stage_id, negative)
+        self.assertTrue(mention.stage_manual, "the stage typed in is kept as set by hand")
+        self.assertEqual(mention.lang, "ru", "analysed like any import")
+        self.assertTrue(mention.sla_deadline)
+        self.assertEqual(mention.source_id.sudo().run_ids[:1].origin, "manual")
+        with self.assertRaisesRegex(UserError, "text is missing"):
+            self.Mention.with_user(agent).create({"text": " ", "platform_id":
+                                                  self.env.ref("social_crm.platform_vk").id})
