@@ -32,7 +32,6 @@
         "views/social_crm_tone_views.xml",
         "views/social_crm_reply_template_views.xml",
         "views/social_crm_matrix_views.xml",
-        "views/social_crm_mention_reply_views.xml",
         "views/social_crm_reply_composer_views.xml",
         "views/social_crm_question_cluster_views.xml",
         "views/social_crm_knowledge_menus.xml",

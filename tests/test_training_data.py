@@ -190,3 +190,22 @@ def test_texts_name_the_brands_of_industries_json(records):
                   and any(_names(r["text"], c["aliases"]) for c in info["competitors"])]
         comp_lines = sum(r["stage"] == "competitor" for r in recs)
         assert len(theirs) >= 0.5 * comp_lines, f"{industry}: competitor lines rarely name a competitor"
+
+
+def test_no_text_is_another_industrys_text_with_the_brand_swapped(records):
+    """Each industry is written on its own: a template re-used with another brand would teach the
+    classifier the template, not the stage."""
+    industries = _industries()
+    patterns = {}
+    for industry, info in industries.items():
+        names = info["brand"]["aliases"] + info["brand"]["product_names"]
+        names += [alias for comp in info["competitors"] for alias in comp["aliases"]]
+        patterns[industry] = _alias_pattern(names)
+    seen = {}
+    for _path, rec in records:
+        masked = patterns[rec["industry"]].sub(" BRAND ", rec["text"].replace("ё", "е").replace("Ё", "Е"))
+        key = _norm(re.sub(r"\d+", " 0 ", masked))
+        if len(key.split()) < 3:
+            continue
+        assert key not in seen, f"{rec['id']} is {seen[key]} with another brand: {rec['text']!r}"
+        seen[key] = rec["id"]

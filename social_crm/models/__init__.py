@@ -3,15 +3,14 @@ from . import social_crm_brand
 from . import social_crm_stage
 from . import social_crm_author
 from . import social_crm_source
+from . import social_crm_source_run
 from . import social_crm_mention
 from . import social_crm_classifier
 from . import social_crm_webhook_event
-from . import social_crm_source_connector
 from . import social_crm_knowledge_tag
 from . import social_crm_knowledge_answer
 from . import social_crm_tone
 from . import social_crm_tone_phrase
 from . import social_crm_reply_template
 from . import social_crm_matrix
-from . import social_crm_mention_reply
-from . import social_crm_mail_activity
+from . import mail_activity

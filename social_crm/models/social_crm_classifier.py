@@ -19,17 +19,14 @@ _LABEL_SQL = {
           FROM social_crm_mention m
          WHERE m.company_id = %s AND m.sentiment_manual AND m.sentiment IS NOT NULL""",
 }
-_SIGNATURE_SQL = {
-    "stage": """SELECT count(*), max(write_date) FROM social_crm_mention
-                 WHERE company_id = %s AND stage_manual AND stage_id IS NOT NULL""",
-    "sentiment": """SELECT count(*), max(write_date) FROM social_crm_mention
-                     WHERE company_id = %s AND sentiment_manual AND sentiment IS NOT NULL""",
-}
+# The mention fields staff correct, per kind of model.
+CORRECTED_FIELDS = {"stage": "stage_id", "sentiment": "sentiment"}
 
 
 class SocialCrmClassifier(models.Model):
     """What the database learnt from staff corrections: per company, a stage model and a
-    sentiment model, retrained whenever the hand-set labels change."""
+    sentiment model. Retrained when staff correct a mention (never while importing: the
+    import only reads the stored model)."""
 
     _name = "social_crm.classifier"
     _description = "Social CRM Learned Model"
@@ -39,7 +36,7 @@ class SocialCrmClassifier(models.Model):
                             default="stage")
     data = fields.Json()
     n_samples = fields.Integer(string="Corrections learnt")
-    signature = fields.Char(help="Count and last change of the corrections it was trained on.")
+    signature = fields.Char(help="Identifies the training, for the in-memory cache.")
     trained_at = fields.Datetime()
 
     _sql_constraints = [
@@ -48,42 +45,44 @@ class SocialCrmClassifier(models.Model):
     ]
 
     @api.model
-    def _label_signature(self, company, kind):
-        self.env["social_crm.mention"].flush_model(
-            ["stage_manual", "stage_id", "sentiment_manual", "sentiment", "text", "lang"])
-        self.env.cr.execute(_SIGNATURE_SQL[kind], [company.id])
-        count, last = self.env.cr.fetchone()
-        return count, f"{count}:{last or ''}"
-
-    @api.model
     def _get_model(self, company, kind="stage"):
-        """The company's model of ``kind``, trained on every hand-set label (None without
-        any label)."""
+        """The company's model of ``kind`` as last trained (None before any correction).
+        One indexed read; the model itself is kept in memory per training."""
         from ..tools.learn import StageModel
 
-        count, signature = self._label_signature(company, kind)
-        if not count:
-            return None
-        key = (self.env.cr.dbname, company.id, kind, signature)
-        model = _MODEL_CACHE.get(key)
-        if model is not None:
-            return model
         record = self.sudo().search([("company_id", "=", company.id), ("kind", "=", kind)],
                                     limit=1)
-        if record and record.signature == signature and record.data:
+        if not record or not record.n_samples or not record.data:
+            return None
+        key = (self.env.cr.dbname, record.id, record.signature)
+        model = _MODEL_CACHE.get(key)
+        if model is None:
             model = StageModel.from_dict(record.data)
-        else:
-            self.env.cr.execute(_LABEL_SQL[kind], [company.id])
-            model = StageModel().train(self.env.cr.fetchall())
-            values = {"data": model.to_dict(), "n_samples": model.n_samples,
-                      "signature": signature, "trained_at": fields.Datetime.now()}
-            if record:
-                record.write(values)
-            else:
-                self.sudo().create(dict(values, company_id=company.id, kind=kind))
-            _logger.info("Social CRM: %s model of %s retrained on %s corrections",
-                         kind, company.name, model.n_samples)
-        if len(_MODEL_CACHE) >= _MODEL_CACHE_SIZE:
-            _MODEL_CACHE.clear()
-        _MODEL_CACHE[key] = model
+            if len(_MODEL_CACHE) >= _MODEL_CACHE_SIZE:
+                _MODEL_CACHE.clear()
+            _MODEL_CACHE[key] = model
         return model
+
+    @api.model
+    def _retrain(self, companies, kinds=("stage", "sentiment")):
+        """Train the models of ``companies`` on every hand-set label, and store them."""
+        from ..tools.learn import StageModel
+
+        self.env["social_crm.mention"].flush_model(
+            ["stage_manual", "stage_id", "sentiment_manual", "sentiment", "text", "lang"])
+        for company in companies:
+            for kind in kinds:
+                self.env.cr.execute(_LABEL_SQL[kind], [company.id])
+                model = StageModel().train(self.env.cr.fetchall())
+                now = fields.Datetime.now()
+                values = {"data": model.to_dict() if model.n_samples else False,
+                          "n_samples": model.n_samples, "trained_at": now,
+                          "signature": f"{model.n_samples}:{now.isoformat()}:{id(model)}"}
+                record = self.sudo().search([("company_id", "=", company.id),
+                                             ("kind", "=", kind)], limit=1)
+                if record:
+                    record.write(values)
+                else:
+                    self.sudo().create(dict(values, company_id=company.id, kind=kind))
+                _logger.info("Social CRM: %s model of %s retrained on %s corrections",
+                             kind, company.name, model.n_samples)

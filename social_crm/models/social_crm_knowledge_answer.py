@@ -1,7 +1,7 @@
 """Knowledge answers and the cached search index over the approved ones.
 
-Seed 1: «we take the answer from our knowledge base; if it isn't there, we get it from the
-right people, archive it in the knowledge base, and answer the user».  Answers are born as
+The knowledge loop: a reply starts from an approved answer; when there is none, an expert
+writes one, it is archived here and suggested next time.  Answers are born as
 drafts (typed in, imported, proposed from typical questions, or written by an expert for a
 mention), a manager approves them, and only approved answers are suggested.
 

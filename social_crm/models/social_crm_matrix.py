@@ -1,8 +1,8 @@
-"""The communication matrix (seed 2): consumer-cycle stage × platform → the default reply
+"""The communication matrix: consumer-cycle stage × platform → the default reply
 template, the tone of voice and the responsible team.
 
-«A single communication matrix shortens the response time, lets specialists join quickly and
-cuts their training time.»  A row without a platform holds for every platform of its stage;
+One matrix shortens the response time: whoever picks a mention sees its template, tone and
+team at once, and new staff need less training.  A row without a platform holds for every platform of its stage;
 a row for a platform overrides it.
 """
 from odoo import api, fields, models

@@ -1,7 +1,20 @@
+"""A mention: one public post, comment, review or message about the company.
+
+Imported by a source (``source.ingest``), analysed here (language, sentiment, brands,
+consumer-cycle stage, via ``tools/pipeline``), answered through the knowledge loop (suggested
+answers, an expert when there is none) and a reply in the brand's tone, within its SLA.
+"""
+import re
 from datetime import timedelta
+
+from markupsafe import Markup
 
 from odoo import api, fields, models
 from odoo.exceptions import UserError
+from odoo.tools import plaintext2html
+
+from ..tools import tone as tone_tools
+from ..tools.knowledge import SHOW_SCORE
 
 SENTIMENTS = [("negative", "Negative"), ("neutral", "Neutral"), ("positive", "Positive")]
 SENTIMENT_RANK = {"negative": 0, "neutral": 1, False: 1, "positive": 2}
@@ -16,6 +29,9 @@ STATES = [
 OPEN_STATES = ("new", "in_progress", "waiting_expert")
 # Minutes to the first response when neither the stage nor the source sets one.
 DEFAULT_SLA_MINUTES = 60
+EXPERT_ACTIVITY_XMLID = "social_crm.mail_activity_type_expert_answer"
+# A name with digits, underscores or @ is a handle, not something to greet someone by.
+_HANDLE_LIKE = re.compile(r"[\d_@/]|^\W")
 
 
 class SocialCrmMention(models.Model):
@@ -104,6 +120,35 @@ class SocialCrmMention(models.Model):
     reply = fields.Text(string="Reply")
     reply_url = fields.Char(string="Link to the reply")
 
+    # Knowledge suggestions (computed on display: the knowledge base changes all the time).
+    suggested_answer_ids = fields.Many2many(
+        "social_crm.knowledge.answer", string="Suggested answers",
+        compute="_compute_suggestions",
+        help="Approved knowledge answers closest to the mention's question, best first.")
+    suggestion_score = fields.Float(string="Best match", compute="_compute_suggestions",
+                                    digits=(3, 2))
+    has_good_answer = fields.Boolean(compute="_compute_suggestions",
+                                     help="The knowledge base has an answer that fits well.")
+
+    # Expert loop.
+    expert_id = fields.Many2one("res.users", string="Expert", tracking=True, copy=False,
+                                domain=[("share", "=", False)])
+    expert_question = fields.Text(copy=False, help="What the expert was asked.")
+    expert_deadline = fields.Date(copy=False)
+    expert_answer = fields.Text(copy=False, help="The expert's answer, in substance.")
+    knowledge_answer_id = fields.Many2one(
+        "social_crm.knowledge.answer", string="Knowledge answer", copy=False,
+        index="btree_not_null", ondelete="set null",
+        help="The knowledge answer the reply used or the expert's answer became.")
+    born_answer_ids = fields.One2many("social_crm.knowledge.answer", "mention_id",
+                                      string="Answers born here")
+    born_answer_count = fields.Integer(compute="_compute_born_answer_count")
+
+    # Communication matrix.
+    matrix_user_ids = fields.Many2many("res.users", string="Responsible team",
+                                       compute="_compute_matrix")
+    matrix_note = fields.Char(string="Guideline", compute="_compute_matrix")
+
     _sql_constraints = [
         ("source_external_unique", "unique(source_id, external_id)",
          "This mention was already imported from this source."),
@@ -175,22 +220,185 @@ class SocialCrmMention(models.Model):
 
     # -- staff corrections --------------------------------------------------------------
     def write(self, vals):
+        corrected = []
         if not self.env.context.get("social_crm_analysis"):
             if "stage_id" in vals and "stage_manual" not in vals:
                 vals = dict(vals, stage_manual=True)
+                corrected.append("stage")
             if "sentiment" in vals and "sentiment_manual" not in vals:
                 vals = dict(vals, sentiment_manual=True, sentiment_origin="manual")
+                corrected.append("sentiment")
         if vals.get("user_id") and "state" not in vals:
             fresh = self.filtered(lambda m: m.state == "new")
             if fresh:
                 super(SocialCrmMention, fresh).write({"state": "in_progress"})
-        return super().write(vals)
+        result = super().write(vals)
+        if corrected:
+            # staff corrections teach the company's models, once per write
+            self.env["social_crm.classifier"]._retrain(self.company_id, corrected)
+        return result
 
     # -- analysis -----------------------------------------------------------------------
     def action_reanalyse(self):
         """Re-detect language, sentiment and stage; what staff set by hand stays."""
-        self.env["social_crm.source"]._analyse_mentions(self)
+        self.check_access("write")
+        self._reanalyse()
         return True
+
+    @api.model
+    def _get_analyzer(self, company):
+        """The NLP step for a company's brand configuration and learnt models."""
+        from ..tools.pipeline import Analyzer
+
+        specs = self.env["social_crm.brand"].with_company(company)._brand_specs(company)
+        Classifier = self.env["social_crm.classifier"]
+        return Analyzer(specs, model=Classifier._get_model(company, "stage"),
+                        sentiment_model=Classifier._get_model(company, "sentiment"))
+
+    @api.model
+    def _author_histories(self, author_ids):
+        """{author id: AuthorHistory} from their earlier mentions, in one query."""
+        from ..tools.pipeline import AuthorHistory
+
+        author_ids = [a for a in set(author_ids) if a]
+        if not author_ids:
+            return {}
+        self.flush_model(["author_id", "stage_id", "published_at"])
+        self.env.cr.execute("""
+            SELECT m.author_id, count(*),
+                   (array_agg(s.code ORDER BY m.published_at DESC) FILTER (WHERE s.code IS NOT NULL))[1],
+                   bool_or(s.code IN ('first_review', 'support', 'negative', 'churn')),
+                   EXTRACT(EPOCH FROM (now() AT TIME ZONE 'UTC' - min(m.published_at))) / 86400.0
+              FROM social_crm_mention m LEFT JOIN social_crm_stage s ON s.id = m.stage_id
+             WHERE m.author_id IN %s
+          GROUP BY m.author_id
+        """, [tuple(author_ids)])
+        histories = {author_id: AuthorHistory() for author_id in author_ids}
+        for author_id, count, last_stage, customer, days in self.env.cr.fetchall():
+            histories[author_id] = AuthorHistory(
+                mentions=count, is_customer=bool(customer), last_stage=last_stage or "",
+                days_since_first=float(days) if days is not None else None)
+        flagged = self.env["social_crm.author"].browse(author_ids).filtered("is_customer")
+        for author in flagged:
+            histories[author.id].is_customer = True
+        return histories
+
+    @api.model
+    def _analyse(self, company, entries):
+        """Analyse ``entries`` — dicts with text, title, lang, sentiment_score (the
+        source's, or None), rating, author_id — and return one Analysis each."""
+        from ..tools.pipeline import MentionInput
+
+        histories = self._author_histories([e.get("author_id") for e in entries])
+        items = [MentionInput(text=e["text"] or "", title=e.get("title") or "",
+                              lang=e.get("lang") or "", sentiment_score=e.get("sentiment_score"),
+                              rating=e.get("rating") or None,
+                              author=histories.get(e.get("author_id")))
+                 for e in entries]
+        return self._get_analyzer(company).analyse(items)
+
+    @api.model
+    def _add_analysis(self, source, vals_list, records):
+        """Complete the values of new mentions of ``source`` with their analysis and SLA
+        deadline (``records``: their normalized records, in the same order)."""
+        if not vals_list:
+            return
+        keep_source = source.sentiment_policy == "source"
+        entries = [{"text": rec.text, "title": rec.title, "lang": rec.lang,
+                    "sentiment_score": rec.sentiment_score
+                    if rec.sentiment and keep_source else None,
+                    "rating": rec.rating, "author_id": vals["author_id"]}
+                   for vals, rec in zip(vals_list, records, strict=True)]
+        stages, brands = self._analysis_targets()
+        results = self._analyse(source.company_id, entries)
+        for vals, result in zip(vals_list, results, strict=True):
+            vals.update(self._analysis_values(result, stages, brands, vals, source))
+            stage = stages.get(result.stage) if not vals.get("stage_manual") else None
+            vals["sla_deadline"] = self._sla_deadline(
+                fields.Datetime.to_datetime(vals["published_at"]),
+                stage or self.env["social_crm.stage"], source)
+
+    @api.model
+    def _analysis_targets(self):
+        stages = {s.code: s for s in self.env["social_crm.stage"].search([("code", "!=", False)])}
+        brands = self.env["social_crm.brand"].with_context(active_test=False).search([])
+        return stages, brands
+
+    @api.model
+    def _analysis_values(self, result, stages, brands, current, source):
+        """Field values from an Analysis; what the source sent (unless its source prefers
+        ours) and what staff set by hand stay."""
+        values = {}
+        prefer_ours = source.sentiment_policy == "ours"
+        if result.lang and (not current.get("lang") or current.get("lang_origin") == "model"):
+            values.update(lang=result.lang, lang_confidence=result.lang_confidence,
+                          lang_origin="model")
+        source_sentiment = current.get("sentiment_origin") == "source" and current.get("sentiment")
+        if not current.get("sentiment_manual") and (not source_sentiment or prefer_ours):
+            values.update(sentiment=result.sentiment or False,
+                          sentiment_score=result.sentiment_score, sentiment_origin="model")
+        if not current.get("stage_manual"):
+            stage = stages.get(result.stage)
+            values.update(stage_id=stage.id if stage else False,
+                          stage_confidence=result.stage_confidence,
+                          stage_cues="\n".join(result.cues))
+        names = {n.lower() for n in result.brands + result.competitors}
+        ours = [b.id for b in brands if not b.is_competitor and b.name.lower() in names]
+        theirs = [b.id for b in brands if b.is_competitor and b.name.lower() in names]
+        if ours or current.get("brand_ids"):
+            values["brand_ids"] = [(6, 0, ours)]
+        if theirs or current.get("competitor_ids"):
+            values["competitor_ids"] = [(6, 0, theirs)]
+        values["is_question"] = result.is_question
+        return values
+
+    def _reanalyse(self):
+        """Analyse these mentions again, keeping what staff set by hand."""
+        stages, brands = self._analysis_targets()
+        for company in self.company_id:
+            batch = self.filtered(lambda m, company=company: m.company_id == company)
+            entries = [{"text": m.text, "title": m.title,
+                        "lang": m.lang if m.lang_origin != "model" else "",
+                        "sentiment_score": m.sentiment_score
+                        if m.sentiment_origin == "source"
+                        and m.source_id.sentiment_policy == "source" else None,
+                        "rating": m.rating, "author_id": m.author_id.id} for m in batch]
+            results = self._analyse(company, entries)
+            for mention, result in zip(batch, results, strict=True):
+                current = {"lang": mention.lang, "lang_origin": mention.lang_origin,
+                           "sentiment": mention.sentiment,
+                           "sentiment_origin": mention.sentiment_origin,
+                           "sentiment_manual": mention.sentiment_manual,
+                           "stage_manual": mention.stage_manual,
+                           "brand_ids": mention.brand_ids.ids,
+                           "competitor_ids": mention.competitor_ids.ids}
+                mention.with_context(social_crm_analysis=True).write(
+                    self._analysis_values(result, stages, brands, current, mention.source_id))
+
+    def _link_threads_and_duplicates(self):
+        """Parent these new mentions by external id (same source) and mark duplicates by
+        URL (another source), one search each for the whole batch."""
+        Mention = self.sudo()
+        for source in self.source_id:
+            created = self.filtered(lambda m, source=source: m.source_id == source)
+            parent_ids = list({m.parent_external_id for m in created if m.parent_external_id})
+            if parent_ids:
+                parents = {m.external_id: m for m in Mention.search(
+                    [("source_id", "=", source.id), ("external_id", "in", parent_ids)])}
+                for mention in created.filtered("parent_external_id"):
+                    parent = parents.get(mention.parent_external_id)
+                    if parent and parent != mention:
+                        mention.parent_id = parent
+            urls = list({m.url for m in created if m.url})
+            if urls:
+                originals = {}
+                for other in Mention.search([("url", "in", urls), ("source_id", "!=", source.id),
+                                             ("duplicate_of_id", "=", False)], order="id"):
+                    originals.setdefault(other.url, other)
+                for mention in created.filtered("url"):
+                    original = originals.get(mention.url)
+                    if original:
+                        mention.duplicate_of_id = original
 
     # -- workflow -----------------------------------------------------------------------
     def action_take(self):
@@ -224,3 +432,305 @@ class SocialCrmMention(models.Model):
             "res_id": self.author_id.id,
             "view_mode": "form",
         }
+
+    # ------------------------------------------------------------------ computes
+
+    @api.depends("text", "title", "lang", "stage_id", "company_id")
+    def _compute_suggestions(self):
+        Answer = self.env["social_crm.knowledge.answer"]
+        good = Answer._good_score()
+        for mention in self:
+            found = mention._knowledge_suggestions() if mention.id else []
+            mention.suggested_answer_ids = [(6, 0, [answer.id for answer, _ in found])]
+            mention.suggestion_score = found[0][1] if found else 0.0
+            mention.has_good_answer = bool(found and found[0][1] >= good)
+
+    def _compute_born_answer_count(self):
+        counts = dict(self.env["social_crm.knowledge.answer"]._read_group(
+            [("mention_id", "in", self.ids)], ["mention_id"], ["__count"]))
+        for mention in self:
+            mention.born_answer_count = counts.get(mention, 0)
+
+    @api.depends("stage_id", "platform_id", "company_id")
+    def _compute_matrix(self):
+        rows = self.env["social_crm.matrix"]._rows_for(self.filtered("id"))
+        for mention in self:
+            row = rows.get(mention.id) or self.env["social_crm.matrix"]
+            mention.matrix_user_ids = row.user_ids
+            mention.matrix_note = row.note or False
+
+    # ------------------------------------------------------------------ assignment
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        mentions = super().create(vals_list)
+        mentions.filtered(lambda m: not m.user_id)._assign_from_matrix()
+        return mentions
+
+    def _assign_from_matrix(self):
+        """Give unassigned mentions to the least busy member of their matrix row's team."""
+        rows = self.env["social_crm.matrix"]._rows_for(self)
+        team = self.env["res.users"].union(*[row.user_ids for row in rows.values()]) \
+            if rows else self.env["res.users"]
+        if not team:
+            return
+        load = dict(self.sudo()._read_group(
+            [("user_id", "in", team.ids), ("state", "in", ("new", "in_progress",
+                                                           "waiting_expert"))],
+            ["user_id"], ["__count"]))
+        load = {user.id: count for user, count in load.items()}
+        for mention in self:
+            members = rows[mention.id].user_ids
+            if not members:
+                continue
+            user = min(members, key=lambda u: (load.get(u.id, 0), u.id))
+            load[user.id] = load.get(user.id, 0) + 1
+            mention.write({"user_id": user.id})  # like a source's assignee: in progress
+
+    # ------------------------------------------------------------------ suggestions
+
+    def _question_text(self):
+        self.ensure_one()
+        return "\n".join(part for part in (self.title, self.text) if part)
+
+    def _knowledge_suggestions(self, limit=5, min_score=SHOW_SCORE):
+        """[(knowledge answer, score 0…1)] for this mention, best first; by default only
+        those sharing more than a stray word with it."""
+        self.ensure_one()
+        return self.env["social_crm.knowledge.answer"]._suggest(
+            self._question_text(), lang=self.lang or "", stage_code=self.stage_id.code or "",
+            company=self.company_id, limit=limit, min_score=min_score)
+
+    # ------------------------------------------------------------------ tone
+
+    def _reply_tone(self):
+        self.ensure_one()
+        return self.env["social_crm.tone"]._for_mention(self)
+
+    def _reply_author_name(self):
+        """The name to greet the author by: a first name, or nothing for a handle."""
+        self.ensure_one()
+        name = (self.partner_id.name or self.author_id.name or "").strip()
+        if not name or _HANDLE_LIKE.search(name):
+            return ""
+        return name.split()[0]
+
+    def _reply_limit(self):
+        self.ensure_one()
+        return self.platform_id.reply_limit or 0
+
+    def _compose_reply(self, body, tone=None, lang=None):
+        """``body`` (markers allowed) in the tone's voice: greeting, closing, signature, cut to
+        the platform's limit."""
+        self.ensure_one()
+        tone = tone if tone is not None else self._reply_tone()
+        lang = self.lang if lang is None else lang
+        return tone_tools.compose(body or "", tone._tone_spec(), lang or "",
+                                  name=self._reply_author_name(), limit=self._reply_limit(),
+                                  mention_text=self.text)
+
+    def _check_reply(self, text, tone=None, lang=None):
+        """Translated tone findings for a reply to this mention."""
+        self.ensure_one()
+        # the caller's environment: findings come in the user's language
+        tone = (tone if tone is not None else self._reply_tone()).with_env(self.env)
+        lang = self.lang if lang is None else lang
+        return tone._check_reply(text, lang or "", limit=self._reply_limit(),
+                                 mention_text=self.text)
+
+    # ------------------------------------------------------------------ expert loop
+
+    def action_ask_expert(self):
+        self.ensure_one()
+        return {
+            "type": "ir.actions.act_window",
+            "name": self.env._("Ask an expert"),
+            "res_model": "social_crm.expert.request",
+            "view_mode": "form",
+            "target": "new",
+            "context": {"default_mention_id": self.id},
+        }
+
+    def _request_expert(self, expert, question, deadline, note=""):
+        """Assign an 'Expert answer' activity and put the mention in 'waiting for expert'."""
+        self.ensure_one()
+        if not expert:
+            raise UserError(self.env._(
+                "Choose an expert for “%(mention)s”, or set a default expert on the stage "
+                "“%(stage)s”.", mention=self.display_name,
+                stage=self.stage_id.display_name or "—"))
+        summary = self.env._("Answer for a customer: %(question)s",
+                             question=(question or self.name or "")[:80])
+        note_html = plaintext2html(question or "")
+        if note:
+            note_html += plaintext2html(note)
+        self.activity_schedule(EXPERT_ACTIVITY_XMLID, date_deadline=deadline, summary=summary,
+                               note=note_html, user_id=expert.id)
+        vals = {"expert_id": expert.id, "expert_question": question,
+                "expert_deadline": deadline, "state": "waiting_expert"}
+        if not self.user_id:
+            vals["user_id"] = self.env.uid
+        self.write(vals)
+        return True
+
+    def _expert_activities(self):
+        activity_type = self.env.ref(EXPERT_ACTIVITY_XMLID, raise_if_not_found=False)
+        if not activity_type:
+            return self.env["mail.activity"]
+        return self.activity_ids.filtered(lambda a: a.activity_type_id == activity_type)
+
+    def action_submit_expert_answer(self):
+        """The expert answers from the mention: closes their activity with the answer."""
+        self.ensure_one()
+        text = (self.expert_answer or "").strip()
+        if not text:
+            raise UserError(self.env._("Write the expert's answer first."))
+        activities = self._expert_activities()
+        if activities:
+            # the activity hook records the answer (the same path as answering from it)
+            activities[:1].action_feedback(feedback=text)
+            (activities - activities[:1]).unlink()
+        else:
+            self._record_expert_answer(text, self.env.user)
+        return True
+
+    def _record_expert_answer(self, text, expert):
+        """The expert's answer → a draft knowledge answer born from the mention and the
+        draft reply.  Runs as superuser: the expert need not be a Social CRM user."""
+        self.ensure_one()
+        text = (text or "").strip()
+        if not text:
+            return self.env["social_crm.knowledge.answer"]
+        mention = self.sudo()
+        question = (mention.expert_question or mention._question_text()).strip()
+        first_line = question.splitlines()[0] if question else mention.name
+        answer = self.env["social_crm.knowledge.answer"].sudo().create({
+            "name": first_line[:200],
+            "question_variants": "\n".join(question.splitlines()[1:]) or False,
+            "answer": text,
+            "lang": mention.lang or False,
+            "stage_ids": [(6, 0, mention.stage_id.ids)],
+            "expert_id": expert.id,
+            "mention_id": mention.id,
+            "company_id": mention.company_id.id,
+            "state": "draft",
+        })
+        vals = {"expert_answer": text, "knowledge_answer_id": answer.id,
+                "expert_id": expert.id,
+                "reply": mention._compose_reply(text)}
+        if mention.state == "waiting_expert":
+            vals["state"] = "in_progress"
+        mention.write(vals)
+        mention.message_post(
+            body=Markup("%s<br/>%s") % (
+                self.env._("%(expert)s answered; the answer is a draft in the knowledge base "
+                           "and in the reply.", expert=expert.name),
+                plaintext2html(text)),
+            subtype_xmlid="mail.mt_note")
+        return answer
+
+    def action_open_born_answers(self):
+        self.ensure_one()
+        return {
+            "type": "ir.actions.act_window",
+            "name": self.env._("Knowledge answers"),
+            "res_model": "social_crm.knowledge.answer",
+            "view_mode": "list,form",
+            "domain": [("mention_id", "=", self.id)],
+            "context": {"default_mention_id": self.id, "default_lang": self.lang},
+        }
+
+    # ------------------------------------------------------------------ reply
+
+    def action_open_composer(self):
+        self.ensure_one()
+        return {
+            "type": "ir.actions.act_window",
+            "name": self.env._("Reply"),
+            "res_model": "social_crm.reply.composer",
+            "view_mode": "form",
+            "target": "new",
+            "context": {"default_mention_id": self.id},
+        }
+
+    def _can_post_through_source(self):
+        """The source's kind and the platform both let us post the reply through the API."""
+        self.ensure_one()
+        return bool(self.source_id.can_reply and self.platform_id.can_reply)
+
+    def _send_reply(self, text, post_mode="auto", reply_url=False, tone=None,
+                    override=False, answer=None, template=None, lang=None):
+        """Check, post and record one reply.
+
+        ``post_mode``: 'api' (through the source), 'manual' (posted by hand; ``reply_url``
+        links it) or 'auto' (the API where allowed, else by hand).  Tone warnings block the
+        reply unless ``override`` (then the override is logged); a reply over the platform's
+        limit is never sent.  Returns the findings that were overridden.
+        """
+        self.ensure_one()
+        self.check_access("write")
+        text = (text or "").strip()
+        if not text:
+            raise UserError(self.env._("The reply is empty."))
+        tone = tone if tone is not None else self._reply_tone()
+        findings = self._check_reply(text, tone, lang)
+        errors = [f for f in findings if f["severity"] == "error"]
+        if errors:
+            raise UserError("\n".join(f["message"] for f in errors))
+        if findings and not override:
+            raise UserError(self.env._(
+                "The reply does not match the tone of voice:\n%(findings)s\nFix it, or tick "
+                "“Send anyway” to override.",
+                findings="\n".join(f"• {f['message']}" for f in findings)))
+        if post_mode == "auto":
+            post_mode = "api" if self._can_post_through_source() else "manual"
+        posted = {}
+        if post_mode == "api":
+            if not self.source_id.can_reply:
+                raise UserError(self.env._(
+                    "Source “%(source_name)s” cannot post replies; mark the reply as posted by "
+                    "hand.", source_name=self.source_id.display_name))
+            posted = self.source_id._post_reply(self, text) or {}
+            reply_url = posted.get("url") or reply_url
+        now = fields.Datetime.now()
+        vals = {"reply": text, "reply_url": reply_url or False, "state": "answered"}
+        if not self.user_id:
+            vals["user_id"] = self.env.uid  # who answered it owns it
+        if not self.first_response_at:
+            vals["first_response_at"] = now
+        if answer:
+            vals["knowledge_answer_id"] = answer.id
+        self.write(vals)
+        if answer:
+            answer._mark_used()
+        self._log_reply(text, post_mode, reply_url, findings if override else [], template,
+                        answer)
+        return findings if override else []
+
+    def _log_reply(self, text, post_mode, reply_url, overridden, template, answer):
+        if post_mode == "api":
+            how = self.env._("Reply posted on %(platform)s through “%(source_name)s”.",
+                             platform=self.platform_id.display_name,
+                             source_name=self.source_id.display_name)
+        else:
+            how = self.env._("Reply posted by hand on %(platform)s.",
+                             platform=self.platform_id.display_name)
+        body = Markup("<p>%s</p>") % how
+        if reply_url:
+            body += Markup('<p><a href="%s" target="_blank" rel="noopener">%s</a></p>') % (
+                reply_url, reply_url)
+        # not a <blockquote>: Odoo folds quotes away in the chatter
+        body += Markup('<div class="border-start border-3 ps-2">%s</div>') % plaintext2html(text)
+        sources = []
+        if template:
+            sources.append(self.env._("template “%(name)s”", name=template.display_name))
+        if answer:
+            sources.append(self.env._("knowledge answer “%(name)s”", name=answer.display_name))
+        if sources:
+            body += Markup("<p>%s</p>") % self.env._("Based on %(what)s.",
+                                                    what=", ".join(sources))
+        if overridden:
+            items = Markup("").join(Markup("<li>%s</li>") % f["message"] for f in overridden)
+            body += Markup("<p><b>%s</b></p><ul>%s</ul>") % (
+                self.env._("Sent despite tone-of-voice warnings:"), items)
+        self.message_post(body=body, subtype_xmlid="mail.mt_note")

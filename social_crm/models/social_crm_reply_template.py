@@ -10,7 +10,6 @@ import logging
 from odoo import api, fields, models
 
 from ..tools import tone as tone_tools
-from ..tools.default_templates import DEFAULT_TEMPLATES
 
 _logger = logging.getLogger(__name__)
 
@@ -129,28 +128,3 @@ class SocialCrmReplyTemplate(models.Model):
     @api.model
     def _for_mention(self, mention):
         return self._candidates_for(mention)[:1]
-
-    # ------------------------------------------------------------------ default data
-
-    @api.model
-    def _load_default_templates(self):
-        """Create the default template of every stage in Russian and English (install and
-        update); a template that exists — even edited or archived — is left alone."""
-        Data = self.env["ir.model.data"].sudo()
-        stages = {stage.code: stage for stage in self.env["social_crm.stage"].with_context(
-            active_test=False).search([("code", "!=", False)])}
-        for spec in DEFAULT_TEMPLATES:
-            xmlid = f"reply_template_default_{spec['stage']}_{spec['lang']}"
-            if self.env.ref(f"social_crm.{xmlid}", raise_if_not_found=False):
-                continue
-            stage = stages.get(spec["stage"])
-            if not stage:
-                continue
-            template = self.sudo().with_context(active_test=False).create({
-                "name": spec["name"], "body": spec["body"], "stage_id": stage.id,
-                "language": spec["lang"], "company_id": False,
-                "sequence": 100,
-            })
-            Data.create({"name": xmlid, "module": "social_crm", "model": self._name,
-                         "res_id": template.id, "noupdate": True})
-        return True

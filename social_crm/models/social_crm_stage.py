@@ -28,6 +28,10 @@ class SocialCrmStage(models.Model):
         string="First response (minutes)",
         help="Time to the first response for mentions of this stage; 0 = the default policy.")
     color = fields.Integer()
+    expert_id = fields.Many2one(
+        "res.users", string="Default expert", domain=[("share", "=", False)],
+        help="Who answers this stage's questions the knowledge base has no answer for, "
+             "unless the agent picks someone else.")
 
     _sql_constraints = [
         ("code_unique", "unique(code)", "Each consumer-cycle code belongs to one stage only."),

@@ -1,4 +1,4 @@
-"""Tone of voice (seed 2): how the brand talks — «Вы» or «ты», style, friendliness, values.
+"""Tone of voice: how the brand talks — «Вы» or «ты», style, friendliness, values.
 
 The record is configuration; rendering and lint live in ``tools/tone.py`` (ToneSpec, compose,
 check).  This model turns itself into a ToneSpec, picks the tone for a mention (matrix row,

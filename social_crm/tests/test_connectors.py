@@ -14,7 +14,7 @@ from odoo.tests import HttpCase, TransactionCase, tagged
 
 from .httpfake import FakeServer, slow
 
-CONNECTOR_LOG = "odoo.addons.social_crm.models.social_crm_source_connector"
+CONNECTOR_LOG = "odoo.addons.social_crm.models.social_crm_source"
 SOURCE_LOG = "odoo.addons.social_crm.models.social_crm_source"
 NOW = 1777629600  # 2026-05-01 10:00 UTC
 

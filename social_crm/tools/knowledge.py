@@ -413,7 +413,7 @@ class KnowledgeIndex:
 
 
 # ---------------------------------------------------------------------------------------------
-# Typical questions (seed 2): group recent questions into clusters → new knowledge answers
+# Typical questions: group recent questions into clusters → new knowledge answers
 
 CLUSTER_SIMILARITY = 0.4   # idf-weighted cosine between two questions to share a cluster
 KEY_TERMS = 5

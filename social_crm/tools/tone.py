@@ -110,7 +110,7 @@ def _base_lang(lang):
 
 @dataclass
 class ToneSpec:
-    """A brand's tone of voice (seed 2: address form, style, friendliness, key values)."""
+    """A brand's tone of voice (address form, style, friendliness, key values)."""
 
     address_form: str = "formal"        # 'formal' («Вы») | 'informal' («ты»)
     style: str = "educational"          # 'educational' | 'motivational' | 'entertaining'

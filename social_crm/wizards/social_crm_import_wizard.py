@@ -172,7 +172,7 @@ class SocialCrmImportWizard(models.TransientModel):
         created = updated = 0
         problems = [(e["row"], e["reason"]) for e in errors]
         for start in range(0, len(records), BATCH_SIZE):
-            report = source._ingest(records[start:start + BATCH_SIZE])
+            report = source._ingest(records[start:start + BATCH_SIZE], origin="file")
             created += report["created"]
             updated += report["updated"]
             for error in report["errors"]:
@@ -186,14 +186,10 @@ class SocialCrmImportWizard(models.TransientModel):
         if len(problems) > MAX_REPORTED_ERRORS:
             lines.append(self.env._("… and %(count)s more",
                                     count=len(problems) - MAX_REPORTED_ERRORS))
-        if errors:  # ingest() already recorded its own rejections on the source
-            source.sudo().write({
-                "rejected_count": source.rejected_count + len(errors),
-                "last_error": "\n".join([self.env._("File %(file)s:", file=self.filename)]
-                                        + lines[:50])})
+        if errors:  # ingest() already logged its own rejections on the source
+            self.env["social_crm.source.run"]._log(source, "file", errors=errors)
             _logger.warning("Source %s (id %s): %s row(s) of %s not imported: %s", source.name,
-                            source.id, len(errors), self.filename,
-                            "; ".join(lines[:5]))
+                            source.id, len(errors), self.filename, "; ".join(lines[:5]))
         self.write({"state": "done", "created_count": created, "updated_count": updated,
                     "error_count": len(problems), "error_report": "\n".join(lines) or False})
         return self._reopen()

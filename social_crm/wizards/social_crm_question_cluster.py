@@ -1,5 +1,4 @@
-"""Typical questions (seed 2: «we built a register of requests, found the typical questions and
-worked out triggers»): recent questions the knowledge base does not answer yet — unanswered
+"""Typical questions: recent questions the knowledge base does not answer yet — unanswered
 or answered by an expert — grouped into clusters and proposed as new draft knowledge answers.
 """
 from collections import Counter

@@ -1,33 +1,26 @@
 """Source adapters: pure Python (never imports odoo) — one module per kind of source.
 
+Each module defines one ``SourceAdapter`` subclass and registers it with ``@register``: its
+kind, label, help, credentials, the source fields its config is read from, and what it can
+do. Every module of this package is imported here, so adding a kind is adding a file.
+
 ``get_adapter(kind, config, session=..., timeout=..., sleep=...)`` returns the adapter the
 Odoo side calls: ``fetch(cursor, limit)``, ``parse_webhook(headers, body, query, path_token)``,
-``post_reply(target, text)``, ``test_connection()``.  File uploads go through
-``files.parse_file``.
+``post_reply(target, text)``, ``test_connection()``, ``enrich_authors(ids)``.  File uploads go
+through ``files.parse_file``.
 """
-from .base import (AuthError, FetchResult, PayloadError, PayloadTooLarge, RateLimited,
-                   SourceAdapter, SourceError, WebhookResult, normalize_url, platform_from)
-from .brand_analytics import BrandAnalyticsAdapter
-from .files import FileAdapter, parse_file
-from .meta import MetaAdapter, verify_subscription
-from .rss import RSSAdapter
-from .telegram import TelegramAdapter
-from .vk import VKAdapter
-from .webhook import WebhookAdapter
-from .youscan import YouScanAdapter
-from .youtube import YouTubeAdapter
+import importlib
+import pkgutil
 
-ADAPTERS = {
-    "webhook": WebhookAdapter,
-    "file": FileAdapter,
-    "youscan": YouScanAdapter,
-    "brand_analytics": BrandAnalyticsAdapter,
-    "vk": VKAdapter,
-    "telegram": TelegramAdapter,
-    "youtube": YouTubeAdapter,
-    "rss": RSSAdapter,
-    "facebook": MetaAdapter,
-}
+from .base import (ADAPTERS, AuthError, FetchResult, PayloadError, PayloadTooLarge,
+                   RateLimited, SourceAdapter, SourceError, WebhookResult, normalize_url,
+                   platform_from)
+
+for _module in pkgutil.iter_modules(__path__):
+    importlib.import_module(f"{__name__}.{_module.name}")
+
+from .files import parse_file  # noqa: E402
+from .meta import verify_subscription  # noqa: E402
 
 
 def get_adapter(kind, config=None, **kw):
@@ -39,6 +32,12 @@ def get_adapter(kind, config=None, **kw):
     return cls(config or {}, **kw)
 
 
+def adapter_classes():
+    """The registered adapter classes in their selection order."""
+    return sorted(ADAPTERS.values(), key=lambda cls: (cls.sequence, cls.kind))
+
+
 __all__ = ["ADAPTERS", "AuthError", "FetchResult", "PayloadError", "PayloadTooLarge",
-           "RateLimited", "SourceAdapter", "SourceError", "WebhookResult", "get_adapter",
-           "normalize_url", "parse_file", "platform_from", "verify_subscription"]
+           "RateLimited", "SourceAdapter", "SourceError", "WebhookResult", "adapter_classes",
+           "get_adapter", "normalize_url", "parse_file", "platform_from",
+           "verify_subscription"]

@@ -25,6 +25,22 @@ DEFAULT_MAX_BODY = 2 * 1024 * 1024  # bytes accepted in one webhook delivery
 DEFAULT_MAX_WAIT = 60.0  # longest Retry-After honoured in-process; longer → RateLimited raised
 
 
+def _lt(text):
+    """Marks a user-facing English text for the translation template (Odoo's exporter reads
+    every ``_lt("...")`` of the addon); the Odoo side translates it when it shows it."""
+    return text
+
+
+# kind → adapter class; each adapter module registers its class with ``@register``.
+ADAPTERS = {}
+
+
+def register(cls):
+    """Class decorator: make ``cls`` the adapter of its ``kind`` (one file per kind)."""
+    ADAPTERS[cls.kind] = cls
+    return cls
+
+
 class SourceError(Exception):
     """A source failed; ``message`` is readable by a user, ``retryable`` says try later."""
 
@@ -116,7 +132,7 @@ def load_json_body(body, max_bytes=DEFAULT_MAX_BODY, what="body"):
     if len(body) > max_bytes:
         raise PayloadTooLarge(f"{what} is {len(body)} bytes, more than the {max_bytes} accepted")
     if not body.strip():
-        raise PayloadError(f"{what} is empty")
+        raise PayloadError(f"empty {what}: expected JSON")
     try:
         return json.loads(body.decode("utf-8-sig"))
     except UnicodeDecodeError as exc:
@@ -283,8 +299,14 @@ class SourceAdapter:
     field lists, and implement what their platform offers; the rest raises a readable error."""
 
     kind = ""
-    label = ""
+    label = ""           # the kind's name in the source form's selection (marked with _lt)
+    sequence = 100       # its place in that selection
+    help = ""            # what to fill in for this kind, shown on the source form
     default_base_url = ""
+    needs_credentials = True  # False: the kind receives data (webhook, file), nothing to pull
+    # config key → the source field it is read from ("platform_id.code" follows a relation;
+    # a tuple: the first one that is set). The Odoo side builds the config from it.
+    source_fields: dict = {}
     # (name, label, secret) — what the Odoo form shows; secrets are for system admins only.
     credential_fields: list = []
     config_fields: list = []
@@ -340,6 +362,13 @@ class SourceAdapter:
         return text
 
     # -- the interface the Odoo side calls -------------------------------------------------
+    can_enrich_authors = False
+
+    def enrich_authors(self, external_ids):
+        """{external id: {name, handle, followers}} for authors a push gave only by id;
+        adapters whose platform can name them override this (and set can_enrich_authors)."""
+        return {}
+
     def fetch(self, cursor: dict | None, limit: int = 500) -> FetchResult:
         raise SourceError(f"{self.name} cannot be pulled; it only receives pushed data")
 

@@ -14,7 +14,7 @@ from __future__ import annotations
 import time
 
 from ..schema import normalize_lang
-from .base import FetchResult, PayloadError, SourceAdapter, SourceError, author_dict, \
+from .base import _lt, register, FetchResult, PayloadError, SourceAdapter, SourceError, author_dict, \
     iso_utc, platform_from, strip_html, to_int
 
 PAGE_MAX = 150
@@ -84,9 +84,13 @@ def _messages(data):
     return None
 
 
+@register
 class BrandAnalyticsAdapter(SourceAdapter):
     kind = "brand_analytics"
-    label = "Brand Analytics"
+    label = _lt("Brand Analytics")
+    sequence = 40
+    help = _lt("Account: the theme id. API key: the Brand Analytics API token.")
+    source_fields = {"token": "api_key", "theme_id": "account"}
     default_base_url = "https://bans-api.brandanalytics.ru/ba_api"
     credential_fields = [("token", "API token", True)]
     config_fields = [("theme_id", "Theme ID", False),

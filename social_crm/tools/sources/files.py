@@ -18,7 +18,7 @@ import re
 from datetime import date, datetime, time as dtime, timedelta, timezone
 
 from ..schema import RecordError, normalize_lang, normalize_platform, normalize_record
-from .base import PayloadError, SourceAdapter, author_dict, normalize_url, platform_from
+from .base import _lt, register, PayloadError, SourceAdapter, author_dict, normalize_url, platform_from
 
 try:
     from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
@@ -572,11 +572,16 @@ def _json_safe(value):
     return str(value)
 
 
+@register
 class FileAdapter(SourceAdapter):
     """A ``file`` source: nothing to pull or connect to; uploads go through ``parse_file``."""
 
     kind = "file"
-    label = "File import"
+    label = _lt("File import")
+    sequence = 20
+    help = _lt("Upload exports with Import file (YouScan, Brand Analytics, normalized CSV, or "
+               "any table with a column mapping).")
+    needs_credentials = False
     can_fetch = False
     config_fields = [("preset", "Preset (auto / youscan / brand_analytics / normalized)", False),
                      ("tz", "Time zone of local dates", False)]

@@ -21,7 +21,7 @@ from datetime import datetime
 
 from ..schema import parse_datetime
 
-from .base import AuthError, FetchResult, PayloadError, RateLimited, SourceAdapter, \
+from .base import _lt, register, AuthError, FetchResult, PayloadError, RateLimited, SourceAdapter, \
     SourceError, WebhookResult, author_dict, check_secret, header, iso_utc, load_json_body, \
     to_int
 
@@ -128,9 +128,16 @@ def map_change(value, page_id=""):
     }
 
 
+@register
 class MetaAdapter(SourceAdapter):
     kind = "facebook"
-    label = "Facebook Page"
+    label = _lt("Facebook page")
+    sequence = 90
+    help = _lt("Account: the page id. API key: the page access token. Secret: the app secret "
+               "that signs events. Verify token: what Meta sends when the webhook is subscribed.")
+    source_fields = {"app_secret": "api_secret", "verify_token": "verify_token",
+                     "page_access_token": "api_key", "page_id": "account",
+                     "posts_depth": "posts_depth"}
     default_base_url = "https://graph.facebook.com/v19.0"
     can_reply = True
     credential_fields = [("app_secret", "App secret", True),

@@ -12,7 +12,7 @@ import re
 import xml.etree.ElementTree as ET
 import xml.parsers.expat
 
-from .base import FetchResult, SourceAdapter, SourceError, author_dict, iso_utc, \
+from .base import _lt, register, FetchResult, SourceAdapter, SourceError, author_dict, iso_utc, \
     platform_from, strip_html, unwrap_redirect
 
 SEEN_MAX = 2000
@@ -147,9 +147,13 @@ def parse_feed(content, platform=""):
     return records, errors
 
 
+@register
 class RSSAdapter(SourceAdapter):
     kind = "rss"
-    label = "RSS/Atom feed"
+    label = _lt("RSS / Atom feed")
+    sequence = 80
+    help = _lt("Feed URL: the RSS or Atom feed (a Google Alerts feed URL is a secret).")
+    source_fields = {"feed_url": ("feed_url", "account"), "platform": "platform_id.code"}
     # The feed URL is the secret of a Google Alerts feed: shown to admins only.
     credential_fields = [("feed_url", "Feed URL", True)]
     config_fields = [("platform", "Platform of the entries (empty: from each link)", False)]

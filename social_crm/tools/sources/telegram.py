@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import re
 
-from .base import AuthError, FetchResult, PayloadError, RateLimited, SourceAdapter, \
+from .base import _lt, register, AuthError, FetchResult, PayloadError, RateLimited, SourceAdapter, \
     SourceError, WebhookResult, check_secret, header, iso_utc, load_json_body
 
 SECRET_HEADER = "X-Telegram-Bot-Api-Secret-Token"
@@ -83,9 +83,15 @@ def map_update(update):
     }
 
 
+@register
 class TelegramAdapter(SourceAdapter):
     kind = "telegram"
-    label = "Telegram"
+    label = _lt("Telegram bot")
+    sequence = 60
+    help = _lt("API key: the bot token. Secret: the webhook secret token (empty: the webhook "
+               "token). Set import interval 0 when the webhook is registered: Telegram then "
+               "stops answering getUpdates.")
+    source_fields = {"bot_token": "api_key", "secret_token": "api_secret"}
     default_base_url = "https://api.telegram.org"
     can_reply = True
     credential_fields = [("bot_token", "Bot token", True),

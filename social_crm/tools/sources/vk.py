@@ -18,7 +18,7 @@ from __future__ import annotations
 import hashlib
 import time
 
-from .base import AuthError, FetchResult, PayloadError, RateLimited, SourceAdapter, \
+from .base import _lt, register, AuthError, FetchResult, PayloadError, RateLimited, SourceAdapter, \
     SourceError, WebhookResult, check_secret, iso_utc, load_json_body, to_int
 
 API_VERSION = "5.199"
@@ -112,9 +112,17 @@ def map_comment(item, owner_id, post_id, authors=None):
     }
 
 
+@register
 class VKAdapter(SourceAdapter):
     kind = "vk"
-    label = "VK"
+    label = _lt("VK")
+    sequence = 50
+    help = _lt("API key: an access token. Search mode reads posts matching the search query; "
+               "wall mode reads comments on the community whose id is the account. Callback API:"
+               " secret key in Secret (or the webhook token), confirmation string below.")
+    source_fields = {"access_token": "api_key", "secret": "api_secret", "group_id": "account",
+                     "mode": "vk_mode", "query": "search_query",
+                     "confirmation": "confirmation_code", "posts_depth": "posts_depth"}
     default_base_url = "https://api.vk.com/method"
     can_reply = True
     credential_fields = [("access_token", "Access token", True),
@@ -314,6 +322,39 @@ class VKAdapter(SourceAdapter):
         return self._dedupe(WebhookResult(records=records, reply="ok", event_id=event_id))
 
     # -- reply ---------------------------------------------------------------------------------
+    can_enrich_authors = True
+
+    def enrich_authors(self, external_ids):
+        """Names, handles and audiences of VK users ("123") and communities ("-45") that a
+        Callback event gave only by id: one users.get and one groups.getById call. Ids VK no
+        longer knows keep their id as handle, so they are not asked again."""
+        people = [ext for ext in external_ids if not ext.startswith("-")]
+        groups = [ext[1:] for ext in external_ids if ext.startswith("-")]
+        found = {}
+        if people:
+            data = self._call("users.get", {"user_ids": ",".join(people),
+                                            "fields": "screen_name,followers_count"},
+                              "VK users.get")
+            for item in data if isinstance(data, list) else []:
+                name = " ".join(p for p in (item.get("first_name"), item.get("last_name")) if p)
+                found[str(item.get("id"))] = {
+                    "name": name, "handle": item.get("screen_name") or f"id{item.get('id')}",
+                    "followers": item.get("followers_count") or 0}
+        if groups:
+            data = self._call("groups.getById", {"group_ids": ",".join(groups),
+                                                 "fields": "members_count"},
+                              "VK groups.getById")
+            items = data.get("groups", []) if isinstance(data, dict) else data
+            for item in items if isinstance(items, list) else []:
+                found[f"-{item.get('id')}"] = {
+                    "name": item.get("name") or "",
+                    "handle": item.get("screen_name") or f"club{item.get('id')}",
+                    "followers": item.get("members_count") or 0}
+        for ext in external_ids:
+            found.setdefault(ext, {"handle": f"club{ext[1:]}" if ext.startswith("-")
+                                   else f"id{ext}"})
+        return found
+
     def post_reply(self, target, text):
         ext = str(target.get("external_id") or "")
         parts = ext.split("_")

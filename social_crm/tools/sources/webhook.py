@@ -7,7 +7,7 @@ each bad one by name, so one bad record never rejects the rest.
 """
 from __future__ import annotations
 
-from .base import PayloadError, SourceAdapter, WebhookResult, check_secret, header, \
+from .base import _lt, register, PayloadError, SourceAdapter, WebhookResult, check_secret, header, \
     load_json_body
 
 TOKEN_HEADER = "X-Social-CRM-Token"
@@ -20,18 +20,21 @@ def authenticate_token(adapter, headers, path_token, what="webhook token"):
 
 
 def records_of(data):
+    """The records of a delivery: a JSON list of records, or ``{"records": [...]}``."""
     if isinstance(data, dict) and "records" in data:
         data = data["records"]
-    elif isinstance(data, dict):
-        data = [data]
     if not isinstance(data, list):
         raise PayloadError('expected a JSON list of records or {"records": [...]}')
     return data
 
 
+@register
 class WebhookAdapter(SourceAdapter):
     kind = "webhook"
-    label = "Webhook"
+    label = _lt("Webhook (normalized JSON)")
+    sequence = 10
+    help = _lt("Senders post normalized JSON records to the webhook URL (Credentials tab).")
+    needs_credentials = False
     can_fetch = False
     credential_fields = []
     config_fields = []

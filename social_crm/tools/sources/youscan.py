@@ -8,7 +8,7 @@ from __future__ import annotations
 import base64
 
 from ..schema import normalize_lang
-from .base import AuthError, PayloadError, SourceAdapter, SourceError, WebhookResult, \
+from .base import _lt, register, AuthError, PayloadError, SourceAdapter, SourceError, WebhookResult, \
     FetchResult, author_dict, check_secret, domain_of, header, load_json_body, \
     normalize_url, platform_from, strip_html, to_int
 from .webhook import TOKEN_HEADER
@@ -65,9 +65,14 @@ def map_mention(item, webhook=False):
     }
 
 
+@register
 class YouScanAdapter(SourceAdapter):
     kind = "youscan"
-    label = "YouScan"
+    label = _lt("YouScan")
+    sequence = 30
+    help = _lt("Account: the topic id. API key: YouScan's X-API-KEY. For the webhook, give "
+               "YouScan the webhook URL: it carries the token in its path.")
+    source_fields = {"api_key": "api_key", "topic_id": "account"}
     default_base_url = "https://api.youscan.io/api/external"
     credential_fields = [("api_key", "API key", True),
                          ("basic_password", "Webhook Basic auth password (optional)", True)]

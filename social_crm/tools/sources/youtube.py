@@ -14,7 +14,7 @@ from __future__ import annotations
 from datetime import datetime
 
 from ..schema import parse_datetime
-from .base import AuthError, FetchResult, PayloadError, RateLimited, SourceAdapter, \
+from .base import _lt, register, AuthError, FetchResult, PayloadError, RateLimited, SourceAdapter, \
     SourceError, author_dict, to_int
 
 PAGE_MAX = 100
@@ -74,9 +74,16 @@ def map_thread(thread):
     return records
 
 
+@register
 class YouTubeAdapter(SourceAdapter):
     kind = "youtube"
-    label = "YouTube"
+    label = _lt("YouTube")
+    sequence = 70
+    help = _lt("Account: the channel id (or a video id below). API key: a YouTube Data API key. "
+               "Replies need an OAuth token with the youtube.force-ssl scope.")
+    source_fields = {"api_key": "api_key", "access_token": "reply_token",
+                     "channel_id": "account", "video_id": "video_id",
+                     "search_terms": "search_query"}
     default_base_url = "https://www.googleapis.com/youtube/v3"
     can_reply = True
     credential_fields = [("api_key", "API key", True),
