@@ -201,7 +201,7 @@ def fit(samples, epochs=EPOCHS, rate=LEARNING_RATE, l2=L2, seed=SEED, log=None):
 
 
 def predict_scores(weights, rows, neutral_shift=0.0, feats=None):
-    """P(positive) − P(negative) of each row under `weights`."""
+    """The score (sentiment_model.score_of) of each row under `weights`."""
     out = []
     for n, row in enumerate(rows):
         logits = [0.0, neutral_shift, 0.0]
@@ -210,8 +210,7 @@ def predict_scores(weights, rows, neutral_shift=0.0, feats=None):
             logits[0] += weights[i] * value
             logits[1] += weights[i + 1] * value
             logits[2] += weights[i + 2] * value
-        p = sm.softmax(logits)
-        out.append(p[2] - p[0])
+        out.append(sm.score_of(dict(zip(LABELS, sm.softmax(logits)))))
     return out
 
 

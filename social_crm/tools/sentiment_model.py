@@ -217,8 +217,6 @@ def features(text, lang):
         if complaint:
             add("sarcasm:irony+failure", SARCASM_VALUE)
             sarcasm = True
-        if pos or thanks:
-            add("sarcasm:irony+praise")
     for double, single in _QUOTED_RE.findall(raw):
         quoted = double or single
         add("quoted")
@@ -250,9 +248,21 @@ def softmax(logits):
     return [v / total for v in exps]
 
 
-def score_of(proba):
-    """Score in −1…1 of a {label: p} distribution: P(positive) − P(negative)."""
-    return round(proba.get("positive", 0.0) - proba.get("negative", 0.0), 3)
+def score_of(proba, threshold=0.2):
+    """Score in −1…1 of a {label: p} distribution whose label (by `threshold`, see
+    sentiment.label_of) is the most probable one.
+
+    The score is P(positive) − P(negative), moved just inside the neutral band when neutral
+    is the most probable label, and at least to the band's edge when a polar label is.
+    """
+    neg, neu, pos = (proba.get(label, 0.0) for label in LABELS)
+    diff = pos - neg
+    if neu >= pos and neu >= neg:
+        inner = threshold - 0.001
+        return round(max(-inner, min(inner, diff)), 3)
+    if pos > neg:
+        return round(max(diff, threshold), 3)
+    return round(min(diff, -threshold), 3)
 
 
 class _Weights:

@@ -90,7 +90,8 @@ LEXICON = {
         nightmare -0.9 annoying -0.6 frustrat -0.7 queue -0.3 blocked -0.6 frozen -0.5
         unavailable -0.5 charged -0.3 hidden -0.3 unprofessional -0.8 incompetent -0.8
         smooth 0.5 seamless 0.6 instant 0.3 helpful 0.6 recommend 0.5 thank 0.4 thanks 0.4
-        impressed 0.7 quick 0.4 fast 0.4 friendly 0.3 polite 0.5
+        impressed 0.7 quick 0.4 fast 0.4 friendly 0.3 polite 0.5 outage -0.6 dead -0.5
+        ridiculous -0.7 unreal -0.4 gutted -0.7
     """),
 }
 
