@@ -61,9 +61,9 @@ SOURCE_WEIGHT = {
     "training": 3.0,        # the project's mentions: the domain the module works in
     "written": 3.0,         # our own social-media and review texts
 }
-EPOCHS = 6
-LEARNING_RATE = 0.3
-L2 = 1e-4
+EPOCHS = 2
+LEARNING_RATE = 0.1
+L2 = 1e-3
 SEED = 42
 
 
@@ -201,7 +201,7 @@ def fit(samples, epochs=EPOCHS, rate=LEARNING_RATE, l2=L2, seed=SEED, log=None):
 
 
 def predict_scores(weights, rows, neutral_shift=0.0, feats=None):
-    """P(positive) − P(negative) of each row under `weights`."""
+    """The score (sentiment_model.score_of) of each row under `weights`."""
     out = []
     for n, row in enumerate(rows):
         logits = [0.0, neutral_shift, 0.0]
@@ -210,8 +210,7 @@ def predict_scores(weights, rows, neutral_shift=0.0, feats=None):
             logits[0] += weights[i] * value
             logits[1] += weights[i + 1] * value
             logits[2] += weights[i + 2] * value
-        p = sm.softmax(logits)
-        out.append(p[2] - p[0])
+        out.append(sm.score_of(dict(zip(LABELS, sm.softmax(logits)))))
     return out
 
 
@@ -253,12 +252,14 @@ def label_by(score, threshold):
 
 
 def build(corpora=DEFAULT_CORPORA, training=True, written=True, exclude_groups=(), log=print,
-          epochs=EPOCHS):
+          epochs=EPOCHS, corpus_share=1):
     """Train on every text outside the evaluation and calibration slices (and outside
-    `exclude_groups`); returns (weights, neutral shift, rows used for calibration)."""
+    `exclude_groups`); returns (weights, neutral shift, rows used for calibration).
+
+    `corpus_share` = n keeps one corpus text in n (lighter models for leave-one-out runs)."""
     from social_crm.tools.sentiment import THRESHOLD
 
-    rows = load_corpora(corpora)
+    rows = load_corpora(corpora)[::corpus_share]
     if training:
         rows += load_training_set()
     if written:

@@ -207,7 +207,7 @@ def analyse_sentiment(text, lang):
     if shipped_weights() is None:
         score = rule_score(text, lang)
     else:
-        score = score_of(base_proba(str(text), lang or ""))
+        score = score_of(base_proba(str(text), lang or ""), THRESHOLD)
     return score, label_of(score)
 
 
@@ -223,7 +223,7 @@ def learnt_sentiment(text, lang, model):
         score, label = analyse_sentiment(text, lang)
         return score, label, base_proba(str(text), lang or "")
     proba = model.predict_proba(str(text), lang or "")
-    score = score_of(proba)
+    score = score_of(proba, THRESHOLD)
     return score, label_of(score), proba
 
 

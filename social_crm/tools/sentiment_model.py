@@ -21,6 +21,8 @@ import array
 import math
 import os
 import re
+import struct
+import sys
 import zlib
 from functools import lru_cache
 
@@ -43,28 +45,34 @@ MAX_TOKEN = 24
 _WORD_RE = re.compile(r"[^\W_]+(?:['\-][^\W_]+)*")
 _REPEAT_RE = re.compile(r"(\w)\1{2,}")
 _NUMBER_RE = re.compile(r"^\d+$")
-_QUOTED_RE = re.compile(r"[«\"“„]([^»\"”“]{2,80})[»\"”“]")
+_QUOTED_RE = re.compile(r"[«\"“„]([^»\"”“]{2,80})[»\"”“]|(?:^|\s)'([^']{2,80})'(?!\w)")
 _STARS_RE = re.compile(r"([1-5])\s*(?:/\s*5|из\s*5|out of 5|звезд|звёзд|жұлдыз|зір)|([★⭐]{1,5})", re.I)
-_EMOJI_RANGES = ((0x1F300, 0x1FAFF), (0x2600, 0x27BF), (0x1F000, 0x1F2FF))
+_EMOJI_RE = re.compile("[\U0001F300-\U0001FAFF\u2600-\u27BF\U0001F000-\U0001F2FF]")
 _THANKS_RE = re.compile(
     r"\b(?:спасибо|спс|благодар\w*|рахмет|дякую|дяки|thanks?|thank you|thx|браво|bravo"
     r"|молодц\w*|мерси|well done|great job|nice job|good job|отличн\w* работ\w*|"
     r"чудов\w* робот\w*|керемет жұмыс|жарайсыңдар|құттықта\w*)\b")
 _IRONIC = set("🙃🤡👏🤣🙄😏")
-_NEG_MARK_RE = re.compile(
-    r"\b(?:не|ни|нет|нету|ничего|никто|никак|ні|немає|нема|нічого|ніхто|жоқ|емес|"
-    r"no|not|never|nothing|nobody|none|still|again|опять|снова|знову|тағы)\b|n't\b")
+# A failure or a wait, in any of the languages: what turns thanks or praise beside it into
+# sarcasm («спасибо, жду уже десятый день»). Plain negation is not enough («thanks, I didn't
+# know that» is sincere).
+_FAILURE_RE = re.compile(
+    r"\b(?:жду|ждём|ждем|ждала?|ждали|чекаю|чекаємо|күтіп|күттім|күтемін|waiting|waited)\b"
+    r"|\b(?:уже|вже|целый|цілий|already|still)\b"
+    r"|\b\w+(?:ый|ой|ий|ій|ю|ую|th|rd|nd) (?:день|дня|раз|неделю|недели|месяц|час|сутки|день|тиждень|"
+    r"місяць|раз|day|week|month|time)\b"
+    r"|\b(?:for|за) (?:\d+|two|three|four|five|six|ten|several|many|два|две|три|пять|десять|"
+    r"несколько) \w*\s*(?:days|weeks|hours|months|дня|дней|недели|недель|часа|часов|месяца|днів|тижні)\b"
+    r"|\b(?:опять|снова|знову|тағы|again|dead|down|broke|broken|lost|never|ничего|нічого|ештеңе|nothing)\b")
 _Q_MARK = "?"
+# Sarcasm cues are rare in training text; a larger value lets them weigh from fewer examples.
+SARCASM_VALUE = 2.0
 _DEFAULT_LANGS = ("ru", "uk", "kk", "en")
 
 
+@lru_cache(maxsize=500_000)
 def _bucket(name):
     return zlib.crc32(name.encode("utf-8")) & (N_BUCKETS - 1)
-
-
-def _is_emoji(char):
-    code = ord(char)
-    return any(lo <= code <= hi for lo, hi in _EMOJI_RANGES)
 
 
 def bounded(text):
@@ -160,9 +168,8 @@ def features(text, lang):
 
     # Emoji, emoticons and punctuation.
     emoji = {}
-    for char in raw:
-        if _is_emoji(char):
-            emoji[char] = emoji.get(char, 0) + 1
+    for char in _EMOJI_RE.findall(raw):
+        emoji[char] = emoji.get(char, 0) + 1
     for char, count in emoji.items():
         add("e:" + char, min(count, 3))
     if re.search(r"(?::|;|=)-?(?:\)|d\b|p\b)|\){2,}", raw.lower()):
@@ -196,26 +203,31 @@ def features(text, lang):
         add("lex_neg", min(neg, 4) / 2)
     if failed:
         add("lex_failed", min(failed, 3) / 2)
-    complaint = neg > 0 or failed > 0 or bool(_NEG_MARK_RE.search(norm))
+    complaint = neg > 0 or failed > 0 or bool(_FAILURE_RE.search(norm))
     if pos and complaint:
         add("mixed")
     thanks = bool(_THANKS_RE.search(norm))
+    sarcasm = False
     if thanks and complaint:
-        add("sarcasm:thanks+failure")
+        add("sarcasm:thanks+failure", SARCASM_VALUE)
+        sarcasm = True
     ironic = [c for c in emoji if c in _IRONIC]
     if ironic:
         add("ironic_emoji")
         if complaint:
-            add("sarcasm:irony+failure")
-        if pos or thanks:
-            add("sarcasm:irony+praise")
-    for quoted in _QUOTED_RE.findall(raw):
+            add("sarcasm:irony+failure", SARCASM_VALUE)
+            sarcasm = True
+    for double, single in _QUOTED_RE.findall(raw):
+        quoted = double or single
         add("quoted")
         qpos, _, _ = _lexicon_signals(_WORD_RE.findall(normalize(quoted)), lang)
         if qpos:
             add("sarcasm:quoted_praise")
             if complaint:
-                add("sarcasm:quoted_promise+failure")
+                add("sarcasm:quoted_promise+failure", SARCASM_VALUE)
+                sarcasm = True
+    if sarcasm:
+        add("sarcasm")
     for match in _STARS_RE.finditer(raw):
         stars = int(match.group(1)) if match.group(1) else len(match.group(2))
         add("stars:%d" % stars)
@@ -236,9 +248,21 @@ def softmax(logits):
     return [v / total for v in exps]
 
 
-def score_of(proba):
-    """Score in −1…1 of a {label: p} distribution: P(positive) − P(negative)."""
-    return round(proba.get("positive", 0.0) - proba.get("negative", 0.0), 3)
+def score_of(proba, threshold=0.2):
+    """Score in −1…1 of a {label: p} distribution whose label (by `threshold`, see
+    sentiment.label_of) is the most probable one.
+
+    The score is P(positive) − P(negative), moved just inside the neutral band when neutral
+    is the most probable label, and at least to the band's edge when a polar label is.
+    """
+    neg, neu, pos = (proba.get(label, 0.0) for label in LABELS)
+    diff = pos - neg
+    if neu >= pos and neu >= neg:
+        inner = threshold - 0.001
+        return round(max(-inner, min(inner, diff)), 3)
+    if pos > neg:
+        return round(max(diff, threshold), 3)
+    return round(min(diff, -threshold), 3)
 
 
 class _Weights:
@@ -254,11 +278,13 @@ class _Weights:
         with open(path, "rb") as handle:
             blob = zlib.decompress(handle.read())
         header, body = blob[:16], blob[16:]
-        magic, scale = header[:8], float(header[8:16].decode("ascii"))
+        magic, (scale,) = header[:8], struct.unpack("<d", header[8:16])
         if magic != b"SCRMSNT1":
             raise ValueError(f"{path} is not a Social CRM sentiment weights file")
         values = array.array("h")
         values.frombytes(body)
+        if sys.byteorder != "little":
+            values.byteswap()
         if len(values) != 3 * N_BUCKETS:
             raise ValueError(f"{path} holds {len(values)} weights, expected {3 * N_BUCKETS}")
         return cls(values, scale)
@@ -268,11 +294,10 @@ class _Weights:
         """Write float weights (a flat list, 3 per bucket) as int16 with one scale."""
         top = max(abs(v) for v in weights) or 1.0
         scale = top / 32000.0
-        values = array.array("h", (int(round(v / scale)) for v in weights))
-        header = b"SCRMSNT1" + ("%.6e" % scale)[:8].encode("ascii").ljust(8)
-        # Re-read the rounded scale so that writing and reading agree exactly.
-        scale = float(header[8:16].decode("ascii"))
         values = array.array("h", (max(-32767, min(32767, int(round(v / scale)))) for v in weights))
+        if sys.byteorder != "little":
+            values.byteswap()
+        header = b"SCRMSNT1" + struct.pack("<d", scale)
         with open(path or WEIGHTS_PATH, "wb") as handle:
             handle.write(zlib.compress(header + values.tobytes(), 9))
 

@@ -90,7 +90,8 @@ LEXICON = {
         nightmare -0.9 annoying -0.6 frustrat -0.7 queue -0.3 blocked -0.6 frozen -0.5
         unavailable -0.5 charged -0.3 hidden -0.3 unprofessional -0.8 incompetent -0.8
         smooth 0.5 seamless 0.6 instant 0.3 helpful 0.6 recommend 0.5 thank 0.4 thanks 0.4
-        impressed 0.7 quick 0.4 fast 0.4 friendly 0.3 polite 0.5
+        impressed 0.7 quick 0.4 fast 0.4 friendly 0.3 polite 0.5 outage -0.6 dead -0.5
+        ridiculous -0.7 unreal -0.4 gutted -0.7
     """),
 }
 
@@ -154,7 +155,9 @@ PHRASES = {
         (r"\bсмысла нет\b|\bнет смысла\b|\bбессмыслен", -0.5),
         (r"\bсколько можно\b", -0.7),
         (r"\bдо сих пор\b", -0.4),
-        (r"\b(?:уже|котор\w+|втор\w+|трет\w+|четверт\w+|пят\w+|цел\w+|несколько|уже \d+|больше \d+) (?:день|дня|дней|недел\w*|месяц\w*|час\w*|сутки|суток)\b", -0.5),
+        (r"\b(?:уже|котор\w+|втор\w+|трет\w+|четверт\w+|пят\w+|шест\w+|седьм\w+|восьм\w+|девят\w+|десят\w+|цел\w+|несколько|уже \d+|больше \d+) (?:день|дня|дней|недел\w*|месяц\w*|час\w*|сутки|суток)\b", -0.5),
+        (r"\b(?:жду|ждем|ждала?|ждали)\b(?:\s+\S+){0,4}\s+(?:уже|до сих пор|неделю|месяц|\d+)", -0.5),
+        (r"\b(?:ничего|никто|никого) не\b", -0.3),
         (r"\bникогда больше\b|\bбольше никогда\b|\bноги моей\b", -0.8),
         (r"\bв последний раз\b", -0.4),
         (r"\bне (?:советую|рекомендую)\b", -0.9),
@@ -171,6 +174,8 @@ PHRASES = {
         (r"\bне (?:раджу|рекомендую)\b", -0.9),
         (r"\bне дуже\b", -0.4),
         (r"\bна жаль\b", -0.4),
+        (r"\b(?:чекаю|чекаємо)\b(?:\s+\S+){0,4}\s+(?:вже|досі|тиждень|місяць|\d+)", -0.5),
+        (r"\b(?:нічого|ніхто) не\b", -0.3),
     ],
     "kk": [
         (r"\bкөңіл(?:ім|іміз)? қалды\b", -0.7),
@@ -183,6 +188,7 @@ PHRASES = {
         (r"\bfor good\b", -1.0),  # «leaving for good»: TextBlob would read "good" as praise
         (r"\bnever again\b", -0.8),
         (r"\bfor (?:days|weeks|hours|a week|a month)\b", -0.4),
+        (r"\bfor (?:\d+|two|three|four|five|six|ten|several|many) (?:days|weeks|hours|months)\b", -0.4),
         (r"\b(?:an|one|two|three) (?:hour|day|week)s?[ -]long\b", -0.4),
         (r"\bfix (?:this|it)\b", -0.4),
         (r"\bno (?:problems|issues|hassle)\b", 0.5),
