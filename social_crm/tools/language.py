@@ -7,19 +7,22 @@ Kazakh (Tatar ә ө ү җ ң һ, Kyrgyz ө ү ң, Bashkir ҡ ғ ҫ ҙ, Uzbek ў 
 no single letter decides. Each candidate language of the text's script is scored as a sum of
 evidence, and the best score wins:
 
-* alphabet: a word with a letter the language does not write costs a fixed penalty (one
-  Kazakh brand name in a Russian sentence costs Russian little; a Tatar «җ» in every other
-  word rules Kazakh out);
-* character 1-3-gram log-probabilities (naive Bayes) from the language's own training texts
-  in ``data/lang/<code>.txt``, smoothed so that an unseen n-gram costs every language the
-  same, whatever the size of its texts;
+* alphabet: a word with a letter the language does not write, or a letter sequence its
+  spelling never has (Russian «ъ» before a consonant, Kazakh «өө»), costs a fixed penalty
+  (one Kazakh brand name in a Russian sentence costs Russian little; a Tatar «җ» in every
+  other word rules Kazakh out);
+* character trigrams of each word (naive Bayes) from the language's own training texts in
+  ``data/lang/<code>.txt``, smoothed towards the mean of all languages (see LanguageModel);
 * frequent words (``data/lang_words.py``): function words and the everyday words of customer
   messages, a bonus per word found;
 * a small prior per language (Russian, then Ukrainian and Kazakh are the likeliest).
 
-Scripts other than Cyrillic and Latin name their language directly; Latin text with letters
-none of the modelled Latin languages writes (ő, ř, å, ă …) or that no model explains well
-goes to langdetect (seeded, cached). A text without letters has no language: ``("", 0.0)``.
+Scripts other than Cyrillic and Latin name their language directly. Latin text goes to
+langdetect (seeded, cached) when it has a letter none of the modelled Latin languages writes
+(ő, ř, å, ă …), or when it has three words or more and not one of them is a listed frequent
+word of a modelled language (Indonesian, Swedish, Czech without diacritics …); langdetect's
+answer is kept only if it names a language not modelled here. A text without letters has no
+language: ``("", 0.0)``.
 """
 import math
 import pathlib
@@ -51,7 +54,7 @@ ALPHABETS = {
     "tt": _RU + "әөүҗңһ",
     "ba": _RU + "әөүҡғҫҙһң",
     "mn": _RU + "өү",
-    "uz": "абвгдежзийклмнопрстуфхцчшъэюяўқғҳ" "abcdefghijklmnopqrstuvxyz",
+    "uz": "абвгдежзийклмнопрстуфхцчшъэюяўқғҳ" "abcdefghijklmnopqrstuvxyz",  # both scripts
     "tg": "абвгғдежзиӣйкқлмнопрстуӯфхҳчҷшъэюя",
     # Latin
     "en": "abcdefghijklmnopqrstuvwxyz",
@@ -65,11 +68,25 @@ ALPHABETS = {
     "az": "abcdefghijklmnopqrstuvxyzçəğıöşü",
     "pl": "abcdefghijklmnoprstuwyząćęłńóśźż",
 }
+# Letter sequences a language's spelling never has, though each letter is in its alphabet:
+# Russian writes ъ only before е / ю / я (подъезд), Bulgarian inside words (къде, търся);
+# Kyrgyz and Mongolian write long vowels double (көбүрөөк, үүнээс), Kazakh, Tatar and
+# Bashkir do not. A word with one counts as foreign to the language.
+FORBIDDEN = {
+    "ru": re.compile(r"ъ(?![еюя])"),
+    "kk": re.compile(r"өө|үү"),
+    "tt": re.compile(r"өө|үү"),
+    "ba": re.compile(r"өө|үү"),
+}
+# Letters Ukrainian and Belarusian write in almost every sentence (і alone is about one
+# letter in sixteen). A text of many letters without any of them is unlikely to be in that
+# language: each letter costs log(1 - share of these letters in the training texts).
+SIGNATURE_LETTERS = {"uk": "іїє", "be": "іў"}
 CYRILLIC_LANGS = ("ru", "uk", "be", "bg", "mk", "sr", "kk", "ky", "tt", "ba", "mn", "uz", "tg")
 LATIN_LANGS = ("en", "de", "fr", "es", "it", "pt", "nl", "tr", "az", "uz", "pl")
 # Log-prior per language: what a mention most likely is when the text itself cannot tell.
 PRIORS = {
-    "ru": 0.0, "uk": -0.5, "kk": -1.0, "en": 0.0,
+    "ru": 0.0, "uk": -1.5, "kk": -1.0, "en": 0.0,
     "be": -2.0, "ky": -2.0, "tt": -2.0, "uz": -2.0,
     "bg": -3.5, "sr": -3.5, "mk": -3.5, "ba": -3.5, "mn": -3.5, "tg": -3.5,
     "de": -1.5, "fr": -1.5, "es": -1.5, "it": -1.5, "pt": -2.0, "nl": -2.0, "tr": -1.5,
@@ -77,9 +94,10 @@ PRIORS = {
 }
 FOREIGN_WORD_PENALTY = 20.0 # nats per word with a letter the language does not write
 WORD_BONUS = 8.0            # nats per frequent word of the language (short texts hinge on them)
-SMOOTHING = 8.0             # share of probability mass an unseen n-gram may take
+PRIOR_MASS = 10000.0        # n-grams' worth of background each language's counts start from
+ABSENCE_WEIGHT = 1.0        # weight of the missing signature letters (SIGNATURE_LETTERS)
 MAX_WORDS = 40              # a long text is judged on its first words
-NGRAM_SIZES = (2, 3)
+NGRAM_SIZES = (3,)
 
 # Scripts other than Latin/Cyrillic whose language is (practically) unique.
 _SCRIPT_LANG = {
@@ -91,7 +109,10 @@ _SCRIPT_LANG = {
 # langdetect answers zh-cn / zh-tw; ISO 639-1 has only zh.
 _LANGDETECT_CODE = {"zh-cn": "zh", "zh-tw": "zh"}
 _CYRILLIC_RE = re.compile(r"[\u0400-\u04ff\u0500-\u052f]")
+_LETTER_RE = re.compile(r"[^\W\d_]")
 _LATIN_RE = re.compile(r"[a-z\u00c0-\u024f\u02bb]")
+_ASCII_LETTER_RE = re.compile(r"[a-zï]")
+_LOOKALIKES = str.maketrans("aeopcxyikmï", "аеорсхуікмї")
 # Uzbek writes oʻ gʻ with a turned comma (often typed as an apostrophe).
 _UZ_APOSTROPHE = str.maketrans({"ʻ": "'", "ʼ": "'"})
 
@@ -108,12 +129,13 @@ _NOT_LETTERS = "'-0123456789"
 class LanguageModel:
     """Scores candidate languages of a text; built from training texts per language.
 
-    ``texts`` maps a language code to its training lines. The n-gram log-probability of a
-    language is ``log((count + a) / (total + a * V))`` with ``a = SMOOTHING * total / V``
-    (V: distinct n-grams of that size over all languages), so an unseen n-gram has the same
-    probability in every language and a language with more training text is not penalised
-    for it. That common floor is left out of the scores (it shifts every language alike):
-    a seen n-gram adds ``log p - floor``.
+    ``texts`` maps a language code to its training lines. Each language's n-gram
+    distribution is smoothed towards the background (the mean of all languages'
+    distributions, Dirichlet smoothing with mass ``PRIOR_MASS``):
+    ``p_L(g) = (count_L(g) + m * p_bg(g)) / (total_L + m)``, and an n-gram adds
+    ``log(p_L(g) / p_bg(g))`` to language L. A language with few training texts thus speaks
+    softly (its estimates stay near the background) instead of shouting on the few n-grams
+    it has seen, and an n-gram a well-trained language never showed counts against it.
 
     A text's score is the sum of its words' scores, and a word's score (n-grams, alphabet,
     frequent-word bonus) depends on the word alone, so it is computed once per word form.
@@ -129,54 +151,103 @@ class LanguageModel:
                         table = per_size[len(gram)]
                         table[gram] = table.get(gram, 0) + 1
             counts[lang] = per_size
-        vocab = {n: len({g for per in counts.values() for g in per[n]}) or 1 for n in NGRAM_SIZES}
-        floor = {n: math.log(SMOOTHING / (vocab[n] * (1 + SMOOTHING))) for n in NGRAM_SIZES}
-        # gram -> {language: log p - floor}
-        self.grams = {}
+        self.totals = {lang: {n: sum(per[n].values()) for n in NGRAM_SIZES} for lang, per in counts.items()}
+        background = {}
         for lang, per_size in counts.items():
             for n, grams in per_size.items():
-                total = sum(grams.values())
-                alpha = SMOOTHING * total / vocab[n]
-                denominator = total * (1 + SMOOTHING)
+                total = self.totals[lang][n]
                 for gram, count in grams.items():
-                    gain = math.log((count + alpha) / denominator) - floor[n]
-                    self.grams.setdefault(gram, {})[lang] = gain
+                    background[gram] = background.get(gram, 0.0) + count / total / len(counts)
+        self.background = background
+        self.counts = counts
         self.alphabets = {lang: frozenset(letters + _NOT_LETTERS) for lang, letters in ALPHABETS.items()}
-        self.words = {lang: frozenset(words) for lang, words in WORDS.items()}
+        self.word_langs = {}  # word -> the languages whose frequent-word list has it
+        for lang, words in WORDS.items():
+            for word in words:
+                self.word_langs.setdefault(word, set()).add(lang)
         self._tables = {}
+        self._shared = {}
+        self._bonus_tables = {}
+        self.latin_letters = frozenset().union(*(self.alphabets[lang] for lang in LATIN_LANGS))
+        self.absence = {}  # language -> log(1 - share of its signature letters)
+        for lang, letters in SIGNATURE_LETTERS.items():
+            joined = "".join(w for line in texts.get(lang, ()) for w in _words(line))
+            total = sum(1 for c in joined if c.isalpha())
+            if total:
+                share = sum(1 for c in joined if c in letters) / total
+                self.absence[lang] = math.log(max(1e-6, 1.0 - share))
 
-    def word_scores(self, word, candidates):
-        """(score per candidate language) of one lower-case word, in `candidates` order."""
-        return _word_scores(self, word, candidates)
+    def _gain(self, lang, gram):
+        """log(p_L(g) / p_bg(g)) for a gram of the background."""
+        n = len(gram)
+        total = self.totals.get(lang, {}).get(n, 0)
+        count = self.counts.get(lang, {}).get(n, {}).get(gram, 0)
+        p_bg = self.background[gram]
+        return math.log((count + PRIOR_MASS * p_bg) / ((total + PRIOR_MASS) * p_bg))
 
     def _table(self, candidates):
         """{gram: gains aligned with `candidates`} for grams some candidate has seen."""
         table = self._tables.get(candidates)
         if table is None:
-            table = {}
-            for gram, gains in self.grams.items():
-                if any(lang in gains for lang in candidates):
-                    table[gram] = tuple(gains.get(lang, 0.0) for lang in candidates)
+            seen = set()
+            for lang in candidates:
+                for grams in self.counts.get(lang, {}).values():
+                    seen.update(grams)
+            table = {gram: tuple(self._gain(lang, gram) for lang in candidates) for gram in seen}
             self._tables[candidates] = table
         return table
+
+    def word_scores(self, word, candidates):
+        """(score per candidate language) of one lower-case word, in `candidates` order."""
+        return _word_scores(self, word, candidates)
 
     def compute_word_scores(self, word, candidates):
         table = self._table(candidates)
         rows = [table[gram] for gram in _grams(word) if gram in table]
-        gains = [sum(column) for column in zip(*rows)] if rows else [0.0] * len(candidates)
+        scores = [sum(column) for column in zip(*rows)] if rows else [0.0] * len(candidates)
+        bonus = self._bonuses(candidates).get(word)
+        if bonus:
+            scores = [score + extra for score, extra in zip(scores, bonus)]
+        scores = list(scores)
         letters = frozenset(word)
-        alphabets, words = self.alphabets, self.words
-        return tuple(
-            gain
-            - (0.0 if letters <= alphabets[lang] else FOREIGN_WORD_PENALTY)
-            + (WORD_BONUS if word in words.get(lang, _NOTHING) else 0.0)
-            for lang, gain in zip(candidates, gains))
+        if not letters <= self._shared_letters(candidates):
+            alphabets = self.alphabets
+            scores = [score - (0.0 if letters <= alphabets[lang] else FOREIGN_WORD_PENALTY)
+                      for score, lang in zip(scores, candidates)]
+        for index, lang in enumerate(candidates):
+            pattern = FORBIDDEN.get(lang)
+            if pattern and pattern.search(word):
+                scores[index] -= FOREIGN_WORD_PENALTY
+        return tuple(scores)
+
+    def _bonuses(self, candidates):
+        """{listed word: bonus per candidate}."""
+        bonuses = self._bonus_tables.get(candidates)
+        if bonuses is None:
+            bonuses = {word: tuple(WORD_BONUS if lang in langs else 0.0 for lang in candidates)
+                       for word, langs in self.word_langs.items()
+                       if any(lang in langs for lang in candidates)}
+            self._bonus_tables[candidates] = bonuses
+        return bonuses
+
+    def _shared_letters(self, candidates):
+        """Letters every candidate language writes."""
+        shared = self._shared.get(candidates)
+        if shared is None:
+            shared = frozenset.intersection(*(self.alphabets[lang] for lang in candidates))
+            self._shared[candidates] = shared
+        return shared
 
     def scores(self, words, candidates):
         """{language: score} for the candidate languages over `words` (lower-case tokens)."""
         totals = [PRIORS.get(lang, -3.0) for lang in candidates]
         for word in words:
             totals = [a + b for a, b in zip(totals, self.word_scores(word, candidates))]
+        if ABSENCE_WEIGHT:
+            joined = "".join(words)
+            for index, lang in enumerate(candidates):
+                if lang in self.absence and not any(c in joined for c in SIGNATURE_LETTERS[lang]):
+                    totals[index] += ABSENCE_WEIGHT * len(joined) * self.absence[lang]
         return dict(zip(candidates, totals))
 
     def best(self, words, candidates):
@@ -199,8 +270,20 @@ def _word_scores(model, word, candidates):
 
 
 def _words(text):
-    """Letter-bearing lower-case tokens (digits-only tokens dropped), Uzbek ʻ unified."""
-    return [t for t in tokenize(text.translate(_UZ_APOSTROPHE)) if not t.isdigit()]
+    """Letter-bearing lower-case tokens (digits-only tokens dropped), Uzbek ʻ unified.
+
+    Inside a Cyrillic word, Latin look-alikes become the Cyrillic letter: Ukrainian and
+    Kazakh typed on a Russian keyboard take «i» for «і» (вiдповiдь, бiз), and homoglyph
+    typos (a, e, o, p, c …) are common.
+    """
+    words = []
+    for token in tokenize(text.translate(_UZ_APOSTROPHE)):
+        if token.isdigit():
+            continue
+        if _CYRILLIC_RE.search(token) and _ASCII_LETTER_RE.search(token):
+            token = token.translate(_LOOKALIKES)
+        words.append(token)
+    return words
 
 
 def load_training_texts(directory=_DATA_DIR):
@@ -248,7 +331,7 @@ def _scripts(words):
     joined = "".join(words)
     cyrillic = len(_CYRILLIC_RE.findall(joined))
     latin = len(_LATIN_RE.findall(joined))
-    letters = sum(1 for c in joined if c.isalpha())
+    letters = len(_LETTER_RE.findall(joined))
     if cyrillic + latin >= letters:
         return {k: v for k, v in (("CYRILLIC", cyrillic), ("LATIN", latin)) if v}
     counts = {}
@@ -261,9 +344,7 @@ def _scripts(words):
 
 def _latin_is_unmodelled(words, model):
     """True when some word has a letter none of the modelled Latin languages writes."""
-    letters = frozenset(c for word in words for c in word if c.isalpha())
-    known = frozenset().union(*(model.alphabets[lang] for lang in LATIN_LANGS))
-    return not letters <= known
+    return not frozenset("".join(words)) <= model.latin_letters
 
 
 def detect_with(model, text):
@@ -276,13 +357,23 @@ def detect_with(model, text):
     if script in _SCRIPT_LANG:
         share = count / sum(scripts.values())
         return _SCRIPT_LANG[script], round(min(0.99, 0.7 + 0.3 * share), 3)
+    cyrillic = [w for w in words if _CYRILLIC_RE.search(w)][:MAX_WORDS]
+    latin = [w for w in words if _LATIN_RE.search(w)][:MAX_WORDS]
+    if cyrillic and latin and script in ("CYRILLIC", "LATIN"):
+        # Brands and models are written in Latin letters inside Cyrillic sentences («купил
+        # iPhone 15 Pro Max в Technodom»): the Latin part makes the language only when it has
+        # more listed words (thanks, for, the …) than the Cyrillic part has words.
+        listed = sum(1 for word in latin if word in model.word_langs)
+        script = "CYRILLIC" if len(cyrillic) >= listed else "LATIN"
     if script == "CYRILLIC":
-        cyrillic = [w for w in words if _CYRILLIC_RE.search(w)][:MAX_WORDS]
         return model.best(cyrillic, CYRILLIC_LANGS)
     if script == "LATIN":
-        latin = [w for w in words if _LATIN_RE.search(w)][:MAX_WORDS]
         if not _latin_is_unmodelled(latin, model):
-            return model.best(latin, LATIN_LANGS)
+            decided = model.best(latin, LATIN_LANGS)
+            if len(latin) < 3 or any(word in model.word_langs for word in latin):
+                return decided
+            code, prob = langdetect_language(normalize(text))
+            return (code, prob) if code and code not in LATIN_LANGS else decided
     return langdetect_language(normalize(text))
 
 
