@@ -149,11 +149,10 @@ def loio_report(prepared, rows, epochs):
     stage_sum, stage_n = defaultdict(float), Counter()
     start = time.perf_counter()
     for industry in industries:
-        train = [(p.features, s) for (p, s), r in zip(prepared, rows, strict=True) if r["industry"] != industry]
+        train = [(p, s) for (p, s), r in zip(prepared, rows, strict=True) if r["industry"] != industry]
         test = [(p, s) for (p, s), r in zip(prepared, rows, strict=True)
                 if r["industry"] == industry and not r.get("extra")]
-        model = stage_model.train_linear(train, STAGES, epochs=epochs,
-                                         model=stage_model.LinearModel(STAGES))
+        model = stage_train.train_stage_model(train, epochs=epochs)
         models[industry] = model
         gold = [s for _, s in test]
         pred = [argmax_stage(model.logits(p.features)) for p, _ in test]
