@@ -226,7 +226,7 @@ def learning_curve(prepared, rows, models, seeds):
 
 # --- throughput -------------------------------------------------------------------------------
 
-def throughput(analyzer, texts, repeat):
+def throughput(analyzer, texts, repeat, name):
     items = [MentionInput(text=t) for t in texts]
     language.langdetect_language("warm up the profiles")
     analyzer.analyse([MentionInput(text="warm up")])
@@ -236,16 +236,23 @@ def throughput(analyzer, texts, repeat):
     t_language = timed(lambda: [detect_language(t) for t in texts], repeat)
     t_pipeline = timed(lambda: analyzer.analyse(items), repeat)
     n = len(texts)
-    print(f"\nTHROUGHPUT on {n} texts, best CPU time of {repeat} passes, caches cleared before each")
+    print(f"\nTHROUGHPUT on {n} {name}, best CPU time of {repeat} passes, caches cleared before each")
     print(f"  langdetect alone (detect() on every text)   {n / t_langdetect:9.0f} texts/s  {t_langdetect / n * 1000:.3f} ms/text")
     print(f"  social_crm language only                    {n / t_language:9.0f} texts/s  {t_language / n * 1000:.3f} ms/text")
     print(f"  social_crm whole NLP step (Analyzer)        {n / t_pipeline:9.0f} texts/s  {t_pipeline / n * 1000:.3f} ms/text")
-    base, analyzer.base = analyzer.base, None
-    try:
-        t_rules = timed(lambda: analyzer.analyse(items), repeat)
-    finally:
-        analyzer.base = base
-    print(f"  the same with the rules deciding the stage  {n / t_rules:9.0f} texts/s  {t_rules / n * 1000:.3f} ms/text")
+    prepared = [analyzer.prepare(item)[-1] for item in items]
+    base = analyzer.base
+
+    def stage_model_only():
+        for p in prepared:
+            features = stage_model.extract_features(
+                p.text, "", p.tokens, p.matches, p.question, p.sentiment, p.rules.scores,
+                p.rules.stage)
+            if base is not None:
+                base.logits(features)
+
+    t_model = timed(stage_model_only, repeat)
+    print(f"  of which the stage model (features, logits)  {n / t_model:9.0f} texts/s  {t_model / n * 1000:.3f} ms/text")
 
 
 def language_report():
@@ -283,9 +290,11 @@ def main():
         else:
             print(f"\nno training set under {args.training}")
     language_report()
-    # Every n-th training text (1,000 at most), else the development set.
-    texts = train_texts[::max(1, len(train_texts) // 1000)] or [r["text"] for r in dev_rows]
-    throughput(analyzer, texts, args.repeat)
+    throughput(analyzer, [r["text"] for r in dev_rows], args.repeat, "development set")
+    if train_texts:
+        # Every n-th training text, 1,000 at most: longer, more varied posts.
+        throughput(analyzer, train_texts[::max(1, len(train_texts) // 1000)], args.repeat,
+                   "training texts")
 
 
 if __name__ == "__main__":

@@ -201,7 +201,10 @@ CASES_2 = [
     ('first_review', 'Вчора записалась у FitZone, тренер все показав, зал чистий 💪'),
     ('first_review', 'Бүгін FitZone-ға алғаш рет бардым, зал үлкен, ұнады'),
     ('first_review', 'Купил абонемент в Фитзону на прошлой неделе, пока всё устраивает'),
-    ('negative', 'Джетпост, посылку везут уже 12 дней, трекинг не обновляется. Что за бардак?'),
+    # A rhetorical question and no identified parcel: a complaint, not a request for help.
+    # The rules say so; the trained model reads «посылку … трекинг» as a support request.
+    pytest.param('negative', 'Джетпост, посылку везут уже 12 дней, трекинг не обновляется. Что за бардак?',
+                 marks=pytest.mark.xfail(strict=True, reason="trained model: support (known error)")),
     ('negative', 'Yol driver cancelled three times in a row, I was late for my flight. Awful'),
     ('negative', 'FitZone, в душевых опять нет горячей воды, а абонемент не дешёвый'),
     ('negative', 'Таксист Йол нахамил и высадил посреди дороги'),
@@ -222,6 +225,12 @@ CASES_2 = [
     ('awkward', "Чи правда, що власник Jetpost пов'язаний з митними схемами?"),
     ('awkward', 'Налоговая проверяет Yol Taxi, в новостях пишут про серые зарплаты'),
 ]
+
+
+def test_rules_file_a_rhetorical_complaint_as_negative():
+    text = 'Джетпост, посылку везут уже 12 дней, трекинг не обновляется. Что за бардак?'
+    matches = BrandMatcher(BRANDS_2).find(tokenize(text))
+    assert StageRules().classify(text, matches=matches, sentiment_score=-0.6).stage == "negative"
 
 
 @pytest.fixture(scope="module")

@@ -73,7 +73,7 @@ def test_sentiment_learnt_from_corrections_shifts_the_label():
     """Staff keep marking a domain phrase as negative: the company's sentiment model learns it."""
     from social_crm.tools.sentiment_model import SentimentModel
 
-    text = "дали место у туалета"
+    text = "дали место в хвосте у кухни"
     baseline = Analyzer([]).analyse([MentionInput(text=text)])[0]
     assert baseline.sentiment != "negative"
     corrections = [(f"{text} на рейсе {i}", "ru", "negative") for i in range(40)]

@@ -36,8 +36,9 @@ HASH_BITS = 18
 _MASK = (1 << HASH_BITS) - 1
 # Tokens longer than this are cut before stemming and n-grams (no word is that long).
 MAX_TOKEN = 24
-# Rule scores are divided by this and capped at 2 before they enter the model.
+# Rule scores are divided by this and capped at _RULE_CAP before they enter the model.
 _RULE_SCALE = 3.0
+_RULE_CAP = 3.0
 
 _PLACEHOLDER = {"brand": "<brand>", "competitor": "<competitor>", "product": "<product>"}
 # Something that looks like an order, contract, flight or ticket number: №123, #4567, 12345.
@@ -167,7 +168,7 @@ def _signals(values, raw, tokens, matches, question, sentiment):
 def _rule_signals(values, rule_scores, rule_stage):
     for stage, score in rule_scores.items():
         if score > 0:
-            _add(values, "r|" + stage, min(score / _RULE_SCALE, 2.0))
+            _add(values, "r|" + stage, min(score / _RULE_SCALE, _RULE_CAP))
     _add(values, "rwin|" + rule_stage)
 
 
@@ -199,14 +200,16 @@ class LinearModel:
         self.weights = weights if weights is not None else {}
 
     def logits(self, features, offset=None):
-        scores = list(offset) if offset is not None else [0.0] * len(self.labels)
         weights = self.weights
+        rows = [] if offset is None else [offset]
         for key, value in features.values.items():
             row = weights.get(key)
             if row is not None:
-                for k, w in enumerate(row):
-                    scores[k] += w * value
-        return scores
+                rows.append(row if value == 1.0 else [w * value for w in row])
+        if not rows:
+            return [0.0] * len(self.labels)
+        # Column sums in C (zip / sum) rather than a Python loop per weight.
+        return [sum(column) for column in zip(*rows, strict=True)]
 
     def proba(self, features, offset=None):
         return dict(zip(self.labels, softmax(self.logits(features, offset)), strict=True))
