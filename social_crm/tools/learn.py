@@ -31,6 +31,13 @@ HALF_SCALE_SAMPLES = 8
 _FOLDS = 3
 _CALIBRATION_ROWS = 300
 _SCALES = (0.0, 0.25, 0.5, 0.75, 1.0, 1.5)
+# Pulls tried for the votes of the nearest corrections (a vote sums to the best similarity).
+_RECALLS = (0.0, 1.0, 2.0, 4.0, 8.0)
+# Nearest corrections consulted, the similarity below which one does not vote, and the
+# number of corrections beyond which a word is too common to find neighbours by.
+_NEIGHBOURS = 5
+_MIN_SIMILARITY = 0.3
+_MAX_POSTING = 300
 # Shorter words (в, на, и, of) are everywhere and teach a company model nothing.
 _MIN_WORD = 3
 # Step size and L2 decay of the company model's gradient descent.
@@ -50,24 +57,75 @@ def _epochs(n_samples):
 class CompanyFit:
     """The corrections fitted for one brand configuration."""
 
-    def __init__(self, model, labels, is_stage, n_samples, base=None, scale=1.0):
+    def __init__(self, model, labels, is_stage, n_samples, base=None, scale=1.0, memory=None,
+                 recall=0.0):
         self.model = model
         self.base = base
         self.labels = labels
         self.is_stage = is_stage
         self.scale = scale
         self.n_samples = n_samples
+        self.memory = memory
+        self.recall = recall
 
     def offset(self, prepared):
         """The logits the company's pull is added to (None for a label set of its own)."""
         return _offset(prepared, self.base) if self.is_stage else None
 
     def logits(self, features, offset=None):
-        """Offset (the shipped model's / the rules' logits) plus the company's pull."""
+        """Offset (the shipped model's / the rules' logits) plus the company's pull: its
+        word model and the votes of the most similar corrected mentions."""
         own = self.model.logits(features)
         if offset is None:
             return own
-        return [o + self.scale * w for o, w in zip(offset, own, strict=True)]
+        logits = [o + self.scale * w for o, w in zip(offset, own, strict=True)]
+        if self.memory is not None and self.recall:
+            votes = self.memory.votes(_word_keys(features))
+            if votes is not None:
+                logits = [v + self.recall * n for v, n in zip(logits, votes, strict=True)]
+        return logits
+
+
+class _Memory:
+    """The corrected mentions as sets of word keys, for the nearest ones to a new mention.
+
+    Cosine similarity of word-key sets through an inverted index; keys shared by more than
+    `_MAX_POSTING` corrections are too common to tell mentions apart and are skipped.
+    """
+
+    def __init__(self, keysets, labels, names):
+        index = {name: k for k, name in enumerate(names)}
+        self.size = len(names)
+        self.keysets = [frozenset(keys) for keys in keysets]
+        self.labels = [index[label] for label in labels]
+        self.postings = {}
+        for i, keys in enumerate(self.keysets):
+            for key in keys:
+                self.postings.setdefault(key, []).append(i)
+
+    def votes(self, keys, exclude=()):
+        """Per label, the similarity-weighted votes of the nearest corrections (None when no
+        correction is similar enough); they sum to the best similarity."""
+        overlap = {}
+        for key in keys:
+            posting = self.postings.get(key)
+            if posting is not None and len(posting) <= _MAX_POSTING:
+                for i in posting:
+                    overlap[i] = overlap.get(i, 0) + 1
+        if not overlap or not keys:
+            return None
+        nearest = sorted(((count / math.sqrt(len(keys) * len(self.keysets[i])), i)
+                          for i, count in overlap.items() if i not in exclude),
+                         reverse=True)[:_NEIGHBOURS]
+        votes = [0.0] * self.size
+        for similarity, i in nearest:
+            if similarity >= _MIN_SIMILARITY:
+                votes[self.labels[i]] += similarity
+        total = sum(votes)
+        if not total:
+            return None
+        best = nearest[0][0]
+        return [v / total * best for v in votes]
 
 
 def _offset(prepared, base):
@@ -89,32 +147,42 @@ def _words_only(features):
                      if len(token) >= _MIN_WORD}, features.words)
 
 
+def _word_keys(features):
+    return [key for key, token in features.words.items() if len(token) >= _MIN_WORD]
+
+
 def _train(examples, names, offsets):
     return train_linear(examples, names, epochs=_epochs(len(examples)), rate=_RATE, l2=_L2,
                         offsets=offsets, model=LinearModel(names))
 
 
-def _held_out_scale(examples, names, offsets):
-    """The pull of the company model that best predicts corrections it was not fitted on.
+def _held_out_pull(examples, names, offsets, keysets):
+    """The pulls of the word model and of the nearest corrections that best predict
+    corrections they were not fitted on.
 
-    The corrections are split in `_FOLDS`; a model fitted on the others scores each fold at
-    every candidate scale, and the scale with the lowest held-out log-loss wins (0 when the
-    corrections teach nothing that carries over to new mentions).
+    The corrections are split in `_FOLDS`; a word model and a memory built from the others
+    score each fold at every candidate pair, and the pair with the lowest held-out log-loss
+    wins ((0, 0) when the corrections teach nothing that carries over to new mentions).
     """
     recent = list(range(len(examples)))[-_CALIBRATION_ROWS:]
-    loss = dict.fromkeys(_SCALES, 0.0)
+    grid = [(scale, recall) for scale in _SCALES for recall in _RECALLS]
+    loss = dict.fromkeys(grid, 0.0)
+    labels = [label for _, label in examples]
     index = {name: k for k, name in enumerate(names)}
     for fold in range(_FOLDS):
         held = [i for n, i in enumerate(recent) if n % _FOLDS == fold]
-        kept = [i for i in range(len(examples)) if i not in set(held)]
+        held_set = set(held)
+        kept = [i for i in range(len(examples)) if i not in held_set]
         model = _train([examples[i] for i in kept], names, [offsets[i] for i in kept])
+        memory = _Memory([keysets[i] for i in kept], [labels[i] for i in kept], names)
         for i in held:
-            features, label = examples[i]
-            own = model.logits(features)
-            for scale in _SCALES:
-                logits = [o + scale * w for o, w in zip(offsets[i], own, strict=True)]
-                loss[scale] -= math.log(max(softmax(logits)[index[label]], 1e-12))
-    return min(_SCALES, key=lambda scale: (round(loss[scale], 6), scale))
+            own = model.logits(examples[i][0])
+            votes = memory.votes(keysets[i]) or [0.0] * len(names)
+            for scale, recall in grid:
+                logits = [o + scale * w + recall * v
+                          for o, w, v in zip(offsets[i], own, votes, strict=True)]
+                loss[scale, recall] -= math.log(max(softmax(logits)[index[labels[i]]], 1e-12))
+    return min(grid, key=lambda pair: (round(loss[pair], 6), pair))
 
 
 def fit_corrections(prepared, labels, base=None):
@@ -132,12 +200,14 @@ def fit_corrections(prepared, labels, base=None):
     examples = [(_words_only(p.features), label)
                 for p, label in zip(prepared, labels, strict=True)]
     offsets = [_offset(p, base) for p in prepared]
+    keysets = [_word_keys(p.features) for p in prepared]
     if len(examples) >= _MIN_CALIBRATION:
-        scale = _held_out_scale(examples, names, offsets)
+        scale, recall = _held_out_pull(examples, names, offsets, keysets)
     else:
-        scale = company_scale(len(examples))
+        scale, recall = company_scale(len(examples)), 0.0
     model = _train(examples, names, offsets)
-    return CompanyFit(model, names, True, len(examples), base, scale)
+    memory = _Memory(keysets, labels, names)
+    return CompanyFit(model, names, True, len(examples), base, scale, memory, recall)
 
 
 class StageModel:
