@@ -103,3 +103,15 @@ def test_a_label_set_of_its_own_is_learnt_from_scratch():
     proba = model.predict_proba("опять место у туалета", "ru")
     assert set(proba) == {"negative", "positive"}
     assert max(proba, key=proba.get) == "negative"
+
+
+def test_corrections_the_shipped_model_agrees_with_still_teach_their_words():
+    """Staff confirm (re-file) every «выписка по милям» question as support: the nearest
+    corrected mentions carry that to a much shorter wording the shipped model files elsewhere."""
+    texts = [f"Вопрос {i}: где в приложении Дастархан выписка по бонусам за месяц {i}?" for i in range(30)]
+    model = StageModel().train([(t, "ru", "support") for t in texts])
+    query = "где выписка по бонусам"
+    assert _stage(None, query).stage != "support"
+    learnt = _stage(model, query)
+    assert learnt.stage == "support"
+    assert learnt.cue_codes[0] == ("learnt", {"count": 30})

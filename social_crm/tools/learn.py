@@ -32,7 +32,7 @@ _FOLDS = 3
 _CALIBRATION_ROWS = 300
 _SCALES = (0.0, 0.25, 0.5, 0.75, 1.0, 1.5)
 # Pulls tried for the votes of the nearest corrections (a vote sums to the best similarity).
-_RECALLS = (0.0, 1.0, 2.0, 4.0, 8.0)
+_RECALLS = (0.0, 1.0, 2.0, 4.0, 8.0, 16.0)
 # Nearest corrections consulted, the similarity below which one does not vote, and the
 # number of corrections beyond which a word is too common to find neighbours by.
 _NEIGHBOURS = 5
