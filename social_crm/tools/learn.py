@@ -6,8 +6,10 @@ shipped stage model's features (words, 5-letter prefixes, word pairs; brand name
 replaced by placeholders). For stage labels the shipped model's logits are a fixed offset:
 the company model learns only how this company's staff file mentions differently, so a few
 dozen corrections already move decisions, and words no rule knows (product names, local
-slang) get weights of their own. How strongly it pulls is measured on held-out corrections
-(`_held_out_scale`): corrections that do not carry over to new mentions do not change them.
+slang) get weights of their own. Beside it, the most similar corrected mentions vote (so
+corrections the shipped model already agreed with still teach their wording). How strongly
+each pulls is measured on held-out corrections (`_held_out_pull`): corrections that do not
+carry over to new mentions do not change them.
 Any other label set (sentiment) gets a plain per-company logistic regression.
 
 The corrections serialise to JSON, so Odoo keeps them in a Json field; the fit is redone
