@@ -210,7 +210,7 @@ def learning_curve(prepared, rows, models, seeds):
                     continue
                 fit = learn.fit_corrections([p for p, _ in shuffled[:k]],
                                             [s for _, s in shuffled[:k]], base=base)
-                scales[k].append(fit.scale)
+                scales[k].append((fit.scale, fit.recall))
                 learnt = [argmax_stage(fit.logits(p.features, base.logits(p.features))) for p, _ in rest]
                 after[k].append(macro_f1(gold, learnt))
     for k in CURVE:
@@ -218,7 +218,9 @@ def learning_curve(prepared, rows, models, seeds):
             print(f"  {k:4d} corrections: no industry has {k + MIN_REST} mentions")
             continue
         b, a = sum(before[k]) / len(before[k]), sum(after[k]) / len(after[k])
-        pull = f", pull {sum(scales[k]) / len(scales[k]):.2f}" if scales[k] else ""
+        pull = (f", mean pull of the word model {sum(s for s, _ in scales[k]) / len(scales[k]):.2f}"
+                f" and of the nearest corrections {sum(r for _, r in scales[k]) / len(scales[k]):.1f}"
+                if scales[k] else "")
         print(f"  {k:4d} corrections: macro-F1 {b:.3f} -> {a:.3f} ({a - b:+.3f}; worst industry "
               f"{min(after[k]):.3f}; {len(after[k]) // seeds} industries{pull})")
     print(f"  ({time.perf_counter() - start:.0f} s)")
