@@ -22,6 +22,7 @@
         "data/social_crm_tone_data.xml",
         "data/social_crm_reply_template_data.xml",
         "views/social_crm_mention_views.xml",
+        "views/social_crm_expert_templates.xml",
         "views/social_crm_author_views.xml",
         "views/social_crm_source_views.xml",
         "views/social_crm_stage_views.xml",
