@@ -94,6 +94,10 @@ def test_kazakh_brand_name_in_russian_text_stays_russian():
     assert detect_language("Заказал через Қазпошту, а посылка пропала, что делать?")[0] == "ru"
 
 
+def test_kazakh_place_name_in_a_short_russian_sentence_stays_russian():
+    assert detect_language("Вчера ездил в Қарағанды, дорога ужасная")[0] == "ru"
+
+
 def test_russian_text_with_latin_brand_is_russian():
     assert detect_language("Перешёл с SkyNet на FlyMobile, пока всё нормально")[0] == "ru"
 
@@ -110,6 +114,12 @@ def test_latin_brand_names_do_not_decide_the_language(text, expected):
 
 def test_latin_language_not_modelled_here_goes_to_langdetect():
     assert detect_language("Terima kasih banyak atas bantuannya kemarin")[0] == "id"
+
+
+def test_uzbek_latin_without_listed_words_is_not_sent_to_langdetect():
+    # langdetect has no Uzbek profile and answers Albanian or Swahili for these
+    assert detect_language("Boshqa operatorga o'taman, jonimga tegdi")[0] == "uz"
+    assert detect_language("Nosozlik uskuna yetkazib beruvchi tomonidagi muammo tufayli")[0] == "uz"
 
 
 def test_source_hint_is_kept():

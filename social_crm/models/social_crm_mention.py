@@ -16,6 +16,7 @@ from odoo.tools import plaintext2html
 
 from ..tools import tone as tone_tools
 from ..tools.knowledge import SHOW_SCORE
+from ..tools.sources.private import private_reply_limit
 from .mail_activity import EXPERT_ACTIVITY_XMLID
 
 SENTIMENTS = [("negative", "Negative"), ("neutral", "Neutral"), ("positive", "Positive")]
@@ -57,6 +58,11 @@ class SocialCrmMention(models.Model):
     company_id = fields.Many2one("res.company", required=True, index=True,
                                  default=lambda self: self.env.company)
     url = fields.Char(string="Link to the post")
+    is_private = fields.Boolean(
+        string="Private message", readonly=True,
+        help="A message sent to the company's account in private (VK community messages, a "
+             "chat with the Telegram bot, Messenger, Instagram Direct): never public, and "
+             "the reply goes back privately.")
     title = fields.Char()
     text = fields.Text(required=True)
     platform_id = fields.Many2one("social_crm.platform", required=True, index=True,
@@ -592,7 +598,15 @@ class SocialCrmMention(models.Model):
         return name.split()[0]
 
     def _reply_limit(self):
+        """Characters one reply may have: a private message's own limit, else the
+        platform's limit for public replies."""
         self.ensure_one()
+        if self.is_private:
+            limit, unit = private_reply_limit(self.platform_id.code)
+            if limit:
+                # a limit in bytes: at most that many characters, and the adapter checks
+                # the bytes before sending
+                return limit if unit == "characters" else limit // 2
         return self.platform_id.reply_limit or 0
 
     def _compose_reply(self, body, tone=None, lang=None):

@@ -20,8 +20,9 @@ evidence, and the best score wins:
 Scripts other than Cyrillic and Latin name their language directly. Latin text goes to
 langdetect (seeded, cached) when it has a letter none of the modelled Latin languages writes
 (ő, ř, å, ă …), or when it has three words or more and not one of them is a listed frequent
-word of a modelled language (Indonesian, Swedish, Czech without diacritics …); langdetect's
-answer is kept only if it names a language not modelled here. A text without letters has no
+word of a modelled language (Indonesian, Swedish, Czech without diacritics …) — unless it
+shows Uzbek or Azerbaijani spelling, which langdetect does not know; langdetect's answer is
+kept only if it names a language not modelled here. A text without letters has no
 language: ``("", 0.0)``.
 """
 import math
@@ -31,7 +32,7 @@ import unicodedata
 from functools import lru_cache
 
 from .data.lang_words import WORDS
-from .text import normalize, tokenize
+from .text import _APOSTROPHES, _URL_RE, _WORD_RE, normalize
 
 __all__ = ["detect_language", "langdetect_language", "SUPPORTED_HINT_RE", "LanguageModel"]
 
@@ -78,24 +79,33 @@ FORBIDDEN = {
     "tt": re.compile(r"өө|үү"),
     "ba": re.compile(r"өө|үү"),
 }
+_ANY_FORBIDDEN = re.compile("|".join(pattern.pattern for pattern in FORBIDDEN.values()))
 # Letters Ukrainian and Belarusian write in almost every sentence (і alone is about one
 # letter in sixteen). A text of many letters without any of them is unlikely to be in that
 # language: each letter costs log(1 - share of these letters in the training texts).
 SIGNATURE_LETTERS = {"uk": "іїє", "be": "іў"}
+# Spellings that mark Uzbek (oʻ gʻ, q, x, the endings -ning -dagi -lar -lik -yapti) and
+# Azerbaijani (ə) Latin text: Indonesian or Swahili, which our Latin models would also call
+# Uzbek, have none of them.
+_OWN_LATIN_MARKERS = {"uz": re.compile(r"[og]'|q|x|\w(?:ning|dagi|lar|lik|yapti)\b"),
+                      "az": re.compile("ə")}
 CYRILLIC_LANGS = ("ru", "uk", "be", "bg", "mk", "sr", "kk", "ky", "tt", "ba", "mn", "uz", "tg")
 LATIN_LANGS = ("en", "de", "fr", "es", "it", "pt", "nl", "tr", "az", "uz", "pl")
 # Log-prior per language: what a mention most likely is when the text itself cannot tell.
 PRIORS = {
     "ru": 0.0, "uk": -1.5, "kk": -1.0, "en": 0.0,
-    "be": -2.0, "ky": -2.0, "tt": -2.0, "uz": -2.0,
+    "be": -1.0, "ky": -1.0, "tt": -1.0, "uz": -1.0,
     "bg": -3.5, "sr": -3.5, "mk": -3.5, "ba": -3.5, "mn": -3.5, "tg": -3.5,
     "de": -1.5, "fr": -1.5, "es": -1.5, "it": -1.5, "pt": -2.0, "nl": -2.0, "tr": -1.5,
     "az": -2.0, "pl": -1.5,
 }
 FOREIGN_WORD_PENALTY = 20.0 # nats per word with a letter the language does not write
+NAME_PENALTY_SHARE = 0.25   # share of that penalty for a word written as a name
 WORD_BONUS = 8.0            # nats per frequent word of the language (short texts hinge on them)
 PRIOR_MASS = 10000.0        # n-grams' worth of background each language's counts start from
 ABSENCE_WEIGHT = 1.0        # weight of the missing signature letters (SIGNATURE_LETTERS)
+SETTLED_AFTER_WORDS = 6     # a long text is scored on its first words until one language
+SETTLED_MARGIN = 30.0       # leads the next by this many nats
 MAX_WORDS = 40              # a long text is judged on its first words
 NGRAM_SIZES = (3,)
 
@@ -112,6 +122,10 @@ _CYRILLIC_RE = re.compile(r"[\u0400-\u04ff\u0500-\u052f]")
 _LETTER_RE = re.compile(r"[^\W\d_]")
 _LATIN_RE = re.compile(r"[a-z\u00c0-\u024f\u02bb]")
 _ASCII_LETTER_RE = re.compile(r"[a-zï]")
+# A capital letter after these (and quotes or spaces) opens a sentence, not a name.
+_SENTENCE_ENDS = frozenset(".!?…:\n")
+_QUOTES_AND_SPACES = " \t\"'«»“”„()-—"
+_MAYBE_URL_RE = re.compile(r"https?:|www\.|\.(?:com|ru|kz|ua|org|net|io)\b")
 _LOOKALIKES = str.maketrans("aeopcxyikmï", "аеорсхуікмї")
 # Uzbek writes oʻ gʻ with a turned comma (often typed as an apostrophe).
 _UZ_APOSTROPHE = str.maketrans({"ʻ": "'", "ʼ": "'"})
@@ -186,45 +200,54 @@ class LanguageModel:
         return math.log((count + PRIOR_MASS * p_bg) / ((total + PRIOR_MASS) * p_bg))
 
     def _table(self, candidates):
-        """{gram: gains aligned with `candidates`} for grams some candidate has seen."""
+        """{gram: packed gains of the candidates} for grams some candidate has seen."""
         table = self._tables.get(candidates)
         if table is None:
             seen = set()
             for lang in candidates:
                 for grams in self.counts.get(lang, {}).values():
                     seen.update(grams)
-            table = {gram: tuple(self._gain(lang, gram) for lang in candidates) for gram in seen}
+            table = {gram: _pack([self._gain(lang, gram) for lang in candidates]) for gram in seen}
             self._tables[candidates] = table
         return table
 
-    def word_scores(self, word, candidates):
-        """(score per candidate language) of one lower-case word, in `candidates` order."""
-        return _word_scores(self, word, candidates)
+    def word_scores(self, word, candidates, name=False):
+        """(packed scores, number of packed vectors summed) of one lower-case word."""
+        return _word_scores(self, word, candidates, name)
 
-    def compute_word_scores(self, word, candidates):
+    def compute_word_scores(self, word, candidates, name=False):
+        """Trigram gains + frequent-word bonus - foreign-letter penalties, packed.
+
+        A name (a capitalised word inside a sentence: Қарағанды, Müller) is often in another
+        language than the sentence, so its foreign letters cost only NAME_PENALTY_SHARE.
+        """
+        penalty = FOREIGN_WORD_PENALTY * (NAME_PENALTY_SHARE if name else 1.0)
         table = self._table(candidates)
         rows = [table[gram] for gram in _grams(word) if gram in table]
-        scores = [sum(column) for column in zip(*rows)] if rows else [0.0] * len(candidates)
+        packed, count = sum(rows), len(rows)
         bonus = self._bonuses(candidates).get(word)
         if bonus:
-            scores = [score + extra for score, extra in zip(scores, bonus)]
-        scores = list(scores)
+            packed, count = packed + bonus, count + 1
         letters = frozenset(word)
+        penalties = None
         if not letters <= self._shared_letters(candidates):
             alphabets = self.alphabets
-            scores = [score - (0.0 if letters <= alphabets[lang] else FOREIGN_WORD_PENALTY)
-                      for score, lang in zip(scores, candidates)]
-        for index, lang in enumerate(candidates):
-            pattern = FORBIDDEN.get(lang)
-            if pattern and pattern.search(word):
-                scores[index] -= FOREIGN_WORD_PENALTY
-        return tuple(scores)
+            penalties = [0.0 if letters <= alphabets[lang] else -penalty for lang in candidates]
+        if _ANY_FORBIDDEN.search(word):
+            penalties = penalties or [0.0] * len(candidates)
+            for index, lang in enumerate(candidates):
+                pattern = FORBIDDEN.get(lang)
+                if pattern and pattern.search(word):
+                    penalties[index] -= penalty
+        if penalties:
+            packed, count = packed + _pack(penalties), count + 1
+        return packed, count
 
     def _bonuses(self, candidates):
-        """{listed word: bonus per candidate}."""
+        """{listed word: packed bonus of the candidates}."""
         bonuses = self._bonus_tables.get(candidates)
         if bonuses is None:
-            bonuses = {word: tuple(WORD_BONUS if lang in langs else 0.0 for lang in candidates)
+            bonuses = {word: _pack([WORD_BONUS if lang in langs else 0.0 for lang in candidates])
                        for word, langs in self.word_langs.items()
                        if any(lang in langs for lang in candidates)}
             self._bonus_tables[candidates] = bonuses
@@ -238,11 +261,21 @@ class LanguageModel:
             self._shared[candidates] = shared
         return shared
 
-    def scores(self, words, candidates):
-        """{language: score} for the candidate languages over `words` (lower-case tokens)."""
-        totals = [PRIORS.get(lang, -3.0) for lang in candidates]
-        for word in words:
-            totals = [a + b for a, b in zip(totals, self.word_scores(word, candidates))]
+    def scores(self, words, candidates, names=frozenset()):
+        """{language: score} for the candidate languages over `words` (lower-case tokens);
+        `names` are the words written as names (see compute_word_scores)."""
+        packed = count = 0
+        for index, word in enumerate(words, 1):
+            word_packed, word_count = self.word_scores(word, candidates, word in names)
+            packed += word_packed
+            count += word_count
+            if index >= SETTLED_AFTER_WORDS and index % 3 == 0:
+                top, second = sorted(_unpack(packed, count, len(candidates)))[-2:][::-1]
+                if top - second > SETTLED_MARGIN:
+                    words = words[:index]  # a long text has settled: the rest adds nothing
+                    break
+        totals = [PRIORS.get(lang, -3.0) + score
+                  for lang, score in zip(candidates, _unpack(packed, count, len(candidates)))]
         if ABSENCE_WEIGHT:
             joined = "".join(words)
             for index, lang in enumerate(candidates):
@@ -250,9 +283,9 @@ class LanguageModel:
                     totals[index] += ABSENCE_WEIGHT * len(joined) * self.absence[lang]
         return dict(zip(candidates, totals))
 
-    def best(self, words, candidates):
+    def best(self, words, candidates, names=frozenset()):
         """(language, confidence) with the highest score; confidence from the margin."""
-        scores = self.scores(words, candidates)
+        scores = self.scores(words, candidates, names)
         lang = max(scores, key=scores.get)
         top = scores.pop(lang)
         second = max(scores.values()) if scores else top - 10.0
@@ -260,30 +293,74 @@ class LanguageModel:
         return lang, round(min(0.99, confidence), 3)
 
 
-_NOTHING = {}
+# Scores of all candidate languages travel as one integer: each language gets a 32-bit field
+# holding round(score * _SCALE) + _OFFSET, so adding up a word's n-grams is one sum() over
+# integers instead of a sum per language. Unpacking needs how many vectors were added (each
+# brought one _OFFSET). 32 bits hold a few thousand n-grams of ±30 nats.
+_BITS = 32
+_SCALE = 1000.0
+_OFFSET = 1 << 20
+_MASK = (1 << _BITS) - 1
 
 
-@lru_cache(maxsize=100_000)
-def _word_scores(model, word, candidates):
-    # The same word forms recur across mentions: score each once per model.
-    return model.compute_word_scores(word, candidates)
+def _pack(values):
+    packed = 0
+    for index, value in enumerate(values):
+        packed |= (int(round(value * _SCALE)) + _OFFSET) << (_BITS * index)
+    return packed
+
+
+def _unpack(packed, count, size):
+    base = count * _OFFSET
+    return [(((packed >> (_BITS * index)) & _MASK) - base) / _SCALE for index in range(size)]
+
+
+@lru_cache(maxsize=30_000)
+def _word_scores(model, word, candidates, name):
+    # The same word forms recur across mentions: score each once per model (a few MB).
+    return model.compute_word_scores(word, candidates, name)
 
 
 def _words(text):
-    """Letter-bearing lower-case tokens (digits-only tokens dropped), Uzbek ʻ unified.
+    """Letter-bearing lower-case tokens (digits-only tokens dropped), as ``text.tokenize``
+    makes them (URLs removed, ё → е, one apostrophe), Uzbek ʻ unified.
 
-    Inside a Cyrillic word, Latin look-alikes become the Cyrillic letter: Ukrainian and
-    Kazakh typed on a Russian keyboard take «i» for «і» (вiдповiдь, бiз), and homoglyph
-    typos (a, e, o, p, c …) are common.
+    The URL pattern is only run when the text may hold one: it is the costliest step and
+    most mentions have none. Inside a Cyrillic word, Latin look-alikes become the Cyrillic
+    letter: Ukrainian and Kazakh typed on a Russian keyboard take «i» for «і» (вiдповiдь,
+    бiз), and homoglyph typos (a, e, o, p, c …) are common.
     """
-    words = []
-    for token in tokenize(text.translate(_UZ_APOSTROPHE)):
+    return _words_and_names(text)[0]
+
+
+def _words_and_names(text):
+    """(words as ``_words`` gives them, the set of those written as names).
+
+    A name is a capitalised word (Title case) that does not open the text or a sentence.
+    """
+    cased = str(text)
+    if _MAYBE_URL_RE.search(cased.lower()):
+        cased = _URL_RE.sub(" ", cased)
+    cased = cased.replace("ё", "е").replace("Ё", "Е").translate(_APOSTROPHES)
+    if "ʻ" in cased:
+        cased = cased.translate(_UZ_APOSTROPHE)
+    words, names = [], set()
+    for match in _WORD_RE.finditer(cased):
+        token = match.group()
         if token.isdigit():
             continue
-        if _CYRILLIC_RE.search(token) and _ASCII_LETTER_RE.search(token):
-            token = token.translate(_LOOKALIKES)
-        words.append(token)
-    return words
+        word = token.lower()
+        if words and len(token) > 1 and token[0].isupper() and token[1:] == word[1:]:
+            before = cased[max(0, match.start() - 8):match.start()].rstrip(_QUOTES_AND_SPACES)
+            if before[-1:] not in _SENTENCE_ENDS:
+                names.add(word)
+        words.append(word)
+    lowered = cased.lower()
+    if _ASCII_LETTER_RE.search(lowered) and _CYRILLIC_RE.search(lowered):
+        mapped = {word: word.translate(_LOOKALIKES) for word in words if _CYRILLIC_RE.search(word)}
+        words = [mapped.get(word, word) for word in words]
+        names = {mapped.get(word, word) for word in names}
+    return words, frozenset(names)
 
 
 def load_training_texts(directory=_DATA_DIR):
@@ -349,7 +426,7 @@ def _latin_is_unmodelled(words, model):
 
 def detect_with(model, text):
     """(code, confidence) of `text` under `model` (no hint, no cache)."""
-    words = _words(text or "")
+    words, names = _words_and_names(text or "")
     scripts = _scripts(words)
     if not scripts:
         return "", 0.0
@@ -366,12 +443,15 @@ def detect_with(model, text):
         listed = sum(1 for word in latin if word in model.word_langs)
         script = "CYRILLIC" if len(cyrillic) >= listed else "LATIN"
     if script == "CYRILLIC":
-        return model.best(cyrillic, CYRILLIC_LANGS)
+        return model.best(cyrillic, CYRILLIC_LANGS, names)
     if script == "LATIN":
         if not _latin_is_unmodelled(latin, model):
-            decided = model.best(latin, LATIN_LANGS)
+            decided = model.best(latin, LATIN_LANGS, names)
             if len(latin) < 3 or any(word in model.word_langs for word in latin):
                 return decided
+            marker = _OWN_LATIN_MARKERS.get(decided[0])
+            if marker and marker.search(" ".join(latin)):
+                return decided  # langdetect has no Uzbek or Azerbaijani profile
             code, prob = langdetect_language(normalize(text))
             return (code, prob) if code and code not in LATIN_LANGS else decided
     return langdetect_language(normalize(text))
