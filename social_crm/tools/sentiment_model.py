@@ -241,6 +241,11 @@ _NEGATORS = frozenset("""не ни нет нету никогда ні не не
 _POST_NEGATORS = frozenset({"емес", "жоқ"})
 
 
+_GLOBAL_BUCKETS = frozenset(
+    _bucket(name) for name in ["bias"] + [f"lang:{code}" for code in _DEFAULT_LANGS + ("",)]
+    + [f"len:{n}" for n in range(1, 6)])
+
+
 def softmax(logits):
     top = max(logits)
     exps = [math.exp(v - top) for v in logits]
@@ -356,9 +361,13 @@ class SentimentModel:
 
     VERSION = 1
     # L2 strength per correction and passes over the corrections.
-    L2 = 0.02
-    EPOCHS = 12
-    LEARNING_RATE = 0.5
+    L2 = 0.01
+    EPOCHS = 10
+    LEARNING_RATE = 0.3
+    # Corrections predicted right with at least this probability teach nothing.
+    MARGIN = 0.5
+    # Features in more than this share of the corrections are not learnt.
+    SHARED_SHARE = 0.6
 
     def __init__(self):
         self.weights = {}          # bucket → [w_negative, w_neutral, w_positive]
@@ -379,15 +388,33 @@ class SentimentModel:
                          LABELS.index(label)))
             self.class_counts[label] += 1
         self._seen = seen
-        self._fit(seen)
+        self._fit([(self._learnable(feats, seen), offset, target) for feats, offset, target in seen])
         return self
 
+    def _learnable(self, feats, seen):
+        """The features a correction may teach: not those every text has (bias, language,
+        length), nor those in more than SHARED_SHARE of the corrections (the brand's own
+        name, «банк» at a bank) — they say which labels are frequent, not which is right."""
+        if len(seen) >= 20:
+            counts = getattr(self, "_df", None)
+            if counts is None or self._df_size != len(seen):
+                counts = {}
+                for other, _, _ in seen:
+                    for bucket, _ in other:
+                        counts[bucket] = counts.get(bucket, 0) + 1
+                self._df, self._df_size = counts, len(seen)
+            limit = self.SHARED_SHARE * len(seen)
+        else:
+            counts, limit = {}, 1
+        return [(b, v) for b, v in feats if b not in _GLOBAL_BUCKETS and counts.get(b, 0) <= limit]
+
     def _fit(self, samples):
-        """AdaGrad over the samples in a fixed order, L2-regularised (deterministic)."""
+        """Stochastic gradient descent over the samples in a fixed order, L2-regularised
+        (deterministic). A plain step, not an adaptive one: a correction the shipped model
+        already gets right moves the weights by as little as its small error."""
         if not samples:
             return
         weights = self.weights
-        squares = {}
         l2 = self.L2
         rate = self.LEARNING_RATE
         for _ in range(self.EPOCHS):
@@ -400,17 +427,17 @@ class SentimentModel:
                         logits[1] += w[1] * value
                         logits[2] += w[2] * value
                 proba = softmax(logits)
+                if proba[target] >= self.MARGIN and proba[target] == max(proba):
+                    # Already right with a margin: sharpening it would only teach the words
+                    # every mention shares (the brand's name) whichever label is frequent.
+                    continue
                 proba[target] -= 1.0
                 for bucket, value in feats:
                     w = weights.get(bucket)
                     if w is None:
                         w = weights[bucket] = [0.0, 0.0, 0.0]
-                        squares[bucket] = [1e-6, 1e-6, 1e-6]
-                    sq = squares.setdefault(bucket, [1e-6, 1e-6, 1e-6])
                     for k in range(3):
-                        grad = proba[k] * value + l2 * w[k]
-                        sq[k] += grad * grad
-                        w[k] -= rate * grad / math.sqrt(sq[k])
+                        w[k] -= rate * (proba[k] * value + l2 * w[k])
         # Drop weights too small to matter: the stored model stays compact.
         for bucket in [b for b, w in weights.items() if max(abs(v) for v in w) < 1e-3]:
             del weights[bucket]
