@@ -6,12 +6,14 @@ rewrite the tables between the COUNTS markers of this folder's README.md. Pure P
 import collections
 import json
 import pathlib
+import re
 import sys
 
 HERE = pathlib.Path(__file__).resolve().parent
 STAGES = ["general", "competitor", "product", "first_review", "negative", "support", "churn", "awkward"]
 LANGS = ["ru", "kk", "uk", "en"]
 SENTIMENTS = ["negative", "neutral", "positive"]
+LENGTHS = ["≤ 5 words", "6–20 words", "> 20 words"]
 BEGIN, END = "<!-- COUNTS:BEGIN -->", "<!-- COUNTS:END -->"
 
 
@@ -46,6 +48,11 @@ def _rating_line(records):
     return f"{len(rated)} review-site lines carry a star rating ({stars})."
 
 
+def _length_bucket(text):
+    words = len(re.findall(r"\w+", text))
+    return LENGTHS[0] if words <= 5 else LENGTHS[1] if words <= 20 else LENGTHS[2]
+
+
 def report(records):
     """The Markdown tables of the README's counts section."""
     return "\n\n".join([
@@ -57,6 +64,8 @@ def report(records):
         "**Stage × sentiment**\n\n" + _table(records, "stage", SENTIMENTS, "sentiment", "stage"),
         "**Stage × language**\n\n" + _table(records, "stage", LANGS, "lang", "stage"),
         "**Language × sentiment**\n\n" + _table(records, "lang", SENTIMENTS, "sentiment", "language"),
+        "**Language × length**\n\n" + _table([dict(r, length=_length_bucket(r["text"])) for r in records],
+                                               "lang", LENGTHS, "length", "language"),
     ])
 
 
