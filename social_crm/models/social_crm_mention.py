@@ -227,8 +227,11 @@ class SocialCrmMention(models.Model):
         by_author = {}
         for other in others:
             by_author.setdefault(other.author_id.id, []).append(other.id)
+        published = {other.id: other.published_at for other in others}
         for mention in self:
-            ids = [i for i in by_author.get(mention.author_id.id, []) if i != mention.id]
+            # earlier = published before this one (the newest first)
+            ids = [i for i in by_author.get(mention.author_id.id, []) if i != mention.id
+                   and (not mention.published_at or published[i] <= mention.published_at)]
             mention.author_mention_ids = [(6, 0, ids[:20])]
 
     @api.model
