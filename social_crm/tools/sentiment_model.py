@@ -110,8 +110,11 @@ def _lexicon_signals(words, lang):
     return lexicon_counts(tuple(words), lang)
 
 
-def features(text, lang):
-    """Sparse features of `text`: a list of (bucket, value)."""
+def features(text, lang, lexical_only=False):
+    """Sparse features of `text`: a list of (bucket, value).
+
+    `lexical_only`: only the words, word pairs, negated words, character n-grams and emoji —
+    what a company's corrections may teach (the shared signals stay the shipped model's)."""
     from .sentiment import rule_score
 
     raw = bounded(text)
@@ -122,9 +125,6 @@ def features(text, lang):
     def add(name, value=1.0):
         b = _bucket(name)
         feats[b] = feats.get(b, 0.0) + value
-
-    add("bias")
-    add("lang:" + lang)
 
     words = []
     elongated = False
@@ -172,6 +172,10 @@ def features(text, lang):
         emoji[char] = emoji.get(char, 0) + 1
     for char, count in emoji.items():
         add("e:" + char, min(count, 3))
+    if lexical_only:
+        return list(feats.items())
+    add("bias")
+    add("lang:" + lang)
     if re.search(r"(?::|;|=)-?(?:\)|d\b|p\b)|\){2,}", raw.lower()):
         add("smile")
     if re.search(r"(?::|=)-?\(|\({2,}|:'\(", raw):
@@ -239,11 +243,6 @@ _NEGATORS = frozenset("""не ни нет нету никогда ні не не
     didn't can't cannot won't isn't wasn't aren't weren't haven't hasn't couldn't wouldn't nothing
     nobody""".split())
 _POST_NEGATORS = frozenset({"емес", "жоқ"})
-
-
-_GLOBAL_BUCKETS = frozenset(
-    _bucket(name) for name in ["bias"] + [f"lang:{code}" for code in _DEFAULT_LANGS + ("",)]
-    + [f"len:{n}" for n in range(1, 6)])
 
 
 def softmax(logits):
@@ -384,17 +383,17 @@ class SentimentModel:
         for text, lang, label in rows:
             if label not in LABELS or not text:
                 continue
-            seen.append((features(text, lang or ""), base_logits(text, lang or ""),
-                         LABELS.index(label)))
+            seen.append((features(text, lang or "", lexical_only=True),
+                         base_logits(text, lang or ""), LABELS.index(label)))
             self.class_counts[label] += 1
         self._seen = seen
         self._fit([(self._learnable(feats, seen), offset, target) for feats, offset, target in seen])
         return self
 
     def _learnable(self, feats, seen):
-        """The features a correction may teach: not those every text has (bias, language,
-        length), nor those in more than SHARED_SHARE of the corrections (the brand's own
-        name, «банк» at a bank) — they say which labels are frequent, not which is right."""
+        """The lexical features a correction may teach, less those in more than SHARED_SHARE
+        of the corrections (the brand's own name, «банк» at a bank): they say which labels
+        are frequent, not which is right."""
         if len(seen) >= 20:
             counts = getattr(self, "_df", None)
             if counts is None or self._df_size != len(seen):
@@ -406,7 +405,7 @@ class SentimentModel:
             limit = self.SHARED_SHARE * len(seen)
         else:
             counts, limit = {}, 1
-        return [(b, v) for b, v in feats if b not in _GLOBAL_BUCKETS and counts.get(b, 0) <= limit]
+        return [(b, v) for b, v in feats if counts.get(b, 0) <= limit]
 
     def _fit(self, samples):
         """Stochastic gradient descent over the samples in a fixed order, L2-regularised
@@ -446,7 +445,7 @@ class SentimentModel:
         logits = list(base_logits(text, lang or ""))
         weights = self.weights
         if weights:
-            for bucket, value in features(text, lang or ""):
+            for bucket, value in features(text, lang or "", lexical_only=True):
                 w = weights.get(bucket)
                 if w is not None:
                     logits[0] += w[0] * value
