@@ -392,20 +392,20 @@ class SentimentModel:
 
     def _learnable(self, feats, seen):
         """The lexical features a correction may teach, less those in more than SHARED_SHARE
-        of the corrections (the brand's own name, «банк» at a bank): they say which labels
-        are frequent, not which is right."""
-        if len(seen) >= 20:
-            counts = getattr(self, "_df", None)
-            if counts is None or self._df_size != len(seen):
-                counts = {}
-                for other, _, _ in seen:
-                    for bucket, _ in other:
-                        counts[bucket] = counts.get(bucket, 0) + 1
-                self._df, self._df_size = counts, len(seen)
+        of the corrections under more than one label (the brand's own name, «банк» at a
+        bank): they say which labels are frequent, not which is right."""
+        if len(seen) < 20:
+            return feats
+        if getattr(self, "_df_size", 0) != len(seen):
+            counts, labels = {}, {}
+            for other, _, target in seen:
+                for bucket, _ in other:
+                    counts[bucket] = counts.get(bucket, 0) + 1
+                    labels.setdefault(bucket, set()).add(target)
             limit = self.SHARED_SHARE * len(seen)
-        else:
-            counts, limit = {}, 1
-        return [(b, v) for b, v in feats if counts.get(b, 0) <= limit]
+            self._shared = {b for b, n in counts.items() if n > limit and len(labels[b]) > 1}
+            self._df_size = len(seen)
+        return [(b, v) for b, v in feats if b not in self._shared]
 
     def _fit(self, samples):
         """Stochastic gradient descent over the samples in a fixed order, L2-regularised
