@@ -81,4 +81,7 @@ if __name__ == "__main__":
     if "--readme" in sys.argv[1:]:
         update_readme(data)
     else:
-        print(report(data))
+        try:
+            print(report(data))
+        except BrokenPipeError:  # piped into head: the reader has what it wanted
+            sys.stderr.close()
