@@ -13,7 +13,6 @@ scripts/train_sentiment.py); the training script never sees it. `report()` retur
 lines so bench/nlp.py can print them.
 """
 import argparse
-import os
 import pathlib
 import sys
 import time

@@ -225,8 +225,9 @@ def macro_f1(truth, predicted):
 
 
 def calibrate_neutral(weights, rows, threshold):
-    """The shift of the neutral logit that maximises mean macro-F1 over the sources of
-    `rows` (each source counts once, whatever its size)."""
+    """The shift of the neutral logit that maximises macro-F1 averaged over the sources of
+    `rows`, each weighted by the square root of its number of texts (a source of a few
+    dozen texts counts, but does not outvote thousands)."""
     by_source = {}
     for row in rows:
         by_source.setdefault(row["source"], []).append(row)
@@ -236,12 +237,14 @@ def calibrate_neutral(weights, rows, threshold):
         return 0.0, 0.0
     for step in range(-12, 13):
         shift = step * 0.1
-        f1s = []
+        total = norm = 0.0
         for source, source_rows in by_source.items():
             scores = predict_scores(weights, source_rows, shift, feats[source])
             predicted = [label_by(s, threshold) for s in scores]
-            f1s.append(macro_f1([r["label"] for r in source_rows], predicted))
-        mean = sum(f1s) / len(f1s)
+            weight = math.sqrt(len(source_rows))
+            total += weight * macro_f1([r["label"] for r in source_rows], predicted)
+            norm += weight
+        mean = total / norm
         if mean > best[0] + 1e-9:
             best = (mean, shift)
     return best[1], best[0]

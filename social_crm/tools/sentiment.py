@@ -1,10 +1,11 @@
 """Sentiment of a mention: score in −1…1 and label negative / neutral / positive.
 
 The decision is a linear model (sentiment_model.py) trained on social-media and review
-texts in several languages; the score is P(positive) − P(negative), and a text is neutral
-while that difference stays inside ±THRESHOLD. Sarcasm is a feature the model weighs:
-thanks or praise next to a failure («спасибо, третий день без связи 👏»), a promise in
-quotes, ironic emoji.
+texts in several languages: the label is the most probable one, and the score is
+P(positive) − P(negative), kept inside ±THRESHOLD for a neutral text and outside it for a
+polar one, so that label_of(score) is always the label. Sarcasm is a feature the model
+weighs: thanks or praise next to a failure or a wait («спасибо, третий день без связи 👏»),
+a promise in quotes beside a failure, ironic emoji (🙃 🤡 👏) beside a complaint.
 
 The lexicon rules below are one of the model's inputs, not the decision: our own prefix
 lexicon for Russian, Ukrainian and Kazakh (data/sentiment_lexicon.py) with negation («не
@@ -20,7 +21,7 @@ from .data.sentiment_lexicon import (
     EMOJI, EMOTICONS, GREETINGS, INTENSIFIERS, LEXICON, NEGATED_FUNCTION, NEGATORS, PHRASES,
     POST_NEGATORS, REQUEST, SOFTENER_FACTOR, SOFTENERS,
 )
-from .sentiment_model import LABELS, MAX_TOKEN, base_proba, bounded, score_of, shipped_weights
+from .sentiment_model import MAX_TOKEN, base_proba, bounded, score_of, shipped_weights
 from .text import normalize
 
 __all__ = [

@@ -110,8 +110,11 @@ def _lexicon_signals(words, lang):
     return lexicon_counts(tuple(words), lang)
 
 
-def features(text, lang):
-    """Sparse features of `text`: a list of (bucket, value)."""
+def features(text, lang, lexical_only=False):
+    """Sparse features of `text`: a list of (bucket, value).
+
+    `lexical_only`: only the words, word pairs, negated words, character n-grams and emoji —
+    what a company's corrections may teach (the shared signals stay the shipped model's)."""
     from .sentiment import rule_score
 
     raw = bounded(text)
@@ -122,9 +125,6 @@ def features(text, lang):
     def add(name, value=1.0):
         b = _bucket(name)
         feats[b] = feats.get(b, 0.0) + value
-
-    add("bias")
-    add("lang:" + lang)
 
     words = []
     elongated = False
@@ -172,6 +172,10 @@ def features(text, lang):
         emoji[char] = emoji.get(char, 0) + 1
     for char, count in emoji.items():
         add("e:" + char, min(count, 3))
+    if lexical_only:
+        return list(feats.items())
+    add("bias")
+    add("lang:" + lang)
     if re.search(r"(?::|;|=)-?(?:\)|d\b|p\b)|\){2,}", raw.lower()):
         add("smile")
     if re.search(r"(?::|=)-?\(|\({2,}|:'\(", raw):
@@ -356,9 +360,13 @@ class SentimentModel:
 
     VERSION = 1
     # L2 strength per correction and passes over the corrections.
-    L2 = 0.02
-    EPOCHS = 12
-    LEARNING_RATE = 0.5
+    L2 = 0.01
+    EPOCHS = 10
+    LEARNING_RATE = 0.3
+    # Corrections predicted right with at least this probability teach nothing.
+    MARGIN = 0.5
+    # Features in more than this share of the corrections are not learnt.
+    SHARED_SHARE = 0.6
 
     def __init__(self):
         self.weights = {}          # bucket → [w_negative, w_neutral, w_positive]
@@ -375,19 +383,37 @@ class SentimentModel:
         for text, lang, label in rows:
             if label not in LABELS or not text:
                 continue
-            seen.append((features(text, lang or ""), base_logits(text, lang or ""),
-                         LABELS.index(label)))
+            seen.append((features(text, lang or "", lexical_only=True),
+                         base_logits(text, lang or ""), LABELS.index(label)))
             self.class_counts[label] += 1
         self._seen = seen
-        self._fit(seen)
+        self._fit([(self._learnable(feats, seen), offset, target) for feats, offset, target in seen])
         return self
 
+    def _learnable(self, feats, seen):
+        """The lexical features a correction may teach, less those in more than SHARED_SHARE
+        of the corrections under more than one label (the brand's own name, «банк» at a
+        bank): they say which labels are frequent, not which is right."""
+        if len(seen) < 20:
+            return feats
+        if getattr(self, "_df_size", 0) != len(seen):
+            counts, labels = {}, {}
+            for other, _, target in seen:
+                for bucket, _ in other:
+                    counts[bucket] = counts.get(bucket, 0) + 1
+                    labels.setdefault(bucket, set()).add(target)
+            limit = self.SHARED_SHARE * len(seen)
+            self._shared = {b for b, n in counts.items() if n > limit and len(labels[b]) > 1}
+            self._df_size = len(seen)
+        return [(b, v) for b, v in feats if b not in self._shared]
+
     def _fit(self, samples):
-        """AdaGrad over the samples in a fixed order, L2-regularised (deterministic)."""
+        """Stochastic gradient descent over the samples in a fixed order, L2-regularised
+        (deterministic). A plain step, not an adaptive one: a correction the shipped model
+        already gets right moves the weights by as little as its small error."""
         if not samples:
             return
         weights = self.weights
-        squares = {}
         l2 = self.L2
         rate = self.LEARNING_RATE
         for _ in range(self.EPOCHS):
@@ -400,17 +426,17 @@ class SentimentModel:
                         logits[1] += w[1] * value
                         logits[2] += w[2] * value
                 proba = softmax(logits)
+                if proba[target] >= self.MARGIN and proba[target] == max(proba):
+                    # Already right with a margin: sharpening it would only teach the words
+                    # every mention shares (the brand's name) whichever label is frequent.
+                    continue
                 proba[target] -= 1.0
                 for bucket, value in feats:
                     w = weights.get(bucket)
                     if w is None:
                         w = weights[bucket] = [0.0, 0.0, 0.0]
-                        squares[bucket] = [1e-6, 1e-6, 1e-6]
-                    sq = squares.setdefault(bucket, [1e-6, 1e-6, 1e-6])
                     for k in range(3):
-                        grad = proba[k] * value + l2 * w[k]
-                        sq[k] += grad * grad
-                        w[k] -= rate * grad / math.sqrt(sq[k])
+                        w[k] -= rate * (proba[k] * value + l2 * w[k])
         # Drop weights too small to matter: the stored model stays compact.
         for bucket in [b for b, w in weights.items() if max(abs(v) for v in w) < 1e-3]:
             del weights[bucket]
@@ -419,7 +445,7 @@ class SentimentModel:
         logits = list(base_logits(text, lang or ""))
         weights = self.weights
         if weights:
-            for bucket, value in features(text, lang or ""):
+            for bucket, value in features(text, lang or "", lexical_only=True):
                 w = weights.get(bucket)
                 if w is not None:
                     logits[0] += w[0] * value
