@@ -295,7 +295,7 @@ def main():
     throughput(analyzer, [r["text"] for r in dev_rows], args.repeat, "development set")
     if train_texts:
         # Every n-th training text, 1,000 at most: longer, more varied posts.
-        throughput(analyzer, train_texts[::max(1, len(train_texts) // 1000)], args.repeat,
+        throughput(analyzer, train_texts[::-(-len(train_texts) // 1000)], args.repeat,
                    "training texts")
 
 
