@@ -45,6 +45,7 @@
     "assets": {
         "web.assets_backend": [
             "social_crm/static/src/scss/social_crm.scss",
+            "social_crm/static/src/matrix/*",
         ],
         "web.assets_tests": [
             "social_crm/static/tests/tours/*.js",

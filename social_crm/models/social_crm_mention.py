@@ -557,8 +557,7 @@ class SocialCrmMention(models.Model):
         if not team:
             return
         load = dict(self.sudo()._read_group(
-            [("user_id", "in", team.ids), ("state", "in", ("new", "in_progress",
-                                                           "waiting_expert"))],
+            [("user_id", "in", team.ids), ("state", "in", OPEN_STATES)],
             ["user_id"], ["__count"]))
         load = {user.id: count for user, count in load.items()}
         for mention in self:
