@@ -155,7 +155,7 @@ def loio_report(prepared, rows, epochs):
         model = stage_train.train_stage_model(train, epochs=epochs)
         models[industry] = model
         gold = [s for _, s in test]
-        pred = [argmax_stage(model.logits(p.features)) for p, _ in test]
+        pred = [argmax_stage(stage_model.stage_logits(model, p)) for p, _ in test]
         rules = [p.rules.stage for p, _ in test]
         per = per_stage_f1(gold, pred)
         macro_sum["rules"] += macro_f1(gold, rules)
@@ -203,7 +203,7 @@ def learning_curve(prepared, rows, models, seeds):
                 if len(rest) < MIN_REST:
                     continue
                 gold = [s for _, s in rest]
-                plain = [argmax_stage(base.logits(p.features)) for p, _ in rest]
+                plain = [argmax_stage(stage_model.stage_logits(base, p)) for p, _ in rest]
                 before[k].append(macro_f1(gold, plain))
                 if not k:
                     after[k].append(before[k][-1])
@@ -211,7 +211,8 @@ def learning_curve(prepared, rows, models, seeds):
                 fit = learn.fit_corrections([p for p, _ in shuffled[:k]],
                                             [s for _, s in shuffled[:k]], base=base)
                 scales[k].append((fit.scale, fit.recall))
-                learnt = [argmax_stage(fit.logits(p.features, base.logits(p.features))) for p, _ in rest]
+                learnt = [argmax_stage(fit.logits(p.features, stage_model.stage_logits(base, p)))
+                          for p, _ in rest]
                 after[k].append(macro_f1(gold, learnt))
     for k in CURVE:
         if not after[k]:

@@ -98,7 +98,10 @@ CASES = [
     ("first_review", "Кеше Bean Bar-да алғаш рет кофе іштім, өте дәмді"),
     ("first_review", "Первый заказ на Базаре пришёл за два дня, упаковано аккуратно"),
     # negative: complaint
-    ("negative", "Тенгри, третий день нет интернета, сколько можно?!"),
+    # No identified contract and a rhetorical question: a complaint. The trained model reads
+    # «третий день нет интернета» as an outage to fix (support); the rules say negative.
+    pytest.param("negative", "Тенгри, третий день нет интернета, сколько можно?!",
+                 marks=pytest.mark.xfail(strict=True, reason="trained model: support (known error)")),
     ("negative", "SkyJet lost my luggage and nobody answers the hotline. Disgusting"),
     ("negative", "Bazaar прислал не тот товар, продавец не отвечает неделю"),
     ("negative", "Тенгри, байланыс мүлдем жоқ, ешкім жауап бермейді!"),
@@ -207,7 +210,9 @@ CASES_2 = [
                  marks=pytest.mark.xfail(strict=True, reason="trained model: support (known error)")),
     ('negative', 'Yol driver cancelled three times in a row, I was late for my flight. Awful'),
     ('negative', 'FitZone, в душевых опять нет горячей воды, а абонемент не дешёвый'),
-    ('negative', 'Таксист Йол нахамил и высадил посреди дороги'),
+    # A personal bad ride is a complaint; the trained model reads «высадил» as leaving (churn).
+    pytest.param('negative', 'Таксист Йол нахамил и высадил посреди дороги',
+                 marks=pytest.mark.xfail(strict=True, reason="trained model: churn (known error)")),
     ('negative', 'Jetpost посилку пошкодили, коробка мокра, ніхто не відповідає'),
     ('support', 'Jetpost, как изменить адрес получателя, если посылка уже в пути?'),
     ('support', "FitZone, how do I freeze my membership while I'm travelling?"),
@@ -215,10 +220,7 @@ CASES_2 = [
     ('support', 'Йол қосымшасында картаны қалай байланыстырамын?'),
     ('support', 'Не могу войти в личный кабинет FitZone, пишет неверный код'),
     ('churn', 'Отменяю подписку FitZone Premium, хожу в зал раз в месяц'),
-    # Leaving for a named competitor is churn; the trained model leans to "competitor" when
-    # the farewell is a cheerful word about the competitor (the rules say churn, see below).
-    pytest.param('churn', 'Deleting the Yol app, Drive KZ works better for me',
-                 marks=pytest.mark.xfail(strict=True, reason="trained model: competitor (known error)")),
+    ('churn', 'Deleting the Yol app, Drive KZ works better for me'),
     ('churn', 'Більше не користуюсь Jetpost, відправляю все через FastBox'),
     ('churn', 'Как вернуть деньги за неиспользованный абонемент FitZone и расторгнуть договор?'),
     ('churn', 'Jetpost-пен жұмысты тоқтатамыз, енді FastBox арқылы жібереміз'),
@@ -232,11 +234,12 @@ CASES_2 = [
 
 @pytest.mark.parametrize("stage, text, sentiment", [
     ("negative", "Джетпост, посылку везут уже 12 дней, трекинг не обновляется. Что за бардак?", -0.6),
-    ("churn", "Deleting the Yol app, Drive KZ works better for me", 0.4),
+    ("negative", "Таксист Йол нахамил и высадил посреди дороги", -0.5),
+    ("negative", "Тенгри, третий день нет интернета, сколько можно?!", -0.7),
 ])
 def test_rules_on_the_trained_models_known_errors(stage, text, sentiment):
     tokens = tokenize(text)
-    matches = BrandMatcher(BRANDS_2).find(tokens)
+    matches = BrandMatcher(BRANDS + BRANDS_2).find(tokens)
     result = StageRules().classify(text, tokens=tokens, matches=matches, sentiment_score=sentiment)
     assert result.stage == stage
 

@@ -18,7 +18,9 @@ The corrections serialise to JSON, so Odoo keeps them in a Json field; the fit i
 import math
 
 from .classify import STAGES
-from .stage_model import Features, Featurizer, LinearModel, base_model, softmax, train_linear
+from .stage_model import (
+    Features, Featurizer, LinearModel, base_model, softmax, stage_logits, train_linear,
+)
 
 __all__ = ["StageModel", "CompanyFit", "company_scale", "MAX_ROWS", "fit_corrections"]
 
@@ -134,7 +136,7 @@ def _offset(prepared, base):
     """The fixed logits a stage correction is learnt on top of: the shipped model's, or the
     rules' scores when no shipped model is installed."""
     if base is not None:
-        return base.logits(prepared.features)
+        return stage_logits(base, prepared)
     return [prepared.rules.scores[s] for s in STAGES]
 
 

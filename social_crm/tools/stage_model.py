@@ -26,7 +26,7 @@ from .sentiment import analyse_sentiment
 from .text import clip_text, tokenize
 
 __all__ = [
-    "Features", "LinearModel", "extract_features", "base_model", "softmax", "WEIGHTS_PATH",
+    "stage_logits", "RULE_BLEND", "Features", "LinearModel", "extract_features", "base_model", "softmax", "WEIGHTS_PATH",
     "HASH_BITS", "train_linear", "Featurizer", "Prepared",
 ]
 
@@ -183,6 +183,21 @@ def extract_features(raw, lang, tokens, matches, question, sentiment, rule_score
         _add(values, f"rating|{int(round(float(rating)))}")
     _add(values, "bias")
     return Features(values, words)
+
+
+# Share of the rules' own points added to the model's logits (the rules already are
+# features of the model). Chosen on leave-one-industry-out macro-F1: 0.893 with none,
+# 0.890 / 0.889 / 0.886 / 0.884 with 0.1 / 0.2 / 0.3 / 0.4.
+RULE_BLEND = 0.0
+
+
+def stage_logits(model, prepared):
+    """The stage logits of a prepared mention: the model's plus a share of the rules' points."""
+    logits = model.logits(prepared.features)
+    if not RULE_BLEND:
+        return logits
+    scores = prepared.rules.scores
+    return [v + RULE_BLEND * scores[s] for v, s in zip(logits, STAGES, strict=True)]
 
 
 def softmax(logits):
