@@ -186,9 +186,12 @@ def extract_features(raw, lang, tokens, matches, question, sentiment, rule_score
 
 
 # Share of the rules' own points added to the model's logits (the rules already are
-# features of the model). Chosen on leave-one-industry-out macro-F1: 0.893 with none,
-# 0.890 / 0.889 / 0.886 / 0.884 with 0.1 / 0.2 / 0.3 / 0.4.
-RULE_BLEND = 0.0
+# features of the model). Leave-one-industry-out macro-F1 is 0.893 with none and 0.890 /
+# 0.889 / 0.886 / 0.884 with 0.1 / 0.2 / 0.3 / 0.4. A little is kept as a hedge: the training
+# set has one writer, the rules were written by others, and with 0.1 a near tie between the
+# model's stages goes the rules' way (a complaint about lost luggage «никто не отвечает»
+# without a booking stays negative).
+RULE_BLEND = 0.1
 
 
 def stage_logits(model, prepared):
