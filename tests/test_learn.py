@@ -1,66 +1,117 @@
+"""Learning from a company's corrections: new vocabulary, calibrated pull, storage."""
 import json
 
-from social_crm.tools.learn import MIN_SAMPLES, StageModel, blend, model_weight
+from social_crm.tools.learn import MAX_ROWS, StageModel
+from social_crm.tools.pipeline import Analyzer, BrandSpec, MentionInput
 
-STAGES = ["general", "competitor", "product", "first_review", "negative", "support", "churn", "awkward"]
+BRANDS = [BrandSpec("Dastarkhan", ["Дастархан"], []), BrandSpec("Kazan Grill", [], [], is_competitor=True)]
 
-# Corrections a café's staff made: «десерт» questions are product questions there,
-# «карта лояльности» how-tos are support.
-SAMPLES = [
-    ("Есть ли у вас десерты без сахара?", "ru", "product"),
-    ("Какие десерты сегодня в меню?", "ru", "product"),
-    ("Сколько стоит десерт дня?", "ru", "product"),
-    ("Как привязать карту лояльности к приложению?", "ru", "support"),
-    ("Не списались баллы карты лояльности, как вернуть?", "ru", "support"),
-    ("Карта лояльности не показывает баллы", "ru", "support"),
-    ("Do you have vegan desserts?", "en", "product"),
-    ("How do I add my loyalty card?", "en", "support"),
+# A café chain's staff: «тойбастар» (their banquet package, a word no rule knows) questions are
+# product questions; «кешбэк не пришёл на карту гостя» how-tos are support.
+PRODUCT_SLANG = [
+    "Тойбастар на 40 человек в пятницу свободен?",
+    "а тойбастар с живой музыкой бывает",
+    "Тойбастар для юбилея мамы, что входит?",
+    "Тойбастар на выпускной можно на веранде",
+    "тойбастар в субботу вечером ещё есть места",
+    "Тойбастар с казы и бешбармаком, меню пришлите",
+    "тойбастар для корпоратива на 25 гостей",
+    "Тойбастар можно с детским аниматором?",
+    "Той бастар на 60 человек в октябре",
+    "тойбастар без алкоголя, со своим тортом",
+    "Тойбастар в зале на втором этаже свободен 12 числа?",
+    "тойбастар на свадьбу в ноябре, нужна предоплата?",
 ]
+GUEST_CARD = [
+    "Кешбэк не пришёл на карту гостя после ужина",
+    "карта гостя не показывает баллы за вчера",
+    "Как привязать карту гостя к номеру телефона",
+    "баллы на карте гостя сгорели раньше срока",
+    "Карта гостя: как перенести баллы на новый номер",
+    "не списались баллы с карты гостя при оплате",
+    "карту гостя потерял, как восстановить баллы",
+    "Кешбэк по карте гостя начисляется на доставку?",
+    "Карта гостя не сканируется на кассе",
+    "баллы карты гостя не видно в приложении",
+    "как оплатить баллами с карты гостя половину чека",
+    "Карта гостя заблокирована, баллы вернут?",
+]
+CORRECTIONS = ([(t, "ru", "product") for t in PRODUCT_SLANG]
+               + [(t, "ru", "support") for t in GUEST_CARD])
 
 
-def test_learns_the_vocabulary_of_corrections():
-    model = StageModel().train(SAMPLES)
-    assert model.n_samples == len(SAMPLES)
-    assert model.predict("А десерты с ягодами бывают?", "ru") == "product"
-    assert model.predict("Баллы на карте лояльности пропали", "ru") == "support"
-    proba = model.predict_proba("десерт", "ru")
-    assert abs(sum(proba.values()) - 1.0) < 1e-9
+def _stage(model, text):
+    return Analyzer(BRANDS, model=model).analyse([MentionInput(text=text)])[0]
+
+
+def test_corrections_teach_words_no_rule_knows():
+    text = "хотим тойбастар в пятницу"
+    before = _stage(None, text)
+    model = StageModel().train(CORRECTIONS)
+    after = _stage(model, text)
+    assert before.stage != "product"
+    assert after.stage == "product"
+    assert after.cues[0] == f"learnt from {len(CORRECTIONS)} corrections"
+    assert after.cue_codes[0] == ("learnt", {"count": len(CORRECTIONS)})
+
+
+def test_corrections_also_teach_support_vocabulary():
+    model = StageModel().train(CORRECTIONS)
+    assert _stage(model, "баллы с карты гостя пропали").stage == "support"
+    assert model.predict("баллы с карты гостя пропали", "ru") == "support"
+
+
+def test_a_few_corrections_move_only_what_they_are_about():
+    """The decisions on unrelated mentions stay what the shipped model says."""
+    model = StageModel().train(CORRECTIONS)
+    for text in ("Посоветуйте кафе с детской комнатой в Алматы",
+                 "Dastarkhan или Kazan Grill — где вкуснее плов?",
+                 "Правда ли, что Дастархан закрывают за антисанитарию?"):
+        assert _stage(model, text).stage == _stage(None, text).stage, text
 
 
 def test_untrained_model_predicts_nothing():
     model = StageModel()
     assert model.n_samples == 0 and model.predict_proba("что угодно", "ru") == {}
+    assert Analyzer(BRANDS, model=model).fit is None
 
 
 def test_round_trip_through_json():
-    model = StageModel().train(SAMPLES)
+    model = StageModel().train(CORRECTIONS)
     restored = StageModel.from_dict(json.loads(json.dumps(model.to_dict())))
-    text = "Карта лояльности не работает"
-    assert restored.predict_proba(text, "ru") == model.predict_proba(text, "ru")
+    text = "Тойбастар на 50 человек"
     assert restored.n_samples == model.n_samples
+    assert restored.predict_proba(text, "ru") == model.predict_proba(text, "ru")
 
 
 def test_incremental_training_adds_up():
-    model = StageModel().train(SAMPLES[:4]).train(SAMPLES[4:])
-    assert model.n_samples == len(SAMPLES)
-    assert model.to_dict() == StageModel().train(SAMPLES).to_dict()
+    model = StageModel().train(CORRECTIONS[:5]).train(CORRECTIONS[5:])
+    assert model.to_dict() == StageModel().train(CORRECTIONS).to_dict()
 
 
-def test_model_is_ignored_below_minimum_labels():
-    assert model_weight(MIN_SAMPLES - 1) == 0.0
-    stage, confidence, weight = blend("general", 0.6, {"support": 1.0}, MIN_SAMPLES - 1, STAGES)
-    assert (stage, confidence, weight) == ("general", 0.6, 0.0)
+def test_keeps_the_most_recent_corrections():
+    rows = [(f"текст {n}", "ru", "general") for n in range(MAX_ROWS + 10)]
+    model = StageModel().train(rows)
+    assert model.n_samples == MAX_ROWS and model.rows[0][0] == "текст 10"
 
 
-def test_model_weight_grows_with_labels():
-    assert 0 < model_weight(MIN_SAMPLES) < model_weight(300) < model_weight(3000) < 1
+def test_a_label_set_of_its_own_is_learnt_from_scratch():
+    """Sentiment corrections are another label set: a plain per-company model."""
+    rows = [(f"дали место у туалета на рейсе {n}", "ru", "negative") for n in range(20)]
+    rows += [(f"место у окна на рейсе {n}, спасибо", "ru", "positive") for n in range(20)]
+    model = StageModel().train(rows)
+    proba = model.predict_proba("опять место у туалета", "ru")
+    assert set(proba) == {"negative", "positive"}
+    assert max(proba, key=proba.get) == "negative"
 
 
-def test_confident_model_with_many_labels_overrides_unsure_rules():
-    stage, confidence, weight = blend("general", 0.3, {"support": 0.95, "general": 0.05}, 2000, STAGES)
-    assert stage == "support" and weight > 0.5
-
-
-def test_few_labels_do_not_override_confident_rules():
-    stage, _, _ = blend("churn", 0.9, {"support": 0.9, "churn": 0.1}, MIN_SAMPLES + 5, STAGES)
-    assert stage == "churn"
+def test_corrections_the_shipped_model_agrees_with_still_teach_their_words():
+    """Staff confirm (re-file) every «выписка по милям» question as support: the nearest
+    corrected mentions carry that to a much shorter wording the shipped model files elsewhere."""
+    texts = [f"Вопрос {i}: где в приложении Дастархан выписка по бонусам за месяц {i}?" for i in range(30)]
+    model = StageModel().train([(t, "ru", "support") for t in texts])
+    query = "где выписка по бонусам"
+    assert _stage(None, query).stage != "support"
+    learnt = _stage(model, query)
+    assert learnt.stage == "support"
+    assert learnt.cue_codes[0] == ("learnt", {"count": 30})

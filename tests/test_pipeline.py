@@ -17,7 +17,7 @@ def test_analysis_fields():
     assert result.stage == "negative"
     assert result.brands == ["Qanat Air"] and result.competitors == [] and result.products == []
     assert result.is_question is False
-    assert "sentiment: negative" in result.cues
+    assert "the tone is negative" in result.cues
     json.dumps(result.__dict__, ensure_ascii=False)  # storable as is
 
 
@@ -52,16 +52,16 @@ def test_batch_keeps_order_and_length():
     assert results[2].lang == "" and results[2].sentiment == "neutral"
 
 
-def test_learnt_model_changes_decisions_once_it_has_enough_labels():
-    # This airline's staff file every «мили» question under support.
-    corrections = [(f"Куда пропали мили за рейс номер {n}?", "ru", "support") for n in range(200)]
+def test_corrections_change_decisions_from_a_few_dozen():
+    # This airline's staff file every «пропали мили» post as a complaint, not a how-to.
+    corrections = [(f"Куда пропали мили за рейс номер {n}?", "ru", "negative") for n in range(30)]
     text = "Куда пропали мили за рейс?"
     plain, = Analyzer(BRANDS).analyse([MentionInput(text=text)])
     learnt, = Analyzer(BRANDS, model=StageModel().train(corrections)).analyse([MentionInput(text=text)])
-    few, = Analyzer(BRANDS, model=StageModel().train(corrections[:10])).analyse([MentionInput(text=text)])
-    assert plain.stage != "support"
-    assert learnt.stage == "support" and any("corrections" in cue for cue in learnt.cues)
-    assert few.stage == plain.stage
+    few, = Analyzer(BRANDS, model=StageModel().train(corrections[:2])).analyse([MentionInput(text=text)])
+    assert plain.stage != "negative"
+    assert learnt.stage == "negative" and learnt.cues[0] == "learnt from 30 corrections"
+    assert few.stage == plain.stage, "two corrections do not overrule the shipped model"
 
 
 def test_author_history_is_optional():
@@ -70,18 +70,54 @@ def test_author_history_is_optional():
 
 
 def test_sentiment_learnt_from_corrections_shifts_the_label():
-    """Staff keep marking a domain phrase as negative: after enough corrections it counts."""
-    from social_crm.tools.learn import StageModel
+    """Staff keep marking a domain phrase as negative: the company's sentiment model learns it."""
+    from social_crm.tools.sentiment_model import SentimentModel
 
-    text = "дали место у туалета"
+    text = "дали место в хвосте у кухни"
     baseline = Analyzer([]).analyse([MentionInput(text=text)])[0]
     assert baseline.sentiment != "negative"
-    corrections = [(f"{text} на рейсе {i}", "ru", "negative") for i in range(150)]
-    corrections += [(f"место у окна на рейсе {i}, спасибо", "ru", "positive") for i in range(150)]
-    model = StageModel().train(corrections)
-    learnt = Analyzer([], sentiment_model=model).analyse([MentionInput(text=text)])[0]
+    corrections = [(f"{text} на рейсе {i}", "ru", "negative") for i in range(40)]
+    corrections += [(f"место у окна на рейсе {i}, спасибо", "ru", "positive") for i in range(40)]
+    learnt = Analyzer([], sentiment_model=SentimentModel().train(corrections)).analyse(
+        [MentionInput(text=text)])[0]
     assert learnt.sentiment == "negative"
-    assert any("sentiment learnt" in cue for cue in learnt.cues)
-    few = StageModel().train(corrections[:10])
-    assert Analyzer([], sentiment_model=few).analyse([MentionInput(text=text)])[0].sentiment \
-        == baseline.sentiment, "below the minimum number of corrections the lexicon decides"
+    assert ("sentiment_learnt", {"count": 80}) in learnt.cue_codes
+    assert "sentiment learnt from 80 corrections" in learnt.cues
+    untrained = Analyzer([], sentiment_model=SentimentModel()).analyse([MentionInput(text=text)])[0]
+    assert untrained.sentiment == baseline.sentiment
+
+
+def test_reasons_come_as_codes_and_english_sentences():
+    from social_crm.tools.classify import CUE_TEXTS
+
+    result, = Analyzer(BRANDS).analyse([MentionInput(text="Как расторгнуть договор с Qanat Air?")])
+    assert result.stage == "churn"
+    assert result.cue_codes and all(code in CUE_TEXTS for code, _ in result.cue_codes)
+    assert result.cues == [CUE_TEXTS[code] % params for code, params in result.cue_codes]
+    assert any(code == "phrase" and "расторгнуть" in params["quote"] for code, params in result.cue_codes)
+    json.dumps(result.cue_codes, ensure_ascii=False)  # storable as is
+
+
+def test_customer_history_counts_beside_the_trained_model():
+    text = "Qanat, can I bring a guitar on board?"
+    stranger, = Analyzer(BRANDS).analyse([MentionInput(text=text)])
+    customer, = Analyzer(BRANDS).analyse([MentionInput(text=text, author=AuthorHistory(mentions=3, is_customer=True))])
+    assert stranger.stage == "product"
+    assert customer.stage == "support" and "the author is a customer" in customer.cues
+
+
+def test_a_huge_record_is_analysed_in_bounded_time():
+    """A 1.6 MB post that is one 800,000-letter Cyrillic word, and one of 400,000 letters
+    inside a sentence: the work per text is bounded, not quadratic in the word's length."""
+    import time
+
+    letters = "абвгдежзийклмнопрстуфхцчшщыэюяё"
+    huge = (letters * 30_000)[:800_000]
+    assert len(huge.encode("utf-8")) >= 1_600_000
+    items = [MentionInput(text=huge),
+             MentionInput(title="Qanat Air", text="Жалоба: " + huge[:400_000] + " третий день никто не отвечает")]
+    start = time.perf_counter()
+    results = Analyzer(BRANDS).analyse(items)
+    assert time.perf_counter() - start < 1.0
+    assert [r.lang for r in results] == ["ru", "ru"]
+    assert results[1].brands == ["Qanat Air"]

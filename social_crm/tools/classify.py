@@ -18,7 +18,8 @@ from .data.stage_cues import (
 from .text import normalize, tokenize
 
 __all__ = [
-    "STAGES", "BrandMatcher", "BrandMatch", "StageRules", "StageResult", "is_question", "skeleton",
+    "STAGES", "CUE_TEXTS", "BrandMatcher", "BrandMatch", "StageRules", "StageResult", "cue_text",
+    "is_question", "skeleton",
 ]
 
 STAGES = ("general", "competitor", "product", "first_review", "negative", "support", "churn", "awkward")
@@ -198,6 +199,35 @@ def is_question(text):
 
 
 # ---------------------------------------------------------------------------------------------
+# Why this stage: cues as (code, params) with one English sentence per code
+
+# Every reason a stage decision can give. The Odoo side renders the same codes translated.
+CUE_TEXTS = {
+    "phrase": "the words «%(quote)s»",
+    "sentiment": "the tone is %(label)s",
+    "brand": "our brand is named: %(name)s",
+    "competitor": "a competitor is named: %(names)s",
+    "product": "our product is named: %(name)s",
+    "cancels_product": "cancels %(product)s: «%(quote)s»",
+    "switch_to_us": "switches from a competitor to us",
+    "switch_away": "switches to a competitor",
+    "question": "it is a question",
+    "no_brand": "no brand is named",
+    "author_customer": "the author is a customer",
+    "author_first": "the author's first mention",
+    "author_complained": "the author complained before",
+    "words": "words typical of this stage: %(words)s",
+    "learnt": "learnt from %(count)s corrections",
+    "sentiment_learnt": "sentiment learnt from %(count)s corrections",
+}
+
+
+def cue_text(code, params):
+    """The English sentence of one cue."""
+    return CUE_TEXTS[code] % params
+
+
+# ---------------------------------------------------------------------------------------------
 # Stage rules
 
 def _compile(patterns):
@@ -238,12 +268,23 @@ def _quote(text, limit=40):
     return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
 
 
+def _phrase(hit):
+    return ("phrase", {"quote": _quote(hit)})
+
+
 @dataclass
 class StageResult:
     stage: str
     confidence: float
-    cues: list
+    cue_codes: list                                   # [(code, params)], best reasons first
     scores: dict = field(default_factory=dict)
+    reasons: dict = field(default_factory=dict)       # stage → [(code, params)]
+    author_points: dict = field(default_factory=dict)  # stage → points from the author's history
+
+    @property
+    def cues(self):
+        """The reasons as English sentences."""
+        return [cue_text(code, params) for code, params in self.cue_codes]
 
 
 class _Board:
@@ -252,26 +293,177 @@ class _Board:
     def __init__(self):
         self.scores = dict.fromkeys(STAGES, 0.0)
         self.reasons = {s: [] for s in STAGES}
+        self.author = dict.fromkeys(STAGES, 0.0)   # the part of `scores` the author earned
 
     def add(self, stage, points, reason=None):
         self.scores[stage] += points
         if reason and points > 0 and reason not in self.reasons[stage]:
             self.reasons[stage].append(reason)
 
+    def add_author(self, stage, points, reason=None):
+        self.author[stage] += points
+        self.add(stage, points, reason)
+
+
+@dataclass
+class _Context:
+    """What every stage step reads: the normalized text and what was found in it."""
+    norm: str
+    tokens: list
+    matches: tuple
+    question: bool
+    sentiment: float
+    author: object
+    brands: list
+    competitors: list
+    products: list
+
+    @property
+    def customer(self):
+        return bool(self.author and self.author.is_customer)
+
 
 def _switch_direction(tokens, matches):
     """'to_us', 'away' or '' from prepositions / Kazakh case endings around brand mentions."""
-    direction = ""
     for m in matches:
         before = tokens[m.start - 1] if m.start else ""
         ours = m.kind in ("brand", "product")
         if before in FROM_WORDS or m.ending.endswith(KK_ABLATIVE):
-            direction = "away" if ours else "to_us"
-        elif before in TO_WORDS or (m.ending and m.ending.lstrip("-").endswith(KK_DATIVE)):
-            direction = "to_us" if ours else "away"
-        if direction:
-            return direction
-    return direction
+            return "away" if ours else "to_us"
+        if before in TO_WORDS or (m.ending and m.ending.lstrip("-").endswith(KK_DATIVE)):
+            return "to_us" if ours else "away"
+    return ""
+
+
+def _score_churn(board, ctx):
+    """Leaving, cancelling, porting out."""
+    churn = _hits("churn", "strong", ctx.norm)
+    for n, hit in enumerate(churn):
+        board.add("churn", 3.0 if n == 0 else 1.0, _phrase(hit))
+    if churn and ctx.competitors:
+        # Leaving while naming a competitor is churn to it, unless the switch is towards us.
+        board.add("churn", 1.5, ("competitor", {"names": ctx.competitors[0].name}))
+    for hit in _hits("churn", "weak", ctx.norm, 1):
+        board.add("churn", 1.0 if (ctx.brands or ctx.sentiment < 0) else 0.5, _phrase(hit))
+    if ctx.products:
+        cancel = _CANCEL_PRODUCT_RE.search(ctx.norm)
+        if cancel:
+            board.add("churn", 3.0, ("cancels_product", {"product": ctx.products[0].term,
+                                                         "quote": _quote(cancel.group(0))}))
+    return bool(churn)
+
+
+def _score_awkward(board, ctx):
+    """Reputation, rumours, regulators."""
+    for n, hit in enumerate(_hits("awkward", "strong", ctx.norm)):
+        board.add("awkward", 2.5 if n == 0 else 1.0, _phrase(hit))
+    for hit in _hits("awkward", "weak", ctx.norm, 1):
+        board.add("awkward", 0.8, _phrase(hit))
+
+
+def _score_competitor(board, ctx, churn):
+    """A named competitor, a comparison, the direction of a switch."""
+    if ctx.competitors:
+        names = sorted({m.name for m in ctx.competitors})
+        board.add("competitor", 2.0, ("competitor", {"names": ", ".join(names)}))
+        if ctx.brands:
+            board.add("competitor", 0.5)
+        for n, hit in enumerate(_hits("competitor", "strong", ctx.norm, 2)):
+            board.add("competitor", 1.5 if n == 0 else 0.5, _phrase(hit))
+        if _hits("competitor", "weak", ctx.norm, 1):
+            board.add("competitor", 0.5)
+    for hit in _hits("competitor", "generic", ctx.norm, 1):
+        board.add("competitor", 2.0, _phrase(hit))
+    if ctx.competitors and _SWITCH_RE.search(ctx.norm):
+        direction = _switch_direction(ctx.tokens, ctx.matches)
+        if direction == "to_us":
+            board.add("competitor", 2.5 + (1.5 if churn else 0.0), ("switch_to_us", {}))
+        elif direction == "away":
+            board.add("churn", 4.0, ("switch_away", {}))
+
+
+def _score_product(board, ctx):
+    """Pre-purchase questions on price, terms, availability."""
+    product_hits = _hits("product", "strong", ctx.norm)
+    for n, hit in enumerate(product_hits[:2]):
+        board.add("product", 1.5 if n == 0 else 0.75, _phrase(hit))
+    if product_hits:
+        if ctx.question:
+            board.add("product", 0.5, ("question", {}))
+        if ctx.brands:
+            board.add("product", 0.5, ("brand", {"name": ctx.brands[0].name}))
+    if ctx.products and ctx.question:
+        board.add("product", 1.0, ("product", {"name": ctx.products[0].term}))
+    product_weak = _hits("product", "weak", ctx.norm, 1)
+    if product_weak and (product_hits or ctx.question):
+        board.add("product", 0.5 if ctx.brands else 0.3, _phrase(product_weak[0]))
+
+
+def _score_support(board, ctx):
+    """An existing customer's how-to."""
+    support_hits = _hits("support", "strong", ctx.norm)
+    for n, hit in enumerate(support_hits[:2]):
+        board.add("support", 2.0 if n == 0 else 0.5, _phrase(hit))
+    possession = _hits("support", "weak", ctx.norm, 1)
+    if possession and (support_hits or ctx.question):
+        board.add("support", 0.7, _phrase(possession[0]))
+
+
+def _score_first_review(board, ctx):
+    """First impressions right after buying / visiting."""
+    first_hits = _hits("first_review", "strong", ctx.norm)
+    for n, hit in enumerate(first_hits[:2]):
+        board.add("first_review", 2.5 if n == 0 else 0.5, _phrase(hit))
+    if first_hits or _hits("first_review", "weak", ctx.norm, 1):
+        if not first_hits:
+            board.add("first_review", 0.5)
+        if ctx.sentiment >= 0.2:
+            board.add("first_review", 0.7, ("sentiment", {"label": "positive"}))
+        if ctx.question:
+            board.add("first_review", -1.0)
+
+
+def _score_negative(board, ctx):
+    """A complaint."""
+    if ctx.sentiment <= -0.2:
+        board.add("negative", 4.0 * -ctx.sentiment, ("sentiment", {"label": "negative"}))
+    elif ctx.sentiment >= 0.2:
+        board.add("negative", -1.0)
+    for n, hit in enumerate(_hits("negative", "strong", ctx.norm, 2)):
+        board.add("negative", 1.5 if n == 0 else 0.5, _phrase(hit))
+
+
+def _score_author(board, ctx):
+    """What the author's earlier mentions say; kept apart in `board.author` because no
+    training text has an author: the trained model adds these points to its own."""
+    author = ctx.author
+    if not author:
+        return
+    if author.is_customer and ctx.question:
+        board.add_author("support", 1.5, ("author_customer", {}))
+        board.add_author("product", -0.5)
+    if author.mentions == 0 and author.is_customer and not ctx.question:
+        board.add_author("first_review", 1.0, ("author_first", {}))
+        if author.days_since_first is not None and author.days_since_first <= 14:
+            board.add_author("first_review", 0.5)
+    if author.last_stage == "negative" and board.scores["negative"] > 0:
+        board.add_author("negative", 0.5, ("author_complained", {}))
+    if author.is_customer and board.scores["churn"] > 0:
+        board.add_author("churn", 0.5, ("author_customer", {}))
+
+
+def _score_general(board, ctx):
+    """A category-level question, our brand not named."""
+    for n, hit in enumerate(_hits("general", "strong", ctx.norm, 2)):
+        board.add("general", 2.0 if n == 0 else 0.5, _phrase(hit))
+    if not ctx.brands and not ctx.competitors:
+        board.add("general", 1.0, ("no_brand", {}))
+        if ctx.question:
+            board.add("general", 1.5, ("question", {}))
+        if _hits("general", "weak", ctx.norm, 1):
+            board.add("general", 0.3)
+    elif ctx.brands:
+        board.add("general", -1.5)
 
 
 class StageRules:
@@ -279,125 +471,31 @@ class StageRules:
 
     def classify(self, text, *, tokens=None, matches=(), question=None, sentiment_score=0.0,
                  author=None):
-        norm = normalize(text)
-        tokens = tokens if tokens is not None else tokenize(text)
-        question = is_question(text) if question is None else question
-        brands = [m for m in matches if m.kind in ("brand", "product")]
-        competitors = [m for m in matches if m.kind == "competitor"]
-        products = [m for m in matches if m.kind == "product"]
+        ctx = _Context(
+            norm=normalize(text),
+            tokens=tokens if tokens is not None else tokenize(text),
+            matches=tuple(matches),
+            question=is_question(text) if question is None else question,
+            sentiment=sentiment_score,
+            author=author,
+            brands=[m for m in matches if m.kind in ("brand", "product")],
+            competitors=[m for m in matches if m.kind == "competitor"],
+            products=[m for m in matches if m.kind == "product"],
+        )
         board = _Board()
-
-        # churn: leaving, cancelling, porting out
-        churn = _hits("churn", "strong", norm)
-        for n, hit in enumerate(churn):
-            board.add("churn", 3.0 if n == 0 else 1.0, f"cue: «{_quote(hit)}»")
-        if churn and competitors:
-            # Leaving while naming a competitor is churn to it, unless the switch is towards us.
-            board.add("churn", 1.5, "competitor: " + competitors[0].name)
-        for hit in _hits("churn", "weak", norm, 1):
-            board.add("churn", 1.0 if (brands or sentiment_score < 0) else 0.5, f"cue: «{_quote(hit)}»")
-
-        if products:
-            cancel = _CANCEL_PRODUCT_RE.search(norm)
-            if cancel:
-                board.add("churn", 3.0, f"cancels {products[0].term}: «{_quote(cancel.group(0))}»")
-
-        # awkward: reputation, rumours, regulators
-        for n, hit in enumerate(_hits("awkward", "strong", norm)):
-            board.add("awkward", 2.5 if n == 0 else 1.0, f"cue: «{_quote(hit)}»")
-        for hit in _hits("awkward", "weak", norm, 1):
-            board.add("awkward", 0.8, f"cue: «{_quote(hit)}»")
-
-        # competitor: named competitor, comparison, switching direction
-        if competitors:
-            names = sorted({m.name for m in competitors})
-            board.add("competitor", 2.0, "competitor: " + ", ".join(names))
-            if brands:
-                board.add("competitor", 0.5)
-            for n, hit in enumerate(_hits("competitor", "strong", norm, 2)):
-                board.add("competitor", 1.5 if n == 0 else 0.5, f"cue: «{_quote(hit)}»")
-            if _hits("competitor", "weak", norm, 1):
-                board.add("competitor", 0.5)
-        for hit in _hits("competitor", "generic", norm, 1):
-            board.add("competitor", 2.0, f"cue: «{_quote(hit)}»")
-        if competitors and _SWITCH_RE.search(norm):
-            direction = _switch_direction(tokens, matches)
-            if direction == "to_us":
-                board.add("competitor", 2.5 + (1.5 if churn else 0.0), "switch from competitor")
-            elif direction == "away":
-                board.add("churn", 4.0, "switch to competitor")
-
-        # product: pre-purchase questions on price, terms, availability
-        product_hits = _hits("product", "strong", norm)
-        for n, hit in enumerate(product_hits[:2]):
-            board.add("product", 1.5 if n == 0 else 0.75, f"cue: «{_quote(hit)}»")
-        if product_hits:
-            if question:
-                board.add("product", 0.5, "question")
-            if brands:
-                board.add("product", 0.5, "brand: " + brands[0].name)
-        if products and question:
-            board.add("product", 1.0, "product: " + products[0].term)
-        product_weak = _hits("product", "weak", norm, 1)
-        if product_weak and (product_hits or question):
-            board.add("product", 0.5 if brands else 0.3, f"cue: «{_quote(product_weak[0])}»")
-
-        # support: an existing customer's how-to
-        support_hits = _hits("support", "strong", norm)
-        for n, hit in enumerate(support_hits[:2]):
-            board.add("support", 2.0 if n == 0 else 0.5, f"cue: «{_quote(hit)}»")
-        possession = _hits("support", "weak", norm, 1)
-        if possession and (support_hits or question):
-            board.add("support", 0.7, f"cue: «{_quote(possession[0])}»")
-        if author and author.is_customer and question:
-            board.add("support", 1.5, "author: customer")
-            board.add("product", -0.5)
-
-        # first_review: first impressions right after buying / visiting
-        first_hits = _hits("first_review", "strong", norm)
-        for n, hit in enumerate(first_hits[:2]):
-            board.add("first_review", 2.5 if n == 0 else 0.5, f"cue: «{_quote(hit)}»")
-        if first_hits or _hits("first_review", "weak", norm, 1):
-            if not first_hits:
-                board.add("first_review", 0.5)
-            if sentiment_score >= 0.2:
-                board.add("first_review", 0.7, "sentiment: positive")
-            if question:
-                board.add("first_review", -1.0)
-        if author and author.mentions == 0 and author.is_customer and not question:
-            board.add("first_review", 1.0, "author: first mention")
-            if author.days_since_first is not None and author.days_since_first <= 14:
-                board.add("first_review", 0.5)
-
-        # negative: a complaint
-        if sentiment_score <= -0.2:
-            board.add("negative", 4.0 * -sentiment_score, "sentiment: negative")
-        elif sentiment_score >= 0.2:
-            board.add("negative", -1.0)
-        for n, hit in enumerate(_hits("negative", "strong", norm, 2)):
-            board.add("negative", 1.5 if n == 0 else 0.5, f"cue: «{_quote(hit)}»")
-        if author and author.last_stage == "negative" and board.scores["negative"] > 0:
-            board.add("negative", 0.5, "author: earlier complaint")
-        if author and author.is_customer and board.scores["churn"] > 0:
-            board.add("churn", 0.5, "author: customer")
-
-        # general: a category-level question, our brand not named
-        general_hits = _hits("general", "strong", norm, 2)
-        for n, hit in enumerate(general_hits):
-            board.add("general", 2.0 if n == 0 else 0.5, f"cue: «{_quote(hit)}»")
-        if not brands and not competitors:
-            board.add("general", 1.0, "no brand named")
-            if question:
-                board.add("general", 1.5, "question")
-            if _hits("general", "weak", norm, 1):
-                board.add("general", 0.3)
-        elif brands:
-            board.add("general", -1.5)
-        if question:
+        churn = _score_churn(board, ctx)
+        _score_awkward(board, ctx)
+        _score_competitor(board, ctx, churn)
+        _score_product(board, ctx)
+        _score_support(board, ctx)
+        _score_first_review(board, ctx)
+        _score_negative(board, ctx)
+        _score_general(board, ctx)
+        _score_author(board, ctx)
+        if ctx.question:
             for stage in ("support", "product", "awkward"):
-                if board.scores[stage] > 0:
-                    board.reasons[stage].append("question")
-
+                if board.scores[stage] > 0 and ("question", {}) not in board.reasons[stage]:
+                    board.reasons[stage].append(("question", {}))
         return self._decide(board)
 
     @staticmethod
@@ -409,5 +507,5 @@ class StageRules:
         top = max(scores.values())
         weights = {s: math.exp(v - top) for s, v in scores.items()}
         confidence = weights[best] / sum(weights.values())
-        cues = board.reasons[best][:4]
-        return StageResult(best, round(confidence, 3), cues, dict(scores))
+        return StageResult(best, round(confidence, 3), board.reasons[best][:4], dict(scores),
+                           board.reasons, dict(board.author))

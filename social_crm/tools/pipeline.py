@@ -3,14 +3,20 @@
 This is the contract the Odoo side calls (`social_crm.source.ingest`): build an `Analyzer`
 once per batch from the brand configuration (and the database's learnt `StageModel`), then
 `analyse()` the batch. Values the source already sent (language, sentiment) are kept.
+
+The stage is decided by the shipped stage model (stage_model.py) over the rules' scores and
+the text's features, plus the company's corrections when it has any; the rules alone decide
+when no shipped weights are installed. Only the first `text.MAX_TEXT_CHARS` characters of a
+mention are analysed, with words cut to `text.MAX_WORD_CHARS` letters, so the work per
+mention is bounded whatever its size.
 """
 from dataclasses import dataclass, field
 
-from .classify import STAGES, BrandMatcher, StageRules, is_question
+from .classify import STAGES, cue_text
 from .language import detect_language
-from .learn import StageModel, blend, model_weight
-from .sentiment import analyse_sentiment, label_of
-from .text import tokenize
+from .sentiment import analyse_sentiment, label_of, learnt_sentiment
+from .stage_model import Featurizer, base_model, softmax, stage_logits
+from .text import clip_text
 
 __all__ = ["BrandSpec", "AuthorHistory", "MentionInput", "Analysis", "Analyzer", "STAGES"]
 
@@ -49,14 +55,13 @@ class Analysis:
     sentiment: str
     stage: str
     stage_confidence: float
-    cues: list[str]
+    cues: list[str]                   # why this stage, as English sentences
     brands: list[str]
     competitors: list[str]
     products: list[str]
     is_question: bool
-
-
-_LABEL_VALUE = {"negative": -1.0, "neutral": 0.0, "positive": 1.0}
+    # The same reasons as (code, params): classify.CUE_TEXTS[code] % params is the sentence.
+    cue_codes: list[tuple] = field(default_factory=list)
 
 
 def _rating_score(rating):
@@ -68,46 +73,47 @@ def _unique(values):
     return list(dict.fromkeys(values))
 
 
+# The shipped model's logits against the rules' points: the median margin of the winning
+# stage over the next one on the training texts is 7.8 logits and 2.0 points.
+AUTHOR_SCALE = 3.8
+# Words quoted by a "words typical of this stage" reason.
+_EXPLAIN_WORDS = 3
+
+
 class Analyzer:
     """Analyses mention batches against one brand configuration."""
 
     def __init__(self, brands, model=None, sentiment_model=None):
-        self.matcher = BrandMatcher(brands or [])
-        self.rules = StageRules()
+        self.featurizer = Featurizer(brands or [])
+        self.base = base_model()
         self.model = model if model is not None and model.n_samples else None
-        # A StageModel trained on (text, lang, sentiment label) from hand-set sentiments.
+        self.fit = self.model.fitted(self.featurizer) if self.model is not None else None
+        # A sentiment_model.SentimentModel learnt from hand-set sentiments.
         self.sentiment_model = (sentiment_model if sentiment_model is not None
-                                and model_weight(sentiment_model.n_samples) else None)
+                                and sentiment_model.n_samples else None)
 
     def analyse(self, items):
         return [self.analyse_one(item) for item in items]
 
-    def analyse_one(self, item):
-        text = " ".join(p for p in (item.title, item.text) if p).strip()
+    def prepare(self, item):
+        """(lang, lang confidence, sentiment score, sentiment learnt?, stage_model.Prepared)."""
+        text = clip_text(" ".join(p for p in (item.title, item.text) if p).strip())
         lang, lang_confidence = detect_language(text, hint=item.lang or "")
-        score = self._sentiment(item, text, lang)
-        learnt_sentiment = False
-        if self.sentiment_model is not None and item.sentiment_score is None:
-            score, learnt_sentiment = self._learnt_sentiment(score, text, lang)
-        tokens = tokenize(text)
-        matches = self.matcher.find(tokens)
-        question = is_question(text)
-        result = self.rules.classify(
-            text, tokens=tokens, matches=matches, question=question,
-            sentiment_score=score, author=item.author,
-        )
-        stage, confidence, cues = result.stage, result.confidence, list(result.cues)
-        if self.model is not None and model_weight(self.model.n_samples):
-            proba = self.model.predict_proba(text, lang)
-            blended, confidence, weight = blend(stage, confidence, proba, self.model.n_samples, STAGES)
-            if blended != stage:
-                cues = [f"learnt from {self.model.n_samples} corrections"] + cues[:3]
-            stage = blended
+        score, learnt = self._sentiment(item, text, lang)
+        prepared = self.featurizer.prepare(text, lang, sentiment=score, rating=item.rating,
+                                           author=item.author)
+        return lang, lang_confidence, score, learnt, prepared
+
+    def analyse_one(self, item):
+        lang, lang_confidence, score, learnt_sentiment, prepared = self.prepare(item)
+        stage, confidence, cue_codes = self._stage(prepared)
         if learnt_sentiment:
-            cues.append(f"sentiment learnt from {self.sentiment_model.n_samples} corrections")
-        if item.sentiment_score is None and stage == "churn" and not question and score > -0.2:
+            cue_codes.append(("sentiment_learnt", {"count": self.sentiment_model.n_samples}))
+        if item.sentiment_score is None and stage == "churn" and not prepared.question \
+                and score > -0.2:
             # A customer announcing they leave is bad news for the brand, however polite.
             score = min(score, -0.3)
+        matches = prepared.matches
         return Analysis(
             lang=lang,
             lang_confidence=round(lang_confidence, 3),
@@ -115,28 +121,68 @@ class Analyzer:
             sentiment=label_of(score),
             stage=stage,
             stage_confidence=confidence,
-            cues=cues,
+            cues=[cue_text(code, params) for code, params in cue_codes],
             brands=_unique(m.name for m in matches if m.kind in ("brand", "product")),
             competitors=_unique(m.name for m in matches if m.kind == "competitor"),
             products=_unique(m.term for m in matches if m.kind == "product"),
-            is_question=question,
+            is_question=prepared.question,
+            cue_codes=cue_codes,
         )
 
-    def _learnt_sentiment(self, score, text, lang):
-        """Blend the lexicon's score with what staff corrections taught: the model's
-        expected value (−1 / 0 / 1 per label) weighs by its number of corrections."""
-        proba = self.sentiment_model.predict_proba(text, lang)
-        weight = model_weight(self.sentiment_model.n_samples)
-        expected = sum(p * _LABEL_VALUE.get(label, 0.0) for label, p in proba.items())
-        blended = (1 - weight) * score + weight * expected
-        return blended, label_of(blended) != label_of(score)
+    def _stage(self, prepared):
+        """(stage, confidence, reasons) from the rules, the shipped model and the corrections."""
+        rules = prepared.rules
+        if self.base is None and self.fit is None:
+            return rules.stage, rules.confidence, list(rules.cue_codes)
+        logits = (stage_logits(self.base, prepared) if self.base is not None
+                  else [rules.scores[s] for s in STAGES])
+        if self.base is not None and any(rules.author_points.values()):
+            # The training texts have no authors: their history counts as much as it does in
+            # the rules, in the model's units.
+            logits = [v + AUTHOR_SCALE * rules.author_points[s]
+                      for v, s in zip(logits, STAGES, strict=True)]
+        shipped = STAGES[max(range(len(STAGES)), key=logits.__getitem__)]
+        explainer = self.base
+        if self.fit is not None:
+            logits = self.fit.logits(prepared.features, logits)
+            explainer = self.fit.model
+        proba = softmax(logits)
+        best = max(range(len(STAGES)), key=proba.__getitem__)
+        stage = STAGES[best]
+        if stage == rules.stage:
+            cue_codes = list(rules.cue_codes)
+        else:
+            cue_codes = list(rules.reasons.get(stage, []))[:3]
+            words = self._typical_words(explainer, prepared, stage)
+            if words:
+                cue_codes.append(words)
+        if self.fit is not None and stage != shipped:
+            cue_codes.insert(0, ("learnt", {"count": self.fit.n_samples}))
+        return stage, round(proba[best], 3), cue_codes[:4]
 
     @staticmethod
-    def _sentiment(item, text, lang):
+    def _typical_words(model, prepared, stage):
+        if model is None:
+            return None
+        seen, quoted = set(), []
+        for _, token in model.contributions(prepared.features, stage):
+            if token not in seen and not token.startswith("<"):
+                seen.add(token)
+                quoted.append(f"«{token}»")
+            if len(quoted) >= _EXPLAIN_WORDS:
+                break
+        return ("words", {"words": ", ".join(quoted)}) if quoted else None
+
+    def _sentiment(self, item, text, lang):
+        """(score, whether the company's corrections changed its label)."""
         if item.sentiment_score is not None:
-            return max(-1.0, min(1.0, float(item.sentiment_score)))
-        score, _ = analyse_sentiment(text, lang)
+            return max(-1.0, min(1.0, float(item.sentiment_score))), False
+        score, label = analyse_sentiment(text, lang)
+        learnt = False
+        if self.sentiment_model is not None:
+            score, learnt_label, _ = learnt_sentiment(text, lang, self.sentiment_model)
+            learnt = learnt_label != label
         if item.rating is not None:
             # Stars say how the author feels; the text says why: weigh the stars more.
             score = 0.6 * _rating_score(item.rating) + 0.4 * score
-        return score
+        return score, learnt

@@ -1,10 +1,18 @@
 """Sentiment of a mention: score in −1…1 and label negative / neutral / positive.
 
-English: TextBlob's lexicon plus our service-complaint vocabulary. Russian, Ukrainian and
-Kazakh: our own prefix lexicon (data/sentiment_lexicon.py) with negation («не плохо» turns
-mildly positive, «не работает» is a complaint), intensifiers («очень», «дуже», «өте»),
-multi-word patterns («сколько можно», «третий день»), emoji and emoticons. Praise inside a
-question («какой банк лучше?») is a request, not praise, so it counts little.
+The decision is a linear model (sentiment_model.py) trained on social-media and review
+texts in several languages: the label is the most probable one, and the score is
+P(positive) − P(negative), kept inside ±THRESHOLD for a neutral text and outside it for a
+polar one, so that label_of(score) is always the label. Sarcasm is a feature the model
+weighs: thanks or praise next to a failure or a wait («спасибо, третий день без связи 👏»),
+a promise in quotes beside a failure, ironic emoji (🙃 🤡 👏) beside a complaint.
+
+The lexicon rules below are one of the model's inputs, not the decision: our own prefix
+lexicon for Russian, Ukrainian and Kazakh (data/sentiment_lexicon.py) with negation («не
+плохо» turns mildly positive, «не работает» is a complaint), intensifiers («очень»,
+«дуже», «өте»), multi-word patterns («сколько можно», «третий день»), emoji and emoticons.
+Praise inside a question («какой банк лучше?») is a request, not praise, so it counts
+little. Without the shipped weights file the rules decide alone.
 """
 import re
 from functools import lru_cache
@@ -13,9 +21,13 @@ from .data.sentiment_lexicon import (
     EMOJI, EMOTICONS, GREETINGS, INTENSIFIERS, LEXICON, NEGATED_FUNCTION, NEGATORS, PHRASES,
     POST_NEGATORS, REQUEST, SOFTENER_FACTOR, SOFTENERS,
 )
+from .sentiment_model import MAX_TOKEN, base_proba, bounded, score_of, shipped_weights
 from .text import normalize
 
-__all__ = ["analyse_sentiment", "label_of", "NEGATIVE", "NEUTRAL", "POSITIVE"]
+__all__ = [
+    "analyse_sentiment", "explain_sentiment", "learnt_sentiment", "label_of", "rule_score",
+    "NEGATIVE", "NEUTRAL", "POSITIVE",
+]
 
 NEGATIVE, NEUTRAL, POSITIVE = "negative", "neutral", "positive"
 # |score| at or above which a text is labelled negative / positive.
@@ -129,11 +141,15 @@ def _symbols_weight(raw):
 
 
 @lru_cache(maxsize=20_000)
-def analyse_sentiment(text, lang):
-    """(score in −1…1, label) of `text` written in `lang` (ISO 639-1)."""
+def rule_score(text, lang, textblob=False):
+    """Score in −1…1 of `text` by the lexicon rules alone (a feature of the model).
+
+    TextBlob's English polarity is added only when `textblob` is true: it costs about half a
+    millisecond per text.
+    """
     if not text:
-        return 0.0, NEUTRAL
-    raw = str(text)
+        return 0.0
+    raw = bounded(str(text))
     norm = _GREETINGS_RE.sub(" ", normalize(raw))
     total = 0.0
     for sentence in _SENTENCE_RE.findall(norm):
@@ -141,9 +157,10 @@ def analyse_sentiment(text, lang):
         question = sentence.rstrip().endswith("?") or bool(_REQUEST_RE.search(sentence))
         weight = 0.0
         if lang in LEXICON:
-            weight += _sentence_weight(_WORD_RE.findall(sentence), lang)
+            tokens = [t[:MAX_TOKEN] for t in _WORD_RE.findall(sentence)]
+            weight += _sentence_weight(tokens, lang)
             weight += sum(w * len(p.findall(sentence)) for p, w in _PHRASES.get(lang, ()))
-        if lang == "en":
+        if lang == "en" and textblob:
             weight += 1.5 * _textblob_polarity(sentence)
         if question and weight > 0:
             weight *= QUESTION_PRAISE
@@ -151,5 +168,69 @@ def analyse_sentiment(text, lang):
     total += _symbols_weight(raw.lower())
     if total and "!" in raw:
         total *= 1.15
-    score = round(total / (abs(total) + 1.0), 3)
+    return round(total / (abs(total) + 1.0), 3)
+
+
+@lru_cache(maxsize=50_000)
+def lexicon_counts(tokens, lang):
+    """(praise words, complaint words, negated service verbs) among `tokens` by the lexicon.
+
+    A praise word under a negation counts as a complaint («не рекомендую»), a complaint word
+    under a negation counts as neither («не плохо» is faint).
+    """
+    negators = NEGATORS.get(lang, set())
+    post_negators = POST_NEGATORS.get(lang, set())
+    intensifiers = INTENSIFIERS.get(lang, {})
+    pos = neg = failed = 0
+    for i, token in enumerate(tokens):
+        weight = word_weight(token, lang)
+        negated = _negated(tokens, i, lang, negators, intensifiers) or (
+            i + 1 < len(tokens) and tokens[i + 1] in post_negators)
+        if weight is None:
+            if negated and _is_function_word(token, lang):
+                failed += 1
+            continue
+        if weight >= 0.3:
+            if negated:
+                neg += 1
+            else:
+                pos += 1
+        elif weight <= -0.3 and not negated:
+            neg += 1
+    return pos, neg, failed
+
+
+@lru_cache(maxsize=20_000)
+def analyse_sentiment(text, lang):
+    """(score in −1…1, label) of `text` written in `lang` (ISO 639-1)."""
+    if not text or not str(text).strip():
+        return 0.0, NEUTRAL
+    if shipped_weights() is None:
+        score = rule_score(text, lang)
+    else:
+        score = score_of(base_proba(str(text), lang or ""), THRESHOLD)
     return score, label_of(score)
+
+
+def learnt_sentiment(text, lang, model):
+    """(score, label, proba) of `text` by a company's SentimentModel (corrections included).
+
+    `model` is a sentiment_model.SentimentModel; with no corrections learnt this equals
+    analyse_sentiment().
+    """
+    if not text or not str(text).strip():
+        return 0.0, NEUTRAL, {NEGATIVE: 0.0, NEUTRAL: 1.0, POSITIVE: 0.0}
+    if model is None or not model.n_samples:
+        score, label = analyse_sentiment(text, lang)
+        return score, label, base_proba(str(text), lang or "")
+    proba = model.predict_proba(str(text), lang or "")
+    score = score_of(proba, THRESHOLD)
+    return score, label_of(score), proba
+
+
+def explain_sentiment(text, lang):
+    """{"proba": {label: p}, "rule_score": float} — what the decision rests on."""
+    return {
+        "proba": {label: round(p, 3) for label, p in base_proba(str(text or ""), lang or "").items()},
+        "rule_score": rule_score(str(text or ""), lang),
+    }

@@ -6,7 +6,7 @@ recur across mentions, so stemming is a dictionary look-up after warm-up.
 import re
 from functools import lru_cache
 
-__all__ = ["normalize", "tokenize", "stem", "stems", "strip_suffixes"]
+__all__ = ["normalize", "tokenize", "stem", "stems", "strip_suffixes", "clip_text"]
 
 _URL_RE = re.compile(r"(?:https?://|www\.)\S+|\b[\w.-]+\.(?:com|ru|kz|ua|org|net|io)(?:/\S*)?", re.I)
 _SPACE_RE = re.compile(r"\s+")
@@ -106,3 +106,22 @@ def stem(word, lang):
 def stems(text, lang):
     """Stems of every word token of `text` in `lang`."""
     return [stem(token, lang) for token in tokenize(text)]
+
+
+# Analysis reads at most this many characters of a text, and at most this many letters of a
+# word: beyond that nothing changes a label, and every per-character step stays bounded.
+MAX_TEXT_CHARS = 4000
+MAX_WORD_CHARS = 40
+_LONG_WORD_RE = re.compile(r"\w{%d,}" % (MAX_WORD_CHARS + 1))
+
+
+def clip_text(text, max_chars=MAX_TEXT_CHARS, max_word=MAX_WORD_CHARS):
+    """`text` cut to `max_chars` characters with every longer word cut to `max_word` letters.
+
+    A post of one 400,000-letter word is analysed as its first letters: per-prefix lexicon
+    look-ups and stemming cost the square of a word's length, the rest is linear.
+    """
+    if not text:
+        return ""
+    text = str(text)[:max_chars]
+    return _LONG_WORD_RE.sub(lambda m: m.group(0)[:max_word], text)

@@ -1,0 +1,55 @@
+#!/usr/bin/env python3
+"""Rebuild the shipped stage model (social_crm/tools/data/stage_weights.json.gz).
+
+    python scripts/train_stage.py [--data social_crm/tools/data/training] [--epochs 10]
+
+Reads every industry of the multi-domain training set, featurises each text with its own
+industry's brand configuration (brand names become placeholders), trains the multinomial
+logistic regression and writes its weights. Deterministic: the same training set gives the
+same file byte for byte.
+"""
+import argparse
+import gzip
+import json
+import pathlib
+import sys
+import time
+import types
+from collections import Counter
+
+ROOT = pathlib.Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+# Import social_crm.tools without running the Odoo addon's __init__ (which imports odoo).
+_pkg = types.ModuleType("social_crm")
+_pkg.__path__ = [str(ROOT / "social_crm")]
+sys.modules.setdefault("social_crm", _pkg)
+
+from social_crm.tools import stage_train  # noqa: E402
+from social_crm.tools.stage_model import WEIGHTS_PATH  # noqa: E402
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--data", default=str(stage_train.TRAINING_DIR))
+    parser.add_argument("--epochs", type=int, default=stage_train.EPOCHS)
+    parser.add_argument("--out", default=str(WEIGHTS_PATH))
+    args = parser.parse_args()
+    start = time.perf_counter()
+    rows, industries = stage_train.load_training(args.data)
+    if not rows:
+        sys.exit(f"no training lines under {args.data}")
+    prepared = stage_train.featurise(rows, industries)
+    model = stage_train.train_stage_model(prepared, epochs=args.epochs)
+    payload = json.dumps(model.to_dict(), sort_keys=True, separators=(",", ":"))
+    out = pathlib.Path(args.out)
+    # mtime=0: no timestamp in the gzip header, so the file depends on the data only.
+    with open(out, "wb") as raw, gzip.GzipFile(filename="", fileobj=raw, mode="wb", mtime=0) as handle:
+        handle.write(payload.encode("utf-8"))
+    print(f"{len(rows)} texts from {len(industries)} industries "
+          f"({dict(sorted(Counter(r['stage'] for r in rows).items()))})")
+    print(f"{len(model.to_dict()['weights'])} weighted features -> {out} "
+          f"({out.stat().st_size / 1024:.0f} KB) in {time.perf_counter() - start:.1f} s")
+
+
+if __name__ == "__main__":
+    main()

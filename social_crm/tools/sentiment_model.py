@@ -1,0 +1,485 @@
+"""A linear sentiment model: hashed text features → P(negative / neutral / positive).
+
+Pure Python (no numpy, never imports odoo). Two layers share one feature space:
+
+* the shipped model — multinomial logistic regression trained offline by
+  ``scripts/train_sentiment.py`` on several corpora and languages; its weights live in
+  ``data/sentiment_weights.bin`` (int16, zlib) and are loaded on first use;
+* ``SentimentModel`` — a per-company correction on top of it, learnt from the sentiments
+  staff set by hand. It starts from the shipped model's logits and adds its own sparse
+  weights, so a few dozen corrections already shift the decision on similar texts, and
+  words no lexicon knows (product names, local slang) get a weight as soon as staff
+  label texts containing them.
+
+Features of a text: word stems and stem bigrams, words after a negation, character 3- and
+4-grams (robust to inflection, Kazakh suffix chains and typos), every emoji, and shared
+signals that mean the same in every language — the lexicon's score, counts of praise and
+complaint words, thanks or praise next to a failure (sarcasm), praise inside quotes,
+ironic emoji (🙃 🤡 👏) beside a complaint, review stars, question and exclamation marks.
+"""
+import array
+import math
+import os
+import re
+import struct
+import sys
+import zlib
+from functools import lru_cache
+
+from .text import normalize, stem
+
+__all__ = [
+    "LABELS", "SentimentModel", "features", "base_logits", "base_proba", "softmax",
+    "score_of", "MAX_CHARS", "MAX_TOKEN",
+]
+
+LABELS = ("negative", "neutral", "positive")
+N_BUCKETS = 1 << 18
+WEIGHTS_PATH = os.path.join(os.path.dirname(__file__), "data", "sentiment_weights.bin")
+# Work per text is bounded: the head and the tail of a long text carry its verdict, and a
+# "word" longer than MAX_TOKEN characters (a hash, a run of one letter) is cut.
+MAX_CHARS = 2000
+HEAD_CHARS = 1500
+MAX_TOKEN = 24
+
+_WORD_RE = re.compile(r"[^\W_]+(?:['\-][^\W_]+)*")
+_REPEAT_RE = re.compile(r"(\w)\1{2,}")
+_NUMBER_RE = re.compile(r"^\d+$")
+_QUOTED_RE = re.compile(r"[«\"“„]([^»\"”“]{2,80})[»\"”“]|(?:^|\s)'([^']{2,80})'(?!\w)")
+_STARS_RE = re.compile(r"([1-5])\s*(?:/\s*5|из\s*5|out of 5|звезд|звёзд|жұлдыз|зір)|([★⭐]{1,5})", re.I)
+_EMOJI_RE = re.compile("[\U0001F300-\U0001FAFF\u2600-\u27BF\U0001F000-\U0001F2FF]")
+_THANKS_RE = re.compile(
+    r"\b(?:спасибо|спс|благодар\w*|рахмет|дякую|дяки|thanks?|thank you|thx|браво|bravo"
+    r"|молодц\w*|мерси|well done|great job|nice job|good job|отличн\w* работ\w*|"
+    r"чудов\w* робот\w*|керемет жұмыс|жарайсыңдар|құттықта\w*)\b")
+_IRONIC = set("🙃🤡👏🤣🙄😏")
+# A failure or a wait, in any of the languages: what turns thanks or praise beside it into
+# sarcasm («спасибо, жду уже десятый день»). Plain negation is not enough («thanks, I didn't
+# know that» is sincere).
+_FAILURE_RE = re.compile(
+    r"\b(?:жду|ждём|ждем|ждала?|ждали|чекаю|чекаємо|күтіп|күттім|күтемін|waiting|waited)\b"
+    r"|\b(?:уже|вже|целый|цілий|already|still)\b"
+    r"|\b\w+(?:ый|ой|ий|ій|ю|ую|th|rd|nd) (?:день|дня|раз|неделю|недели|месяц|час|сутки|день|тиждень|"
+    r"місяць|раз|day|week|month|time)\b"
+    r"|\b(?:for|за) (?:\d+|two|three|four|five|six|ten|several|many|два|две|три|пять|десять|"
+    r"несколько) \w*\s*(?:days|weeks|hours|months|дня|дней|недели|недель|часа|часов|месяца|днів|тижні)\b"
+    r"|\b(?:опять|снова|знову|тағы|again|dead|down|broke|broken|lost|never|ничего|нічого|ештеңе|nothing)\b")
+_Q_MARK = "?"
+# Sarcasm cues are rare in training text; a larger value lets them weigh from fewer examples.
+SARCASM_VALUE = 2.0
+_DEFAULT_LANGS = ("ru", "uk", "kk", "en")
+
+
+@lru_cache(maxsize=500_000)
+def _bucket(name):
+    return zlib.crc32(name.encode("utf-8")) & (N_BUCKETS - 1)
+
+
+def bounded(text):
+    """The part of `text` that is analysed: all of it up to MAX_CHARS, else head and tail."""
+    text = str(text or "")
+    if len(text) <= MAX_CHARS:
+        return text
+    return text[:HEAD_CHARS] + " … " + text[-(MAX_CHARS - HEAD_CHARS):]
+
+
+@lru_cache(maxsize=200_000)
+def _word_stem(word, lang):
+    if len(word) > MAX_TOKEN:
+        word = word[:MAX_TOKEN]
+    if _NUMBER_RE.match(word):
+        return "<num>"
+    return stem(word, lang if lang in _DEFAULT_LANGS else "")
+
+
+@lru_cache(maxsize=200_000)
+def _char_grams(word):
+    """Buckets of the padded character 3- and 4-grams of one word."""
+    padded = f"<{word[:MAX_TOKEN]}>"
+    out = []
+    for n in (3, 4):
+        for i in range(len(padded) - n + 1):
+            out.append(_bucket("c:" + padded[i:i + n]))
+    return tuple(out)
+
+
+def _lexicon_signals(words, lang):
+    """(praise words, complaint words, negated function verbs) by the rule lexicon."""
+    from .sentiment import lexicon_counts
+
+    return lexicon_counts(tuple(words), lang)
+
+
+def features(text, lang, lexical_only=False):
+    """Sparse features of `text`: a list of (bucket, value).
+
+    `lexical_only`: only the words, word pairs, negated words, character n-grams and emoji —
+    what a company's corrections may teach (the shared signals stay the shipped model's)."""
+    from .sentiment import rule_score
+
+    raw = bounded(text)
+    lang = lang or ""
+    norm = normalize(raw)
+    feats = {}
+
+    def add(name, value=1.0):
+        b = _bucket(name)
+        feats[b] = feats.get(b, 0.0) + value
+
+    words = []
+    elongated = False
+    for token in _WORD_RE.findall(norm):
+        squeezed = _REPEAT_RE.sub(r"\1\1", token)
+        elongated = elongated or squeezed != token
+        words.append(squeezed[:MAX_TOKEN])
+    stems_ = [_word_stem(w, lang) for w in words]
+
+    # Lexical features, scaled by 1/sqrt(n) so a long text does not swamp its signals.
+    lexical = {}
+    negate_left = 0
+    negators = _NEGATORS
+    for i, s in enumerate(stems_):
+        lexical.setdefault("w:" + s, 0)
+        lexical["w:" + s] += 1
+        if i:
+            name = "b:" + stems_[i - 1] + "_" + s
+            lexical[name] = lexical.get(name, 0) + 1
+        if negate_left and words[i] not in negators:
+            name = "n:" + s
+            lexical[name] = lexical.get(name, 0) + 1
+            negate_left -= 1
+        if words[i] in negators:
+            negate_left = 2
+        if words[i] in _POST_NEGATORS and i:
+            name = "n:" + stems_[i - 1]
+            lexical[name] = lexical.get(name, 0) + 1
+    scale = 1.0 / math.sqrt(max(len(words), 1))
+    for name, count in lexical.items():
+        add(name, count * scale)
+    grams = {}
+    for w in words:
+        if len(w) >= 2:
+            for b in _char_grams(w):
+                grams[b] = grams.get(b, 0) + 1
+    if grams:
+        gscale = 0.5 / math.sqrt(sum(grams.values()))
+        for b, count in grams.items():
+            feats[b] = feats.get(b, 0.0) + count * gscale
+
+    # Emoji, emoticons and punctuation.
+    emoji = {}
+    for char in _EMOJI_RE.findall(raw):
+        emoji[char] = emoji.get(char, 0) + 1
+    for char, count in emoji.items():
+        add("e:" + char, min(count, 3))
+    if lexical_only:
+        return list(feats.items())
+    add("bias")
+    add("lang:" + lang)
+    if re.search(r"(?::|;|=)-?(?:\)|d\b|p\b)|\){2,}", raw.lower()):
+        add("smile")
+    if re.search(r"(?::|=)-?\(|\({2,}|:'\(", raw):
+        add("frown")
+    if "!" in raw:
+        add("excl", min(raw.count("!"), 3) / 3)
+    question = _Q_MARK in raw
+    if question:
+        add("question")
+    if "..." in raw or "…" in raw:
+        add("ellipsis")
+    if elongated:
+        add("elongated")
+    letters = [c for c in raw if c.isalpha()]
+    if len(letters) >= 8 and sum(c.isupper() for c in letters) > 0.6 * len(letters):
+        add("caps")
+    n = len(words)
+    add("len:" + ("1" if n <= 3 else "2" if n <= 8 else "3" if n <= 20 else "4" if n <= 60 else "5"))
+
+    # The rules' verdict and its parts, shared across languages.
+    score = rule_score(raw, lang)
+    add("rule_pos", max(score, 0.0))
+    add("rule_neg", max(-score, 0.0))
+    add("rule_bin:%d" % round(score * 4))
+    pos, neg, failed = _lexicon_signals(words, lang)
+    if pos:
+        add("lex_pos", min(pos, 4) / 2)
+    if neg:
+        add("lex_neg", min(neg, 4) / 2)
+    if failed:
+        add("lex_failed", min(failed, 3) / 2)
+    complaint = neg > 0 or failed > 0 or bool(_FAILURE_RE.search(norm))
+    if pos and complaint:
+        add("mixed")
+    thanks = bool(_THANKS_RE.search(norm))
+    sarcasm = False
+    if thanks and complaint:
+        add("sarcasm:thanks+failure", SARCASM_VALUE)
+        sarcasm = True
+    ironic = [c for c in emoji if c in _IRONIC]
+    if ironic:
+        add("ironic_emoji")
+        if complaint:
+            add("sarcasm:irony+failure", SARCASM_VALUE)
+            sarcasm = True
+    for double, single in _QUOTED_RE.findall(raw):
+        quoted = double or single
+        add("quoted")
+        qpos, _, _ = _lexicon_signals(_WORD_RE.findall(normalize(quoted)), lang)
+        if qpos:
+            add("sarcasm:quoted_praise")
+            if complaint:
+                add("sarcasm:quoted_promise+failure", SARCASM_VALUE)
+                sarcasm = True
+    if sarcasm:
+        add("sarcasm")
+    for match in _STARS_RE.finditer(raw):
+        stars = int(match.group(1)) if match.group(1) else len(match.group(2))
+        add("stars:%d" % stars)
+        break
+    return list(feats.items())
+
+
+_NEGATORS = frozenset("""не ни нет нету никогда ні не немає нема ніколи not no never don't doesn't
+    didn't can't cannot won't isn't wasn't aren't weren't haven't hasn't couldn't wouldn't nothing
+    nobody""".split())
+_POST_NEGATORS = frozenset({"емес", "жоқ"})
+
+
+def softmax(logits):
+    top = max(logits)
+    exps = [math.exp(v - top) for v in logits]
+    total = sum(exps)
+    return [v / total for v in exps]
+
+
+def score_of(proba, threshold=0.2):
+    """Score in −1…1 of a {label: p} distribution whose label (by `threshold`, see
+    sentiment.label_of) is the most probable one.
+
+    The score is P(positive) − P(negative), moved just inside the neutral band when neutral
+    is the most probable label, and at least to the band's edge when a polar label is.
+    """
+    neg, neu, pos = (proba.get(label, 0.0) for label in LABELS)
+    diff = pos - neg
+    if neu >= pos and neu >= neg:
+        inner = threshold - 0.001
+        return round(max(-inner, min(inner, diff)), 3)
+    if pos > neg:
+        return round(max(diff, threshold), 3)
+    return round(min(diff, -threshold), 3)
+
+
+class _Weights:
+    """The shipped weights: 3 floats per bucket, stored as int16 times a scale."""
+
+    def __init__(self, values, scale):
+        self.values = values
+        self.scale = scale
+
+    @classmethod
+    def load(cls, path=None):
+        path = path or WEIGHTS_PATH
+        with open(path, "rb") as handle:
+            blob = zlib.decompress(handle.read())
+        header, body = blob[:16], blob[16:]
+        magic, (scale,) = header[:8], struct.unpack("<d", header[8:16])
+        if magic != b"SCRMSNT1":
+            raise ValueError(f"{path} is not a Social CRM sentiment weights file")
+        values = array.array("h")
+        values.frombytes(body)
+        if sys.byteorder != "little":
+            values.byteswap()
+        if len(values) != 3 * N_BUCKETS:
+            raise ValueError(f"{path} holds {len(values)} weights, expected {3 * N_BUCKETS}")
+        return cls(values, scale)
+
+    @staticmethod
+    def dump(weights, path=None):
+        """Write float weights (a flat list, 3 per bucket) as int16 with one scale."""
+        top = max(abs(v) for v in weights) or 1.0
+        scale = top / 32000.0
+        values = array.array("h", (max(-32767, min(32767, int(round(v / scale)))) for v in weights))
+        if sys.byteorder != "little":
+            values.byteswap()
+        header = b"SCRMSNT1" + struct.pack("<d", scale)
+        with open(path or WEIGHTS_PATH, "wb") as handle:
+            handle.write(zlib.compress(header + values.tobytes(), 9))
+
+    def logits(self, feats):
+        values = self.values
+        out = [0.0, 0.0, 0.0]
+        for bucket, value in feats:
+            i = 3 * bucket
+            out[0] += values[i] * value
+            out[1] += values[i + 1] * value
+            out[2] += values[i + 2] * value
+        s = self.scale
+        return [out[0] * s, out[1] * s, out[2] * s]
+
+
+_SHIPPED = None
+
+
+def shipped_weights():
+    """The shipped weights, loaded on first use (None when the file is absent)."""
+    global _SHIPPED
+    if _SHIPPED is None:
+        _SHIPPED = _Weights.load() if os.path.exists(WEIGHTS_PATH) else False
+    return _SHIPPED or None
+
+
+def reset_shipped_weights():
+    """Forget the loaded weights (after the training script rewrote the file)."""
+    global _SHIPPED
+    _SHIPPED = None
+    base_logits.cache_clear()
+
+
+@lru_cache(maxsize=20_000)
+def base_logits(text, lang):
+    """Logits of the shipped model for `text` (zeros when no weights are shipped)."""
+    weights = shipped_weights()
+    if weights is None:
+        return (0.0, 0.0, 0.0)
+    return tuple(weights.logits(features(text, lang)))
+
+
+def base_proba(text, lang):
+    return dict(zip(LABELS, softmax(base_logits(text, lang))))
+
+
+class SentimentModel:
+    """One company's sentiment, learnt from hand-set labels on top of the shipped model.
+
+    The logits are the shipped model's plus this model's own sparse weights over the same
+    features; training minimises the log-loss of the corrections with an L2 pull towards
+    zero, so with no corrections it is the shipped model, a few dozen move it on texts like
+    the corrected ones, and hundreds make it the company's own. The learnt probabilities
+    are calibrated by that log-loss, so they can be used as they are: no separate blend
+    weight is needed, the model's own confidence is the blend.
+
+    Use: ``SentimentModel().train(rows)`` with rows ``(text, lang, label)``; keep
+    ``to_dict()`` (JSON, tens of kB for hundreds of corrections) and rebuild it with
+    ``from_dict()``; ``sentiment.learnt_sentiment(text, lang, model)`` gives
+    ``(score, label, proba)`` on the same scale as ``analyse_sentiment``.
+    """
+
+    VERSION = 1
+    # L2 strength per correction and passes over the corrections.
+    L2 = 0.01
+    EPOCHS = 10
+    LEARNING_RATE = 0.3
+    # Corrections predicted right with at least this probability teach nothing.
+    MARGIN = 0.5
+    # Features in more than this share of the corrections are not learnt.
+    SHARED_SHARE = 0.6
+
+    def __init__(self):
+        self.weights = {}          # bucket → [w_negative, w_neutral, w_positive]
+        self.class_counts = {label: 0 for label in LABELS}
+
+    @property
+    def n_samples(self):
+        return sum(self.class_counts.values())
+
+    def train(self, rows):
+        """Learn from `rows` — (text, lang, label) with label one of LABELS — added to the
+        corrections already learnt (their features are kept in `self._seen`)."""
+        seen = getattr(self, "_seen", [])
+        for text, lang, label in rows:
+            if label not in LABELS or not text:
+                continue
+            seen.append((features(text, lang or "", lexical_only=True),
+                         base_logits(text, lang or ""), LABELS.index(label)))
+            self.class_counts[label] += 1
+        self._seen = seen
+        self._fit([(self._learnable(feats, seen), offset, target) for feats, offset, target in seen])
+        return self
+
+    def _learnable(self, feats, seen):
+        """The lexical features a correction may teach, less those in more than SHARED_SHARE
+        of the corrections under more than one label (the brand's own name, «банк» at a
+        bank): they say which labels are frequent, not which is right."""
+        if len(seen) < 20:
+            return feats
+        if getattr(self, "_df_size", 0) != len(seen):
+            counts, labels = {}, {}
+            for other, _, target in seen:
+                for bucket, _ in other:
+                    counts[bucket] = counts.get(bucket, 0) + 1
+                    labels.setdefault(bucket, set()).add(target)
+            limit = self.SHARED_SHARE * len(seen)
+            self._shared = {b for b, n in counts.items() if n > limit and len(labels[b]) > 1}
+            self._df_size = len(seen)
+        return [(b, v) for b, v in feats if b not in self._shared]
+
+    def _fit(self, samples):
+        """Stochastic gradient descent over the samples in a fixed order, L2-regularised
+        (deterministic). A plain step, not an adaptive one: a correction the shipped model
+        already gets right moves the weights by as little as its small error."""
+        if not samples:
+            return
+        weights = self.weights
+        l2 = self.L2
+        rate = self.LEARNING_RATE
+        for _ in range(self.EPOCHS):
+            for feats, offset, target in samples:
+                logits = list(offset)
+                for bucket, value in feats:
+                    w = weights.get(bucket)
+                    if w is not None:
+                        logits[0] += w[0] * value
+                        logits[1] += w[1] * value
+                        logits[2] += w[2] * value
+                proba = softmax(logits)
+                if proba[target] >= self.MARGIN and proba[target] == max(proba):
+                    # Already right with a margin: sharpening it would only teach the words
+                    # every mention shares (the brand's name) whichever label is frequent.
+                    continue
+                proba[target] -= 1.0
+                for bucket, value in feats:
+                    w = weights.get(bucket)
+                    if w is None:
+                        w = weights[bucket] = [0.0, 0.0, 0.0]
+                    for k in range(3):
+                        w[k] -= rate * (proba[k] * value + l2 * w[k])
+        # Drop weights too small to matter: the stored model stays compact.
+        for bucket in [b for b, w in weights.items() if max(abs(v) for v in w) < 1e-3]:
+            del weights[bucket]
+
+    def logits(self, text, lang):
+        logits = list(base_logits(text, lang or ""))
+        weights = self.weights
+        if weights:
+            for bucket, value in features(text, lang or "", lexical_only=True):
+                w = weights.get(bucket)
+                if w is not None:
+                    logits[0] += w[0] * value
+                    logits[1] += w[1] * value
+                    logits[2] += w[2] * value
+        return logits
+
+    def predict_proba(self, text, lang):
+        """{label: probability} for `text`, corrections included."""
+        return dict(zip(LABELS, softmax(self.logits(text, lang))))
+
+    def predict(self, text, lang):
+        from .sentiment import label_of
+
+        return label_of(score_of(self.predict_proba(text, lang)))
+
+    def to_dict(self):
+        return {
+            "version": self.VERSION,
+            "class_counts": dict(self.class_counts),
+            "weights": {str(b): [round(v, 5) for v in w] for b, w in self.weights.items()},
+        }
+
+    @classmethod
+    def from_dict(cls, data):
+        model = cls()
+        if not data or data.get("version") != cls.VERSION:
+            return model
+        model.class_counts.update(data.get("class_counts", {}))
+        model.weights = {int(b): list(w) for b, w in data.get("weights", {}).items()}
+        return model
