@@ -240,3 +240,34 @@ def test_empty_and_dict_inputs():
     index = KnowledgeIndex.build([{"id": 7, "questions": ["Где мой заказ?"], "answer": "",
                                    "lang": "ru"}])
     assert index.search("где заказ", lang="ru") == [(7, 1.0)]
+
+
+SMS_QUESTIONS = [
+    (1, "Почему не приходит SMS с кодом для входа в приложение?", "ru"),
+    (2, "Не приходят смс коды для входа в приложение, что делать?", "ru"),
+    (3, "Третий день не приходит SMS-код для входа в приложении", "ru"),
+    (4, "Как оформить возврат товара ненадлежащего качества?", "ru"),
+]
+
+
+def _unrelated_questions(n, seed=11):
+    rng = random.Random(seed)
+    words = ("тариф роутер договор отделение вклад кредит кэшбэк курьер пицца самокат "
+             "сертификат столик бронь меню гарантия ремонт чек скидка подписка пароль").split()
+    return [(100 + i, " ".join(rng.sample(words, rng.randint(3, 6))) + "?", "ru")
+            for i in range(n)]
+
+
+@pytest.mark.parametrize("others", [0, 5, 60, 400])
+def test_a_cluster_does_not_depend_on_what_else_was_asked(others):
+    # «SMS-код» is one token; its parts are what the other two wordings share
+    clusters = cluster_questions(SMS_QUESTIONS + _unrelated_questions(others))
+    sms = [sorted(c.member_ids) for c in clusters if {1, 2, 3} & set(c.member_ids)]
+    assert sms == [[1, 2, 3]]
+    assert all(4 not in c.member_ids for c in clusters)
+
+
+def test_a_hyphenated_compound_shares_its_parts():
+    clusters = cluster_questions([(1, "Не приходит смс-код", "ru"),
+                                  (2, "Код по смс не приходит", "ru")])
+    assert [sorted(c.member_ids) for c in clusters] == [[1, 2]]

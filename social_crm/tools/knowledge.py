@@ -417,6 +417,14 @@ class KnowledgeIndex:
 
 CLUSTER_SIMILARITY = 0.4   # idf-weighted cosine between two questions to share a cluster
 KEY_TERMS = 5
+# The idf of a clustering term is smoothed as if every term had also been seen in
+# CLUSTER_PRIOR_DF of CLUSTER_PRIOR_DOCS other questions.  On a few dozen questions raw idf
+# swings hard with what else happens to be in the window (a word shared by three questions
+# of four weighs half a word seen once, so those three stop looking alike); the prior keeps
+# such small corpora close to plain word overlap, while on thousands of questions the
+# observed frequencies dominate as before.
+CLUSTER_PRIOR_DOCS = 50
+CLUSTER_PRIOR_DF = 1
 
 
 @dataclass
@@ -439,14 +447,32 @@ def _cosine(a, b):
     return dot  # vectors are unit length
 
 
+def _cluster_words(value):
+    """Topic words of a question for clustering: compounds split into their parts.
+
+    «SMS-код» and «код из SMS» share «код» and «sms»: a hyphenated compound is one token to
+    the tokenizer, but for grouping questions its parts are what people reword.
+    """
+    for token in text.tokenize(value):
+        for part in token.split("-") if "-" in token else (token,):
+            if part in STOP_WORDS or len(part) < 2:
+                continue
+            yield part
+
+
+def cluster_idf(df, n_items):
+    """Smoothed idf of a term found in ``df`` of ``n_items`` questions (see CLUSTER_PRIOR_*)."""
+    return math.log(1 + (n_items + CLUSTER_PRIOR_DOCS) / (df + CLUSTER_PRIOR_DF))
+
+
 def cluster_questions(items, min_size=2, similarity=CLUSTER_SIMILARITY):
     """Group ``items`` [(id, text, lang)] into clusters of at least ``min_size`` questions.
 
     Deterministic greedy clustering: every question becomes an idf-weighted, unit-length
-    vector of stems; the question with the most close neighbours (ties: the earlier one)
-    seeds a cluster with all its still free neighbours at or above ``similarity``; repeat.
-    Seeding from the densest question, rather than chaining neighbours of neighbours, keeps a
-    cluster about one thing.  Largest clusters first.
+    vector of stems (idf smoothed, see ``cluster_idf``); the question with the most close
+    neighbours (ties: the earlier one) seeds a cluster with all its still free neighbours at
+    or above ``similarity``; repeat.  Seeding from the densest question, rather than chaining
+    neighbours of neighbours, keeps a cluster about one thing.  Largest clusters first.
     """
     items = list(items)
     stems_of = []
@@ -454,20 +480,18 @@ def cluster_questions(items, min_size=2, similarity=CLUSTER_SIMILARITY):
     for _, value, lang in items:
         lang = (lang or "ru").lower()
         item_stems = set()
-        for token in text.tokenize(value):
-            if token in STOP_WORDS or len(token) < 2:
-                continue
+        for token in _cluster_words(value):
             stem = (lang, text.stem(token, lang))
             item_stems.add(stem)
             words = surface.setdefault(stem, {})
             words[token] = words.get(token, 0) + 1
         stems_of.append(item_stems)
-    n = max(len(items), 1)
+    n = len(items)
     df = {}
     for item_stems in stems_of:
         for stem in item_stems:
             df[stem] = df.get(stem, 0) + 1
-    idf = {stem: math.log(1 + n / count) for stem, count in df.items()}
+    idf = {stem: cluster_idf(count, n) for stem, count in df.items()}
     vectors = []
     for item_stems in stems_of:
         norm = math.sqrt(sum(idf[s] ** 2 for s in item_stems)) or 1.0
