@@ -272,6 +272,8 @@ class KnowledgeIndex:
         them.  Past ``REBUILD_FRACTION`` of the answers changed since the last full build,
         the result is a full build.
         """
+        if not changed and not removed_ids:
+            return self
         base = self._base or self
         docs, pos_of, overlay = list(self.docs), dict(self._pos_of), dict(self._overlay)
         for doc in map(_as_doc, changed):
