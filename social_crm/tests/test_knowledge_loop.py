@@ -350,7 +350,7 @@ class TestTypicalQuestions(KnowledgeCase):
         self.assertEqual(many_queries, few_queries,
                          "checking 28 questions costs the queries of checking 3")
         self.env.invalidate_all()
-        with self.assertQueryCount(5):
+        with self.assertQueryCount(6):
             wizard._candidate_mentions()
 
     def test_the_screen_is_full_size_and_no_result_says_so(self):
