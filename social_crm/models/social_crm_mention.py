@@ -5,6 +5,7 @@ consumer-cycle stage, via ``tools/pipeline``), answered through the knowledge lo
 answers, an expert when there is none) and a reply in the brand's tone, within its SLA.
 """
 import re
+import uuid
 from datetime import timedelta
 
 from markupsafe import Markup
@@ -30,6 +31,11 @@ OPEN_STATES = ("new", "in_progress", "waiting_expert")
 # Minutes to the first response when neither the stage nor the source sets one.
 DEFAULT_SLA_MINUTES = 60
 EXPERT_ACTIVITY_XMLID = "social_crm.mail_activity_type_expert_answer"
+# Fields of a mention typed in that make its normalized record (the rest is set by hand).
+_HAND_RECORD_FIELDS = ("external_id", "text", "title", "url", "rating", "reach", "likes",
+                       "reposts", "comments", "parent_external_id")
+# A spreadsheet reads a cell starting with one of these as a formula.
+FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
 # A name with digits, underscores or @ is a handle, not something to greet someone by.
 _HANDLE_LIKE = re.compile(r"[\d_@/]|^\W")
 
@@ -43,8 +49,11 @@ class SocialCrmMention(models.Model):
 
     name = fields.Char(compute="_compute_name", store=True)
     source_id = fields.Many2one("social_crm.source", required=True, index=True,
-                                ondelete="restrict")
-    external_id = fields.Char(string="External ID", required=True, readonly=True)
+                                ondelete="restrict", default=lambda self: self._default_source_id())
+    external_id = fields.Char(string="External ID", required=True, readonly=True,
+                              default=lambda self: f"manual-{uuid.uuid4().hex}",
+                              help="The post's id on its platform; made up for a mention "
+                                   "typed in.")
     company_id = fields.Many2one("res.company", required=True, index=True,
                                  default=lambda self: self.env.company)
     url = fields.Char(string="Link to the post")
@@ -153,6 +162,21 @@ class SocialCrmMention(models.Model):
         ("source_external_unique", "unique(source_id, external_id)",
          "This mention was already imported from this source."),
     ]
+
+    def init(self):
+        # The duplicate check looks mentions up by URL; a hash index serves "=" and "IN" on
+        # URLs of any length (a btree entry can't hold the longest ones).
+        self.env.cr.execute("CREATE INDEX IF NOT EXISTS social_crm_mention_url_hash "
+                            "ON social_crm_mention USING hash (url)")
+
+    def export_data(self, fields_to_export):
+        """Exported texts never run as spreadsheet formulas: a value starting with = + - @
+        gets a leading apostrophe in the export; the stored text stays as it is."""
+        result = super().export_data(fields_to_export)
+        result["datas"] = [[f"'{value}" if isinstance(value, str)
+                            and value.startswith(FORMULA_PREFIXES) else value
+                            for value in row] for row in result["datas"]]
+        return result
 
     @api.depends("title", "text")
     def _compute_name(self):
@@ -313,7 +337,8 @@ class SocialCrmMention(models.Model):
         results = self._analyse(source.company_id, entries)
         for vals, result in zip(vals_list, results, strict=True):
             vals.update(self._analysis_values(result, stages, brands, vals, source))
-            stage = stages.get(result.stage) if not vals.get("stage_manual") else None
+            stage = stages.get(result.stage) if not vals.get("stage_manual") \
+                else self.env["social_crm.stage"].browse(vals.get("stage_id"))
             vals["sla_deadline"] = self._sla_deadline(
                 fields.Datetime.to_datetime(vals["published_at"]),
                 stage or self.env["social_crm.stage"], source)
@@ -463,9 +488,57 @@ class SocialCrmMention(models.Model):
 
     @api.model_create_multi
     def create(self, vals_list):
+        if not self.env.context.get("social_crm_analysis"):
+            # typed in on the Mentions screen (or created by code): the same path as imports
+            return self._create_by_hand(vals_list)
         mentions = super().create(vals_list)
         mentions.filtered(lambda m: not m.user_id)._assign_from_matrix()
         return mentions
+
+    def _create_by_hand(self, vals_list):
+        """Mentions entered by hand go through their source's ``ingest`` (validation,
+        authors, analysis, SLA, assignment) as one normalized record each, with an id made
+        up when they have none; what the person set (stage, sentiment, assignee, …) is kept
+        as set by hand."""
+        self.check_access("create")
+        mentions = self.browse()
+        for vals in vals_list:
+            vals = dict(vals)
+            source = self.env["social_crm.source"].browse(
+                vals.pop("source_id", False) or self._default_source_id().id)
+            if not source:
+                raise UserError(self.env._("Choose the source of the mention."))
+            record = {key: vals.pop(key) for key in _HAND_RECORD_FIELDS if vals.get(key)}
+            record["external_id"] = str(record.get("external_id") or f"manual-{uuid.uuid4().hex}")
+            platform = self.env["social_crm.platform"].browse(vals.pop("platform_id", False))
+            record["platform"] = platform.code or "web"
+            published = fields.Datetime.to_datetime(vals.pop("published_at", False)) \
+                or fields.Datetime.now()
+            record["published_at"] = published.isoformat() + "+00:00"
+            vals.pop("company_id", None)
+            if vals.get("stage_id"):
+                vals["stage_manual"] = True
+            if vals.get("sentiment"):
+                vals.update(sentiment_manual=True, sentiment_origin="manual")
+            if vals.get("user_id"):
+                vals.setdefault("state", "in_progress")
+            report = source.sudo()._ingest([record], origin="manual",
+                                           overrides={record["external_id"]: vals})
+            if report["errors"]:
+                raise UserError(self.env._(
+                    "The mention could not be saved: %(reason)s",
+                    reason="; ".join(e.get("reason", "") for e in report["errors"])))
+            if not report["created"] and vals:
+                report["mentions"].write(vals)  # the same id again: an edit, by hand
+            mentions |= report["mentions"]
+        return mentions
+
+    @api.model
+    def _default_source_id(self):
+        """Mentions typed in go to the company's "entered by hand" source."""
+        return self.env["social_crm.source"].search(
+            [("source_type", "=", "manual"), ("company_id", "=", self.env.company.id)],
+            limit=1)
 
     def _assign_from_matrix(self):
         """Give unassigned mentions to the least busy member of their matrix row's team."""

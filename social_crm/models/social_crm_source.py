@@ -236,9 +236,11 @@ class SocialCrmSource(models.Model):
         self._check_manage_rights()
         return self.sudo()._ingest(records)["mentions"]
 
-    def _ingest(self, records, origin="api", extra_errors=()):
+    def _ingest(self, records, origin="api", extra_errors=(), overrides=None):
         """ingest() with its report: {mentions, created, updated, errors}; the run is
         logged with ``extra_errors`` (records the caller could not even read).
+        ``overrides``: {external id: field values} set by hand on the mentions it creates
+        (a stage or sentiment so given counts as set by hand).
 
         Raises ConcurrentIngestError, with nothing of this batch stored, when another
         transaction committed the same mentions, authors or platforms after this one began:
@@ -248,7 +250,7 @@ class SocialCrmSource(models.Model):
         self.ensure_one()
         try:
             with self.env.cr.savepoint():
-                report = self._ingest_batch(records)
+                report = self._ingest_batch(records, overrides or {})
                 errors = list(extra_errors) + report["errors"]
                 run = self.env["social_crm.source.run"]._log(
                     self, origin, report["created"], report["updated"], errors)
@@ -262,7 +264,7 @@ class SocialCrmSource(models.Model):
                 "Source “%(name)s”: the same records are being imported by another run; "
                 "try again.", name=self.display_name)) from exc
 
-    def _ingest_batch(self, records):
+    def _ingest_batch(self, records, overrides):
         try:
             accepted, errors = normalize_batch(records)
         except RecordError as exc:
@@ -297,7 +299,8 @@ class SocialCrmSource(models.Model):
         if reworded:
             reworded._reanalyse()
 
-        vals_list = [self._mention_values(rec, platform_of(rec), authors) for rec in new_records]
+        vals_list = [dict(self._mention_values(rec, platform_of(rec), authors),
+                          **overrides.get(rec.external_id, {})) for rec in new_records]
         Mention._add_analysis(self, vals_list, new_records)
         created = Mention
         if vals_list:

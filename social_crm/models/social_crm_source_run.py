@@ -7,6 +7,7 @@ ORIGINS = [
     ("pull", "Scheduled import"),
     ("file", "File"),
     ("api", "API"),
+    ("manual", "Entered by hand"),
     ("demo", "Demo data"),
     ("summary", "Summary of older runs"),
 ]

@@ -9,3 +9,4 @@ from . import test_import_wizard
 from . import test_knowledge_loop
 from . import test_tone_replies
 from . import test_concurrency
+from . import test_performance

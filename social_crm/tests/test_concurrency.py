@@ -1,10 +1,10 @@
 """Two imports of the same data at once, in two real database transactions.
 
 Ingest must stay idempotent when two imports of the same data run at once. A
-TransactionCase can't show that: its one transaction is never committed, so
-another connection sees none of its data. These tests use BaseCase and connections of
-their own (``db_connect``: real cursors even when the registry is in test mode), commit
-their fixture, and remove everything they committed when they end.
+TransactionCase can't show that: its one transaction is never committed, so another
+connection sees none of its data. Each import here runs in a process of its own
+(``concurrent_import.py``: its own registry and connection), the fixture is committed with
+plain SQL on a connection of the test's own, and everything committed is removed at the end.
 
 Both imports take their snapshot (Odoo's REPEATABLE READ) before either starts, so neither
 can see what the other writes: the only thing standing between them and duplicates is the
@@ -12,24 +12,22 @@ unique index on (source, external id) and (platform, external id). The slower on
 that index, gets ConcurrentIngestError when the faster commits, and retries in a new
 transaction the way the webhook does; there it finds the records and updates them.
 """
+import json
+import pathlib
+import subprocess
 import sys
-import threading
 import time
-import traceback
 import uuid
 
-from odoo import SUPERUSER_ID, api
-from odoo.modules.registry import Registry
 from odoo.sql_db import db_connect
 from odoo.tests import BaseCase, get_db_name, tagged
-from odoo.tools import mute_logger
+from odoo.tools import config
 
-from ..controllers.webhook import RETRIES
-from ..models.social_crm_source import ConcurrentIngestError
 from .common import make_record
 
 COUNT = 50
-TIMEOUT = 60  # seconds: a stuck import fails the test instead of hanging the run
+TIMEOUT = 120  # seconds: a stuck import fails the test instead of hanging the run
+IMPORT_SCRIPT = pathlib.Path(__file__).with_name("concurrent_import.py")
 
 
 @tagged("post_install", "-at_install")
@@ -39,99 +37,80 @@ class TestConcurrentIngest(BaseCase):
     def setUpClass(cls):
         super().setUpClass()
         cls.db = db_connect(get_db_name())
-        cls.registry = Registry(get_db_name())
-
-    def _env(self, cr):
-        """A superuser environment on ``cr`` (a real cursor) in any thread.
-
-        api.Environment() looks the registry up with Registry(dbname), which waits on
-        Registry._lock; the test runner's thread holds that lock while tests run (HttpCase
-        lifts it only by putting the registry in test mode, where every cursor shares the
-        test's transaction). So the cursor gets its transaction on the registry directly.
-        """
-        if cr.transaction is None:
-            cr.transaction = api.Transaction(self.registry)
-        return api.Environment(cr, SUPERUSER_ID, {})
 
     def setUp(self):
         super().setUp()
         tag = uuid.uuid4().hex[:10]
         self.ext_ids = [f"conc-{tag}-{i}" for i in range(COUNT)]
         self.author_ids = [f"a{ext}" for ext in self.ext_ids]
+        self.lock_key = 424200000 + int(tag[:5], 16)
         with self.db.cursor() as cr:
-            env = self._env(cr)
-            self.source_id = env["social_crm.source"].create({
-                "name": f"Concurrent import {tag}", "source_type": "webhook"}).id
-            self.vk_id = env["social_crm.platform"]._get_or_create_by_codes(["vk"])["vk"].id
+            cr.execute("""
+                INSERT INTO social_crm_source
+                       (name, source_type, company_id, sentiment_policy, active, sequence,
+                        interval_minutes, sla_minutes, posts_depth, initial_hours,
+                        create_date, write_date)
+                VALUES (%s, 'webhook', (SELECT min(id) FROM res_company), 'source', true, 10,
+                        5, 60, 10, 24, now() AT TIME ZONE 'UTC', now() AT TIME ZONE 'UTC')
+             RETURNING id""", [f"Concurrent import {tag}"])
+            self.source_id = cr.fetchone()[0]
+            cr.execute("SELECT id FROM social_crm_platform WHERE code = 'vk'")
+            self.vk_id = cr.fetchone()[0]
         self.addCleanup(self._remove_committed_data)
 
     def _remove_committed_data(self):
         with self.db.cursor() as cr:
             cr.execute("SET LOCAL lock_timeout = '10s'")  # never hang behind a stuck import
-            env = self._env(cr)
-            env["social_crm.mention"].with_context(active_test=False).search(
-                [("source_id", "=", self.source_id)]).unlink()
-            env["social_crm.author"].with_context(active_test=False).search(
-                [("platform_id", "=", self.vk_id), ("external_id", "in", self.author_ids)]).unlink()
-            env["social_crm.source"].with_context(active_test=False).browse(
-                self.source_id).exists().unlink()
+            cr.execute("DELETE FROM social_crm_mention WHERE source_id = %s", [self.source_id])
+            cr.execute("DELETE FROM social_crm_author WHERE platform_id = %s "
+                       "AND external_id IN %s", [self.vk_id, tuple(self.author_ids)])
+            cr.execute("DELETE FROM social_crm_source WHERE id = %s", [self.source_id])
 
     def _records(self, **extra):
         return [make_record(ext, **extra) for ext in self.ext_ids]
 
-    def _import(self, records, barrier, outcome):
-        """One import in its own transaction, retried on ConcurrentIngestError in a new
-        one like the webhook (controllers/webhook.py); commits at the end."""
-        try:
-            cr = self.db.cursor()
-            try:
-                env = self._env(cr)
-                source = env["social_crm.source"].browse(self.source_id)
-                # This query takes the transaction's snapshot: nothing the other import
-                # commits from now on is visible to this attempt.
-                outcome["seen_before"] = env["social_crm.mention"].search_count(
-                    [("source_id", "=", self.source_id)])
-                barrier.wait(timeout=TIMEOUT)
-                for attempt in range(RETRIES):
-                    try:
-                        report = source._ingest(records)
-                    except ConcurrentIngestError:
-                        outcome["conflicts"] += 1
-                        if attempt == RETRIES - 1:
-                            raise
-                        cr.rollback()  # a new transaction sees the other import's rows
-                        continue
-                    outcome["reports"].append(
-                        {k: report[k] for k in ("created", "updated", "errors")})
-                    break
-                cr.commit()
-            finally:
-                cr.close()
-        except Exception:  # noqa: BLE001 - reported by the test in the main thread
-            barrier.abort()
-            outcome["failure"] = traceback.format_exc()
+    def _start_import(self, records):
+        args = {"db": get_db_name(), "addons_path": config["addons_path"],
+                "source_id": self.source_id, "records": records, "lock_key": self.lock_key,
+                **{name: config.get(name) for name in
+                   ("db_host", "db_port", "db_user", "db_password")}}
+        return subprocess.Popen([sys.executable, str(IMPORT_SCRIPT), json.dumps(args)],
+                                stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+
+    def _waiting_imports(self, cr):
+        cr.execute("SELECT count(*) FROM pg_locks WHERE locktype = 'advisory' "
+                   "AND classid = 0 AND objid = %s AND NOT granted", [self.lock_key])
+        return cr.fetchone()[0]
 
     def _run_both(self, records_1, records_2):
         """Run two imports at once; return their outcomes."""
-        barrier = threading.Barrier(2)
-        outcomes = [{"conflicts": 0, "reports": [], "failure": None} for _ in range(2)]
-        threads = [threading.Thread(target=self._import, args=(records, barrier, outcome),
-                                    name=f"concurrent-ingest-{n}", daemon=True)
-                   for n, (records, outcome) in enumerate(zip((records_1, records_2), outcomes))]
-        # The loser's INSERT fails on the unique index: Odoo logs the "bad query" as an
-        # ERROR before the ingest turns it into ConcurrentIngestError. Expected, handled.
-        with mute_logger("odoo.sql_db"):
-            for thread in threads:
-                thread.start()
+        gate = self.db.cursor()
+        try:
+            gate.execute("SELECT pg_advisory_lock(%s)", [self.lock_key])
+            processes = [self._start_import(records_1), self._start_import(records_2)]
             deadline = time.monotonic() + TIMEOUT
-            for thread in threads:
-                thread.join(max(0.0, deadline - time.monotonic()))
-        stuck = [t for t in threads if t.is_alive()]
-        if stuck:
-            frames = sys._current_frames()
-            self.fail("import(s) still running after %ss (stuck on a lock?):\n%s" % (
-                TIMEOUT, "\n".join(f"{t.name}:\n" + "".join(traceback.format_stack(
-                    frames[t.ident])) for t in stuck if t.ident in frames)))
+            # Both have taken their snapshot and wait at the gate: open it for both at once.
+            while self._waiting_imports(gate) < 2:
+                failed = [p for p in processes if p.poll() is not None]
+                if failed or time.monotonic() > deadline:
+                    for process in processes:
+                        process.kill()
+                    self.fail("an import did not reach the gate:\n%s" % "\n".join(
+                        p.communicate()[1][-3000:] for p in processes))
+                time.sleep(0.05)
+            gate.execute("SELECT pg_advisory_unlock(%s)", [self.lock_key])
+            outcomes = []
+            for process in processes:
+                try:
+                    out, err = process.communicate(timeout=max(1.0, deadline - time.monotonic()))
+                except subprocess.TimeoutExpired:
+                    process.kill()
+                    self.fail(f"an import still runs after {TIMEOUT}s (stuck on a lock?)")
+                self.assertEqual(process.returncode, 0, err[-3000:])
+                outcomes.append(json.loads(out.strip().splitlines()[-1]))
+        finally:
+            gate.execute("SELECT pg_advisory_unlock_all()")
+            gate.close()
         for outcome in outcomes:
             self.assertIsNone(outcome["failure"], "an import failed:\n%s" % outcome["failure"])
             self.assertEqual(outcome["seen_before"], 0,

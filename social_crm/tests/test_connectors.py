@@ -10,7 +10,7 @@ from datetime import timedelta
 
 from odoo import fields
 from odoo.exceptions import AccessError, UserError
-from odoo.tests import HttpCase, TransactionCase, tagged
+from odoo.tests import HttpCase, TransactionCase, new_test_user, tagged
 
 from .httpfake import FakeServer, slow
 
@@ -55,9 +55,8 @@ class ConnectorCase(TransactionCase):
                            "pull_batch_size": "500", "cron_time_budget": "60",
                            "max_failures": "5"}.items():
             cls.params.set_param(f"social_crm.{key}", value)
-        cls.manager = cls.env["res.users"].create({
-            "name": "Source Manager", "login": "source_manager_conn",
-            "groups_id": [(6, 0, [cls.env.ref("social_crm.group_manager").id])]})
+        cls.manager = new_test_user(cls.env, "source_manager_conn", name="Source Manager",
+                                    groups="base.group_user,social_crm.group_manager")
 
     def setUp(self):
         super().setUp()

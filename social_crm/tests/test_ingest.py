@@ -1,6 +1,7 @@
 from datetime import datetime
 
-from odoo.tests import tagged
+from odoo.exceptions import UserError
+from odoo.tests import Form, new_test_user, tagged
 
 from .common import SocialCrmCase, make_record
 
@@ -162,3 +163,32 @@ class TestIngest(SocialCrmCase):
         self.assertTrue(mention.first_response_at)
         mention.action_close()
         self.assertEqual(mention.state, "closed")
+
+    def test_export_never_writes_live_formulas(self):
+        texts = ["=HYPERLINK(\"http://x.example\",\"click\")", "+7 700 123 45 67 звонил",
+                 "-1 звезда", "@brand где заказ?", "обычный текст"]
+        mentions = self.source.ingest([make_record(i, text=t) for i, t in enumerate(texts)])
+        exported = mentions.sorted("external_id").export_data(["text", "external_id"])["datas"]
+        self.assertEqual([row[0] for row in exported],
+                         ["'" + t for t in texts[:4]] + [texts[4]])
+        self.assertEqual(sorted(mentions.mapped("text")), sorted(texts),
+                         "the stored texts stay as they were")
+
+    def test_mention_typed_in_goes_through_ingest(self):
+        agent = new_test_user(self.env, "hand_agent", groups="social_crm.group_user")
+        negative = self.env["social_crm.stage"].search([("code", "=", "negative")])
+        form = Form(self.Mention.with_user(agent))
+        form.text = "Позвонила клиентка: в отделении на Абая третий день не работает терминал"
+        form.platform_id = self.env.ref("social_crm.platform_vk")
+        form.stage_id = negative
+        mention = form.save()
+        self.assertTrue(mention.external_id.startswith("manual-"))
+        self.assertEqual(mention.source_id.source_type, "manual")
+        self.assertEqual(mention.stage_id, negative)
+        self.assertTrue(mention.stage_manual, "the stage typed in is kept as set by hand")
+        self.assertEqual(mention.lang, "ru", "analysed like any import")
+        self.assertTrue(mention.sla_deadline)
+        self.assertEqual(mention.source_id.sudo().run_ids[:1].origin, "manual")
+        with self.assertRaisesRegex(UserError, "text is missing"):
+            self.Mention.with_user(agent).create({"text": " ", "platform_id":
+                                                  self.env.ref("social_crm.platform_vk").id})
