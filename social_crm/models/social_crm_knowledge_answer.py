@@ -291,7 +291,9 @@ class SocialCrmKnowledgeAnswer(models.Model):
                          company_id, len(index), (time.perf_counter() - start) * 1000)
         else:
             stamps = self._index_stamps(company_id)
-            touched = {answer_id for answer_id, generation in _CHANGED.get(dbname, {}).items()
+            with _INDEX_LOCK:  # other threads of this process may be recording changes
+                local_changes = list(_CHANGED.get(dbname, {}).items())
+            touched = {answer_id for answer_id, generation in local_changes
                        if generation > cached.generation}
             changed = [answer_id for answer_id, stamp in stamps.items()
                        if cached.stamps.get(answer_id) != stamp or answer_id in touched]
