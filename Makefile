@@ -5,7 +5,7 @@
 deps:            ## the module's Python requirements (and pytest) into Odoo's Python
 	@eval "$$(scripts/find-odoo)" && "$$ODOO_PYTHON" -m pip install -q -r requirements.txt pytest
 
-demo: deps       ## fresh database social_crm_demo with demo data, served on :8069
+demo:            ## fresh database $${DEMO_DB:-social_crm_demo} (dropped first) with demo data, served on :$${DEMO_PORT:-8069}
 	scripts/demo
 
 test: deps       ## pytest for social_crm/tools, then Odoo's tests (tour included)

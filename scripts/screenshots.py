@@ -67,7 +67,7 @@ def main():
         page.wait_for_selector(".o_data_row")
         page.click(".o_data_row >> nth=0")
         shot("", ".o_form_view", "tone")
-        shot("action-social_crm.social_crm_matrix_action", ".o_list_view", "matrix")
+        shot("action-social_crm.social_crm_matrix_grid_action", ".o_social_crm_matrix_table", "matrix")
         browser.close()
     print(f"screenshots saved in {DOCS}")
 

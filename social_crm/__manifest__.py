@@ -22,6 +22,7 @@
         "data/social_crm_tone_data.xml",
         "data/social_crm_reply_template_data.xml",
         "views/social_crm_mention_views.xml",
+        "views/social_crm_expert_templates.xml",
         "views/social_crm_author_views.xml",
         "views/social_crm_source_views.xml",
         "views/social_crm_stage_views.xml",
@@ -42,6 +43,10 @@
         "demo/social_crm_knowledge_demo.xml",
     ],
     "assets": {
+        "web.assets_backend": [
+            "social_crm/static/src/scss/social_crm.scss",
+            "social_crm/static/src/matrix/*",
+        ],
         "web.assets_tests": [
             "social_crm/static/tests/tours/*.js",
         ],

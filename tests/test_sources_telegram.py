@@ -1,5 +1,6 @@
 """Telegram Bot API: getUpdates offset cursor, webhook secret header, sendMessage replies."""
 import json
+import pathlib
 
 import pytest
 
@@ -175,3 +176,87 @@ def test_register_webhook_sends_secret_token(server, sleeps):
     assert sent["secret_token"] == "tg-secret_1" and "channel_post" in sent["allowed_updates"]
     with pytest.raises(SourceError, match="secret token must be"):
         telegram(server, sleeps, secret_token="has spaces!").register_webhook("https://x")
+
+
+# -- Updates written from the Bot API documentation (tests/fixtures/telegram) ---------------
+
+FIXTURES = pathlib.Path(__file__).resolve().parent / "fixtures" / "telegram"
+HEADERS = {"X-Telegram-Bot-Api-Secret-Token": "tg-secret_1"}
+
+
+def delivery(name):
+    adapter = get_adapter("telegram", {"bot_token": TOKEN, "secret_token": "tg-secret_1"})
+    return adapter.parse_webhook(HEADERS, (FIXTURES / f"{name}.json").read_bytes(), {}, None)
+
+
+def test_private_chat_message_is_private_and_has_no_link():
+    (rec,) = delivery("private_message").records
+    assert rec["private"] is True
+    assert rec["url"] == ""  # the person's username is public, the chat is not
+    assert rec["external_id"] == "700100200:41"
+    assert rec["author"]["name"] == "Айгуль Серикова" and rec["author"]["handle"] == "aigul_s"
+    (edit,) = delivery("private_edited_message").records
+    assert edit["external_id"] == rec["external_id"] and "и счёт" in edit["text"]
+
+
+def test_group_and_channel_messages_stay_public():
+    (group,) = delivery("group_message").records
+    (reply,) = delivery("group_reply").records
+    (post,) = delivery("channel_post_photo").records
+    assert group["url"] == "https://t.me/bank_clients_chat/5120" and not group.get("private")
+    assert reply["parent_external_id"] == group["external_id"]
+    assert post["text"] == "Банк открыл новое отделение в Алатауском районе"
+    assert post["author"]["name"] == "Новости Алматы (Редакция)"
+
+
+@pytest.mark.parametrize("name, reason", [
+    ("private_start", "the /start command that opens a private chat with the bot"),
+    ("sticker", "message without text (sticker)"),
+    ("new_chat_members", "message without text (new_chat_members)"),
+    ("my_chat_member_blocked", "a my_chat_member update, not a message"),
+])
+def test_updates_without_words_are_ignored_with_the_reason(name, reason):
+    result = delivery(name)
+    assert result.records == []
+    assert result.ignored == [{"record": f"Telegram update {result.event_id}",
+                               "reason": reason}]
+
+
+def test_private_answer_goes_to_that_chat_only(server, sleeps):
+    def send(req):
+        body = req.json()
+        assert body["chat_id"] == 700100200 and body["text"] == "Закрыть карту можно в приложении"
+        assert body["reply_parameters"]["message_id"] == 41
+        return {"ok": True, "result": {"message_id": 42, "date": 1777630200,
+                                       "chat": {"id": 700100200, "type": "private",
+                                                "username": "aigul_s"}}}
+
+    server.route("POST", f"{BOT}/sendMessage", send)
+    (rec,) = delivery("private_message").records
+    adapter = telegram(server, sleeps)
+    out = adapter.post_reply({"external_id": rec["external_id"], "url": "", "raw": rec["raw"]},
+                             "Закрыть карту можно в приложении")
+    assert out == {"external_id": "700100200:42", "url": ""}
+    with pytest.raises(SourceError, match="at most 4096"):
+        adapter.post_reply({"external_id": rec["external_id"], "raw": rec["raw"]}, "x" * 4097)
+    assert len(server.calls("POST", f"{BOT}/sendMessage")) == 1
+
+
+def test_business_chat_is_answered_as_the_business(server, sleeps):
+    def send(req):
+        body = req.json()
+        assert body["business_connection_id"] == "AbCdEfGhIjKl-bizconn1"
+        assert body["chat_id"] == 700100900 and body["reply_parameters"]["message_id"] == 3301
+        return {"ok": True, "result": {"message_id": 3303, "date": 1777630700,
+                                       "business_connection_id": "AbCdEfGhIjKl-bizconn1",
+                                       "chat": {"id": 700100900, "type": "private"}}}
+
+    server.route("POST", f"{BOT}/sendMessage", send)
+    (rec,) = delivery("business_message").records
+    assert rec["external_id"] == "business:700100900:3301" and rec["private"] is True
+    out = telegram(server, sleeps).post_reply(
+        {"external_id": rec["external_id"], "raw": rec["raw"]}, "Включите NFC в настройках")
+    assert out == {"external_id": "business:700100900:3303", "url": ""}
+    with pytest.raises(SourceError, match="business_connection_id is unknown"):
+        telegram(server, sleeps).post_reply({"external_id": rec["external_id"]}, "hi")
+    assert len(server.calls("POST", f"{BOT}/sendMessage")) == 1

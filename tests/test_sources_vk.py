@@ -1,5 +1,6 @@
 """VK: newsfeed.search windows and next_from, wall comments, Callback API, wall.createComment."""
 import json
+import pathlib
 
 import pytest
 
@@ -206,3 +207,129 @@ def test_post_reply_error_is_readable(server, sleeps):
         vk(server, sleeps).post_reply({"external_id": "-1_20"}, "hi")
     with pytest.raises(SourceError, match="not a post or comment id"):
         vk(server, sleeps).post_reply({"external_id": "abc"}, "hi")
+
+
+# -- Callback API payloads written from VK's documentation (tests/fixtures/vk) --------------
+
+FIXTURES = pathlib.Path(__file__).resolve().parent / "fixtures" / "vk"
+GROUP = 218000001
+
+
+def callback(name):
+    return (FIXTURES / f"callback_{name}.json").read_bytes()
+
+
+def odoo_config(**extra):
+    """What the Odoo source passes: a webhook token always, a secret only when set."""
+    return dict({"webhook_token": "generated-webhook-token", "group_id": GROUP,
+                 "confirmation": "c0nf1rm"}, **extra)
+
+
+def test_event_without_secret_is_accepted_when_the_source_has_none():
+    adapter = get_adapter("vk", odoo_config())
+    result = adapter.parse_webhook({}, callback("wall_reply_new_without_secret"), {}, None)
+    assert result.reply == "ok" and [r["external_id"] for r in result.records] == \
+        [f"-{GROUP}_4410_9102"]
+    assert adapter.parse_webhook({}, callback("confirmation"), {}, None).reply == "c0nf1rm"
+
+
+def test_event_without_secret_is_refused_when_the_source_has_one():
+    adapter = get_adapter("vk", odoo_config(secret="vk-secret"))
+    with pytest.raises(AuthError, match="secret is missing") as exc:
+        adapter.parse_webhook({}, callback("wall_reply_new_without_secret"), {}, None)
+    assert exc.value.status == 401
+    assert adapter.parse_webhook({}, callback("wall_reply_new"), {}, None).records
+    with pytest.raises(AuthError, match="secret is wrong"):
+        get_adapter("vk", odoo_config(secret="other")).parse_webhook(
+            {}, callback("wall_reply_new"), {}, None)
+
+
+def test_a_secret_vk_sends_must_match_even_without_one_on_the_source():
+    body = json.loads(callback("wall_reply_new"))
+    with pytest.raises(AuthError, match="secret is wrong"):
+        get_adapter("vk", odoo_config()).parse_webhook({}, json.dumps(body).encode(), {}, None)
+    body["secret"] = "generated-webhook-token"  # the webhook token used as VK's secret key
+    assert get_adapter("vk", odoo_config()).parse_webhook(
+        {}, json.dumps(body).encode(), {}, None).records
+    with pytest.raises(AuthError, match="none is configured on this source"):
+        get_adapter("vk", {"group_id": GROUP}).parse_webhook(
+            {}, callback("wall_reply_new"), {}, None)
+
+
+def test_community_message_is_a_private_record():
+    adapter = get_adapter("vk", odoo_config(secret="vk-secret"))
+    (rec,) = adapter.parse_webhook({}, callback("message_new"), {}, None).records
+    assert rec["external_id"] == "msg512000111_3051" and rec["private"] is True
+    assert rec["url"] == "" and rec["platform"] == "vk"
+    assert rec["author"]["url"] == "https://vk.com/id512000111"
+    assert rec["published_at"] == "2026-05-01T10:01:40Z"
+    assert "secret" not in rec["raw"] and rec["raw"]["type"] == "message_new"
+    (edit,) = adapter.parse_webhook({}, callback("message_edit"), {}, None).records
+    assert edit["external_id"] == rec["external_id"] and "до 7.2" in edit["text"]
+    accepted, errors = normalize_batch([rec, edit])
+    assert errors == [] and len(accepted) == 1
+
+
+@pytest.mark.parametrize("name, reason", [
+    ("message_new_sticker", "msg512000111_3052 has no text (sticker)"),
+    ("message_reply", "a message the community itself sent"),
+    ("message_allow", "'message_allow' is a service event"),
+    ("message_typing_state", "'message_typing_state' is a service event"),
+    ("like_add", "'like_add' is a service event"),
+    ("group_join", "'group_join' is a service event"),
+    ("wall_reply_delete", f"comment -{GROUP}_4410_9103 was deleted on VK"),
+])
+def test_events_without_words_are_ignored_with_the_reason(name, reason):
+    result = get_adapter("vk", odoo_config(secret="vk-secret")).parse_webhook(
+        {}, callback(name), {}, None)
+    assert result.records == [] and result.reply == "ok"
+    assert len(result.ignored) == 1 and reason in result.ignored[0]["reason"]
+
+
+def test_wall_comments_replies_edits_and_suggested_posts():
+    adapter = get_adapter("vk", odoo_config(secret="vk-secret"))
+    read = {name: adapter.parse_webhook({}, callback(name), {}, None).records[0]
+            for name in ("wall_reply_new", "wall_reply_new_reply", "wall_reply_edit",
+                         "wall_post_new_suggested_photo")}
+    assert read["wall_reply_new_reply"]["parent_external_id"] == f"-{GROUP}_4410_9101"
+    assert read["wall_reply_edit"]["external_id"] == read["wall_reply_new"]["external_id"]
+    post = read["wall_post_new_suggested_photo"]
+    assert post["url"] == f"https://vk.com/wall-{GROUP}_4420"
+    assert post["author"]["url"] == "https://vk.com/id512000555"
+    assert all(not r.get("private") and r["url"] for r in read.values())
+
+
+def test_private_answer_goes_through_messages_send(server, sleeps):
+    sent = []
+
+    def send(req):
+        form = req.form()
+        sent.append(form)
+        assert req.headers["Authorization"] == "Bearer vk1.a.token"
+        assert set(form) == {"peer_id", "random_id", "message", "v"}
+        assert form["peer_id"] == "512000111" and form["message"] == "Обновите до 7.2.1"
+        assert 0 < int(form["random_id"]) < 2 ** 31
+        return {"response": 3060}
+
+    server.route("POST", "/messages.send", send)
+    (rec,) = get_adapter("vk", odoo_config(secret="vk-secret")).parse_webhook(
+        {}, callback("message_new"), {}, None).records
+    adapter = vk(server, sleeps)
+    target = {"external_id": rec["external_id"], "url": "", "raw": rec["raw"]}
+    assert adapter.post_reply(target, "Обновите до 7.2.1") == \
+        {"external_id": "msg512000111_3060", "url": ""}
+    # the same answer sent again carries the same random_id: VK delivers it once
+    adapter.post_reply({"external_id": rec["external_id"]}, "Обновите до 7.2.1")
+    assert sent[0]["random_id"] == sent[1]["random_id"]
+    assert server.calls("POST", "/wall.createComment") == []
+    with pytest.raises(SourceError, match="at most 4096"):
+        adapter.post_reply(target, "я" * 4097)
+    assert len(sent) == 2
+
+
+def test_private_answer_refused_by_vk_is_readable(server, sleeps):
+    server.route("POST", "/messages.send", {"error": {
+        "error_code": 901, "error_msg": "Can't send messages for users without permission"}})
+    with pytest.raises(SourceError, match="answer to message msg512000111_3051.*without "
+                                          "permission"):
+        vk(server, sleeps).post_reply({"external_id": "msg512000111_3051"}, "hi")

@@ -1,24 +1,48 @@
 from odoo import models
 from odoo.tools import html2plaintext
 
+EXPERT_ACTIVITY_XMLID = "social_crm.mail_activity_type_expert_answer"
+
 
 class MailActivity(models.Model):
     _inherit = "mail.activity"
 
+    def _expert_mentions(self):
+        """[(activity, mention)] for this set's 'Expert answer' activities on mentions."""
+        activity_type = self.env.ref(EXPERT_ACTIVITY_XMLID, raise_if_not_found=False)
+        if not activity_type:
+            return []
+        pairs = []
+        for activity in self.sudo():
+            if activity.activity_type_id == activity_type \
+                    and activity.res_model == "social_crm.mention" and activity.res_id:
+                mention = self.env["social_crm.mention"].sudo().browse(activity.res_id).exists()
+                if mention:
+                    pairs.append((activity, mention))
+        return pairs
+
     def _action_done(self, feedback=False, attachment_ids=None):
-        """An 'Expert answer' activity done with feedback: the feedback is the answer."""
-        answers = []
-        activity_type = self.env.ref("social_crm.mail_activity_type_expert_answer",
-                                     raise_if_not_found=False)
-        if activity_type and feedback:
-            text = html2plaintext(feedback) if "<" in feedback else feedback
-            for activity in self:
-                if activity.activity_type_id == activity_type \
-                        and activity.res_model == "social_crm.mention" and activity.res_id:
-                    answers.append((activity.res_id, activity.user_id or self.env.user))
-        result = super()._action_done(feedback=feedback, attachment_ids=attachment_ids)
-        for mention_id, expert in answers:
-            mention = self.env["social_crm.mention"].sudo().browse(mention_id).exists()
-            if mention:
+        """An 'Expert answer' activity done with feedback: the feedback is the answer. Done
+        without one: the mention goes back to its agent with a notice."""
+        text = (html2plaintext(feedback) if feedback and "<" in feedback else feedback or "")
+        text = text.strip()
+        outcomes = [(mention, activity.user_id or self.env.user)
+                    for activity, mention in self._expert_mentions()]
+        result = super(MailActivity, self.with_context(social_crm_activity_done=True)) \
+            ._action_done(feedback=feedback, attachment_ids=attachment_ids)
+        for mention, expert in outcomes:
+            if text:
                 mention._record_expert_answer(text, expert)
+            else:
+                mention._expert_gave_no_answer(expert)
+        return result
+
+    def unlink(self):
+        """An 'Expert answer' activity cancelled (not done): the mention goes back to its
+        agent with a notice, instead of waiting for an answer that will never come."""
+        dropped = [] if self.env.context.get("social_crm_activity_done") else [
+            (mention, activity.user_id) for activity, mention in self._expert_mentions()]
+        result = super().unlink()
+        for mention, expert in dropped:
+            mention._expert_gave_no_answer(expert, cancelled=True)
         return result

@@ -69,15 +69,18 @@ class SocialCrmAuthor(models.Model):
         ])
         by_key = {(a.platform_id.id, a.external_id): a for a in existing if
                   (a.platform_id.id, a.external_id) in keys}
-        latest = {}
+        latest, first = {}, {}
         for platform, rec, seen in platform_records:
             key = (platform.id, rec.external_id)
             prev = latest.get(key)
             if prev is None or (seen and (not prev[1] or seen >= prev[1])):
                 latest[key] = (rec, seen)
+            if seen and (key not in first or not first[key] or seen < first[key]):
+                first[key] = seen
         to_create = []
         for key, (rec, seen) in latest.items():
             author = by_key.get(key)
+            earliest = first.get(key)
             values = {"name": rec.name, "handle": rec.handle or False, "url": rec.url or False}
             if rec.followers:
                 values["followers"] = rec.followers
@@ -85,12 +88,14 @@ class SocialCrmAuthor(models.Model):
                 changed = {k: v for k, v in values.items() if v and author[k] != v}
                 if seen and (not author.last_seen or seen > author.last_seen):
                     changed["last_seen"] = seen
+                if earliest and (not author.first_seen or earliest < author.first_seen):
+                    changed["first_seen"] = earliest  # an older post imported later
                 if changed:
                     author.write(changed)
             else:
+                now = fields.Datetime.now()
                 values.update(platform_id=key[0], external_id=key[1],
-                              first_seen=seen or fields.Datetime.now(),
-                              last_seen=seen or fields.Datetime.now(),
+                              first_seen=earliest or seen or now, last_seen=seen or now,
                               company_id=self.env.company.id)
                 to_create.append(values)
         if to_create:

@@ -16,6 +16,8 @@ from odoo.tools import plaintext2html
 
 from ..tools import tone as tone_tools
 from ..tools.knowledge import SHOW_SCORE
+from ..tools.sources.private import private_reply_limit
+from .mail_activity import EXPERT_ACTIVITY_XMLID
 
 SENTIMENTS = [("negative", "Negative"), ("neutral", "Neutral"), ("positive", "Positive")]
 SENTIMENT_RANK = {"negative": 0, "neutral": 1, False: 1, "positive": 2}
@@ -30,7 +32,6 @@ STATES = [
 OPEN_STATES = ("new", "in_progress", "waiting_expert")
 # Minutes to the first response when neither the stage nor the source sets one.
 DEFAULT_SLA_MINUTES = 60
-EXPERT_ACTIVITY_XMLID = "social_crm.mail_activity_type_expert_answer"
 # Fields of a mention typed in that make its normalized record (the rest is set by hand).
 _HAND_RECORD_FIELDS = ("external_id", "text", "title", "url", "rating", "reach", "likes",
                        "reposts", "comments", "parent_external_id")
@@ -57,6 +58,11 @@ class SocialCrmMention(models.Model):
     company_id = fields.Many2one("res.company", required=True, index=True,
                                  default=lambda self: self.env.company)
     url = fields.Char(string="Link to the post")
+    is_private = fields.Boolean(
+        string="Private message", readonly=True,
+        help="A message sent to the company's account in private (VK community messages, a "
+             "chat with the Telegram bot, Messenger, Instagram Direct): never public, and "
+             "the reply goes back privately.")
     title = fields.Char()
     text = fields.Text(required=True)
     platform_id = fields.Many2one("social_crm.platform", required=True, index=True,
@@ -227,8 +233,11 @@ class SocialCrmMention(models.Model):
         by_author = {}
         for other in others:
             by_author.setdefault(other.author_id.id, []).append(other.id)
+        published = {other.id: other.published_at for other in others}
         for mention in self:
-            ids = [i for i in by_author.get(mention.author_id.id, []) if i != mention.id]
+            # earlier = published before this one (the newest first)
+            ids = [i for i in by_author.get(mention.author_id.id, []) if i != mention.id
+                   and (not mention.published_at or published[i] <= mention.published_at)]
             mention.author_mention_ids = [(6, 0, ids[:20])]
 
     @api.model
@@ -548,8 +557,7 @@ class SocialCrmMention(models.Model):
         if not team:
             return
         load = dict(self.sudo()._read_group(
-            [("user_id", "in", team.ids), ("state", "in", ("new", "in_progress",
-                                                           "waiting_expert"))],
+            [("user_id", "in", team.ids), ("state", "in", OPEN_STATES)],
             ["user_id"], ["__count"]))
         load = {user.id: count for user, count in load.items()}
         for mention in self:
@@ -589,7 +597,15 @@ class SocialCrmMention(models.Model):
         return name.split()[0]
 
     def _reply_limit(self):
+        """Characters one reply may have: a private message's own limit, else the
+        platform's limit for public replies."""
         self.ensure_one()
+        if self.is_private:
+            limit, unit = private_reply_limit(self.platform_id.code)
+            if limit:
+                # a limit in bytes: at most that many characters, and the adapter checks
+                # the bytes before sending
+                return limit if unit == "characters" else limit // 2
         return self.platform_id.reply_limit or 0
 
     def _compose_reply(self, body, tone=None, lang=None):
@@ -637,8 +653,13 @@ class SocialCrmMention(models.Model):
         note_html = plaintext2html(question or "")
         if note:
             note_html += plaintext2html(note)
-        self.activity_schedule(EXPERT_ACTIVITY_XMLID, date_deadline=deadline, summary=summary,
-                               note=note_html, user_id=expert.id)
+        activity = self.activity_schedule(EXPERT_ACTIVITY_XMLID, date_deadline=deadline,
+                                          summary=summary, note=note_html, user_id=expert.id)
+        # The expert may have no Social CRM access: the activity (and its e-mail) links to a
+        # page where any internal user answers the activities assigned to them.
+        link = f"{self.get_base_url()}/social_crm/expert/{activity.id}"
+        activity.note = note_html + Markup('<p><a href="%s">%s</a></p>') % (
+            link, self.env._("Write the answer"))
         vals = {"expert_id": expert.id, "expert_question": question,
                 "expert_deadline": deadline, "state": "waiting_expert"}
         if not self.user_id:
@@ -701,6 +722,29 @@ class SocialCrmMention(models.Model):
                 plaintext2html(text)),
             subtype_xmlid="mail.mt_note")
         return answer
+
+    def _expert_gave_no_answer(self, expert, cancelled=False):
+        """The expert's activity ended without an answer: the mention goes back to its
+        agent (or whoever asked), who is told, and it stops waiting."""
+        self.ensure_one()
+        mention = self.sudo()
+        if mention.state != "waiting_expert":
+            return
+        mention.write({"state": "in_progress"})
+        if cancelled:
+            notice = self.env._("The question to %(expert)s was cancelled without an answer. "
+                                "Answer the author, or ask someone else.", expert=expert.name)
+        else:
+            notice = self.env._("%(expert)s closed the question without an answer. Answer the "
+                                "author, or ask someone else.", expert=expert.name)
+        mention.message_post(body=notice, subtype_xmlid="mail.mt_note")
+        agent = mention.user_id or mention.create_uid
+        if agent and agent.active and not agent.share:
+            mention.activity_schedule(
+                "mail.mail_activity_data_todo", user_id=agent.id,
+                summary=self.env._("No answer from the expert: %(mention)s",
+                                   mention=mention.display_name[:60]),
+                note=plaintext2html(notice))
 
     def action_open_born_answers(self):
         self.ensure_one()

@@ -15,7 +15,8 @@ _logger = logging.getLogger(__name__)
 
 # A mention in a language no template speaks gets a template in one of these (then English):
 # in Kazakhstan, Kyrgyzstan, Uzbekistan and Belarus Russian is the common second language.
-LANG_FALLBACKS = {"kk": ("ru",), "ky": ("ru",), "uz": ("ru",), "be": ("ru",), "tg": ("ru",)}
+LANG_FALLBACKS = {"kk": ("ru",), "ky": ("ru",), "uz": ("ru",), "be": ("ru",), "tg": ("ru",),
+                  "tt": ("ru",), "ba": ("ru",), "mn": ("ru",)}
 
 
 def _base_lang(lang):

@@ -337,6 +337,7 @@ class SocialCrmSource(models.Model):
             "reach": rec.reach, "likes": rec.likes, "reposts": rec.reposts,
             "comments": rec.comments,
             "raw": rec.raw or False,
+            "is_private": bool(getattr(rec, "private", False)),
             "user_id": self.assign_user_id.id or False,
             "state": "in_progress" if self.assign_user_id else "new",
         }
@@ -708,6 +709,11 @@ class SocialCrmSource(models.Model):
             headers or {}, body, query or {}, path_token)
         report = {"mentions": self.env["social_crm.mention"], "created": 0, "updated": 0,
                   "errors": [], "reply": result.reply, "duplicate": False}
+        ignored = getattr(result, "ignored", None) or []
+        if ignored:  # service events (reactions, echoes, deletions): answered, not imported
+            _logger.info("Source %s (id %s) ignored %s event(s): %s", self.name, self.id,
+                         len(ignored), "; ".join(f"{e['record']}: {e['reason']}"
+                                                 for e in ignored[:5]))
         if result.event_id and not self.env["social_crm.webhook.event"]._remember(
                 self, result.event_id):
             report["duplicate"] = True
@@ -740,7 +746,7 @@ class SocialCrmSource(models.Model):
                                        mention=mention.display_name))
         target = {"external_id": mention.external_id, "url": mention.url or "",
                   "parent_external_id": mention.parent_external_id or "",
-                  "raw": mention.sudo().raw or {}}
+                  "private": mention.is_private, "raw": mention.sudo().raw or {}}
         try:
             return self.sudo()._get_adapter().post_reply(target, text)
         except (SourceError, AuthError) as exc:

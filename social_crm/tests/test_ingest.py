@@ -192,3 +192,19 @@ class TestIngest(SocialCrmCase):
         with self.assertRaisesRegex(UserError, "text is missing"):
             self.Mention.with_user(agent).create({"text": " ", "platform_id":
                                                   self.env.ref("social_crm.platform_vk").id})
+
+    def test_author_first_and_last_seen_and_earlier_mentions(self):
+        author = {"external_id": "seen-1", "name": "Айгуль"}
+        middle = self.source.ingest([make_record("p2", author=author,
+                                                 published_at="2026-05-02T10:00:00+00:00")])
+        self.source.ingest([make_record("p3", author=author,
+                                        published_at="2026-05-03T10:00:00+00:00"),
+                            make_record("p1", author=author,
+                                        published_at="2026-05-01T10:00:00+00:00")])
+        person = middle.author_id
+        self.assertEqual(person.first_seen, datetime(2026, 5, 1, 10, 0))
+        self.assertEqual(person.last_seen, datetime(2026, 5, 3, 10, 0))
+        older = self.Mention.search([("external_id", "=", "p1")])
+        middle.invalidate_recordset()  # as the form reads it in a later request
+        self.assertEqual(middle.author_mention_ids, older,
+                         "earlier mentions list only what the author wrote before")

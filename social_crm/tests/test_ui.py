@@ -15,3 +15,12 @@ class TestUi(HttpCase):
         self.assertEqual(mention.state, "answered")
         self.assertTrue(mention.first_response_at)
         self.assertIn("номер договора", mention.reply)
+
+    def test_matrix_grid_tour(self):
+        self.env["social_crm.matrix"].search([]).unlink()  # the demo's rows, if any
+        self.start_tour("/odoo/action-social_crm.social_crm_matrix_grid_action",
+                        "social_crm_matrix_tour", login="admin", timeout=120)
+        negative = self.env.ref("social_crm.stage_negative")
+        row = self.env["social_crm.matrix"].search([("stage_id", "=", negative.id),
+                                                    ("platform_id", "=", False)])
+        self.assertEqual(row.note, "Answer within 10 minutes, never argue in public")

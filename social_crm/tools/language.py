@@ -1,72 +1,113 @@
 """Language of a mention: ISO 639-1 code and a confidence in 0…1.
 
-Short, noisy social texts defeat n-gram detectors (langdetect has no Kazakh profile and mixes
-up Russian, Ukrainian, Bulgarian and Macedonian on a dozen words), yet the alphabet and the
-commonest function words settle most of them outright. So:
+Short, noisy social texts defeat general n-gram detectors: langdetect has no Kazakh, Kyrgyz,
+Tatar, Bashkir, Belarusian, Uzbek, Mongolian, Serbian or Azerbaijani profile at all, and takes
+a five-word Ukrainian line without і/ї/є for Russian. Letters that look Kazakh are not only
+Kazakh (Tatar ә ө ү җ ң һ, Kyrgyz ө ү ң, Bashkir ҡ ғ ҫ ҙ, Uzbek ў қ ғ ҳ, Mongolian ө ү), so
+no single letter decides. Each candidate language of the text's script is scored as a sum of
+evidence, and the best score wins:
 
-1. script: non-Cyrillic, non-Latin scripts map straight to their language;
-2. Cyrillic: letters only one language uses (Kazakh ә ғ қ ң ө ұ ү һ, Ukrainian ї є ґ і,
-   Russian ы э ъ, Belarusian ў, Serbian/Macedonian ј љ њ ђ ћ ѓ ќ ѕ) plus function words;
-3. Latin: English function words;
-4. only when those cues are absent or contradictory, langdetect (seeded, results cached).
+* alphabet: a word with a letter the language does not write, or a letter sequence its
+  spelling never has (Russian «ъ» before a consonant, Kazakh «өө»), costs a fixed penalty
+  (one Kazakh brand name in a Russian sentence costs Russian little; a Tatar «җ» in every
+  other word rules Kazakh out);
+* character trigrams of each word (naive Bayes) from the language's own training texts in
+  ``data/lang/<code>.txt``, smoothed towards the mean of all languages (see LanguageModel);
+* frequent words (``data/lang_words.py``): function words and the everyday words of customer
+  messages, a bonus per word found;
+* a small prior per language (Russian, then Ukrainian and Kazakh are the likeliest).
+
+Scripts other than Cyrillic and Latin name their language directly. Latin text goes to
+langdetect (seeded, cached) when it has a letter none of the modelled Latin languages writes
+(ő, ř, å, ă …), or when it has three words or more and not one of them is a listed frequent
+word of a modelled language (Indonesian, Swedish, Czech without diacritics …) — unless it
+shows Uzbek or Azerbaijani spelling, which langdetect does not know; langdetect's answer is
+kept only if it names a language not modelled here. A text without letters has no
+language: ``("", 0.0)``.
 """
+import math
+import pathlib
 import re
 import unicodedata
 from functools import lru_cache
 
-from .text import tokenize
+from .data.lang_words import WORDS
+from .text import _APOSTROPHES, _URL_RE, _WORD_RE, normalize
 
-__all__ = ["detect_language", "langdetect_language", "SUPPORTED_HINT_RE"]
+__all__ = ["detect_language", "langdetect_language", "SUPPORTED_HINT_RE", "LanguageModel"]
 
 SUPPORTED_HINT_RE = re.compile(r"^[a-z]{2}$")
+_DATA_DIR = pathlib.Path(__file__).resolve().parent / "data" / "lang"
 
-# Letters that alone identify one language among the Cyrillic ones we meet.
-_KK_LETTERS = set("әғқңөұүһ")
-_UK_LETTERS = set("їєґ")
-_RU_LETTERS = set("ыэъ")  # ы is also Kazakh; Kazakh letters are checked first
-_BE_LETTERS = set("ў")
-_SR_LETTERS = set("ђћџ")
-_MK_LETTERS = set("ѓќѕ")
-_SR_MK_LETTERS = set("јљњ")
-
-# Frequent words exclusive (or nearly) to one language; a shared word counts for none.
-_WORDS = {
-    "ru": """и в во не на что как это но или уже очень мне меня мой моя мои вы вас вам ваш ваша
-        ваши он она они мы нас нам его ее их кто где когда почему зачем какой какая какие каком
-        который которая которые чтобы если ли бы же только еще даже все всё всех всем был была
-        были было будет есть нет да от для без при про под над через после перед можно нужно
-        надо сколько сегодня вчера завтра теперь сейчас тоже также просто спасибо пожалуйста
-        здравствуйте привет хочу хотел хотела подскажите скажите помогите так там тут здесь
-        этот эта эти этого свой своей день неделю год раз уж вот ни себя быть ну почему-то
-        через со об обо из-за из за до у к ко с я ты опять снова могу может можете работает
-        работают хотя потому поэтому сейчас очень спасибо ничего никто ничего всегда никогда
-        сделать делать должен должны почему-то какой-то него нее ней них им ему""".split(),
-    "uk": """і й та що це але чи вже дуже мені мене мій моя мої ви вас вам ваш ваша ваші він
-        вона вони ми нас нам його її їх хто де коли чому навіщо який яка які якому котрий щоб
-        якщо би ж лише тільки ще навіть усі всі усіх був була були було буде є немає ні від
-        для без при про під над через після перед можна треба скільки сьогодні вчора завтра
-        тепер зараз теж також просто дякую будь ласка вітаю привіт хочу хотів хотіла підкажіть
-        скажіть допоможіть так там тут цей ця ці цього свій своєї день тиждень рік раз вже ось
-        себе бути із зі до у в з як не на я ти знову можу можете працює працюють хоча тому
-        нічого ніхто завжди ніколи зробити робити повинен чомусь якийсь нього неї них їм йому""".split(),
-    "kk": """және мен сен ол біз сіз олар бұл осы сол не неге неліктен қалай қашан қайда қай
-        қандай кім ма ме ба бе па пе ғой емес бар жоқ үшін деп деген екен керек болады болды
-        бола өте тағы да де та те бірақ немесе ал енді әлі кеше бүгін ертең рахмет сәлем
-        сәлеметсіз көмектесіңіз айтыңызшы маған менің сенің оның біздің сіздің""".split(),
-    "en": """the a an and or but is are was were be been being am i you he she it we they me my
-        your our their his her its this that these those what which who whom whose when where
-        why how do does did done have has had not no yes with for from to of in on at by about
-        into over after before again very so too just can could should would will shall may
-        might must there here than then also only any some all every please thanks thank hi
-        hello anyone does don't can't won't isn't it's i'm i've you're what's get got ever
-        never again still even because if as up out one two more most much many other new
-        now today yesterday week day time been being only same well back off after""".split(),
+_RU = "абвгдежзийклмнопрстуфхцчшщъыьэюя"
+# Letters each language writes (after normalize: lower case, ё → е). A letter outside this
+# set in a word makes that word foreign to the language.
+ALPHABETS = {
+    # Cyrillic
+    "ru": _RU,
+    "uk": "абвгґдеєжзиіїйклмнопрстуфхцчшщьюя",
+    "be": "абвгдежзійклмнопрстуўфхцчшыьэюя",
+    "bg": "абвгдежзийклмнопрстуфхцчшщъьюя",
+    "mk": "абвгдѓежзѕијклљмнњопрстќуфхцчџш",
+    "sr": "абвгдђежзијклљмнњопрстћуфхцчџш",
+    "kk": _RU + "әғқңөұүһі",
+    "ky": _RU + "ңөү",
+    "tt": _RU + "әөүҗңһ",
+    "ba": _RU + "әөүҡғҫҙһң",
+    "mn": _RU + "өү",
+    "uz": "абвгдежзийклмнопрстуфхцчшъэюяўқғҳ" "abcdefghijklmnopqrstuvxyz",  # both scripts
+    "tg": "абвгғдежзиӣйкқлмнопрстуӯфхҳчҷшъэюя",
+    # Latin
+    "en": "abcdefghijklmnopqrstuvwxyz",
+    "de": "abcdefghijklmnopqrstuvwxyzäöüß",
+    "fr": "abcdefghijklmnopqrstuvwxyzàâæçéèêëîïôœùûüÿ",
+    "es": "abcdefghijklmnopqrstuvwxyzáéíñóúü",
+    "it": "abcdefghijklmnopqrstuvwxyzàèéìíîòóùú",
+    "pt": "abcdefghijklmnopqrstuvwxyzáâãàçéêíóôõú",
+    "nl": "abcdefghijklmnopqrstuvwxyzëïéè",
+    "tr": "abcdefghijklmnoprstuvyzçğıöşüâîû",
+    "az": "abcdefghijklmnopqrstuvxyzçəğıöşü",
+    "pl": "abcdefghijklmnoprstuwyząćęłńóśźż",
 }
-# Languages langdetect confuses with Russian on short texts; their words send us to it.
-_BG_MK_WORDS = set("""това тази този е са ще във със какво няма много защо кога къде също
-    беше бяха дали нещо нищо пак вече тоа оваа овој се што како зошто кога каде исто""".split())
-_SHARED = {w for a in _WORDS for b in _WORDS if a < b for w in set(_WORDS[a]) & set(_WORDS[b])}
-_WORD_LANG = {w: lang for lang, words in _WORDS.items() for w in words if w not in _SHARED}
+# Letter sequences a language's spelling never has, though each letter is in its alphabet:
+# Russian writes ъ only before е / ю / я (подъезд), Bulgarian inside words (къде, търся);
+# Kyrgyz and Mongolian write long vowels double (көбүрөөк, үүнээс), Kazakh, Tatar and
+# Bashkir do not. A word with one counts as foreign to the language.
+FORBIDDEN = {
+    "ru": re.compile(r"ъ(?![еюя])"),
+    "kk": re.compile(r"өө|үү"),
+    "tt": re.compile(r"өө|үү"),
+    "ba": re.compile(r"өө|үү"),
+}
+_ANY_FORBIDDEN = re.compile("|".join(pattern.pattern for pattern in FORBIDDEN.values()))
+# Letters Ukrainian and Belarusian write in almost every sentence (і alone is about one
+# letter in sixteen). A text of many letters without any of them is unlikely to be in that
+# language: each letter costs log(1 - share of these letters in the training texts).
+SIGNATURE_LETTERS = {"uk": "іїє", "be": "іў"}
+# Spellings that mark Uzbek (oʻ gʻ, q, x, the endings -ning -dagi -lar -lik -yapti) and
+# Azerbaijani (ə) Latin text: Indonesian or Swahili, which our Latin models would also call
+# Uzbek, have none of them.
+_OWN_LATIN_MARKERS = {"uz": re.compile(r"[og]'|q|x|\w(?:ning|dagi|lar|lik|yapti)\b"),
+                      "az": re.compile("ə")}
+CYRILLIC_LANGS = ("ru", "uk", "be", "bg", "mk", "sr", "kk", "ky", "tt", "ba", "mn", "uz", "tg")
+LATIN_LANGS = ("en", "de", "fr", "es", "it", "pt", "nl", "tr", "az", "uz", "pl")
+# Log-prior per language: what a mention most likely is when the text itself cannot tell.
+PRIORS = {
+    "ru": 0.0, "uk": -1.5, "kk": -1.0, "en": 0.0,
+    "be": -1.0, "ky": -1.0, "tt": -1.0, "uz": -1.0,
+    "bg": -3.5, "sr": -3.5, "mk": -3.5, "ba": -3.5, "mn": -3.5, "tg": -3.5,
+    "de": -1.5, "fr": -1.5, "es": -1.5, "it": -1.5, "pt": -2.0, "nl": -2.0, "tr": -1.5,
+    "az": -2.0, "pl": -1.5,
+}
+FOREIGN_WORD_PENALTY = 20.0 # nats per word with a letter the language does not write
+NAME_PENALTY_SHARE = 0.25   # share of that penalty for a word written as a name
+WORD_BONUS = 8.0            # nats per frequent word of the language (short texts hinge on them)
+PRIOR_MASS = 10000.0        # n-grams' worth of background each language's counts start from
+ABSENCE_WEIGHT = 1.0        # weight of the missing signature letters (SIGNATURE_LETTERS)
+SETTLED_AFTER_WORDS = 6     # a long text is scored on its first words until one language
+SETTLED_MARGIN = 30.0       # leads the next by this many nats
+MAX_WORDS = 40              # a long text is judged on its first words
+NGRAM_SIZES = (3,)
 
 # Scripts other than Latin/Cyrillic whose language is (practically) unique.
 _SCRIPT_LANG = {
@@ -77,89 +118,269 @@ _SCRIPT_LANG = {
 }
 # langdetect answers zh-cn / zh-tw; ISO 639-1 has only zh.
 _LANGDETECT_CODE = {"zh-cn": "zh", "zh-tw": "zh"}
+_CYRILLIC_RE = re.compile(r"[\u0400-\u04ff\u0500-\u052f]")
+_LETTER_RE = re.compile(r"[^\W\d_]")
+_LATIN_RE = re.compile(r"[a-z\u00c0-\u024f\u02bb]")
+_ASCII_LETTER_RE = re.compile(r"[a-zï]")
+# A capital letter after these (and quotes or spaces) opens a sentence, not a name.
+_SENTENCE_ENDS = frozenset(".!?…:\n")
+_QUOTES_AND_SPACES = " \t\"'«»“”„()-—"
+_MAYBE_URL_RE = re.compile(r"https?:|www\.|\.(?:com|ru|kz|ua|org|net|io)\b")
+_LOOKALIKES = str.maketrans("aeopcxyikmï", "аеорсхуікмї")
+# Uzbek writes oʻ gʻ with a turned comma (often typed as an apostrophe).
+_UZ_APOSTROPHE = str.maketrans({"ʻ": "'", "ʼ": "'"})
 
 
-@lru_cache(maxsize=4096)
-def _script_of(char):
-    name = unicodedata.name(char, "")
-    return name.split(" ", 1)[0] if name else ""
+def _grams(word):
+    padded = f" {word} "
+    return [padded[i:i + n] for n in NGRAM_SIZES for i in range(len(padded) - n + 1)]
 
 
-def _letter_scripts(text):
-    counts = {}
-    for char in text:
-        if char.isalpha():
-            script = _script_of(char)
-            counts[script] = counts.get(script, 0) + 1
-    return counts
+# Characters a word may carry besides letters; no alphabet excludes them.
+_NOT_LETTERS = "'-0123456789"
 
 
-def _word_votes(tokens):
-    votes = {}
-    for token in tokens:
-        lang = _WORD_LANG.get(token)
-        if lang:
-            votes[lang] = votes.get(lang, 0) + 1
-    return votes
+class LanguageModel:
+    """Scores candidate languages of a text; built from training texts per language.
+
+    ``texts`` maps a language code to its training lines. Each language's n-gram
+    distribution is smoothed towards the background (the mean of all languages'
+    distributions, Dirichlet smoothing with mass ``PRIOR_MASS``):
+    ``p_L(g) = (count_L(g) + m * p_bg(g)) / (total_L + m)``, and an n-gram adds
+    ``log(p_L(g) / p_bg(g))`` to language L. A language with few training texts thus speaks
+    softly (its estimates stay near the background) instead of shouting on the few n-grams
+    it has seen, and an n-gram a well-trained language never showed counts against it.
+
+    A text's score is the sum of its words' scores, and a word's score (n-grams, alphabet,
+    frequent-word bonus) depends on the word alone, so it is computed once per word form.
+    """
+
+    def __init__(self, texts):
+        counts = {}
+        for lang, lines in texts.items():
+            per_size = {n: {} for n in NGRAM_SIZES}
+            for line in lines:
+                for word in _words(line):
+                    for gram in _grams(word):
+                        table = per_size[len(gram)]
+                        table[gram] = table.get(gram, 0) + 1
+            counts[lang] = per_size
+        self.totals = {lang: {n: sum(per[n].values()) for n in NGRAM_SIZES} for lang, per in counts.items()}
+        background = {}
+        for lang, per_size in counts.items():
+            for n, grams in per_size.items():
+                total = self.totals[lang][n]
+                for gram, count in grams.items():
+                    background[gram] = background.get(gram, 0.0) + count / total / len(counts)
+        self.background = background
+        self.counts = counts
+        self.alphabets = {lang: frozenset(letters + _NOT_LETTERS) for lang, letters in ALPHABETS.items()}
+        self.word_langs = {}  # word -> the languages whose frequent-word list has it
+        for lang, words in WORDS.items():
+            for word in words:
+                self.word_langs.setdefault(word, set()).add(lang)
+        self._tables = {}
+        self._shared = {}
+        self._bonus_tables = {}
+        self.latin_letters = frozenset().union(*(self.alphabets[lang] for lang in LATIN_LANGS))
+        self.absence = {}  # language -> log(1 - share of its signature letters)
+        for lang, letters in SIGNATURE_LETTERS.items():
+            joined = "".join(w for line in texts.get(lang, ()) for w in _words(line))
+            total = sum(1 for c in joined if c.isalpha())
+            if total:
+                share = sum(1 for c in joined if c in letters) / total
+                self.absence[lang] = math.log(max(1e-6, 1.0 - share))
+
+    def _gain(self, lang, gram):
+        """log(p_L(g) / p_bg(g)) for a gram of the background."""
+        n = len(gram)
+        total = self.totals.get(lang, {}).get(n, 0)
+        count = self.counts.get(lang, {}).get(n, {}).get(gram, 0)
+        p_bg = self.background[gram]
+        return math.log((count + PRIOR_MASS * p_bg) / ((total + PRIOR_MASS) * p_bg))
+
+    def _table(self, candidates):
+        """{gram: packed gains of the candidates} for grams some candidate has seen."""
+        table = self._tables.get(candidates)
+        if table is None:
+            seen = set()
+            for lang in candidates:
+                for grams in self.counts.get(lang, {}).values():
+                    seen.update(grams)
+            table = {gram: _pack([self._gain(lang, gram) for lang in candidates]) for gram in seen}
+            self._tables[candidates] = table
+        return table
+
+    def word_scores(self, word, candidates, name=False):
+        """(packed scores, number of packed vectors summed) of one lower-case word."""
+        return _word_scores(self, word, candidates, name)
+
+    def compute_word_scores(self, word, candidates, name=False):
+        """Trigram gains + frequent-word bonus - foreign-letter penalties, packed.
+
+        A name (a capitalised word inside a sentence: Қарағанды, Müller) is often in another
+        language than the sentence, so its foreign letters cost only NAME_PENALTY_SHARE.
+        """
+        penalty = FOREIGN_WORD_PENALTY * (NAME_PENALTY_SHARE if name else 1.0)
+        table = self._table(candidates)
+        rows = [table[gram] for gram in _grams(word) if gram in table]
+        packed, count = sum(rows), len(rows)
+        bonus = self._bonuses(candidates).get(word)
+        if bonus:
+            packed, count = packed + bonus, count + 1
+        letters = frozenset(word)
+        penalties = None
+        if not letters <= self._shared_letters(candidates):
+            alphabets = self.alphabets
+            penalties = [0.0 if letters <= alphabets[lang] else -penalty for lang in candidates]
+        if _ANY_FORBIDDEN.search(word):
+            penalties = penalties or [0.0] * len(candidates)
+            for index, lang in enumerate(candidates):
+                pattern = FORBIDDEN.get(lang)
+                if pattern and pattern.search(word):
+                    penalties[index] -= penalty
+        if penalties:
+            packed, count = packed + _pack(penalties), count + 1
+        return packed, count
+
+    def _bonuses(self, candidates):
+        """{listed word: packed bonus of the candidates}."""
+        bonuses = self._bonus_tables.get(candidates)
+        if bonuses is None:
+            bonuses = {word: _pack([WORD_BONUS if lang in langs else 0.0 for lang in candidates])
+                       for word, langs in self.word_langs.items()
+                       if any(lang in langs for lang in candidates)}
+            self._bonus_tables[candidates] = bonuses
+        return bonuses
+
+    def _shared_letters(self, candidates):
+        """Letters every candidate language writes."""
+        shared = self._shared.get(candidates)
+        if shared is None:
+            shared = frozenset.intersection(*(self.alphabets[lang] for lang in candidates))
+            self._shared[candidates] = shared
+        return shared
+
+    def scores(self, words, candidates, names=frozenset()):
+        """{language: score} for the candidate languages over `words` (lower-case tokens);
+        `names` are the words written as names (see compute_word_scores)."""
+        packed = count = 0
+        for index, word in enumerate(words, 1):
+            word_packed, word_count = self.word_scores(word, candidates, word in names)
+            packed += word_packed
+            count += word_count
+            if index >= SETTLED_AFTER_WORDS and index % 3 == 0:
+                top, second = sorted(_unpack(packed, count, len(candidates)))[-2:][::-1]
+                if top - second > SETTLED_MARGIN:
+                    words = words[:index]  # a long text has settled: the rest adds nothing
+                    break
+        totals = [PRIORS.get(lang, -3.0) + score
+                  for lang, score in zip(candidates, _unpack(packed, count, len(candidates)))]
+        if ABSENCE_WEIGHT:
+            joined = "".join(words)
+            for index, lang in enumerate(candidates):
+                if lang in self.absence and not any(c in joined for c in SIGNATURE_LETTERS[lang]):
+                    totals[index] += ABSENCE_WEIGHT * len(joined) * self.absence[lang]
+        return dict(zip(candidates, totals))
+
+    def best(self, words, candidates, names=frozenset()):
+        """(language, confidence) with the highest score; confidence from the margin."""
+        scores = self.scores(words, candidates, names)
+        lang = max(scores, key=scores.get)
+        top = scores.pop(lang)
+        second = max(scores.values()) if scores else top - 10.0
+        confidence = 1.0 / (1.0 + math.exp(-(top - second) / 2.0))
+        return lang, round(min(0.99, confidence), 3)
 
 
-def _cyrillic(text, tokens):
-    """Decide among Cyrillic languages from letters and function words; None if unsure."""
-    letters = set(text)
-    votes = _word_votes(tokens)
-    kk = len(letters & _KK_LETTERS)
-    if kk:
-        # A Kazakh name inside Russian or Ukrainian text («Қазпошта») must not flip the text.
-        kk_tokens = sum(1 for t in tokens if _KK_LETTERS.intersection(t))
-        other = max(votes.get("ru", 0), votes.get("uk", 0))
-        if kk_tokens == 1 and len(tokens) >= 4 and other and not votes.get("kk"):
-            rest = [t for t in tokens if not _KK_LETTERS.intersection(t)]
-            return _cyrillic(" ".join(rest), rest)
-        return "kk", min(0.99, 0.9 + 0.03 * kk + 0.01 * votes.get("kk", 0))
-    if letters & _BE_LETTERS:
-        return None
-    if letters & (_SR_LETTERS | _MK_LETTERS | _SR_MK_LETTERS):
-        return None
-    if votes.get("kk", 0) > max(votes.get("ru", 0), votes.get("uk", 0)):
-        return "kk", min(0.9, 0.6 + 0.1 * votes["kk"])
-    uk_letters = letters & (_UK_LETTERS | {"і"})
-    ru_letters = letters & _RU_LETTERS
-    uk = len(uk_letters) + votes.get("uk", 0)
-    ru = len(ru_letters) + votes.get("ru", 0)
-    if uk_letters and not ru_letters:
-        return "uk", min(0.99, 0.9 + 0.02 * uk)
-    if ru_letters and not uk_letters:
-        if "ъ" in letters and not votes.get("ru") and not ("ы" in letters or "э" in letters):
-            return None  # Bulgarian uses ъ as a vowel; let the detector decide
-        return "ru", min(0.99, 0.9 + 0.02 * ru)
-    if uk_letters and ru_letters:
-        if uk > ru:
-            return "uk", 0.7
-        if ru > uk:
-            return "ru", 0.7
-        return None
-    # No distinctive letter at all: Ukrainian almost always shows і within a few words, so a
-    # text without it is Russian when Russian words confirm it.
-    if votes.get("ru", 0) > votes.get("uk", 0):
-        return "ru", min(0.95, 0.8 + 0.05 * votes["ru"])
-    if votes.get("uk", 0) > votes.get("ru", 0):
-        return "uk", 0.75
-    if any(t in _BG_MK_WORDS for t in tokens):
-        return None
-    if len(tokens) <= 3:
-        return "ru", 0.6  # a bare Cyrillic name or word: Russian is by far the likeliest
-    # Several Cyrillic words without і/ї/є (Ukrainian shows them in almost every phrase) and
-    # without Bulgarian or Macedonian words: Russian.
-    return "ru", 0.7
+# Scores of all candidate languages travel as one integer: each language gets a 32-bit field
+# holding round(score * _SCALE) + _OFFSET, so adding up a word's n-grams is one sum() over
+# integers instead of a sum per language. Unpacking needs how many vectors were added (each
+# brought one _OFFSET). 32 bits hold a few thousand n-grams of ±30 nats.
+_BITS = 32
+_SCALE = 1000.0
+_OFFSET = 1 << 20
+_MASK = (1 << _BITS) - 1
 
 
-def _latin(tokens):
-    votes = _word_votes(tokens)
-    en = votes.get("en", 0)
-    words = [t for t in tokens if not t.isdigit()]
-    if en and en >= 0.2 * len(words):
-        return "en", min(0.99, 0.8 + 0.05 * en)
-    return None
+def _pack(values):
+    packed = 0
+    for index, value in enumerate(values):
+        packed |= (int(round(value * _SCALE)) + _OFFSET) << (_BITS * index)
+    return packed
+
+
+def _unpack(packed, count, size):
+    base = count * _OFFSET
+    return [(((packed >> (_BITS * index)) & _MASK) - base) / _SCALE for index in range(size)]
+
+
+@lru_cache(maxsize=30_000)
+def _word_scores(model, word, candidates, name):
+    # The same word forms recur across mentions: score each once per model (a few MB).
+    return model.compute_word_scores(word, candidates, name)
+
+
+def _words(text):
+    """Letter-bearing lower-case tokens (digits-only tokens dropped), as ``text.tokenize``
+    makes them (URLs removed, ё → е, one apostrophe), Uzbek ʻ unified.
+
+    The URL pattern is only run when the text may hold one: it is the costliest step and
+    most mentions have none. Inside a Cyrillic word, Latin look-alikes become the Cyrillic
+    letter: Ukrainian and Kazakh typed on a Russian keyboard take «i» for «і» (вiдповiдь,
+    бiз), and homoglyph typos (a, e, o, p, c …) are common.
+    """
+    return _words_and_names(text)[0]
+
+
+def _words_and_names(text):
+    """(words as ``_words`` gives them, the set of those written as names).
+
+    A name is a capitalised word (Title case) that does not open the text or a sentence.
+    """
+    cased = str(text)
+    if _MAYBE_URL_RE.search(cased.lower()):
+        cased = _URL_RE.sub(" ", cased)
+    cased = cased.replace("ё", "е").replace("Ё", "Е").translate(_APOSTROPHES)
+    if "ʻ" in cased:
+        cased = cased.translate(_UZ_APOSTROPHE)
+    words, names = [], set()
+    for match in _WORD_RE.finditer(cased):
+        token = match.group()
+        if token.isdigit():
+            continue
+        word = token.lower()
+        if words and len(token) > 1 and token[0].isupper() and token[1:] == word[1:]:
+            before = cased[max(0, match.start() - 8):match.start()].rstrip(_QUOTES_AND_SPACES)
+            if before[-1:] not in _SENTENCE_ENDS:
+                names.add(word)
+        words.append(word)
+    lowered = cased.lower()
+    if _ASCII_LETTER_RE.search(lowered) and _CYRILLIC_RE.search(lowered):
+        mapped = {word: word.translate(_LOOKALIKES) for word in words if _CYRILLIC_RE.search(word)}
+        words = [mapped.get(word, word) for word in words]
+        names = {mapped.get(word, word) for word in names}
+    return words, frozenset(names)
+
+
+def load_training_texts(directory=_DATA_DIR):
+    """{language: [lines]} from ``<directory>/<code>.txt`` (one text a line)."""
+    texts = {}
+    for path in sorted(pathlib.Path(directory).glob("*.txt")):
+        lines = [line.strip() for line in path.read_text(encoding="utf-8").splitlines()]
+        texts[path.stem] = [line for line in lines if line and not line.startswith("#")]
+    return texts
+
+
+_MODEL = None
+
+
+def default_model():
+    """The model built from the shipped training texts (built once, on first use)."""
+    global _MODEL
+    if _MODEL is None:
+        _MODEL = LanguageModel(load_training_texts())
+    return _MODEL
 
 
 @lru_cache(maxsize=20_000)
@@ -176,54 +397,69 @@ def langdetect_language(text):
     return _LANGDETECT_CODE.get(best.lang, best.lang), round(best.prob, 3)
 
 
-_CYRILLIC_RE = re.compile(r"[\u0400-\u04ff]")
-_LATIN_RE = re.compile(r"[a-z\u00c0-\u024f]")
+@lru_cache(maxsize=4096)
+def _script_of(char):
+    name = unicodedata.name(char, "")
+    return name.split(" ", 1)[0] if name else ""
 
 
-def _is_cyrillic(token):
-    return bool(_CYRILLIC_RE.search(token))
-
-
-def _is_latin(token):
-    return bool(_LATIN_RE.search(token))
-
-
-def _scripts(tokens):
+def _scripts(words):
     """Letters per script; Cyrillic and Latin counted fast, others named by unicodedata."""
-    joined = "".join(tokens)
+    joined = "".join(words)
     cyrillic = len(_CYRILLIC_RE.findall(joined))
     latin = len(_LATIN_RE.findall(joined))
-    letters = sum(1 for c in joined if c.isalpha())
+    letters = len(_LETTER_RE.findall(joined))
     if cyrillic + latin >= letters:
         return {k: v for k, v in (("CYRILLIC", cyrillic), ("LATIN", latin)) if v}
-    return _letter_scripts(joined)
+    counts = {}
+    for char in joined:
+        if char.isalpha():
+            script = _script_of(char)
+            counts[script] = counts.get(script, 0) + 1
+    return counts
+
+
+def _latin_is_unmodelled(words, model):
+    """True when some word has a letter none of the modelled Latin languages writes."""
+    return not frozenset("".join(words)) <= model.latin_letters
+
+
+def detect_with(model, text):
+    """(code, confidence) of `text` under `model` (no hint, no cache)."""
+    words, names = _words_and_names(text or "")
+    scripts = _scripts(words)
+    if not scripts:
+        return "", 0.0
+    script, count = max(scripts.items(), key=lambda item: item[1])
+    if script in _SCRIPT_LANG:
+        share = count / sum(scripts.values())
+        return _SCRIPT_LANG[script], round(min(0.99, 0.7 + 0.3 * share), 3)
+    cyrillic = [w for w in words if _CYRILLIC_RE.search(w)][:MAX_WORDS]
+    latin = [w for w in words if _LATIN_RE.search(w)][:MAX_WORDS]
+    if cyrillic and latin and script in ("CYRILLIC", "LATIN"):
+        # Brands and models are written in Latin letters inside Cyrillic sentences («купил
+        # iPhone 15 Pro Max в Technodom»): the Latin part makes the language only when it has
+        # more listed words (thanks, for, the …) than the Cyrillic part has words.
+        listed = sum(1 for word in latin if word in model.word_langs)
+        script = "CYRILLIC" if len(cyrillic) >= listed else "LATIN"
+    if script == "CYRILLIC":
+        return model.best(cyrillic, CYRILLIC_LANGS, names)
+    if script == "LATIN":
+        if not _latin_is_unmodelled(latin, model):
+            decided = model.best(latin, LATIN_LANGS, names)
+            if len(latin) < 3 or any(word in model.word_langs for word in latin):
+                return decided
+            marker = _OWN_LATIN_MARKERS.get(decided[0])
+            if marker and marker.search(" ".join(latin)):
+                return decided  # langdetect has no Uzbek or Azerbaijani profile
+            code, prob = langdetect_language(normalize(text))
+            return (code, prob) if code and code not in LATIN_LANGS else decided
+    return langdetect_language(normalize(text))
 
 
 @lru_cache(maxsize=20_000)
 def _detect(text):
-    tokens = tokenize(text)
-    scripts = _scripts(tokens)
-    if not scripts:
-        return "", 0.0
-    script, count = max(scripts.items(), key=lambda item: item[1])
-    share = count / sum(scripts.values())
-    if script in _SCRIPT_LANG:
-        return _SCRIPT_LANG[script], round(min(0.99, 0.7 + 0.3 * share), 3)
-    if script == "CYRILLIC":
-        cyrillic_tokens = [t for t in tokens if _is_cyrillic(t)]
-        decided = _cyrillic(" ".join(cyrillic_tokens), cyrillic_tokens)
-        if decided:
-            return decided[0], round(decided[1], 3)
-        code, prob = langdetect_language(" ".join(cyrillic_tokens))
-        if code in ("bg", "mk", "uk", "ru") or not code:
-            return code or "ru", prob * 0.9
-        return code, prob * 0.8
-    if script == "LATIN":
-        latin_tokens = [t for t in tokens if _is_latin(t)]
-        decided = _latin(latin_tokens)
-        if decided:
-            return decided
-    return langdetect_language(text)
+    return detect_with(default_model(), text)
 
 
 def detect_language(text, hint=""):

@@ -1,4 +1,11 @@
-"""RSS 2.0 / Atom 1.0 feeds, Google Alerts included (SOURCES.md §7a, §7b).
+"""RSS 2.0, RSS 1.0 (RDF) and Atom 1.0 feeds, Google Alerts included (SOURCES.md §7a, §7b).
+
+RSS 1.0 puts ``channel`` and its ``item`` elements side by side under ``rdf:RDF``, all in the
+``http://purl.org/rss/1.0/`` namespace; an item's ``rdf:about`` is its id when it has no
+``link``.  The author comes from the item's ``itunes:author``, ``dc:creator``, ``author`` or
+Atom ``author/name``, else from the channel's ``itunes:author`` / ``dc:creator`` (Atom: the
+feed's ``author``).  Whitespace or a byte-order mark before ``<?xml`` is tolerated: servers
+and templates emit it, and browsers and feed readers accept it.
 
 Conditional GET (``ETag``/``If-None-Match``, ``Last-Modified``/``If-Modified-Since``) kept in
 the cursor with the ids of the entries already returned (bounded).  Google's redirect links
@@ -12,13 +19,19 @@ import re
 import xml.etree.ElementTree as ET
 import xml.parsers.expat
 
-from .base import _lt, register, FetchResult, SourceAdapter, SourceError, author_dict, iso_utc, \
-    platform_from, strip_html, unwrap_redirect
+from .base import _lt, register, FetchResult, SourceAdapter, SourceError, author_dict, \
+    iso_utc, platform_from, strip_html, unwrap_redirect
 
 SEEN_MAX = 2000
 _NS = {"atom": "http://www.w3.org/2005/Atom",
        "content": "http://purl.org/rss/1.0/modules/content/",
-       "dc": "http://purl.org/dc/elements/1.1/"}
+       "dc": "http://purl.org/dc/elements/1.1/",
+       "itunes": "http://www.itunes.com/dtds/podcast-1.0.dtd",
+       "rdf": "http://www.w3.org/1999/02/22-rdf-syntax-ns#"}
+# RSS 1.0 and its predecessor RSS 0.90 (also RDF, older namespace).
+_RDF_NS = ("http://purl.org/rss/1.0/", "http://my.netscape.com/rdf/simple/0.9/")
+_RDF_ABOUT = "{http://www.w3.org/1999/02/22-rdf-syntax-ns#}about"
+_BOMS = (b"\xef\xbb\xbf",)
 _XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
 
 
@@ -54,10 +67,22 @@ def parse_xml(content):
     expat.EndElementHandler = lambda name: builder.end(_qname(name))
     expat.CharacterDataHandler = builder.data
     try:
-        expat.Parse(content, True)
+        expat.Parse(_trim_prolog(content), True)
         return builder.close()
     except xml.parsers.expat.ExpatError as exc:
         raise FeedError(f"the feed is not well-formed XML ({exc})") from None
+
+
+def _trim_prolog(content):
+    """The document without the whitespace (and UTF-8 byte-order mark) some servers put
+    before ``<?xml``, which XML forbids there and expat refuses."""
+    if isinstance(content, str):
+        return content.lstrip("\ufeff \t\r\n")
+    data = bytes(content or b"")
+    for bom in _BOMS:
+        if data.startswith(bom):
+            data = data[len(bom):]
+    return data.lstrip(b" \t\r\n")
 
 
 def _text(element, path, ns=_NS):
@@ -98,53 +123,114 @@ def _record(ext, url, title, body, published, author, lang, platform, raw):
     }
 
 
-def parse_feed(content, platform=""):
-    """Feed bytes → (records, errors) for RSS 2.0 and Atom 1.0."""
-    root = parse_xml(content)
-    tag = root.tag.split("}")[-1]
+def _first(element, paths, ns=_NS):
+    for path in paths:
+        value = _text(element, path, ns)
+        if value:
+            return value
+    return ""
+
+
+def _item_author(item, fallback=None):
+    """``itunes:author``, ``dc:creator``, ``author`` (``email (Name)``) or Atom
+    ``author/name`` of an RSS item; else the channel's author (``fallback``)."""
+    name = _first(item, ("itunes:author", "dc:creator", "author"))
+    if name:
+        return _rss_author(name)
+    atom = item.find("atom:author", _NS)
+    if atom is not None:
+        found = _atom_author(atom)
+        if found:
+            return found
+    return dict(fallback) if fallback else None
+
+
+def _atom_author(element):
+    if element is None:
+        return None
+    name, uri = _text(element, "atom:name"), _text(element, "atom:uri")
+    return author_dict(uri or name, name, "", uri) if (name or uri) else None
+
+
+def _parse_rss(root, platform, ns_uri=""):
+    """RSS 2.0 (``ns_uri`` empty) and RSS 1.0 / 0.90 (items in ``ns_uri``, siblings of the
+    channel under ``rdf:RDF``)."""
+    ns = dict(_NS, r=ns_uri) if ns_uri else _NS
+    q = "r:" if ns_uri else ""
+    channel = root.find(f"{q}channel", ns)
+    lang = _first(channel, (f"{q}language", "dc:language"), ns)
+    channel_author = None
+    name = _first(channel, ("itunes:author", "dc:creator"), ns)
+    if name:
+        channel_author = _rss_author(name)
+    items = root.findall(f"{q}item", ns)
+    if channel is not None:
+        items += channel.findall(f"{q}item", ns)
     records, errors = [], []
-    if tag == "rss" or tag == "RDF":
-        channel = root.find("channel")
-        lang = _text(channel, "language")
-        items = (channel if channel is not None else root).findall("item") + \
-            root.findall("{http://purl.org/rss/1.0/}item")
-        for index, item in enumerate(items):
-            guid = _text(item, "guid")
-            link = _text(item, "link")
-            if not (guid or link):
-                errors.append({"record": f"item #{index + 1}", "reason": "has no guid and no link"})
-                continue
-            body = _text(item, "content:encoded") or _text(item, "description")
-            author = _rss_author(_text(item, "dc:creator") or _text(item, "author"))
-            raw = {"guid": guid, "link": link, "title": _text(item, "title"),
-                   "pubDate": _text(item, "pubDate"), "description": _text(item, "description")}
-            records.append(_record(guid, link, _text(item, "title"), body,
-                                   _rfc822(_text(item, "pubDate") or _text(item, "dc:date")),
-                                   author, lang, platform, raw))
-    elif tag == "feed":
-        feed_lang = root.get(_XML_LANG, "")
-        for index, entry in enumerate(root.findall("atom:entry", _NS)):
-            link = ""
-            for element in entry.findall("atom:link", _NS):
-                if element.get("rel", "alternate") == "alternate":
-                    link = element.get("href", "")
-                    break
-            ext = _text(entry, "atom:id")
-            if not (ext or link):
-                errors.append({"record": f"entry #{index + 1}", "reason": "has no id and no link"})
-                continue
-            author_el = entry.find("atom:author", _NS)
-            name, uri = _text(author_el, "atom:name"), _text(author_el, "atom:uri")
-            author = author_dict(uri or name, name, "", uri) if (name or uri) else None
-            body = _text(entry, "atom:content") or _text(entry, "atom:summary")
-            published = _text(entry, "atom:published") or _text(entry, "atom:updated")
-            raw = {"id": ext, "link": link, "title": _text(entry, "atom:title"),
-                   "published": published, "content": body}
-            records.append(_record(ext, link, _text(entry, "atom:title"), body, published,
-                                   author, entry.get(_XML_LANG, feed_lang), platform, raw))
-    else:
-        raise FeedError(f"the document is not an RSS or Atom feed (root element <{tag}>)")
+    for index, item in enumerate(items):
+        # RSS 1.0 has no guid: the link is the id, rdf:about the fallback for both.
+        about = item.get(_RDF_ABOUT, "").strip()
+        link = _text(item, f"{q}link", ns) or \
+            (about if about.startswith(("http://", "https://")) else "")
+        guid = _text(item, f"{q}guid", ns) or link or about
+        if not (guid or link):
+            missing = "no link and no rdf:about" if ns_uri else "no guid and no link"
+            errors.append({"record": f"item #{index + 1}", "reason": f"has {missing}"})
+            continue
+        title = _text(item, f"{q}title", ns)
+        description = _text(item, f"{q}description", ns)
+        body = _text(item, "content:encoded", ns) or description
+        published = _text(item, f"{q}pubDate", ns) or _text(item, "dc:date", ns)
+        raw = {"guid": guid, "link": link, "title": title, "pubDate": published,
+               "description": description}
+        records.append(_record(guid, link, title, body, _rfc822(published),
+                               _item_author(item, channel_author),
+                               _text(item, "dc:language", ns) or lang, platform, raw))
     return records, errors
+
+
+def _parse_atom(root, platform):
+    feed_lang = root.get(_XML_LANG, "")
+    feed_author = _atom_author(root.find("atom:author", _NS))
+    records, errors = [], []
+    for index, entry in enumerate(root.findall("atom:entry", _NS)):
+        link = ""
+        for element in entry.findall("atom:link", _NS):
+            if element.get("rel", "alternate") == "alternate":
+                link = element.get("href", "")
+                break
+        ext = _text(entry, "atom:id")
+        if not (ext or link):
+            errors.append({"record": f"entry #{index + 1}", "reason": "has no id and no link"})
+            continue
+        author = _atom_author(entry.find("atom:author", _NS)) or \
+            _rss_author(_text(entry, "dc:creator")) or (dict(feed_author) if feed_author
+                                                        else None)
+        body = _text(entry, "atom:content") or _text(entry, "atom:summary")
+        published = _text(entry, "atom:published") or _text(entry, "atom:updated")
+        raw = {"id": ext, "link": link, "title": _text(entry, "atom:title"),
+               "published": published, "content": body}
+        records.append(_record(ext, link, _text(entry, "atom:title"), body, published,
+                               author, entry.get(_XML_LANG, feed_lang), platform, raw))
+    return records, errors
+
+
+def parse_feed(content, platform=""):
+    """Feed bytes → (records, errors) for RSS 2.0, RSS 1.0 (RDF) and Atom 1.0."""
+    root = parse_xml(content)
+    tag = root.tag.rpartition("}")[2]
+    if tag == "rss":
+        return _parse_rss(root, platform)
+    if tag == "RDF":
+        # The items' namespace is the channel's: RSS 1.0, or RSS 0.90 in older feeds.
+        for uri in _RDF_NS:
+            if root.find(f"{{{uri}}}channel") is not None or \
+                    root.find(f"{{{uri}}}item") is not None:
+                return _parse_rss(root, platform, uri)
+        return _parse_rss(root, platform)
+    if tag == "feed":
+        return _parse_atom(root, platform)
+    raise FeedError(f"the document is not an RSS or Atom feed (root element <{tag}>)")
 
 
 @register

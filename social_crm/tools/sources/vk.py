@@ -10,16 +10,31 @@ Two pull modes (config ``mode``):
   new comments (``wall.getComments`` ascending from the last comment id seen per post).
   Cursor: ``{"posts": {"<post id>": <last comment id>}}``.
 
+Push (Callback API): comments and posts on the community's wall, and private messages to the
+community (``message_new``; ``message_edit`` updates the record).  A private message is a
+record with ``private: True``, no URL and the external id ``msg<peer_id>_<message id>``; its
+answer goes back with ``messages.send`` (``peer_id``, ``random_id``, ``message``), never as a
+wall comment.  Events that are not someone's words (likes, joins, typing, read receipts, the
+community's own outgoing messages, deletions) are listed in ``Delivery.ignored``.
+
+The Callback API ``secret`` is checked when the source has one configured: then a missing or
+wrong secret is refused.  VK sends no secret at all when the community has none set, so such
+events are accepted as long as the source has no secret either (a secret VK does send must
+still match the source's secret or its webhook token).
+
 The token travels in the ``Authorization: Bearer`` header, never in URLs.  VK reports errors
 inside HTTP 200 bodies; they are mapped to the same retry / auth / readable-error rules.
 """
 from __future__ import annotations
 
 import hashlib
+import re
 import time
 
-from .base import _lt, register, AuthError, FetchResult, PayloadError, RateLimited, SourceAdapter, \
-    SourceError, WebhookResult, check_secret, iso_utc, load_json_body, to_int
+from .base import _lt, register, AuthError, FetchResult, PayloadError, RateLimited, \
+    SourceAdapter, SourceError, check_secret, iso_utc, load_json_body, to_int
+from .events import Delivery
+from .private import check_length, is_private
 
 API_VERSION = "5.199"
 SEARCH_PAGE_MAX = 200
@@ -30,6 +45,9 @@ _AUTH_CODES = {5: 401, 7: 403, 15: 403, 17: 403, 27: 403, 28: 403, 30: 403, 200:
                203: 403, 212: 403, 213: 403}
 COMMENT_EVENTS = ("wall_reply_new", "wall_reply_edit", "wall_reply_restore")
 POST_EVENTS = ("wall_post_new", "wall_repost")
+MESSAGE_EVENTS = ("message_new", "message_edit")
+# Private messages to the community carry peer ids of people (> 0) or of chats (2e9 + n).
+_MESSAGE_ID = re.compile(r"^msg(-?\d+)_(c?)(\d+)$")
 
 
 def post_url(owner_id, post_id):
@@ -112,14 +130,55 @@ def map_comment(item, owner_id, post_id, authors=None):
     }
 
 
+def message_external_id(message):
+    """``msg<peer_id>_<id>``; in a chat the community sees only the chat's own numbering
+    (``conversation_message_id``), kept as ``msg<peer_id>_c<n>``."""
+    peer = message.get("peer_id") or message.get("from_id")
+    if to_int(message.get("id")):
+        return f"msg{peer}_{message['id']}"
+    if message.get("conversation_message_id"):
+        return f"msg{peer}_c{message['conversation_message_id']}"
+    return ""
+
+
+def map_message(message, raw):
+    """A private message to the community (Callback API ``message_new`` / ``message_edit``)
+    → a record marked private, or None when it has no text (a sticker, a photo alone)."""
+    if not isinstance(message, dict) or message.get("peer_id") in (None, ""):
+        raise PayloadError(f"VK message event {raw.get('event_id') or '?'} has no peer_id")
+    ext = message_external_id(message)
+    if not ext:
+        raise PayloadError(f"VK message from {message.get('from_id')} has no id")
+    return {
+        "external_id": ext,
+        "url": "",
+        "text": (message.get("text") or "").strip(),
+        "published_at": iso_utc(message.get("update_time") or message.get("date")),
+        "platform": "vk",
+        "parent_external_id": "",
+        "private": True,
+        "author": _author(message.get("from_id"), {}),
+        "raw": raw,
+    }
+
+
+def is_private_event(raw):
+    """True for a stored Callback API event of a private message."""
+    return raw.get("type") in MESSAGE_EVENTS
+
+
 @register
 class VKAdapter(SourceAdapter):
     kind = "vk"
     label = _lt("VK")
     sequence = 50
-    help = _lt("API key: an access token. Search mode reads posts matching the search query; "
-               "wall mode reads comments on the community whose id is the account. Callback API:"
-               " secret key in Secret (or the webhook token), confirmation string below.")
+    help = _lt("API key: an access token (a community token with access to messages also "
+               "answers private messages). Search mode reads posts matching the search query; "
+               "wall mode reads comments on the community whose id is the account. Callback "
+               "API: give VK the webhook URL and the confirmation string below. Setting a "
+               "secret key is recommended: enter the same one in Secret and in the community's "
+               "Callback API settings; without it, events are accepted from anyone who knows "
+               "the webhook URL.")
     source_fields = {"access_token": "api_key", "secret": "api_secret", "group_id": "account",
                      "mode": "vk_mode", "query": "search_query",
                      "confirmation": "confirmation_code", "posts_depth": "posts_depth"}
@@ -282,44 +341,84 @@ class VKAdapter(SourceAdapter):
         return f"VK: search works ({to_int((data or {}).get('total_count'))} posts found)"
 
     # -- push (Callback API) --------------------------------------------------------------------
+    def _check_event_secret(self, event):
+        """The ``secret`` field against the source's: required when one is configured;
+        without one, an event without a secret is accepted (VK sends none when the community
+        has none set) and one that VK does send must match the source's webhook token."""
+        given = event.get("secret")
+        configured = self.config.get("secret")
+        if configured:
+            check_secret(given, configured, "secret")
+        elif given not in (None, ""):
+            if not self.config.get("webhook_token"):
+                raise AuthError("VK sends a secret key but none is configured on this "
+                                "source; enter the community's Callback API secret key", 403)
+            check_secret(given, self.config.get("webhook_token"), "secret")
+
     def parse_webhook(self, headers, body, query=None, path_token=None):
         event = load_json_body(body, self.max_body, "VK Callback API event")
         if not isinstance(event, dict) or not event.get("type"):
             raise PayloadError("VK Callback API event has no 'type'")
         kind = event["type"]
-        secret = self.config.get("secret") or self.config.get("webhook_token")
         group = self.config.get("group_id")
         if group and to_int(event.get("group_id")) != abs(to_int(group)):
             raise AuthError(f"event is for community {event.get('group_id')}, "
                             f"not {abs(to_int(group))}", 403)
         if kind == "confirmation":
-            # VK sends the secret with the handshake when one is set; the answer is only the
-            # confirmation string, which VK itself shows in the community settings.
+            # The answer is only the confirmation string, which VK itself shows in the
+            # community settings; a secret sent with the handshake must still be right.
             if event.get("secret") not in (None, ""):
-                check_secret(event.get("secret"), secret, "secret")
+                self._check_event_secret(event)
             confirmation = self.config.get("confirmation")
             if not confirmation:
                 raise AuthError("no Callback API confirmation string is configured", 403)
-            return WebhookResult(reply=str(confirmation), event_id="")
-        check_secret(event.get("secret"), secret, "secret")
+            return Delivery(reply=str(confirmation), event_id="")
+        self._check_event_secret(event)
         event_id = str(event.get("event_id") or "")
         obj = event.get("object")
         if not isinstance(obj, dict):
             raise PayloadError(f"VK event {event_id or kind} has no 'object'")
         raw = {k: v for k, v in event.items() if k != "secret"}
-        records = []
-        if kind in COMMENT_EVENTS:
+        result = Delivery(reply="ok", event_id=event_id)
+        label = f"VK {kind} event {event_id}".strip()
+        community = abs(to_int(group))
+        if kind in COMMENT_EVENTS + POST_EVENTS and community and \
+                to_int(obj.get("from_id")) == -community:
+            # the community's own posts and the answers posted from it come back as events
+            result.skip(label, f"written by the community {community} itself")
+        elif kind in COMMENT_EVENTS:
             owner = obj.get("post_owner_id", obj.get("owner_id"))
             record = map_comment(obj, owner, obj.get("post_id"))
-            record["raw"] = raw
-            if record["text"]:
-                records.append(record)
+            self._keep(dict(record, raw=raw), label, result, obj.get("attachments"))
         elif kind in POST_EVENTS:
-            record = map_post(obj)
-            record["raw"] = raw
-            if record["text"]:
-                records.append(record)
-        return self._dedupe(WebhookResult(records=records, reply="ok", event_id=event_id))
+            self._keep(dict(map_post(obj), raw=raw), label, result, obj.get("attachments"))
+        elif kind in MESSAGE_EVENTS:
+            # message_new wraps the message with the client's abilities; message_edit (and
+            # API versions before 5.103) send the message itself.
+            message = obj.get("message") if isinstance(obj.get("message"), dict) else obj
+            if to_int(message.get("out")):
+                result.skip(label, "a message the community itself sent")
+            else:
+                self._keep(map_message(message, raw), label, result,
+                           message.get("attachments"))
+        elif kind == "wall_reply_delete":
+            result.skip(label, f"comment {obj.get('owner_id')}_{obj.get('post_id')}_"
+                               f"{obj.get('id')} was deleted on VK; the mention already "
+                               "received is kept")
+        elif kind == "message_reply":
+            result.skip(label, "a message the community itself sent")
+        else:
+            result.skip(label, f"'{kind}' is a service event, not someone's words")
+        return self._dedupe(result)
+
+    @staticmethod
+    def _keep(record, label, result, attachments=None):
+        if record["text"]:
+            result.records.append(record)
+            return
+        kinds = ", ".join(sorted({str(a.get("type")) for a in attachments or []
+                                  if isinstance(a, dict)})) or "no content"
+        result.skip(label, f"{record['external_id']} has no text ({kinds})")
 
     # -- reply ---------------------------------------------------------------------------------
     can_enrich_authors = True
@@ -357,6 +456,8 @@ class VKAdapter(SourceAdapter):
 
     def post_reply(self, target, text):
         ext = str(target.get("external_id") or "")
+        if ext.startswith("msg") or is_private(target, is_private_event):
+            return self._send_message(target, text)
         parts = ext.split("_")
         if len(parts) not in (2, 3) or not all(p.lstrip("-").isdigit() for p in parts):
             raise SourceError(f"VK: cannot reply to '{ext}': not a post or comment id")
@@ -375,3 +476,29 @@ class VKAdapter(SourceAdapter):
         if not cid:
             raise SourceError(f"{what}: VK returned no comment_id")
         return {"external_id": f"{owner}_{post}_{cid}", "url": comment_url(owner, post, cid)}
+
+    def _send_message(self, target, text):
+        """Answer a private message with ``messages.send`` to its dialog (``peer_id``).
+
+        ``random_id`` is derived from the mention and the text, so a retried send of the
+        same answer is delivered once (VK drops a repeated random_id in the same dialog)."""
+        ext = str(target.get("external_id") or "")
+        raw = target.get("raw") if isinstance(target.get("raw"), dict) else {}
+        obj = raw.get("object") if isinstance(raw.get("object"), dict) else {}
+        message = obj.get("message") if isinstance(obj.get("message"), dict) else obj
+        match = _MESSAGE_ID.match(ext)
+        peer = to_int(message.get("peer_id")) or (to_int(match.group(1)) if match else 0)
+        what = f"VK: answer to message {ext or '?'}"
+        if not peer:
+            raise SourceError(f"{what}: the dialog (peer_id) of the message is unknown")
+        check_length("vk", text, what)
+        digest = hashlib.sha1(f"{ext}\n{text}".encode("utf-8")).hexdigest()
+        params = {"peer_id": peer, "random_id": int(digest[:8], 16) & 0x7FFFFFFF,
+                  "message": text}
+        data = self._call("messages.send", params, what, post=True)
+        if isinstance(data, list) and data and isinstance(data[0], dict):
+            data = data[0]
+        mid = data.get("message_id") if isinstance(data, dict) else data
+        if not to_int(mid):
+            raise SourceError(f"{what}: VK returned no message id")
+        return {"external_id": f"msg{peer}_{to_int(mid)}", "url": ""}
