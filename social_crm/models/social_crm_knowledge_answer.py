@@ -8,9 +8,9 @@ mention), a manager approves them, and only approved answers are suggested.
 The search index (``tools.knowledge.KnowledgeIndex``) is built once per database and company
 and kept in this process.  Each suggestion checks a signature of the approved answers (one
 aggregate query: count, latest and summed write dates, highest id) and, only when it
-changed, brings the index up to date incrementally: one query lists the approved answers
-with their write dates, the difference with the cached list names the answers added, edited
-or gone (whichever worker changed them), only those are read and applied with
+changed, brings the index up to date incrementally: one query finds the answers written
+since the last sync (whichever worker wrote them; checked against the signature, with the
+full list of approved answers as the fallback), only those are read and applied with
 ``KnowledgeIndex.updated`` (a full rebuild happens inside it once too many changed).  A local
 generation counter and the ids it touched cover edits made earlier in the same transaction
 (same write_date).
@@ -31,6 +31,8 @@ _logger = logging.getLogger(__name__)
 # Fields the search index reads: changing any of them means an update of the index.
 INDEXED_FIELDS = frozenset({"name", "question_variants", "answer", "lang", "stage_ids", "tag_ids",
                             "state", "company_id"})
+# An answer's write date as integer microseconds: exact to compare and to sum.
+STAMP = "(extract(epoch FROM write_date) * 1000000)::bigint"
 ANSWER_STATES = [("draft", "Draft"), ("approved", "Approved"), ("archived", "Archived")]
 
 
@@ -38,7 +40,7 @@ ANSWER_STATES = [("draft", "Draft"), ("approved", "Approved"), ("archived", "Arc
 class _CachedIndex:
     signature: tuple
     index: KnowledgeIndex
-    stamps: dict        # answer id → write date (epoch) of the approved answers indexed
+    stamps: dict        # answer id → write stamp (µs) of the approved answers indexed
     generation: int     # this process's change counter when the index was synced
 
 
@@ -207,13 +209,14 @@ class SocialCrmKnowledgeAnswer(models.Model):
     @api.model
     def _index_signature(self, company_id):
         """What changes whenever the approved answers of the company change."""
-        self.env.cr.execute("""
-            SELECT count(*), max(write_date), sum(extract(epoch FROM write_date)), max(id)
+        self.env.cr.execute(f"""
+            SELECT count(*), max({STAMP}), sum({STAMP})::text, max(id)
               FROM social_crm_knowledge_answer
              WHERE state = 'approved' AND (company_id = %s OR company_id IS NULL)
         """, [company_id])
+        # the sum as text: Odoo reads numeric as float, which would round it
         count, last, total, max_id = self.env.cr.fetchone()
-        return (count, str(last), float(total or 0.0), max_id,
+        return (count, int(last or 0), int(total or 0), max_id or 0,
                 _GENERATION.get(self.env.cr.dbname, 0))
 
     @api.model
@@ -223,7 +226,7 @@ class SocialCrmKnowledgeAnswer(models.Model):
         cr = self.env.cr
         only = "AND id = ANY(%s)" if ids is not None else ""
         cr.execute(f"""
-            SELECT id, name, question_variants, answer, lang, extract(epoch FROM write_date)
+            SELECT id, name, question_variants, answer, lang, {STAMP}
               FROM social_crm_knowledge_answer
              WHERE state = 'approved' AND (company_id = %s OR company_id IS NULL) {only}
           ORDER BY id
@@ -254,17 +257,51 @@ class SocialCrmKnowledgeAnswer(models.Model):
                           answer=answer or "", lang=(lang or "").lower(),
                           stages=stages.get(answer_id, []), tags=tags.get(answer_id, []))
                 for answer_id, name, variants, answer, lang, _stamp in rows]
-        return docs, {row[0]: float(row[5] or 0.0) for row in rows}
+        return docs, {row[0]: row[5] or 0 for row in rows}
 
     @api.model
     def _index_stamps(self, company_id):
-        """{id: write date (epoch)} of the company's approved answers: what the index holds."""
-        self.env.cr.execute("""
-            SELECT id, extract(epoch FROM write_date)
+        """{id: write stamp} of the company's approved answers: what the index must hold."""
+        self.env.cr.execute(f"""
+            SELECT id, {STAMP}
               FROM social_crm_knowledge_answer
              WHERE state = 'approved' AND (company_id = %s OR company_id IS NULL)
         """, [company_id])
-        return {answer_id: float(stamp or 0.0) for answer_id, stamp in self.env.cr.fetchall()}
+        return dict(self.env.cr.fetchall())
+
+    @api.model
+    def _index_changes(self, company_id, cached, signature, touched):
+        """(current stamps, changed ids, removed ids) since ``cached`` was synced.
+
+        Cheap first: the answers written since the latest stamp the cache holds (any state:
+        an archived one must leave) and those this process touched.  The result is checked
+        against the signature — count and exact sum of the stamps — which also catches what
+        that filter cannot see: a deleted answer, or a transaction that began before the
+        last sync and committed after it (its write date is older than the stamps cached).
+        On a mismatch, the full list of approved answers is compared instead.
+        """
+        since = max(cached.stamps.values(), default=0)
+        self.env.cr.execute(f"""
+            SELECT id, state = 'approved', {STAMP}
+              FROM social_crm_knowledge_answer
+             WHERE (company_id = %s OR company_id IS NULL)
+               AND ({STAMP} >= %s OR id = ANY(%s))
+        """, [company_id, since, list(touched)])
+        stamps, changed, removed = dict(cached.stamps), [], []
+        for answer_id, approved, stamp in self.env.cr.fetchall():
+            if not approved:
+                if stamps.pop(answer_id, None) is not None:
+                    removed.append(answer_id)
+            elif stamps.get(answer_id) != stamp or answer_id in touched:
+                stamps[answer_id] = stamp
+                changed.append(answer_id)
+        if len(stamps) == signature[0] and sum(stamps.values()) == signature[2]:
+            return stamps, changed, removed
+        stamps = self._index_stamps(company_id)
+        changed = [answer_id for answer_id, stamp in stamps.items()
+                   if cached.stamps.get(answer_id) != stamp or answer_id in touched]
+        removed = [answer_id for answer_id in cached.stamps if answer_id not in stamps]
+        return stamps, changed, removed
 
     @api.model
     def _get_index(self, company=None):
@@ -290,14 +327,11 @@ class SocialCrmKnowledgeAnswer(models.Model):
             _logger.info("Knowledge index of company %s built: %d approved answers in %.0f ms",
                          company_id, len(index), (time.perf_counter() - start) * 1000)
         else:
-            stamps = self._index_stamps(company_id)
             with _INDEX_LOCK:  # other threads of this process may be recording changes
                 local_changes = list(_CHANGED.get(dbname, {}).items())
             touched = {answer_id for answer_id, generation in local_changes
                        if generation > cached.generation}
-            changed = [answer_id for answer_id, stamp in stamps.items()
-                       if cached.stamps.get(answer_id) != stamp or answer_id in touched]
-            removed = [answer_id for answer_id in cached.stamps if answer_id not in stamps]
+            stamps, changed, removed = self._index_changes(company_id, cached, signature, touched)
             docs, read = self._index_docs(company_id, changed) if changed else ([], {})
             stamps.update(read)  # the same transaction's view as the docs themselves
             index = cached.index.updated(docs, removed)

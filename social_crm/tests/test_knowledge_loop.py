@@ -252,18 +252,20 @@ class TestIncrementalIndex(KnowledgeCase):
     def test_a_change_made_by_another_worker_is_learnt_from_the_database(self):
         before = self.index()
         # another worker's committed edit: this process's ORM never saw it, only its rows
+        # (its transaction began an hour ago: a write date older than any the index holds)
         self.env.cr.execute("""
             UPDATE social_crm_knowledge_answer
                SET name = 'Принимаете ли оплату криптовалютой?',
-                   write_date = now() at time zone 'UTC' + interval '1 second'
+                   write_date = now() at time zone 'UTC' - interval '1 hour'
              WHERE id = %s""", [self.refund.id])
         self.env.cr.execute("""
             UPDATE social_crm_knowledge_answer
                SET state = 'archived', write_date = now() at time zone 'UTC' + interval '1 second'
              WHERE id = %s""", [self.delivery.id])
         self.Answer.invalidate_model()
-        # signature, answer list, the changed answers (3), the access-checked read
-        with self.assertQueryCount(6):
+        # signature, answers written since the last sync, the full list of approved answers
+        # (the old write date does not add up), the changed answers (3), the access check
+        with self.assertQueryCount(7):
             found = self.Answer._suggest("Оплату криптовалютой принимаете?", lang="ru")
         self.assertEqual(found[0][0], self.refund)
         after = self.index()
@@ -272,6 +274,19 @@ class TestIncrementalIndex(KnowledgeCase):
                          [i for i, _ in after.search("доставка в Караганду", lang="ru", limit=0)])
         self.assert_same_as_a_full_build(after, ["криптовалютой оплатить", "доставка в Караганду",
                                                  "упаковка коробки M"])
+
+    def test_a_change_checked_by_the_signature_costs_no_full_list(self):
+        self.index()
+        self.env.cr.execute("""
+            UPDATE social_crm_knowledge_answer
+               SET name = 'Принимаете ли оплату криптовалютой?',
+                   write_date = now() at time zone 'UTC' + interval '1 second'
+             WHERE id = %s""", [self.refund.id])
+        self.Answer.invalidate_model()
+        # signature, answers written since the last sync, the changed answer (3), access
+        with self.assertQueryCount(6):
+            found = self.Answer._suggest("Оплату криптовалютой принимаете?", lang="ru")
+        self.assertEqual(found[0][0], self.refund)
 
     def test_new_and_deleted_answers(self):
         before = self.index()
