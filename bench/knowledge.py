@@ -312,7 +312,8 @@ def bench_incremental(index, docs, languages, mentions, seed):
     report("updated(), 1 answer", latencies)
     start = time.perf_counter()
     KnowledgeIndex.build(docs)
-    print(f"  full rebuild instead (warm stem cache): {(time.perf_counter() - start) * 1000:.0f} ms")
+    rebuild = (time.perf_counter() - start) * 1000
+    print(f"  full rebuild instead (warm stem cache): {rebuild:.0f} ms")
     print("  top-1 answer of every mention, incremental vs full rebuild:")
     for count in (1, max(1, len(docs) // 100), int(REBUILD_FRACTION * len(docs))):
         changed, removed = random_changes(docs, languages, rng, count, 10 ** 9)
@@ -435,8 +436,9 @@ def bench_odoo_changes(db, env, mention_list, mentions):
                   f"{same}/{len(mentions)}")
             for name, value in (("warm", warm), ("cold", cold), ("full", full)):
                 figures[name].append(value)
-        print(f"    {'mean':<28} {statistics.fmean(figures['warm']):>11.0f} "
-              f"{statistics.fmean(figures['cold']):>11.0f} {statistics.fmean(figures['full']):>12.0f}")
+        means = {name: statistics.fmean(values) for name, values in figures.items()}
+        print(f"    {'mean':<28} {means['warm']:>11.0f} {means['cold']:>11.0f} "
+              f"{means['full']:>12.0f}")
         worst = max(figures["warm"] + figures["cold"])
         print(f"  target ≤ 100 ms for the first suggestion after one change, every worker: "
               f"{'OK' if worst <= 100 else 'SLOW'} (worst {worst:.0f} ms)")

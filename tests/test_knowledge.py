@@ -284,7 +284,8 @@ def test_an_update_finds_new_and_edited_answers_and_forgets_removed_ones():
     docs, _ = _random_corpus(seed=7, n=400)
     docs = [doc for doc in docs if doc.lang == "ru"]
     base = KnowledgeIndex.build(docs)
-    edited = AnswerDoc(docs[5].id, ["Работает ли кальянная на крыше по ночам?"], "Да, до 4 утра.", "ru")
+    edited = AnswerDoc(docs[5].id, ["Работает ли кальянная на крыше по ночам?"],
+                       "Да, до 4 утра.", "ru")
     added = AnswerDoc(1000, ["Можно ли прийти с собакой в коворкинг?"], "Да, с маленькой.", "ru")
     updated = base.updated([edited, added], removed_ids=[docs[7].id])
     assert updated.overlay_size == 3 and len(updated) == len(docs)
