@@ -273,7 +273,7 @@ class SocialCrmKnowledgeAnswer(models.Model):
     def _index_changes(self, company_id, cached, signature, touched):
         """(current stamps, changed ids, removed ids) since ``cached`` was synced.
 
-        Cheap first: the answers written since the latest stamp the cache holds (any state:
+        Cheap first: the answers written after the latest stamp the cache holds (any state:
         an archived one must leave) and those this process touched.  The result is checked
         against the signature — count and exact sum of the stamps — which also catches what
         that filter cannot see: a deleted answer, or a transaction that began before the
@@ -285,7 +285,7 @@ class SocialCrmKnowledgeAnswer(models.Model):
             SELECT id, state = 'approved', {STAMP}
               FROM social_crm_knowledge_answer
              WHERE (company_id = %s OR company_id IS NULL)
-               AND ({STAMP} >= %s OR id = ANY(%s))
+               AND ({STAMP} > %s OR id = ANY(%s))
         """, [company_id, since, list(touched)])
         stamps, changed, removed = dict(cached.stamps), [], []
         for answer_id, approved, stamp in self.env.cr.fetchall():
