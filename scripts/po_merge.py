@@ -1,11 +1,13 @@
 """Update a translation to the template's current strings, keeping existing translations.
 
-    /path/to/odoo/python scripts/po_merge.py social_crm/i18n/social_crm.pot social_crm/i18n/ru.po
+    /path/to/odoo/python scripts/po_merge.py social_crm/i18n/social_crm.pot social_crm/i18n/ru.po \
+        [--extra translations.json]
 
 Entries no longer in the template are dropped; new ones come in untranslated and are
 listed, so they can be translated (make test fails while any is missing). Needs polib
 (shipped with Odoo: run it with the Python that runs Odoo).
 """
+import json
 import sys
 
 import polib
@@ -47,9 +49,16 @@ def merge(pot_path, po_path, extra=None):
 
 
 if __name__ == "__main__":
-    if len(sys.argv) != 3:
+    args = sys.argv[1:]
+    extra = {}
+    if "--extra" in args:  # {msgid: translation} to add (e.g. a batch of new strings)
+        at = args.index("--extra")
+        with open(args[at + 1], encoding="utf-8") as handle:
+            extra = json.load(handle)
+        del args[at:at + 2]
+    if len(args) != 2:
         sys.exit(__doc__)
-    untranslated = merge(sys.argv[1], sys.argv[2])
+    untranslated = merge(args[0], args[1], extra)
     for msgid in untranslated:
         print(f"untranslated: {msgid!r}")
     print(f"{len(untranslated)} untranslated")

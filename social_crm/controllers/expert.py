@@ -3,7 +3,8 @@
 An expert is often someone from another department without Social CRM rights: the
 'Expert answer' activity they get (and its e-mail) links here. The page shows the question
 and the mention's text and takes the answer; only the activity's own user (or a Social CRM
-administrator) may open it. The answer goes through the activity's *Done* like any other.
+administrator of the mention's company) may open it. The answer goes through the activity's
+*Done* like any other.
 """
 from markupsafe import escape
 
@@ -23,7 +24,9 @@ class SocialCrmExpert(http.Controller):
                 or activity.res_model != "social_crm.mention":
             return None
         user = request.env.user
-        if activity.user_id != user and not user.has_group("social_crm.group_manager"):
+        company = request.env["social_crm.mention"].sudo().browse(activity.res_id).company_id
+        if activity.user_id != user and not (user.has_group("social_crm.group_manager")
+                                             and company in user.company_ids):
             return None
         return activity
 

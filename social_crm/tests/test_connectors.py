@@ -551,7 +551,7 @@ class TestConnectorWebhooks(HttpCase):
         again = self.post(source, mention, path_token=token)
         self.assertEqual(again.json(), {"created": 0, "updated": 0, "errors": []})
         self.assertEqual(self.count(source), 1)
-        self.assertEqual(self.post(source, mention).status_code, 401)
+        self.assertEqual(self.post(source, mention).status_code, 403)
         self.assertEqual(self.post(source, mention, path_token="nope").status_code, 403)
         bad = self.post(source, b"{not json", path_token=token)
         self.assertEqual(bad.status_code, 400)
@@ -578,7 +578,7 @@ class TestConnectorWebhooks(HttpCase):
         self.assertEqual((len(record), record.text), (1, "Карта снова работает"))
         self.assertEqual(self.env["social_crm.webhook.event"].search_count(
             [("source_id", "=", source.id)]), 2)
-        self.assertEqual(self.post(source, update).status_code, 401)
+        self.assertEqual(self.post(source, update).status_code, 403)
         self.assertEqual(self.post(source, update, {
             "X-Telegram-Bot-Api-Secret-Token": "wrong"}).status_code, 403)
         sticker = {"update_id": 902, "message": {"message_id": 6, "date": NOW,
@@ -641,7 +641,7 @@ class TestConnectorWebhooks(HttpCase):
         self.assertEqual(self.count(source), 1)
         self.post(source, body, {"X-Hub-Signature-256": signature})
         self.assertEqual(self.count(source), 1)
-        self.assertEqual(self.post(source, body).status_code, 401)
+        self.assertEqual(self.post(source, body).status_code, 403)
         tampered = body.replace(b"declined", b"accepted")
         self.assertEqual(self.post(source, tampered,
                                    {"X-Hub-Signature-256": signature}).status_code, 403)
@@ -652,4 +652,4 @@ class TestConnectorWebhooks(HttpCase):
         self.assertEqual(response.status_code, 400)
         self.assertIn("does not receive webhooks", response.json()["error"])
         rss.active = False
-        self.assertEqual(self.post(rss, {"x": 1}).status_code, 404)
+        self.assertEqual(self.post(rss, {"x": 1}).status_code, 403)

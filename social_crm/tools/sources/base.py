@@ -494,7 +494,7 @@ class SourceAdapter:
         try:
             return resp.json()
         except ValueError:
-            snippet = (resp.text or "")[:80].replace("\n", " ")
+            snippet = self._redact((resp.text or "")[:80].replace("\n", " "))
             where = what or f"{self.name} {self._describe(resp.request.method, resp.url)}"
             raise SourceError(f"{where}: the answer is not JSON ({snippet!r})",
                               status=resp.status_code, retryable=True) from None
