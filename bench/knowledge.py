@@ -320,8 +320,8 @@ def bench_incremental(index, docs, languages, mentions, seed):
         incremental = index.updated(changed, removed)
         full = KnowledgeIndex.build(apply_changes(docs, changed, removed))
         inc, ref = top1(incremental, mentions), top1(full, mentions)
-        same = sum(a[0] == b[0] for a, b in zip(inc, ref))
-        drift = [abs(a[1] - b[1]) for a, b in zip(inc, ref) if a[0] == b[0]]
+        same = sum(a[0] == b[0] for a, b in zip(inc, ref, strict=True))
+        drift = [abs(a[1] - b[1]) for a, b in zip(inc, ref, strict=True) if a[0] == b[0]]
         kind = "incremental" if incremental.overlay_size else "rebuilt"
         print(f"    {count:>5} answers changed ({kind}): same top-1 {same}/{len(mentions)} "
               f"({same / len(mentions):.1%}); score drift of the same top-1: mean "
@@ -431,7 +431,7 @@ def bench_odoo_changes(db, env, mention_list, mentions):
             full = (time.perf_counter() - start) * 1000
             rebuilt = Answer._get_index()
             inc, ref = top1(incremental, mentions), top1(rebuilt, mentions)
-            same = sum(a[0] == b[0] for a, b in zip(inc, ref))
+            same = sum(a[0] == b[0] for a, b in zip(inc, ref, strict=True))
             print(f"    {label:<28} {warm:>11.0f} {cold:>11.0f} {full:>12.0f}  "
                   f"{same}/{len(mentions)}")
             for name, value in (("warm", warm), ("cold", cold), ("full", full)):

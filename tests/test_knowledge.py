@@ -369,6 +369,6 @@ def test_pure_python_and_numpy_agree_on_an_updated_index():
     updated._arrays = None
     slow = [updated.search(m, lang="ru", stage="support") for m in mentions]
     linear = [updated.search_linear(m, lang="ru", stage="support") for m in mentions]
-    for a, b, c in zip(fast, slow, linear):
+    for a, b, c in zip(fast, slow, linear, strict=True):
         assert [s for _, s in a] == pytest.approx([s for _, s in b], abs=1e-4)
         assert [s for _, s in b] == pytest.approx([s for _, s in c], abs=1e-4)

@@ -169,7 +169,8 @@ class TestExpertLoop(KnowledgeCase):
 
         # After approval the answer is suggested for a similar question in other words.
         answer.with_user(self.manager).action_approve()
-        similar = self.mention("e2", "Подскажите, поменять адрес доставки можно? Посылка уже в пути",
+        similar = self.mention("e2",
+                               "Подскажите, поменять адрес доставки можно? Посылка уже в пути",
                                self.stage_support)
         self.assertEqual(similar.suggested_answer_ids[:1], answer)
         self.assertTrue(similar.has_good_answer)
