@@ -285,7 +285,8 @@ class SocialCrmKnowledgeAnswer(models.Model):
             SELECT id, state = 'approved', {STAMP}
               FROM social_crm_knowledge_answer
              WHERE (company_id = %s OR company_id IS NULL)
-               AND ({STAMP} > %s OR id = ANY(%s))
+               AND (write_date > 'epoch'::timestamp + %s * interval '1 microsecond'
+                    OR id = ANY(%s))
         """, [company_id, since, list(touched)])
         stamps, changed, removed = dict(cached.stamps), [], []
         for answer_id, approved, stamp in self.env.cr.fetchall():
