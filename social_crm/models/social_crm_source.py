@@ -404,6 +404,10 @@ class SocialCrmSource(models.Model):
             "user_id": self.assign_user_id.id or False,
             "state": "in_progress" if self.assign_user_id else "new",
         }
+        if getattr(rec, "truncated", None):
+            values["import_note"] = self.env._(
+                "Too long: %(fields)s cut on import (the original payload is complete).",
+                fields=", ".join(rec.truncated))
         if rec.lang:
             values.update(lang=rec.lang, lang_confidence=1.0, lang_origin="source")
         if rec.sentiment:
@@ -781,8 +785,11 @@ class SocialCrmSource(models.Model):
                 self, result.event_id):
             report["duplicate"] = True
             return report
-        if result.records:
-            report.update(self._ingest(result.records, origin="webhook"))
+        errors = list(getattr(result, "errors", None) or [])
+        if result.records or errors:
+            # items the adapter could not map are logged on the run beside the records
+            report.update(self._ingest(result.records, origin="webhook", extra_errors=errors))
+            report["errors"] = errors + report["errors"]
         return report
 
     def _webhook_verify(self, query):
