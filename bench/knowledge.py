@@ -10,11 +10,27 @@ chatter words (steep Zipf, so common words make long posting lists, as real text
 mentions repeat an answer's question in other word forms (random endings, so the stemmer
 does real work) amid chatter, or are chatter alone.  Deterministic for a given seed.
 
+Then the incremental update: the time of ``KnowledgeIndex.updated()`` for one changed answer
+(edited, new, removed), and how often the top-1 answer of every mention is the same as after
+a full rebuild, for 1 change, 1 % and just under ``REBUILD_FRACTION`` of the answers changed
+(edits, additions and removals in equal parts).
+
 With ``--odoo`` (run it with Odoo's Python), the same answers go into a throwaway database as
 approved ``social_crm.knowledge.answer`` records and mentions are ingested from the same
 texts; it then times what a mention's form pays: ``mention._knowledge_suggestions()`` (the
 index signature query, the cached index, the access-checked read of the answers found) and
-the first call that builds the index from the database.
+the first call that builds the index from the database.  Then, for a few rounds of one change
+each (an answer edited, a new one approved, one archived, a draft approved, an answer text
+edited), committed by this process, it times the first suggestion after the change:
+
+* in the warm worker — this process, which made the change;
+* in a cold worker — a second Odoo process that built its index before the change and learns
+  of it only from the database;
+* with today's full rebuild — this process dropping its index and building it again, as every
+  worker did before the update became incremental;
+
+and counts the mentions whose top-1 answer is the same with the incremental and the rebuilt
+index.
 """
 import argparse
 import bisect
@@ -32,7 +48,8 @@ if "social_crm" not in sys.modules:  # import social_crm.tools without the addon
     _pkg.__path__ = [str(ROOT / "social_crm")]
     sys.modules["social_crm"] = _pkg
 
-from social_crm.tools.knowledge import GOOD_SCORE, AnswerDoc, KnowledgeIndex  # noqa: E402
+from social_crm.tools.knowledge import (  # noqa: E402
+    GOOD_SCORE, REBUILD_FRACTION, AnswerDoc, KnowledgeIndex)
 
 STAGES = ("general", "competitor", "product", "first_review", "negative", "support", "churn",
           "awkward")
@@ -180,7 +197,12 @@ def main():
     parser.add_argument("--odoo", action="store_true",
                         help="also measure suggestions in a throwaway Odoo database")
     parser.add_argument("--odoo-mentions", type=int, default=300)
+    parser.add_argument("--odoo-worker", metavar="DB", help=argparse.SUPPRESS)
+    parser.add_argument("--worker-mentions", default="", help=argparse.SUPPRESS)
     args = parser.parse_args()
+    if args.odoo_worker:  # the second worker of bench_odoo_changes
+        odoo_worker(args.odoo_worker, [int(i) for i in args.worker_mentions.split(",")])
+        return
 
     docs, languages, question_ids, rng = make_corpus(args.answers, args.seed)
     mentions = make_mentions(docs, languages, question_ids, rng, args.queries)
@@ -226,8 +248,84 @@ def main():
     print(f"  chatter with no question: score ≥ GOOD_SCORE {false_good}/{len(chatter)}")
     verdict = "OK" if statistics.quantiles(latencies, n=20)[-1] < 20 else "SLOW"
     print(f"  target p95 < 20 ms per mention: {verdict}")
+    bench_incremental(index, docs, languages, mentions, args.seed)
     if args.odoo:
         bench_odoo(docs, mentions[: args.odoo_mentions])
+
+
+def changed_answer(doc, lang, rng):
+    """``doc`` edited as an expert would: its wordings reordered and one more added."""
+    extra = rng.choice(QUESTION_FRAME[lang.lang]).format(w=lang.render(lang.words(3, 1)))
+    return AnswerDoc(id=doc.id, questions=doc.questions[::-1] + [extra], answer=doc.answer,
+                     lang=doc.lang, stages=doc.stages, tags=doc.tags)
+
+
+def random_changes(docs, languages, rng, count, next_id):
+    """(changed docs, removed ids): edits, additions and removals in equal parts."""
+    picked = rng.sample(range(len(docs)), count)
+    changed, removed = [], []
+    for n, i in enumerate(picked):
+        doc = docs[i]
+        lang = languages[doc.lang]
+        if n % 3 == 0:
+            changed.append(changed_answer(doc, lang, rng))
+        elif n % 3 == 1:
+            words = lang.words(rng.randint(2, 4), rng.randint(0, 1))
+            changed.append(AnswerDoc(
+                id=next_id + n, lang=doc.lang, stages=doc.stages,
+                questions=[rng.choice(QUESTION_FRAME[doc.lang]).format(w=lang.render(words))],
+                answer=lang.render(lang.words(rng.randint(6, 24), rng.randint(4, 16))) + "."))
+        else:
+            removed.append(doc.id)
+    return changed, removed
+
+
+def apply_changes(docs, changed, removed):
+    """The answers a full rebuild reads after the changes, in id order."""
+    by_id = {doc.id: doc for doc in docs}
+    by_id.update((doc.id, doc) for doc in changed)
+    for doc_id in removed:
+        by_id.pop(doc_id, None)
+    return [by_id[doc_id] for doc_id in sorted(by_id)]
+
+
+def top1(index, mentions):
+    return [(index.search(text, lang=lang, stage="support", limit=1) or [(None, 0.0)])[0]
+            for _, text, lang in mentions]
+
+
+def bench_incremental(index, docs, languages, mentions, seed):
+    rng = random.Random(seed + 1)
+    print(f"\nincremental update (REBUILD_FRACTION {REBUILD_FRACTION:.0%}: a full rebuild "
+          f"past {int(REBUILD_FRACTION * len(docs))} changed answers)")
+    latencies = []
+    for n in range(60):
+        changed, removed = random_changes(docs, languages, rng, 1, 10 ** 9 + n)
+        if n % 3 == 1:  # random_changes makes its single change an edit: vary the kind
+            changed, removed = [AnswerDoc(id=10 ** 9 + n, questions=["новый вопрос"],
+                                          answer="ответ", lang="ru")], []
+        elif n % 3 == 2:
+            changed, removed = [], [rng.choice(docs).id]
+        start = time.perf_counter()
+        index.updated(changed, removed)
+        latencies.append((time.perf_counter() - start) * 1000)
+    report("updated(), 1 answer", latencies)
+    start = time.perf_counter()
+    KnowledgeIndex.build(docs)
+    rebuild = (time.perf_counter() - start) * 1000
+    print(f"  full rebuild instead (warm stem cache): {rebuild:.0f} ms")
+    print("  top-1 answer of every mention, incremental vs full rebuild:")
+    for count in (1, max(1, len(docs) // 100), int(REBUILD_FRACTION * len(docs))):
+        changed, removed = random_changes(docs, languages, rng, count, 10 ** 9)
+        incremental = index.updated(changed, removed)
+        full = KnowledgeIndex.build(apply_changes(docs, changed, removed))
+        inc, ref = top1(incremental, mentions), top1(full, mentions)
+        same = sum(a[0] == b[0] for a, b in zip(inc, ref, strict=True))
+        drift = [abs(a[1] - b[1]) for a, b in zip(inc, ref, strict=True) if a[0] == b[0]]
+        kind = "incremental" if incremental.overlay_size else "rebuilt"
+        print(f"    {count:>5} answers changed ({kind}): same top-1 {same}/{len(mentions)} "
+              f"({same / len(mentions):.1%}); score drift of the same top-1: mean "
+              f"{statistics.fmean(drift):.4f}, max {max(drift):.4f}")
 
 
 def bench_odoo(docs, mentions):
@@ -273,9 +371,106 @@ def bench_odoo(docs, mentions):
         report("mention suggestions", latencies)
         p95 = statistics.quantiles(latencies, n=20)[-1]
         print(f"  target p95 < 20 ms per mention in Odoo: {'OK' if p95 < 20 else 'SLOW'}")
+        bench_odoo_changes(db, env, mention_list, mentions)
         cr.close()
     finally:
         ingest.drop_database(db)
+
+
+def bench_odoo_changes(db, env, mention_list, mentions):
+    """The first suggestion after one answer changes: warm worker, cold worker, full rebuild."""
+    import subprocess
+
+    from odoo.addons.social_crm.models.social_crm_knowledge_answer import _INDEX_CACHE
+
+    cr, Answer = env.cr, env["social_crm.knowledge.answer"]
+    answers = Answer.search([("state", "=", "approved")], order="id", limit=3)
+    draft = Answer.create({"name": "Можно ли оплатить доставку бонусами при получении?",
+                           "answer": "Да, бонусами можно оплатить до половины суммы.",
+                           "lang": "ru"})
+    cr.commit()
+    worker = subprocess.Popen(
+        [sys.executable, __file__, "--odoo-worker", db,
+         "--worker-mentions", ",".join(str(m.id) for m in mention_list[:10])],
+        stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
+    try:
+        print(f"  cold worker (a second Odoo process): its first suggestion built the index in "
+              f"{float(worker.stdout.readline()):.0f} ms")
+        changes = [
+            ("an answer's wording edited",
+             lambda: answers[0].write({"question_variants": "Привезёте ли заказ ночью курьером?"})),
+            ("a new answer approved",
+             lambda: Answer.create({"name": "Принимаете ли оплату криптовалютой?",
+                                    "answer": "Нет, только картой и наличными.", "lang": "ru",
+                                    "state": "approved"})),
+            ("an answer archived", lambda: answers[1].write({"state": "archived"})),
+            ("a draft approved", lambda: draft.write({"state": "approved"})),
+            ("an answer's text edited",
+             lambda: answers[2].write({"answer": "Теперь в течение одного рабочего дня."})),
+        ]
+        key = (db, env.company.id)
+        figures = {"warm": [], "cold": [], "full": []}
+        print("  first suggestion after one answer changes (ms):")
+        print(f"    {'change':<28} {'warm worker':>11} {'cold worker':>11} "
+              f"{'full rebuild':>12}  same top-1 as the rebuild")
+        for n, (label, change) in enumerate(changes):
+            change()
+            cr.commit()
+            mention = mention_list[n]
+            start = time.perf_counter()
+            mention._knowledge_suggestions()
+            warm = (time.perf_counter() - start) * 1000
+            incremental = Answer._get_index()
+            worker.stdin.write(f"{n}\n")
+            worker.stdin.flush()
+            cold = float(worker.stdout.readline())
+            _INDEX_CACHE.pop(key, None)  # what every worker did before: rebuild from scratch
+            env.invalidate_all()
+            start = time.perf_counter()
+            mention._knowledge_suggestions()
+            full = (time.perf_counter() - start) * 1000
+            rebuilt = Answer._get_index()
+            inc, ref = top1(incremental, mentions), top1(rebuilt, mentions)
+            same = sum(a[0] == b[0] for a, b in zip(inc, ref, strict=True))
+            print(f"    {label:<28} {warm:>11.0f} {cold:>11.0f} {full:>12.0f}  "
+                  f"{same}/{len(mentions)}")
+            for name, value in (("warm", warm), ("cold", cold), ("full", full)):
+                figures[name].append(value)
+        means = {name: statistics.fmean(values) for name, values in figures.items()}
+        print(f"    {'mean':<28} {means['warm']:>11.0f} {means['cold']:>11.0f} "
+              f"{means['full']:>12.0f}")
+        worst = max(figures["warm"] + figures["cold"])
+        print(f"  target ≤ 100 ms for the first suggestion after one change, every worker: "
+              f"{'OK' if worst <= 100 else 'SLOW'} (worst {worst:.0f} ms)")
+        worker.stdin.write("quit\n")
+        worker.stdin.flush()
+        worker.wait(timeout=60)
+    finally:
+        if worker.poll() is None:
+            worker.kill()
+
+
+def odoo_worker(db, mention_ids):
+    """A second Odoo worker: builds its index, then times the first suggestion after each
+    change another process commits (one line on stdin per change; prints milliseconds)."""
+    sys.path.insert(0, str(ROOT / "bench"))
+    import ingest
+
+    _registry, cr, env = ingest.open_env(db)
+    mentions = env["social_crm.mention"].browse(mention_ids)
+    start = time.perf_counter()
+    mentions[0]._knowledge_suggestions()
+    print((time.perf_counter() - start) * 1000, flush=True)
+    for line in sys.stdin:
+        if line.strip() == "quit":
+            break
+        cr.rollback()  # a new request: a new transaction that sees the committed change
+        env.invalidate_all()
+        mention = mentions[int(line)]
+        start = time.perf_counter()
+        mention._knowledge_suggestions()
+        print((time.perf_counter() - start) * 1000, flush=True)
+    cr.close()
 
 
 if __name__ == "__main__":

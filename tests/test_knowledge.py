@@ -240,3 +240,135 @@ def test_empty_and_dict_inputs():
     index = KnowledgeIndex.build([{"id": 7, "questions": ["Где мой заказ?"], "answer": "",
                                    "lang": "ru"}])
     assert index.search("где заказ", lang="ru") == [(7, 1.0)]
+
+
+SMS_QUESTIONS = [
+    (1, "Почему не приходит SMS с кодом для входа в приложение?", "ru"),
+    (2, "Не приходят смс коды для входа в приложение, что делать?", "ru"),
+    (3, "Третий день не приходит SMS-код для входа в приложении", "ru"),
+    (4, "Как оформить возврат товара ненадлежащего качества?", "ru"),
+]
+
+
+def _unrelated_questions(n, seed=11):
+    rng = random.Random(seed)
+    words = ("тариф роутер договор отделение вклад кредит кэшбэк курьер пицца самокат "
+             "сертификат столик бронь меню гарантия ремонт чек скидка подписка пароль").split()
+    return [(100 + i, " ".join(rng.sample(words, rng.randint(3, 6))) + "?", "ru")
+            for i in range(n)]
+
+
+@pytest.mark.parametrize("others", [0, 5, 60, 400])
+def test_a_cluster_does_not_depend_on_what_else_was_asked(others):
+    # «SMS-код» is one token; its parts are what the other two wordings share
+    clusters = cluster_questions(SMS_QUESTIONS + _unrelated_questions(others))
+    sms = [sorted(c.member_ids) for c in clusters if {1, 2, 3} & set(c.member_ids)]
+    assert sms == [[1, 2, 3]]
+    assert all(4 not in c.member_ids for c in clusters)
+
+
+def test_a_hyphenated_compound_shares_its_parts():
+    clusters = cluster_questions([(1, "Не приходит смс-код", "ru"),
+                                  (2, "Код по смс не приходит", "ru")])
+    assert [sorted(c.member_ids) for c in clusters] == [[1, 2]]
+
+
+# --------------------------------------------------------------------------- incremental update
+
+def _top1(index, mentions, lang="ru", stage="support"):
+    return [(index.search(m, lang=lang, stage=stage, limit=1) or [(None, 0.0)])[0]
+            for m in mentions]
+
+
+def test_an_update_finds_new_and_edited_answers_and_forgets_removed_ones():
+    docs, _ = _random_corpus(seed=7, n=400)
+    docs = [doc for doc in docs if doc.lang == "ru"]
+    base = KnowledgeIndex.build(docs)
+    edited = AnswerDoc(docs[5].id, ["Работает ли кальянная на крыше по ночам?"],
+                       "Да, до 4 утра.", "ru")
+    added = AnswerDoc(1000, ["Можно ли прийти с собакой в коворкинг?"], "Да, с маленькой.", "ru")
+    updated = base.updated([edited, added], removed_ids=[docs[7].id])
+    assert updated.overlay_size == 3 and len(updated) == len(docs)
+    assert ids(updated.search("кальянная на крыше ночью работает?", lang="ru"))[0] == docs[5].id
+    assert updated.search("Можно ли с собакой прийти в коворкинг?", lang="ru")[0] == (1000, 1.0)
+    old_question = docs[5].questions[0]
+    assert dict(base.search(old_question, lang="ru", limit=0))[docs[5].id] == 1.0
+    assert docs[5].id not in ids(updated.search(old_question, lang="ru", limit=0))
+    everything = {doc_id for m in docs[7].questions
+                  for doc_id in ids(updated.search(m, lang="ru", limit=0))}
+    assert docs[7].id not in everything
+    assert updated.matched_terms(docs[7].id, docs[7].questions[0], "ru") == []
+    assert updated.matched_terms(docs[5].id, "кальянная на крыше", "ru") == \
+        ["кальянная", "крыше"]
+    # the index it came from is untouched: a thread still searching it sees the old answers
+    assert len(base) == len(docs) and base.overlay_size == 0
+    assert docs[7].id in ids(base.search(docs[7].questions[0], lang="ru", limit=0))
+    assert base.search("Можно ли с собакой прийти в коворкинг?", lang="ru") == []
+
+
+def test_an_update_ranks_like_a_full_rebuild():
+    docs, mentions = _random_corpus(seed=9, n=600)
+    base = KnowledgeIndex.build(docs)
+    rng = random.Random(4)
+    current = list(docs)
+    for i in rng.sample(range(len(docs)), 20):  # 3.3 % of the answers: still an overlay
+        current[i] = AnswerDoc(current[i].id, current[i].questions[::-1] + [mentions[i % 60]],
+                               current[i].answer, current[i].lang, current[i].stages)
+    changed = [doc for doc, old in zip(current, docs) if doc is not old]
+    updated = base.updated(changed, removed_ids=[current[0].id])
+    assert updated.overlay_size > 0
+    full = KnowledgeIndex.build(current[1:])
+    inc, ref = _top1(updated, mentions), _top1(full, mentions)
+    assert sum(a[0] == b[0] for a, b in zip(inc, ref)) >= 0.95 * len(mentions)
+    assert max(abs(a[1] - b[1]) for a, b in zip(inc, ref) if a[0] == b[0]) < 0.05
+    # and an update of an update is the same as one update with both changes
+    twice = base.updated(changed[:10]).updated(changed[10:], removed_ids=[current[0].id])
+    assert _top1(twice, mentions) == inc
+
+
+def test_ties_keep_the_order_of_a_full_build():
+    docs = [AnswerDoc(i, ["Есть ли подарочные карты?"], "Есть.", "ru") for i in range(40)]
+    base = KnowledgeIndex.build(docs)
+    updated = base.updated([AnswerDoc(3, ["Есть ли подарочные карты?"], "Есть!", "ru"),
+                            AnswerDoc(99, ["Есть ли подарочные карты?"], "Есть.", "ru")],
+                           removed_ids=[0])
+    assert ids(updated.search("подарочные карты", lang="ru", limit=4)) == [1, 2, 3, 4]
+    assert ids(updated.search("подарочные карты", lang="ru", limit=0))[-1] == 99
+
+
+def test_many_changes_rebuild_in_full():
+    docs, mentions = _random_corpus(seed=3, n=200)
+    base = KnowledgeIndex.build(docs)
+    few = base.updated(docs[:int(200 * k.REBUILD_FRACTION)])
+    assert few.overlay_size == int(200 * k.REBUILD_FRACTION)
+    many = few.updated(docs[20:30])
+    assert many.overlay_size == 0, "past REBUILD_FRACTION the result is a full build"
+    assert [many.search(m, lang="ru") for m in mentions] == \
+        [base.search(m, lang="ru") for m in mentions]
+
+
+def test_a_language_leaves_with_its_last_answer():
+    docs = [AnswerDoc(1, ["Is delivery free?"], "Yes.", "en")] + \
+        [AnswerDoc(i, [f"Доставка в город {i}?"], "Да.", "ru") for i in range(2, 40)]
+    base = KnowledgeIndex.build(docs)
+    assert base._langs == ("en", "ru")
+    assert base.updated(removed_ids=[1])._langs == ("ru",)
+    assert base.updated([AnswerDoc(1, ["Is delivery free?"], "Yes.", "")])._langs == ("ru",)
+    assert base.updated([AnswerDoc(99, ["Чи є доставка?"], "Так.", "uk")])._langs == \
+        ("en", "ru", "uk")
+
+
+def test_pure_python_and_numpy_agree_on_an_updated_index():
+    if k._np is None:
+        pytest.skip("numpy is not installed: only the pure-Python path exists")
+    docs, mentions = _random_corpus(seed=5)
+    updated = KnowledgeIndex.build(docs).updated(
+        [AnswerDoc(3, ["курьер самокат"], "бронь", "ru"), AnswerDoc(999, ["пицца меню"], "", "")],
+        removed_ids=[4])
+    fast = [updated.search(m, lang="ru", stage="support") for m in mentions]
+    updated._arrays = None
+    slow = [updated.search(m, lang="ru", stage="support") for m in mentions]
+    linear = [updated.search_linear(m, lang="ru", stage="support") for m in mentions]
+    for a, b, c in zip(fast, slow, linear, strict=True):
+        assert [s for _, s in a] == pytest.approx([s for _, s in b], abs=1e-4)
+        assert [s for _, s in b] == pytest.approx([s for _, s in c], abs=1e-4)

@@ -4,6 +4,7 @@ the next similar mention), typical questions and the communication matrix's assi
 from odoo.exceptions import AccessError, UserError
 from odoo.tests import Form, new_test_user, tagged
 
+from ..models.social_crm_knowledge_answer import _INDEX_CACHE
 from .common import SocialCrmCase, make_record
 
 
@@ -168,7 +169,8 @@ class TestExpertLoop(KnowledgeCase):
 
         # After approval the answer is suggested for a similar question in other words.
         answer.with_user(self.manager).action_approve()
-        similar = self.mention("e2", "Подскажите, поменять адрес доставки можно? Посылка уже в пути",
+        similar = self.mention("e2",
+                               "Подскажите, поменять адрес доставки можно? Посылка уже в пути",
                                self.stage_support)
         self.assertEqual(similar.suggested_answer_ids[:1], answer)
         self.assertTrue(similar.has_good_answer)
@@ -193,6 +195,112 @@ class TestExpertLoop(KnowledgeCase):
         self.assertEqual(mention.state, "new")
         with self.assertRaisesRegex(UserError, "Write the expert's answer first"):
             mention.action_submit_expert_answer()
+
+
+class TestIncrementalIndex(KnowledgeCase):
+    """After one answer changes, the next suggestion applies just that answer to the cached
+    index — whether the change was made in this worker or another one — and suggests what a
+    full rebuild would."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cities = ["Алматы", "Астану", "Шымкент", "Караганду", "Актобе", "Тараз", "Павлодар",
+                  "Семей", "Костанай", "Кызылорду", "Уральск", "Атырау", "Актау", "Петропавловск",
+                  "Туркестан", "Кокшетау", "Талдыкорган", "Экибастуз", "Темиртау", "Жезказган"]
+        cls.Answer.create([{
+            "name": f"Работает ли пункт выдачи в городе {city} по воскресеньям?",
+            "answer": f"Пункт выдачи в городе {city} работает с 10 до 18 без выходных.",
+            "lang": "ru", "state": "approved"} for city in cities] * 2
+            + [{"name": f"Сколько стоит упаковка коробки размера {size}?",
+                "answer": f"Коробка {size} стоит {n * 100} тенге.", "lang": "ru",
+                "state": "approved"} for n, size in enumerate("SMLX", start=1)] * 5)
+
+    def setUp(self):
+        super().setUp()
+        # each test starts from a worker that has just built its index in full
+        _INDEX_CACHE.pop((self.env.cr.dbname, self.env.company.id), None)
+        self.assertEqual(self.index().overlay_size, 0)
+
+    def index(self):
+        return self.Answer._get_index()
+
+    def assert_same_as_a_full_build(self, index, texts):
+        docs, _stamps = self.Answer._index_docs(self.env.company.id)
+        full = type(index).build(docs)
+        for text in texts:
+            (found, score), = index.search(text, lang="ru", limit=1)
+            (expected, expected_score), = full.search(text, lang="ru", limit=1)
+            self.assertEqual(found, expected, text)
+            # the overlay keeps the statistics of the last full build: scores move a little
+            self.assertAlmostEqual(score, expected_score, delta=0.05, msg=text)
+
+    def test_an_edit_in_this_worker_is_applied_not_rebuilt(self):
+        before = self.index()
+        self.assertGreater(len(before), 40)
+        self.delivery.question_variants = "Привезёте ли холодильник в Караганду на грузовике?"
+        after = self.index()
+        self.assertIsNot(after, before)
+        self.assertEqual(after.overlay_size, before.overlay_size + 1,
+                         "one answer changed: one answer applied, no rebuild")
+        self.assertEqual(after.search("холодильник на грузовике привезёте?", lang="ru")[0][0],
+                         self.delivery.id)
+        self.assertIs(self.index(), after, "nothing changed since: the cached index")
+        self.assert_same_as_a_full_build(after, ["холодильник на грузовике",
+                                                 "доставка в Караганду",
+                                                 "пункт выдачи в Тараз по воскресеньям"])
+
+    def test_a_change_made_by_another_worker_is_learnt_from_the_database(self):
+        before = self.index()
+        # another worker's committed edit: this process's ORM never saw it, only its rows
+        # (its transaction began an hour ago: a write date older than any the index holds)
+        self.env.cr.execute("""
+            UPDATE social_crm_knowledge_answer
+               SET name = 'Принимаете ли оплату криптовалютой?',
+                   write_date = now() at time zone 'UTC' - interval '1 hour'
+             WHERE id = %s""", [self.refund.id])
+        self.env.cr.execute("""
+            UPDATE social_crm_knowledge_answer
+               SET state = 'archived', write_date = now() at time zone 'UTC' + interval '1 second'
+             WHERE id = %s""", [self.delivery.id])
+        self.Answer.invalidate_model()
+        # signature, answers written since the last sync, the full list of approved answers
+        # (the old write date does not add up), the changed answers (3), the access check
+        with self.assertQueryCount(7):
+            found = self.Answer._suggest("Оплату криптовалютой принимаете?", lang="ru")
+        self.assertEqual(found[0][0], self.refund)
+        after = self.index()
+        self.assertEqual(after.overlay_size, before.overlay_size + 2)
+        self.assertNotIn(self.delivery.id,
+                         [i for i, _ in after.search("доставка в Караганду", lang="ru", limit=0)])
+        self.assert_same_as_a_full_build(after, ["криптовалютой оплатить", "доставка в Караганду",
+                                                 "упаковка коробки M"])
+
+    def test_a_change_checked_by_the_signature_costs_no_full_list(self):
+        self.index()
+        self.env.cr.execute("""
+            UPDATE social_crm_knowledge_answer
+               SET name = 'Принимаете ли оплату криптовалютой?',
+                   write_date = now() at time zone 'UTC' + interval '1 second'
+             WHERE id = %s""", [self.refund.id])
+        self.Answer.invalidate_model()
+        # signature, answers written since the last sync, the changed answer (3), access
+        with self.assertQueryCount(6):
+            found = self.Answer._suggest("Оплату криптовалютой принимаете?", lang="ru")
+        self.assertEqual(found[0][0], self.refund)
+
+    def test_new_and_deleted_answers(self):
+        before = self.index()
+        new = self.Answer.create({"name": "Можно ли забрать заказ ночью из постамата?",
+                                  "answer": "Да, постаматы работают круглосуточно.",
+                                  "lang": "ru", "state": "approved"})
+        self.assertEqual(self.index().search("постамат ночью забрать", lang="ru")[0][0], new.id)
+        self.refund.unlink()
+        after = self.index()
+        self.assertEqual(after.overlay_size, before.overlay_size + 2)
+        self.assertEqual(len(after), len(before))
+        self.assertFalse(self.Answer._suggest("Как вернуть деньги за возвращённую посылку?",
+                                              lang="ru", min_score=0.5))
 
 
 class TestTypicalQuestions(KnowledgeCase):
@@ -223,6 +331,65 @@ class TestTypicalQuestions(KnowledgeCase):
         self.assertIn("SMS", proposed.name.upper())
         self.assertEqual(len(proposed.question_variants.splitlines()), 2)
         self.assertIn(proposed.mention_id, mentions[:3])
+
+    def _questions(self, texts, prefix):
+        mentions = self.Mention
+        for n, text in enumerate(texts):
+            mentions |= self.mention(f"{prefix}{n}", text, self.stage_product,
+                                     published_at="2026-11-20T10:00:00+00:00")
+        mentions.write({"is_question": True, "state": "new"})
+        return mentions
+
+    def _queries_of_candidates(self, wizard):
+        """(queries, candidates) of a second run from an empty record cache: the first
+        syncs the index and fills the access-rule caches, which is not what is measured."""
+        for _run in range(2):
+            self.env.invalidate_all()
+            before = self.cr.sql_log_count
+            candidates = wizard._candidate_mentions()
+        return self.cr.sql_log_count - before, candidates
+
+    def test_candidates_are_checked_against_the_knowledge_base_in_one_batch(self):
+        covered = "Подскажите, а доставку до Караганды делаете? Сколько дней ждать доставки?"
+        few = self._questions([covered, "Есть ли у вас подарочные сертификаты?",
+                               "Работаете ли вы в праздники?"], "q")
+        wizard = self.env["social_crm.question.cluster"].with_user(self.manager).create(
+            {"days": 36500})
+        few_queries, candidates = self._queries_of_candidates(wizard)
+        self.assertNotIn(few[0], candidates, "a question with a good answer is left out")
+        self.assertIn(few[1], candidates)
+        many = self._questions([covered] * 5 + [f"Можно ли вернуть заказ номер {n}?"
+                                                for n in range(20)], "r")
+        many_queries, candidates = self._queries_of_candidates(wizard)
+        self.assertFalse(many.filtered(lambda m: m.text == covered) & candidates)
+        self.assertEqual(len(candidates & many), 20)
+        self.assertEqual(many_queries, few_queries,
+                         "checking 28 questions costs the queries of checking 3")
+        self.env.invalidate_all()
+        with self.assertQueryCount(6):
+            wizard._candidate_mentions()
+
+    def test_the_screen_is_full_size_and_no_result_says_so(self):
+        action = self.env.ref("social_crm.social_crm_question_cluster_action")
+        self.assertEqual(action.target, "current", "a page under the menu, not a dialog")
+        # whatever else the database holds (demo mentions) is older than the period asked
+        self.Mention.search([]).write({"published_at": "2000-01-01 00:00:00"})
+        wizard = self.env["social_crm.question.cluster"].with_user(self.manager).create(
+            {"days": 7})
+        self.assertTrue(wizard.action_find(), "the form reloads in place, no new window")
+        self.assertFalse(wizard.line_ids)
+        self.assertIn("No typical question found in the last 7 days", wizard.result_message)
+        self._questions(["Есть ли у вас подарочные сертификаты?",
+                         "Работаете ли вы в праздники?"], "n")
+        wizard.days = 60
+        wizard.action_find()
+        self.assertFalse(wizard.line_ids)
+        self.assertIn("No typical question found in the last 60 days", wizard.result_message)
+        self.assertIn("asked at least 2 times", wizard.result_message)
+        self._questions(["Есть ли подарочные сертификаты у вас?"], "m")
+        wizard.action_find()
+        self.assertTrue(wizard.line_ids)
+        self.assertFalse(wizard.result_message)
 
     def test_nothing_selected(self):
         wizard = self.env["social_crm.question.cluster"].create({})

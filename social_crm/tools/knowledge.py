@@ -45,6 +45,9 @@ QUERY_COVERAGE_EXPONENT = 0.3
 BM25_K1 = 1.2
 BM25_B = 0.75
 INDEX_VERSION = 1
+# An incremental update overlays changed answers on the last full build, whose statistics
+# (idf, average lengths) it keeps; past this share of changed answers it rebuilds instead.
+REBUILD_FRACTION = 0.05
 
 # Words that carry no topic in a question or a mention: function words and the polite frame
 # around a question («здравствуйте, подскажите, пожалуйста»).  Surface forms, normalised.
@@ -112,72 +115,112 @@ def _idf(df, n_docs):
     return math.log(1.0 + (n_docs - df + 0.5) / (df + 0.5))
 
 
+def _doc_units(doc):
+    """[(factor, {stem: tf}, kind)]: the search units of one answer (questions, then body)."""
+    stem_lang = (doc.lang or "").lower() or "ru"  # no declared language: Cyrillic is common
+    units = []
+    for question in doc.questions or ():
+        counts = _cached_term_counts(question, stem_lang)
+        if counts:
+            units.append((1.0, counts, "q"))
+    body = " ".join([doc.answer or ""] + list(doc.tags or ()))
+    counts = _cached_term_counts(body, stem_lang)
+    if counts:
+        units.append((ANSWER_WEIGHT, counts, "a"))
+    return units
+
+
+def _unit_weights(counts, kind, idf, avg_len):
+    """{stem: BM25 weight²} of one unit under the given statistics."""
+    norm = BM25_K1 * (1 - BM25_B + BM25_B * sum(counts.values()) / avg_len[kind])
+    weights = {}
+    for stem, tf in counts.items():
+        weight = idf[stem] * tf * (BM25_K1 + 1) / (tf + norm)
+        weights[stem] = weight * weight
+    return weights
+
+
+def _as_doc(doc):
+    return doc if isinstance(doc, AnswerDoc) else AnswerDoc(**doc)
+
+
 class KnowledgeIndex:
-    """An inverted index of stems → (unit, squared BM25 weight) over approved answers."""
+    """An inverted index of stems → (unit, squared BM25 weight) over approved answers.
+
+    :meth:`build` indexes every answer.  :meth:`updated` applies a few changed, new or
+    removed answers to an index in milliseconds: it returns a new index that shares the
+    fully built one (its *base*) and overlays the changed answers — their old units are
+    switched off (infinite mass scores 0) and their new units are weighed with the base's
+    statistics (corpus size, document frequencies, average lengths).  Those statistics are
+    what an overlay leaves out: while at most ``REBUILD_FRACTION`` of the answers changed,
+    idf moves by a few hundredths and rankings stay those of a full rebuild (top-1 agreement
+    is measured by ``bench/knowledge.py``); past it, :meth:`updated` rebuilds in full.
+    """
 
     def __init__(self):
         self.docs = []
-        self._postings = {}      # stem → [(unit, weight²)]
+        self._pos_of = {}        # answer id → doc position
+        self._removed = frozenset()  # positions of answers no longer indexed
+        self._postings = {}      # stem → [(unit, weight²)] (the base's units)
         self._idf = {}           # stem → idf
         self._unseen_idf = 0.0   # idf of a query term no answer uses
+        self._avg_len = {"q": 1.0, "a": 1.0}  # mean unit length per kind (BM25 norm)
         self._unit_doc = []      # unit → doc position
         self._unit_factor = []   # unit → 1.0 (question) | ANSWER_WEIGHT (answer text)
-        self._unit_mass = []     # unit → Σ weight²
+        self._unit_mass = []     # unit → Σ weight² (inf: a switched-off unit, scores 0)
         self._unit_terms = []    # unit → {stem: weight²} (the linear reference scan)
+        self._doc_units = []     # doc position → (first unit, end) in the base
         self._doc_lang = []      # doc position → language ('' = any)
         self._doc_stages = []
         self._langs = ()
+        self._lang_count = {}    # language → indexed answers in it
         self._arrays = None      # numpy copies of the above (see _build_arrays)
-        self._pair_postings = None  # the pure-Python path's postings (see _search_python)
+        self._pair_postings = None  # the pure-Python path's postings (see _pairs)
         self._stage_masks = {}
+        self._base = None        # the fully built index this one overlays (None: itself)
+        self._overlay = {}       # doc position → AnswerDoc | None (removed), since the base
+        self._overlay_postings = {}  # stem → [(unit, weight²)] of the overlay's units
+        self._overlay_pairs = {}
 
     # ------------------------------------------------------------------ build
 
     @classmethod
     def build(cls, docs):
         index = cls()
-        index.docs = [doc if isinstance(doc, AnswerDoc) else AnswerDoc(**doc) for doc in docs]
+        index.docs = [_as_doc(doc) for doc in docs]
         units = []  # (doc position, factor, {stem: tf}, kind)
         df = {}
         for pos, doc in enumerate(index.docs):
-            lang = (doc.lang or "").lower()
-            index._doc_lang.append(lang)
+            index._pos_of[doc.id] = pos
+            index._doc_lang.append((doc.lang or "").lower())
             index._doc_stages.append(frozenset(doc.stages or ()))
-            stem_lang = lang or "ru"  # no declared language: Cyrillic is our common case
+            first = len(units)
             doc_terms = set()
-            for question in doc.questions or ():
-                counts = _cached_term_counts(question, stem_lang)
-                if counts:
-                    units.append((pos, 1.0, counts, "q"))
-                    doc_terms.update(counts)
-            body = " ".join([doc.answer or ""] + list(doc.tags or ()))
-            counts = _cached_term_counts(body, stem_lang)
-            if counts:
-                units.append((pos, ANSWER_WEIGHT, counts, "a"))
+            for factor, counts, kind in _doc_units(doc):
+                units.append((pos, factor, counts, kind))
                 doc_terms.update(counts)
+            index._doc_units.append((first, len(units)))
             for stem in doc_terms:
                 df[stem] = df.get(stem, 0) + 1
         n_docs = max(len(index.docs), 1)
         index._idf = {stem: _idf(count, n_docs) for stem, count in df.items()}
         index._unseen_idf = _idf(0, n_docs)
-        avg_len = {}
         for kind in ("q", "a"):
             lengths = [sum(c.values()) for _, _, c, k in units if k == kind]
-            avg_len[kind] = (sum(lengths) / len(lengths)) if lengths else 1.0
+            index._avg_len[kind] = (sum(lengths) / len(lengths)) if lengths else 1.0
         postings = {}
         for unit, (pos, factor, counts, kind) in enumerate(units):
-            norm = BM25_K1 * (1 - BM25_B + BM25_B * sum(counts.values()) / avg_len[kind])
-            weights = {}
-            for stem, tf in counts.items():
-                weight = index._idf[stem] * tf * (BM25_K1 + 1) / (tf + norm)
-                weights[stem] = weight * weight
-                postings.setdefault(stem, []).append((unit, weights[stem]))
+            weights = _unit_weights(counts, kind, index._idf, index._avg_len)
+            for stem, weight2 in weights.items():
+                postings.setdefault(stem, []).append((unit, weight2))
             index._unit_doc.append(pos)
             index._unit_factor.append(factor)
             index._unit_mass.append(sum(weights.values()))
             index._unit_terms.append(weights)
         index._postings = postings
-        index._langs = tuple(sorted({lang for lang in index._doc_lang if lang}))
+        for lang in index._doc_lang:
+            index._lang_count[lang] = index._lang_count.get(lang, 0) + 1
+        index._langs = tuple(sorted(lang for lang in index._lang_count if lang))
         if _np is not None:
             index._build_arrays()
         return index
@@ -193,18 +236,143 @@ class KnowledgeIndex:
             "ranges": ranges,
             "units": _np.array(units, dtype=_np.int64),
             "weights": _np.array(weights, dtype=_np.float64),
+            "overlay": {},
+        }
+        self._build_unit_arrays()
+
+    def _build_unit_arrays(self):
+        self._arrays.update({
             "unit_doc": _np.array(self._unit_doc, dtype=_np.int64),
             "unit_factor": _np.array(self._unit_factor, dtype=_np.float64),
             "unit_mass": _np.array(self._unit_mass, dtype=_np.float64),
             "doc_lang": _np.array(self._doc_lang, dtype=object),
-        }
+        })
+
+    def _pairs(self):
+        """The pure-Python path's postings, (base's, overlay's): one complex number per
+        posting carries both sums — real = the unit's matched weight², imag = the query's
+        matched idf² — so the hot loop does one dict update instead of two."""
+        if self._pair_postings is None:
+            self._overlay_pairs = {
+                stem: [(unit, complex(weight2, self._idf[stem] ** 2)) for unit, weight2 in plist]
+                for stem, plist in self._overlay_postings.items()}
+            self._pair_postings = self._base._pairs()[0] if self._base is not None else {
+                stem: [(unit, complex(weight2, self._idf[stem] ** 2)) for unit, weight2 in plist]
+                for stem, plist in self._postings.items()}
+        return self._pair_postings, self._overlay_pairs
+
+    # ------------------------------------------------------------------ incremental update
+
+    def updated(self, changed=(), removed_ids=()):
+        """A new index with ``changed`` answers (new or edited) and without ``removed_ids``.
+
+        ``self`` stays valid and unchanged (other threads may be searching it).  Changed
+        answers keep their position (ties still break in the order answers were first
+        given), new ones come last, as a full build from answers in id order would place
+        them.  Past ``REBUILD_FRACTION`` of the answers changed since the last full build,
+        the result is a full build.
+        """
+        if not changed and not removed_ids:
+            return self
+        base = self._base or self
+        docs, pos_of, overlay = list(self.docs), dict(self._pos_of), dict(self._overlay)
+        for doc in map(_as_doc, changed):
+            pos = pos_of.get(doc.id)
+            if pos is None:
+                pos = pos_of[doc.id] = len(docs)
+                docs.append(doc)
+            else:
+                docs[pos] = doc
+            overlay[pos] = doc
+        for doc_id in removed_ids:
+            pos = pos_of.get(doc_id)
+            if pos is not None:
+                overlay[pos] = None
+        removed = frozenset(pos for pos, doc in overlay.items() if doc is None)
+        if len(overlay) > REBUILD_FRACTION * max(len(base.docs), 1):
+            return type(self).build(doc for pos, doc in enumerate(docs) if pos not in removed)
+        return self._overlaid(base, docs, pos_of, overlay, removed)
+
+    @classmethod
+    def _overlaid(cls, base, docs, pos_of, overlay, removed):
+        index = cls()
+        index._base, index.docs, index._pos_of = base, docs, pos_of
+        index._overlay, index._removed = overlay, removed
+        index._postings, index._avg_len = base._postings, base._avg_len
+        index._unseen_idf = base._unseen_idf
+        n_built = max(len(base.docs), 1)
+        new_units, new_df = [], {}  # (pos, factor, counts, kind); df of stems the base lacks
+        for pos in sorted(overlay):
+            doc = overlay[pos]
+            if doc is None:
+                continue
+            doc_terms = set()
+            for factor, counts, kind in _doc_units(doc):
+                new_units.append((pos, factor, counts, kind))
+                doc_terms.update(counts)
+            for stem in doc_terms.difference(base._idf):
+                new_df[stem] = new_df.get(stem, 0) + 1
+        index._idf = base._idf if not new_df else {
+            **base._idf, **{stem: _idf(count, n_built) for stem, count in new_df.items()}}
+        unit_mass = list(base._unit_mass)
+        for pos in overlay:  # the base's units of a changed or removed answer score 0
+            if pos < len(base.docs):
+                first, end = base._doc_units[pos]
+                unit_mass[first:end] = [math.inf] * (end - first)
+        unit_doc, unit_factor = list(base._unit_doc), list(base._unit_factor)
+        unit_terms = list(base._unit_terms)
+        postings = {}
+        for pos, factor, counts, kind in new_units:
+            unit = len(unit_doc)
+            weights = _unit_weights(counts, kind, index._idf, base._avg_len)
+            for stem, weight2 in weights.items():
+                postings.setdefault(stem, []).append((unit, weight2))
+            unit_doc.append(pos)
+            unit_factor.append(factor)
+            unit_mass.append(sum(weights.values()))
+            unit_terms.append(weights)
+        index._unit_doc, index._unit_factor = unit_doc, unit_factor
+        index._unit_mass, index._unit_terms = unit_mass, unit_terms
+        index._doc_units = base._doc_units
+        index._overlay_postings = postings
+        doc_lang, doc_stages = list(base._doc_lang), list(base._doc_stages)
+        lang_count = dict(base._lang_count)
+        for pos in sorted(overlay):
+            if pos < len(base.docs):  # the base counted this answer's old language
+                lang_count[doc_lang[pos]] -= 1
+            else:
+                doc_lang.append("")
+                doc_stages.append(frozenset())
+            doc = overlay[pos] or docs[pos]
+            doc_lang[pos] = (doc.lang or "").lower()
+            doc_stages[pos] = frozenset(doc.stages or ())
+            if overlay[pos] is not None:
+                lang_count[doc_lang[pos]] = lang_count.get(doc_lang[pos], 0) + 1
+        index._doc_lang, index._doc_stages, index._lang_count = doc_lang, doc_stages, lang_count
+        index._langs = tuple(sorted(lang for lang, count in lang_count.items() if lang and count))
+        if base._arrays is not None:
+            index._arrays = dict(base._arrays, overlay={
+                stem: (_np.array([u for u, _ in plist], dtype=_np.int64),
+                       _np.array([w for _, w in plist], dtype=_np.float64))
+                for stem, plist in postings.items()})
+            index._build_unit_arrays()
+        else:
+            index._pairs()
+        return index
+
+    @property
+    def overlay_size(self):
+        """How many answers changed since the last full build (0 right after one)."""
+        return len(self._overlay)
 
     def __len__(self):
-        return len(self.docs)
+        return len(self.docs) - len(self._removed)
 
     def to_dict(self):
         """Plain data to cache or ship; :meth:`from_dict` rebuilds (fast: stems are cached)."""
-        return {"version": INDEX_VERSION, "docs": [asdict(doc) for doc in self.docs]}
+        return {"version": INDEX_VERSION,
+                "docs": [asdict(doc) for pos, doc in enumerate(self.docs)
+                         if pos not in self._removed]}
 
     @classmethod
     def from_dict(cls, data):
@@ -268,11 +436,14 @@ class KnowledgeIndex:
             matched_query = _np.zeros(n_units)
             for stem in stems:
                 span = arrays["ranges"].get(stem)
-                if span is None:
-                    continue
-                units = arrays["units"][span[0]:span[1]]
-                matched_unit[units] += arrays["weights"][span[0]:span[1]]
-                matched_query[units] += self._idf[stem] ** 2
+                if span is not None:
+                    units = arrays["units"][span[0]:span[1]]
+                    matched_unit[units] += arrays["weights"][span[0]:span[1]]
+                    matched_query[units] += self._idf[stem] ** 2
+                overlaid = arrays["overlay"].get(stem)
+                if overlaid is not None:
+                    matched_unit[overlaid[0]] += overlaid[1]
+                    matched_query[overlaid[0]] += self._idf[stem] ** 2
             touched = _np.flatnonzero(matched_query)
             if not touched.size or not query_mass:
                 continue
@@ -318,13 +489,7 @@ class KnowledgeIndex:
 
     def _search_python(self, value, lang="", stage="", limit=5, min_score=0.0):
         lang = (lang or "").lower()
-        if self._pair_postings is None:
-            # one complex number per posting carries both sums: real = the unit's matched
-            # weight², imag = the query's matched idf² — one dict update instead of two
-            self._pair_postings = {
-                stem: [(unit, complex(weight2, self._idf[stem] ** 2)) for unit, weight2 in plist]
-                for stem, plist in self._postings.items()}
-        postings = self._pair_postings
+        postings, overlaid = self._pairs()
         unit_doc, unit_mass, unit_factor = self._unit_doc, self._unit_mass, self._unit_factor
         doc_lang = self._doc_lang
         unit_exp, query_exp = 1 - QUERY_COVERAGE_EXPONENT, QUERY_COVERAGE_EXPONENT
@@ -336,6 +501,8 @@ class KnowledgeIndex:
             get = matched.get
             for stem in stems:
                 for unit, pair in postings.get(stem, ()):
+                    matched[unit] = get(unit, 0j) + pair
+                for unit, pair in overlaid.get(stem, ()):
                     matched[unit] = get(unit, 0j) + pair
             for unit, pair in matched.items():
                 pos = unit_doc[unit]
@@ -395,14 +562,13 @@ class KnowledgeIndex:
 
     def matched_terms(self, doc_id, value, lang=""):
         """Surface words of ``value`` found in the answer ``doc_id`` (to explain a suggestion)."""
-        positions = [p for p, doc in enumerate(self.docs) if doc.id == doc_id]
-        if not positions:
+        pos = self._pos_of.get(doc_id)
+        if pos is None or pos in self._removed:
             return []
-        pos = positions[0]
         stem_lang = (lang or self._doc_lang[pos] or "ru").lower()
         doc_stems = set()
         for unit, unit_pos in enumerate(self._unit_doc):
-            if unit_pos == pos:
+            if unit_pos == pos and self._unit_mass[unit] != math.inf:
                 doc_stems.update(self._unit_terms[unit])
         words = []
         for token in text.tokenize(value):
@@ -417,6 +583,14 @@ class KnowledgeIndex:
 
 CLUSTER_SIMILARITY = 0.4   # idf-weighted cosine between two questions to share a cluster
 KEY_TERMS = 5
+# The idf of a clustering term is smoothed as if every term had also been seen in
+# CLUSTER_PRIOR_DF of CLUSTER_PRIOR_DOCS other questions.  On a few dozen questions raw idf
+# swings hard with what else happens to be in the window (a word shared by three questions
+# of four weighs half a word seen once, so those three stop looking alike); the prior keeps
+# such small corpora close to plain word overlap, while on thousands of questions the
+# observed frequencies dominate as before.
+CLUSTER_PRIOR_DOCS = 50
+CLUSTER_PRIOR_DF = 1
 
 
 @dataclass
@@ -439,14 +613,32 @@ def _cosine(a, b):
     return dot  # vectors are unit length
 
 
+def _cluster_words(value):
+    """Topic words of a question for clustering: compounds split into their parts.
+
+    «SMS-код» and «код из SMS» share «код» and «sms»: a hyphenated compound is one token to
+    the tokenizer, but for grouping questions its parts are what people reword.
+    """
+    for token in text.tokenize(value):
+        for part in token.split("-") if "-" in token else (token,):
+            if part in STOP_WORDS or len(part) < 2:
+                continue
+            yield part
+
+
+def cluster_idf(df, n_items):
+    """Smoothed idf of a term found in ``df`` of ``n_items`` questions (see CLUSTER_PRIOR_*)."""
+    return math.log(1 + (n_items + CLUSTER_PRIOR_DOCS) / (df + CLUSTER_PRIOR_DF))
+
+
 def cluster_questions(items, min_size=2, similarity=CLUSTER_SIMILARITY):
     """Group ``items`` [(id, text, lang)] into clusters of at least ``min_size`` questions.
 
     Deterministic greedy clustering: every question becomes an idf-weighted, unit-length
-    vector of stems; the question with the most close neighbours (ties: the earlier one)
-    seeds a cluster with all its still free neighbours at or above ``similarity``; repeat.
-    Seeding from the densest question, rather than chaining neighbours of neighbours, keeps a
-    cluster about one thing.  Largest clusters first.
+    vector of stems (idf smoothed, see ``cluster_idf``); the question with the most close
+    neighbours (ties: the earlier one) seeds a cluster with all its still free neighbours at
+    or above ``similarity``; repeat.  Seeding from the densest question, rather than chaining
+    neighbours of neighbours, keeps a cluster about one thing.  Largest clusters first.
     """
     items = list(items)
     stems_of = []
@@ -454,20 +646,18 @@ def cluster_questions(items, min_size=2, similarity=CLUSTER_SIMILARITY):
     for _, value, lang in items:
         lang = (lang or "ru").lower()
         item_stems = set()
-        for token in text.tokenize(value):
-            if token in STOP_WORDS or len(token) < 2:
-                continue
+        for token in _cluster_words(value):
             stem = (lang, text.stem(token, lang))
             item_stems.add(stem)
             words = surface.setdefault(stem, {})
             words[token] = words.get(token, 0) + 1
         stems_of.append(item_stems)
-    n = max(len(items), 1)
+    n = len(items)
     df = {}
     for item_stems in stems_of:
         for stem in item_stems:
             df[stem] = df.get(stem, 0) + 1
-    idf = {stem: math.log(1 + n / count) for stem, count in df.items()}
+    idf = {stem: cluster_idf(count, n) for stem, count in df.items()}
     vectors = []
     for item_stems in stems_of:
         norm = math.sqrt(sum(idf[s] ** 2 for s in item_stems)) or 1.0

@@ -27,7 +27,14 @@ class SocialCrmQuestionCluster(models.TransientModel):
                                string="Typical questions")
     question_count = fields.Integer(string="Questions examined", readonly=True)
 
+    result_message = fields.Char(string="Result", readonly=True)
+
     def _candidate_mentions(self):
+        """Recent questions without a good approved answer (and those an expert answered).
+
+        The knowledge base is consulted once for all of them: one index look-up, then a
+        pure-Python search per mention and one read of the answers found.
+        """
         since = fields.Datetime.now() - timedelta(days=max(self.days, 1))
         mentions = self.env["social_crm.mention"].search([
             ("company_id", "=", self.env.company.id),
@@ -38,9 +45,24 @@ class SocialCrmQuestionCluster(models.TransientModel):
         ], order="published_at desc", limit=5000)
         if self.include_covered:
             return mentions
-        good = self.env["social_crm.knowledge.answer"]._good_score()
-        return mentions.filtered(lambda m: m.expert_answer or not any(
-            score >= good for _a, score in m._knowledge_suggestions(limit=1)))
+        Answer = self.env["social_crm.knowledge.answer"]
+        to_check = mentions.filtered(lambda m: not m.expert_answer)
+        found = Answer._suggest_many(
+            [(m.id, m._question_text(), m.lang or "", m.stage_id.code or "") for m in to_check],
+            company=self.env.company, limit=1, min_score=Answer._good_score())
+        covered = {mention_id for mention_id, answers in found.items() if answers}
+        return mentions.filtered(lambda m: m.id not in covered)
+
+    def _no_cluster_message(self, examined):
+        if not examined:
+            return self.env._(
+                "No typical question found in the last %(days)s days: no open question "
+                "without a good answer in the knowledge base was asked in that period.",
+                days=self.days)
+        return self.env._(
+            "No typical question found in the last %(days)s days: none of the %(count)s "
+            "questions examined was asked at least %(min_size)s times in similar words.",
+            days=self.days, count=examined, min_size=max(self.min_size, 2))
 
     def action_find(self):
         self.ensure_one()
@@ -69,9 +91,12 @@ class SocialCrmQuestionCluster(models.TransientModel):
                 "answer": expert_answers[0] if expert_answers else False,
                 "selected": True,
             }))
-        self.write({"line_ids": lines, "question_count": len(mentions)})
-        return {"type": "ir.actions.act_window", "res_model": self._name, "res_id": self.id,
-                "view_mode": "form", "target": "new", "name": self.env._("Typical questions")}
+        self.write({
+            "line_ids": lines,
+            "question_count": len(mentions),
+            "result_message": False if clusters else self._no_cluster_message(len(mentions)),
+        })
+        return True  # the form reloads in place: no new breadcrumb, no dialog
 
     def action_create_answers(self):
         self.ensure_one()
