@@ -16,6 +16,7 @@
 Prints figures; it is not a pass/fail test. Targets: ingest ≥ 2× the crm.lead create rate;
 webhook p95 < 200 ms for one record.
 """
+
 import argparse
 import io
 import json
@@ -62,17 +63,25 @@ def make_records(count, offset=0, seed=7):
         text = rng.choice(TEMPLATES).format(brand=brand, other=other, n=i)
         author = rng.randrange(2000)
         platform = rng.choice(PLATFORMS)
-        records.append({
-            "external_id": f"bench-{i}",
-            "url": f"https://example.{platform}/post/{i}",
-            "text": text,
-            "published_at": (start + timedelta(seconds=37 * i)).isoformat(),
-            "platform": platform,
-            "likes": rng.randrange(50), "reposts": rng.randrange(5), "comments": rng.randrange(9),
-            "author": {"external_id": f"u{author}", "name": f"User {author}",
-                       "handle": f"user{author}", "followers": rng.randrange(10000)},
-            "raw": {"id": i},
-        })
+        records.append(
+            {
+                "external_id": f"bench-{i}",
+                "url": f"https://example.{platform}/post/{i}",
+                "text": text,
+                "published_at": (start + timedelta(seconds=37 * i)).isoformat(),
+                "platform": platform,
+                "likes": rng.randrange(50),
+                "reposts": rng.randrange(5),
+                "comments": rng.randrange(9),
+                "author": {
+                    "external_id": f"u{author}",
+                    "name": f"User {author}",
+                    "handle": f"user{author}",
+                    "followers": rng.randrange(10000),
+                },
+                "raw": {"id": i},
+            }
+        )
     return records
 
 
@@ -97,9 +106,19 @@ def addons_path():
 
 
 def create_database(db, log, modules="crm,social_crm"):
-    cmd = odoo_command() + ["-d", db, f"--addons-path={addons_path()}", "-i", modules,
-                            "--without-demo=all", "--stop-after-init", "--max-cron-threads=0",
-                            "--http-port=0", "--log-level=warn", f"--logfile={log}"]
+    cmd = odoo_command() + [
+        "-d",
+        db,
+        f"--addons-path={addons_path()}",
+        "-i",
+        modules,
+        "--without-demo=all",
+        "--stop-after-init",
+        "--max-cron-threads=0",
+        "--http-port=0",
+        "--log-level=warn",
+        f"--logfile={log}",
+    ]
     started = time.perf_counter()
     subprocess.run(cmd, check=True)
     return time.perf_counter() - started
@@ -111,8 +130,11 @@ def drop_database(db):
     conn = psycopg2.connect(dbname="postgres")
     conn.autocommit = True
     with conn.cursor() as cr:
-        cr.execute("SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = %s "
-                   "AND pid <> pg_backend_pid()", [db])
+        cr.execute(
+            "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = %s "
+            "AND pid <> pg_backend_pid()",
+            [db],
+        )
         cr.execute(f'DROP DATABASE IF EXISTS "{db}"')
     conn.close()
 
@@ -122,8 +144,7 @@ def open_env(db):
     from odoo import api
     from odoo.modules.registry import Registry
 
-    odoo.tools.config.parse_config([f"--addons-path={addons_path()}", "-d", db,
-                                    "--log-level=warn"])
+    odoo.tools.config.parse_config([f"--addons-path={addons_path()}", "-d", db, "--log-level=warn"])
     registry = Registry(db)
     cr = registry.cursor()
     return registry, cr, api.Environment(cr, odoo.SUPERUSER_ID, {})
@@ -134,7 +155,7 @@ def bench_ingest(env, source, records, batch):
     created = updated = errors = 0
     started = time.perf_counter()
     for i in range(0, len(records), batch):
-        report = source._ingest(records[i:i + batch])
+        report = source._ingest(records[i : i + batch])
         env.cr.commit()
         created += report["created"]
         updated += report["updated"]
@@ -143,16 +164,21 @@ def bench_ingest(env, source, records, batch):
 
 
 def lead_values(rec):
-    return {"name": rec["text"][:80], "description": rec["text"], "type": "lead",
-            "contact_name": rec["author"]["name"], "website": rec["url"],
-            "referred": rec["platform"]}
+    return {
+        "name": rec["text"][:80],
+        "description": rec["text"],
+        "type": "lead",
+        "contact_name": rec["author"]["name"],
+        "website": rec["url"],
+        "referred": rec["platform"],
+    }
 
 
 def bench_leads(env, records, batch):
     Lead = env["crm.lead"]
     started = time.perf_counter()
     for i in range(0, len(records), batch):
-        Lead.create([lead_values(r) for r in records[i:i + batch]])
+        Lead.create([lead_values(r) for r in records[i : i + batch]])
         env.cr.commit()
     return time.perf_counter() - started
 
@@ -166,11 +192,23 @@ def bench_copy(env, records):
     started = time.perf_counter()
     buffer = io.StringIO()
     for r in records:
-        row = [r["external_id"], r["url"], r["text"], r["published_at"][:19], r["platform"],
-               r["author"]["external_id"], r["author"]["name"], str(r["likes"]),
-               str(r["reposts"]), str(r["comments"]), json.dumps(r["raw"])]
-        buffer.write("\t".join(v.replace("\\", "\\\\").replace("\t", " ").replace("\n", " ")
-                               for v in row) + "\n")
+        row = [
+            r["external_id"],
+            r["url"],
+            r["text"],
+            r["published_at"][:19],
+            r["platform"],
+            r["author"]["external_id"],
+            r["author"]["name"],
+            str(r["likes"]),
+            str(r["reposts"]),
+            str(r["comments"]),
+            json.dumps(r["raw"]),
+        ]
+        buffer.write(
+            "\t".join(v.replace("\\", "\\\\").replace("\t", " ").replace("\n", " ") for v in row)
+            + "\n"
+        )
     buffer.seek(0)
     cr.copy_expert("COPY bench_copy FROM STDIN", buffer)
     cr.commit()
@@ -178,9 +216,16 @@ def bench_copy(env, records):
 
 
 def start_server(db, port, log):
-    cmd = odoo_command() + ["-d", db, f"--addons-path={addons_path()}", f"--http-port={port}",
-                            f"--db-filter=^{db}$", "--max-cron-threads=0", "--log-level=warn",
-                            f"--logfile={log}"]
+    cmd = odoo_command() + [
+        "-d",
+        db,
+        f"--addons-path={addons_path()}",
+        f"--http-port={port}",
+        f"--db-filter=^{db}$",
+        "--max-cron-threads=0",
+        "--log-level=warn",
+        f"--logfile={log}",
+    ]
     proc = subprocess.Popen(cmd)
     import requests
 
@@ -262,38 +307,45 @@ def main():
         registry, cr, env = open_env(db)
         records = make_records(args.records)
         source = env["social_crm.source"].create({"name": "Bench", "source_type": "webhook"})
-        hook = env["social_crm.source"].create({"name": "Bench webhook",
-                                                "source_type": "webhook"})
+        hook = env["social_crm.source"].create({"name": "Bench webhook", "source_type": "webhook"})
         cr.commit()
 
         t_ingest, created, updated, errors = bench_ingest(env, source, records, args.batch)
         t_leads = bench_leads(env, records, args.batch)
         t_copy = bench_copy(env, records)
-        t_again, created_again, updated_again, _ = bench_ingest(env, source, records,
-                                                                args.batch)
+        t_again, created_again, updated_again, _ = bench_ingest(env, source, records, args.batch)
         total = env["social_crm.mention"].search_count([("source_id", "=", source.id)])
         n = len(records)
         rate_ingest, rate_leads, rate_copy = n / t_ingest, n / t_leads, n / t_copy
         print(f"\n{n} records in batches of {args.batch}:")
-        print(f"  ingest (full pipeline) {t_ingest:7.2f} s  {rate_ingest:8.0f} mentions/s  "
-              f"(created {created}, updated {updated}, errors {errors})")
+        print(
+            f"  ingest (full pipeline) {t_ingest:7.2f} s  {rate_ingest:8.0f} mentions/s  "
+            f"(created {created}, updated {updated}, errors {errors})"
+        )
         print(f"  crm.lead ORM create    {t_leads:7.2f} s  {rate_leads:8.0f} records/s")
         print(f"  PostgreSQL COPY        {t_copy:7.2f} s  {rate_copy:8.0f} rows/s")
         print(f"  ingest / crm.lead      {rate_ingest / rate_leads:7.2f}×   (target ≥ 2×)")
-        print(f"  re-ingest of the same  {t_again:7.2f} s  {n / t_again:8.0f} mentions/s  "
-              f"(created {created_again}, updated {updated_again}; "
-              f"{total} mentions in the source)")
+        print(
+            f"  re-ingest of the same  {t_again:7.2f} s  {n / t_again:8.0f} mentions/s  "
+            f"(created {created_again}, updated {updated_again}; "
+            f"{total} mentions in the source)"
+        )
         token = hook.sudo().webhook_token
         hook_id = hook.id
         cr.close()
 
         server = start_server(db, args.port, log)
-        one, hundred, replay = bench_webhook(args.port, hook_id, token, args.webhook_rounds,
-                                             max(20, args.webhook_rounds // 5), 10 ** 6)
-        print("\nwebhook POST /social_crm/webhook/<id> on a running server "
-              "(sequential, keep-alive):")
-        for label, samples in (("1 record", one), ("1 record, replayed", replay),
-                               ("100 records", hundred)):
+        one, hundred, replay = bench_webhook(
+            args.port, hook_id, token, args.webhook_rounds, max(20, args.webhook_rounds // 5), 10**6
+        )
+        print(
+            "\nwebhook POST /social_crm/webhook/<id> on a running server (sequential, keep-alive):"
+        )
+        for label, samples in (
+            ("1 record", one),
+            ("1 record, replayed", replay),
+            ("100 records", hundred),
+        ):
             p50, p95 = percentiles(samples)
             print(f"  {label:20s} n={len(samples):4d}  p50 {p50:7.1f} ms  p95 {p95:7.1f} ms")
         p95_one = percentiles(one)[1]

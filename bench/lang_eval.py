@@ -18,6 +18,7 @@ Two sets are measured:
 Throughput is measured on the held-out texts with every cache cleared before each pass.
 ``report()`` returns the printable lines (``bench/nlp.py`` prints them too).
 """
+
 import argparse
 import json
 import pathlib
@@ -35,7 +36,8 @@ if "social_crm" not in sys.modules:
     _pkg.__path__ = [str(ROOT / "social_crm")]
     sys.modules["social_crm"] = _pkg
 
-from social_crm.tools import language, text as text_tools  # noqa: E402
+from social_crm.tools import language  # noqa: E402
+from social_crm.tools import text as text_tools
 
 EVAL_PATH = ROOT / "bench" / "data" / "lang_eval.tsv"
 # 16+ word texts, written after tuning (the main held-out set has none that long).
@@ -87,10 +89,14 @@ def accuracy_lines(rows, predictions, title):
     per_bucket = defaultdict(lambda: [0, 0])
     per_lang_bucket = defaultdict(lambda: [0, 0])
     taken_for_major = Counter()
-    for (gold, text), predicted in zip(rows, predictions):
+    for (gold, text), predicted in zip(rows, predictions, strict=False):
         ok = predicted == gold
         bucket = bucket_of(text)
-        for table, key in ((per_lang, gold), (per_bucket, bucket), (per_lang_bucket, (gold, bucket))):
+        for table, key in (
+            (per_lang, gold),
+            (per_bucket, bucket),
+            (per_lang_bucket, (gold, bucket)),
+        ):
             table[key][0] += ok
             table[key][1] += 1
         if gold not in MAJOR and predicted in MAJOR:
@@ -100,17 +106,31 @@ def accuracy_lines(rows, predictions, title):
     langs = sorted(per_lang, key=lambda code: (-per_lang[code][1], code))
     cells = [f"{code or '-'} {ok / n:.2f}/{n}" for code in langs for ok, n in [per_lang[code]]]
     for start in range(0, len(cells), 8):
-        lines.append("      " + "  ".join(cells[start:start + 8]))
-    lines.append("      by length: " + "  ".join(
-        f"{name} {per_bucket[name][0] / per_bucket[name][1]:.2f}/{per_bucket[name][1]}"
-        for name, _, _ in BUCKETS if per_bucket[name][1]))
-    short = [f"{code} {ok / n:.2f}/{n}" for code in MAJOR + ("en",)
-             for ok, n in [per_lang_bucket[(code, BUCKETS[0][0])]] if n]
+        lines.append("      " + "  ".join(cells[start : start + 8]))
+    lines.append(
+        "      by length: "
+        + "  ".join(
+            f"{name} {per_bucket[name][0] / per_bucket[name][1]:.2f}/{per_bucket[name][1]}"
+            for name, _, _ in BUCKETS
+            if per_bucket[name][1]
+        )
+    )
+    short = [
+        f"{code} {ok / n:.2f}/{n}"
+        for code in MAJOR + ("en",)
+        for ok, n in [per_lang_bucket[(code, BUCKETS[0][0])]]
+        if n
+    ]
     lines.append("      1-5 words: " + "  ".join(short))
     others = sum(n for code, (_, n) in per_lang.items() if code not in MAJOR)
-    lines.append(f"      other languages taken for ru/kk/uk: {sum(taken_for_major.values())}/{others}"
-                 + (f" ({', '.join(f'{k} {v}' for k, v in taken_for_major.most_common(8))})"
-                    if taken_for_major else ""))
+    lines.append(
+        f"      other languages taken for ru/kk/uk: {sum(taken_for_major.values())}/{others}"
+        + (
+            f" ({', '.join(f'{k} {v}' for k, v in taken_for_major.most_common(8))})"
+            if taken_for_major
+            else ""
+        )
+    )
     return lines
 
 
@@ -137,8 +157,10 @@ def cross_validation(folds=FOLDS):
     texts = language.load_training_texts()
     rows, predictions = [], []
     for fold in range(folds):
-        train = {lang: [line for i, line in enumerate(lines) if i % folds != fold]
-                 for lang, lines in texts.items()}
+        train = {
+            lang: [line for i, line in enumerate(lines) if i % folds != fold]
+            for lang, lines in texts.items()
+        }
         model = language.LanguageModel(train)
         for lang, lines in texts.items():
             for i, line in enumerate(lines):
@@ -154,32 +176,55 @@ def report(repeat=5, misses=False):
     texts = [text for _, text in rows]
     ours = [language.detect_language(text)[0] for text in texts]
     theirs = [_langdetect(text) for text in texts]
-    lines = ["LANGUAGE detection (held-out: bench/data/lang_eval.tsv, written before tuning, and"
-             " lang_eval_long.tsv (16+ words, written after); neither tuned on)"]
+    lines = [
+        "LANGUAGE detection (held-out: bench/data/lang_eval.tsv, written before tuning, and"
+        " lang_eval_long.tsv (16+ words, written after); neither tuned on)"
+    ]
     lines += accuracy_lines(rows, ours, "social_crm")
     lines += accuracy_lines(rows, theirs, "langdetect alone")
     if misses:
-        lines.append("      misses: " + "; ".join(
-            f"{gold or '-'}→{got or '-'} «{text}»" for (gold, text), got in zip(rows, ours) if got != gold))
+        lines.append(
+            "      misses: "
+            + "; ".join(
+                f"{gold or '-'}→{got or '-'} «{text}»"
+                for (gold, text), got in zip(rows, ours, strict=False)
+                if got != gold
+            )
+        )
     dev_rows, dev_pred = cross_validation()
     lines.append(f"  development set: the training texts, {FOLDS}-fold cross-validation (tuned on)")
     lines += accuracy_lines(dev_rows, dev_pred, "social_crm")
     if misses:
-        lines.append("      misses: " + "; ".join(
-            f"{gold}→{got or '-'} «{text}»" for (gold, text), got in zip(dev_rows, dev_pred) if got != gold))
+        lines.append(
+            "      misses: "
+            + "; ".join(
+                f"{gold}→{got or '-'} «{text}»"
+                for (gold, text), got in zip(dev_rows, dev_pred, strict=False)
+                if got != gold
+            )
+        )
     corpora = corpora_dir()
     if corpora:
-        lines.append(f"  real text, first {CORPUS_LINES} lines of each corpus (looked at while tuning)")
+        lines.append(
+            f"  real text, first {CORPUS_LINES} lines of each corpus (looked at while tuning)"
+        )
         for name, lang in CORPORA:
             path = corpora / name
             if not path.exists():
                 continue
-            texts_c = [json.loads(line)["text"] for line in path.read_text(encoding="utf-8").splitlines()[:CORPUS_LINES]]
+            texts_c = [
+                json.loads(line)["text"]
+                for line in path.read_text(encoding="utf-8").splitlines()[:CORPUS_LINES]
+            ]
             rows_c = [(lang, text) for text in texts_c]
-            for title, detect in ((f"social_crm {name}", lambda t: language.detect_language(t)[0]),
-                                  ("langdetect alone", _langdetect)):
+            for title, detect in (
+                (f"social_crm {name}", lambda t: language.detect_language(t)[0]),
+                ("langdetect alone", _langdetect),
+            ):
                 found = accuracy_lines(rows_c, [detect(t) for t in texts_c], title)
-                lines += [found[0]] + [line for line in found if line.lstrip().startswith("by length")]
+                lines += [found[0]] + [
+                    line for line in found if line.lstrip().startswith("by length")
+                ]
     language.detect_language("warm up the model")
     language.langdetect_language("warm up the profiles")
     from langdetect import DetectorFactory, detect
@@ -209,10 +254,16 @@ def report(repeat=5, misses=False):
     t_ours = timed(language.detect_language, texts, repeat)
     t_theirs = timed(langdetect_alone, texts, max(1, repeat // 2))
     n = len(texts)
-    lines.append(f"  throughput on the {n} held-out texts, best of {repeat} passes, caches cleared before each")
-    lines.append(f"    social_crm        {n / t_ours:9.0f} texts/s  {t_ours / n * 1000:.3f} ms/text"
-                 f"  (langdetect consulted on {calls['langdetect']}/{n})")
-    lines.append(f"    langdetect alone  {n / t_theirs:9.0f} texts/s  {t_theirs / n * 1000:.3f} ms/text")
+    lines.append(
+        f"  throughput on the {n} held-out texts, best of {repeat} passes, caches cleared before each"
+    )
+    lines.append(
+        f"    social_crm        {n / t_ours:9.0f} texts/s  {t_ours / n * 1000:.3f} ms/text"
+        f"  (langdetect consulted on {calls['langdetect']}/{n})"
+    )
+    lines.append(
+        f"    langdetect alone  {n / t_theirs:9.0f} texts/s  {t_theirs / n * 1000:.3f} ms/text"
+    )
     return lines
 
 

@@ -12,6 +12,7 @@ Held out: the 1-in-10 evaluation slice of every corpus (by a hash of the text, s
 scripts/train_sentiment.py); the training script never sees it. `report()` returns the
 lines so bench/nlp.py can print them.
 """
+
 import argparse
 import pathlib
 import sys
@@ -27,7 +28,9 @@ _pkg.__path__ = [str(ROOT / "social_crm")]
 sys.modules.setdefault("social_crm", _pkg)
 
 import train_sentiment as ts  # noqa: E402
-from social_crm.tools import sentiment, sentiment_model as sm  # noqa: E402
+
+from social_crm.tools import sentiment  # noqa: E402
+from social_crm.tools import sentiment_model as sm
 
 LABELS = sm.LABELS
 CURVE_POINTS = (0, 25, 50, 100, 200)
@@ -36,15 +39,18 @@ CURVE_POINTS = (0, 25, 50, 100, 200)
 def scores(truth, predicted):
     """(accuracy, macro-F1, predicted neutral share, true neutral share)."""
     n = len(truth) or 1
-    accuracy = sum(t == p for t, p in zip(truth, predicted)) / n
-    return (accuracy, ts.macro_f1(truth, predicted),
-            sum(p == "neutral" for p in predicted) / n, sum(t == "neutral" for t in truth) / n)
+    accuracy = sum(t == p for t, p in zip(truth, predicted, strict=False)) / n
+    return (
+        accuracy,
+        ts.macro_f1(truth, predicted),
+        sum(p == "neutral" for p in predicted) / n,
+        sum(t == "neutral" for t in truth) / n,
+    )
 
 
 def _line(name, truth, predicted):
     acc, f1, share, true_share = scores(truth, predicted)
-    return (f"{name:<34}{len(truth):>6}{acc:>7.3f}{f1:>7.3f}"
-            f"{share:>9.2f}{true_share:>7.2f}")
+    return f"{name:<34}{len(truth):>6}{acc:>7.3f}{f1:>7.3f}{share:>9.2f}{true_share:>7.2f}"
 
 
 HEADER = f"{'set':<34}{'n':>6}{'acc':>7}{'F1':>7}{'neutral':>9}{'truth':>7}"
@@ -61,6 +67,7 @@ def _vader():
         # VADER's documented thresholds on its compound score.
         compound = analyzer.polarity_scores(text)["compound"]
         return "positive" if compound >= 0.05 else "negative" if compound <= -0.05 else "neutral"
+
     return label
 
 
@@ -108,13 +115,19 @@ class _Folds:
         from social_crm.tools.sentiment import THRESHOLD
 
         self.threshold = THRESHOLD
-        rows = ts.load_corpora(corpora)[::FOLD_CORPUS_SHARE] + ts.load_written() + ts.load_training_set()
+        rows = (
+            ts.load_corpora(corpora)[::FOLD_CORPUS_SHARE]
+            + ts.load_written()
+            + ts.load_training_set()
+        )
         self.train_rows = [r for r in rows if ts.slice_of(r["text"]) == "train"]
         self.calib_rows = [r for r in rows if ts.slice_of(r["text"]) == "calib"]
         self.samples = ts.vectorise(self.train_rows)
 
     def weights_without(self, group):
-        samples = [s for r, s in zip(self.train_rows, self.samples) if r["group"] != group]
+        samples = [
+            s for r, s in zip(self.train_rows, self.samples, strict=False) if r["group"] != group
+        ]
         weights = ts.fit(samples)
         calib = [r for r in self.calib_rows if r["group"] != group]
         shift, _ = ts.calibrate_neutral(weights, calib, self.threshold)
@@ -136,8 +149,10 @@ def loio_lines(corpora, industries=None, curve=False):
     if not groups:
         return ["leave-one-industry-out: no training set (social_crm/tools/data/training/) yet"]
     folds = _Folds(corpora)
-    lines.append(f"leave-one-industry-out (model trained without the industry and on 1 corpus text "
-                 f"in {FOLD_CORPUS_SHARE}):")
+    lines.append(
+        f"leave-one-industry-out (model trained without the industry and on 1 corpus text "
+        f"in {FOLD_CORPUS_SHARE}):"
+    )
     lines.append(HEADER)
     truth_all, pred_all = [], []
     curves = {k: [] for k in CURVE_POINTS}
@@ -156,7 +171,9 @@ def loio_lines(corpora, industries=None, curve=False):
         print(lines[-1] if not curve else "\n".join(lines[-6:]), file=sys.stderr, flush=True)
     lines.append(_line("all industries", truth_all, pred_all))
     if curve:
-        lines.append("learning curve on a left-out industry (rest of its mentions; mean over industries):")
+        lines.append(
+            "learning curve on a left-out industry (rest of its mentions; mean over industries):"
+        )
         lines.append(f"{'corrections':<14}{'acc':>7}{'F1':>7}{'n industries':>14}")
         for k in CURVE_POINTS:
             values = curves[k]
@@ -177,7 +194,7 @@ def learning_curve(weights, rows, points=CURVE_POINTS):
     usable = [k for k in points if k < len(rows) - 20]
     if not usable:
         return {}
-    test = rows[max(usable):]
+    test = rows[max(usable) :]
     truth = [r["label"] for r in test]
     out = {}
     saved = sm._SHIPPED
@@ -211,12 +228,16 @@ def report(corpora=None, loio=False, curve=False, industries=None):
     if vader is None:
         lines.append("VADER: vaderSentiment is not installed here (pip install vaderSentiment)")
     if timing_rows:
-        lines.append(f"analyse_sentiment: {timing(timing_rows):.3f} ms per text on first sight "
-                     f"({len(timing_rows)} texts)")
+        lines.append(
+            f"analyse_sentiment: {timing(timing_rows):.3f} ms per text on first sight "
+            f"({len(timing_rows)} texts)"
+        )
         long_text = "Ужасный сервис, верните деньги! " * 50_000
         start = time.process_time()
         sentiment.analyse_sentiment(long_text, "ru")
-        lines.append(f"a {len(long_text) / 1e6:.1f} MB text: {1000 * (time.process_time() - start):.1f} ms")
+        lines.append(
+            f"a {len(long_text) / 1e6:.1f} MB text: {1000 * (time.process_time() - start):.1f} ms"
+        )
     if loio or curve:
         lines += loio_lines(corpora, industries, curve)
     return lines

@@ -21,6 +21,7 @@
 Prints figures; it is not a pass/fail test (the exit status is 1 when a check fails). Traffic
 is loopback only, bounded by ``--records`` and ``--run-timeout``.
 """
+
 import argparse
 import collections
 import json
@@ -47,8 +48,9 @@ def ensure_python():
         import requests  # noqa: F401
     except ImportError:
         odoo = find_odoo()
-        if os.path.realpath(odoo["python"]) == os.path.realpath(sys.executable) \
-                or os.environ.get("SOCIAL_CRM_BENCH_REEXEC"):
+        if os.path.realpath(odoo["python"]) == os.path.realpath(sys.executable) or os.environ.get(
+            "SOCIAL_CRM_BENCH_REEXEC"
+        ):
             raise
         os.environ["SOCIAL_CRM_BENCH_REEXEC"] = "1"
         os.execvp(odoo["python"], [odoo["python"], __file__] + sys.argv[1:])
@@ -56,11 +58,15 @@ def ensure_python():
 
 def find_odoo():
     """ODOO_CMD, ODOO_PYTHON and ODOO_ADDONS as ``scripts/find-odoo`` prints them."""
-    out = subprocess.run(["bash", str(ROOT / "scripts" / "find-odoo")], check=True,
-                         capture_output=True, text=True).stdout
+    out = subprocess.run(
+        ["bash", str(ROOT / "scripts" / "find-odoo")], check=True, capture_output=True, text=True
+    ).stdout
     values = dict(re.findall(r"^(ODOO_\w+)='(.*)'$", out, flags=re.MULTILINE))
-    return {"cmd": values["ODOO_CMD"].split(), "python": values["ODOO_PYTHON"],
-            "addons": values["ODOO_ADDONS"]}
+    return {
+        "cmd": values["ODOO_CMD"].split(),
+        "python": values["ODOO_PYTHON"],
+        "addons": values["ODOO_ADDONS"],
+    }
 
 
 # -- the deliveries --------------------------------------------------------------------------
@@ -84,12 +90,19 @@ def make_record(i, rng, authors):
         "external_id": f"load-{i}",
         "url": f"https://example.org/{platform}/post/{i}",
         "text": rng.choice(TEXTS).format(brand=rng.choice(["Банк", "Bank", "Jusan"]), n=i),
-        "published_at": (datetime(2026, 5, 1, tzinfo=timezone.utc)
-                         + timedelta(seconds=31 * i)).isoformat(),
+        "published_at": (
+            datetime(2026, 5, 1, tzinfo=timezone.utc) + timedelta(seconds=31 * i)
+        ).isoformat(),
         "platform": platform,
-        "likes": rng.randrange(40), "reposts": rng.randrange(4), "comments": rng.randrange(9),
-        "author": {"external_id": f"u{author}", "name": f"User {author}",
-                   "handle": f"user{author}", "followers": author * 7},
+        "likes": rng.randrange(40),
+        "reposts": rng.randrange(4),
+        "comments": rng.randrange(9),
+        "author": {
+            "external_id": f"u{author}",
+            "name": f"User {author}",
+            "handle": f"user{author}",
+            "followers": author * 7,
+        },
     }
 
 
@@ -126,8 +139,11 @@ def pg():
 def drop_database(db):
     conn = pg()
     with conn.cursor() as cr:
-        cr.execute("SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
-                   "WHERE datname = %s AND pid <> pg_backend_pid()", [db])
+        cr.execute(
+            "SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
+            "WHERE datname = %s AND pid <> pg_backend_pid()",
+            [db],
+        )
         cr.execute(f'DROP DATABASE IF EXISTS "{db}"')
     conn.close()
 
@@ -140,8 +156,9 @@ def copy_database(template, db):
 
 
 def data_dir():
-    return pathlib.Path(os.environ.get("ODOO_DATA_DIR")
-                        or pathlib.Path.home() / ".local" / "share" / "Odoo")
+    return pathlib.Path(
+        os.environ.get("ODOO_DATA_DIR") or pathlib.Path.home() / ".local" / "share" / "Odoo"
+    )
 
 
 def copy_filestore(template, db):
@@ -159,9 +176,19 @@ def addons_path(odoo):
 
 
 def install(odoo, db, log):
-    cmd = odoo["cmd"] + ["-d", db, f"--addons-path={addons_path(odoo)}", "-i", "social_crm",
-                         "--without-demo=all", "--stop-after-init", "--max-cron-threads=0",
-                         "--http-port=0", "--log-level=warn", f"--logfile={log}"]
+    cmd = odoo["cmd"] + [
+        "-d",
+        db,
+        f"--addons-path={addons_path(odoo)}",
+        "-i",
+        "social_crm",
+        "--without-demo=all",
+        "--stop-after-init",
+        "--max-cron-threads=0",
+        "--http-port=0",
+        "--log-level=warn",
+        f"--logfile={log}",
+    ]
     started = time.perf_counter()
     subprocess.run(cmd, check=True)
     return time.perf_counter() - started
@@ -169,11 +196,19 @@ def install(odoo, db, log):
 
 def start_server(odoo, db, port, workers, log):
     # The prefork server also listens for websockets: on a port far from the HTTP one.
-    cmd = odoo["cmd"] + ["-d", db, f"--addons-path={addons_path(odoo)}",
-                         f"--http-port={port}", f"--gevent-port={port + 20000}",
-                         "--http-interface=127.0.0.1", f"--db-filter=^{db}$",
-                         f"--workers={workers}", "--max-cron-threads=0", "--log-level=info",
-                         f"--logfile={log}"]
+    cmd = odoo["cmd"] + [
+        "-d",
+        db,
+        f"--addons-path={addons_path(odoo)}",
+        f"--http-port={port}",
+        f"--gevent-port={port + 20000}",
+        "--http-interface=127.0.0.1",
+        f"--db-filter=^{db}$",
+        f"--workers={workers}",
+        "--max-cron-threads=0",
+        "--log-level=info",
+        f"--logfile={log}",
+    ]
     proc = subprocess.Popen(cmd)
     import requests
 
@@ -208,8 +243,11 @@ def create_source(port, db):
     base = f"http://127.0.0.1:{port}"
 
     def call(path, params):
-        resp = session.post(base + path, json={"jsonrpc": "2.0", "method": "call",
-                                               "params": params, "id": 1}, timeout=60)
+        resp = session.post(
+            base + path,
+            json={"jsonrpc": "2.0", "method": "call", "params": params, "id": 1},
+            timeout=60,
+        )
         resp.raise_for_status()
         data = resp.json()
         if "error" in data:
@@ -219,11 +257,14 @@ def create_source(port, db):
     call("/web/session/authenticate", {"db": db, "login": "admin", "password": "admin"})
 
     def kw(model, method, args):
-        return call(f"/web/dataset/call_kw/{model}/{method}",
-                    {"model": model, "method": method, "args": args, "kwargs": {}})
+        return call(
+            f"/web/dataset/call_kw/{model}/{method}",
+            {"model": model, "method": method, "args": args, "kwargs": {}},
+        )
 
-    source_id = kw("social_crm.source", "create",
-                   [{"name": "Load test webhook", "source_type": "webhook"}])
+    source_id = kw(
+        "social_crm.source", "create", [{"name": "Load test webhook", "source_type": "webhook"}]
+    )
     if isinstance(source_id, list):
         source_id = source_id[0]
     token = kw("social_crm.source", "read", [[source_id], ["webhook_token"]])[0]["webhook_token"]
@@ -281,19 +322,20 @@ def check_database(db, source_id, distinct):
 
     conn = psycopg2.connect(dbname=db)
     with conn.cursor() as cr:
-        cr.execute("SELECT external_id FROM social_crm_mention WHERE source_id = %s",
-                   [source_id])
+        cr.execute("SELECT external_id FROM social_crm_mention WHERE source_id = %s", [source_id])
         stored = [row[0] for row in cr.fetchall()]
         cr.execute("""SELECT count(*) FROM (SELECT a.platform_id, a.external_id
                         FROM social_crm_author a GROUP BY a.platform_id, a.external_id,
                              a.company_id HAVING count(*) > 1) d""")
         duplicate_authors = cr.fetchone()[0]
-        cr.execute("""SELECT count(DISTINCT m.author_id), count(*) FILTER (WHERE m.author_id
-                      IS NULL) FROM social_crm_mention m WHERE m.source_id = %s""", [source_id])
+        cr.execute(
+            """SELECT count(DISTINCT m.author_id), count(*) FILTER (WHERE m.author_id
+                      IS NULL) FROM social_crm_mention m WHERE m.source_id = %s""",
+            [source_id],
+        )
         authors, without_author = cr.fetchone()
     conn.close()
-    expected_authors = len({(r["platform"], r["author"]["external_id"])
-                            for r in distinct.values()})
+    expected_authors = len({(r["platform"], r["author"]["external_id"]) for r in distinct.values()})
     counts = collections.Counter(stored)
     return {
         "stored": len(stored),
@@ -301,7 +343,8 @@ def check_database(db, source_id, distinct):
         "missing": len(set(distinct) - set(counts)),
         "unexpected": len(set(counts) - set(distinct)),
         "duplicate_authors": duplicate_authors,
-        "authors": authors, "expected_authors": expected_authors,
+        "authors": authors,
+        "expected_authors": expected_authors,
         "without_author": without_author,
     }
 
@@ -318,17 +361,25 @@ def server_errors(log, offset):
         if not re.search(r"\d+ ERROR ", line):
             continue
         errors.append(line)
-        query = re.search(r"bad query: b'\s*(INSERT INTO|UPDATE|DELETE FROM|SELECT) "
-                          r"\W*(\w+)", line)
+        query = re.search(
+            r"bad query: b'\s*(INSERT INTO|UPDATE|DELETE FROM|SELECT) "
+            r"\W*(\w+)",
+            line,
+        )
         if query:
-            reason = next((lines[j] for j in range(index + 1, min(index + 4, len(lines)))
-                           if lines[j].startswith("ERROR:")), "")
+            reason = next(
+                (
+                    lines[j]
+                    for j in range(index + 1, min(index + 4, len(lines)))
+                    if lines[j].startswith("ERROR:")
+                ),
+                "",
+            )
             reason = reason.partition(":")[2].strip()[:90]
             kinds[f"{query.group(1)} {query.group(2)}: {reason}"] += 1
         else:
             kinds[re.sub(r"^\S+ \S+ \d+ ERROR \S+ ", "", line)[:110]] += 1
-    serialization = sum(count for kind, count in kinds.items()
-                        if "could not serialize" in kind)
+    serialization = sum(count for kind, count in kinds.items() if "could not serialize" in kind)
     return errors, kinds, serialization
 
 
@@ -355,13 +406,16 @@ def run(odoo, template, workers, args, batches, distinct, logdir):
         import requests
 
         for _warm_up in range(max(2, workers) * 2):
-            requests.post(f"http://127.0.0.1:{args.port}/social_crm/webhook/{source_id}",
-                          data=json.dumps([]), headers={"X-Social-CRM-Token": token,
-                                                        "Content-Type": "application/json"},
-                          timeout=60)
+            requests.post(
+                f"http://127.0.0.1:{args.port}/social_crm/webhook/{source_id}",
+                data=json.dumps([]),
+                headers={"X-Social-CRM-Token": token, "Content-Type": "application/json"},
+                timeout=60,
+            )
         offset = log.stat().st_size
-        results, seconds = deliver(args.port, source_id, token, batches, args.clients,
-                                   args.post_timeout, args.run_timeout)
+        results, seconds = deliver(
+            args.port, source_id, token, batches, args.clients, args.post_timeout, args.run_timeout
+        )
         errors, kinds, serialization = server_errors(log, offset)
         check = check_database(db, source_id, distinct)
     finally:
@@ -371,79 +425,124 @@ def run(odoo, template, workers, args, batches, distinct, logdir):
             drop_database(db)
             drop_filestore(db)
     latencies = [t for r in results for _s, t in r["attempts"]]
-    delivered = sum(len(batches[r["batch"]]) for r in results
-                    if r["attempts"] and r["attempts"][-1][0] == 200)
+    delivered = sum(
+        len(batches[r["batch"]]) for r in results if r["attempts"] and r["attempts"][-1][0] == 200
+    )
     failed = [r for r in results if not r["attempts"] or r["attempts"][-1][0] != 200]
     created = sum(r["answer"].get("created", 0) for r in results)
     retries = sum(len(r["attempts"]) - 1 for r in results)
     statuses = collections.Counter(str(s) for r in results for s, _t in r["attempts"])
-    return {"workers": workers, "db": db, "log": log, "seconds": seconds,
-            "posts": len(results), "unsent": len(batches) - len(results),
-            "failed": len(failed), "delivered": delivered, "created": created,
-            "retries": retries, "statuses": dict(statuses),
-            "p50": percentile(latencies, 0.50), "p95": percentile(latencies, 0.95),
-            "rate": delivered / seconds if seconds else 0.0,
-            "distinct_rate": check["stored"] / seconds if seconds else 0.0,
-            "errors": errors, "kinds": kinds, "serialization": serialization,
-            "check": check}
+    return {
+        "workers": workers,
+        "db": db,
+        "log": log,
+        "seconds": seconds,
+        "posts": len(results),
+        "unsent": len(batches) - len(results),
+        "failed": len(failed),
+        "delivered": delivered,
+        "created": created,
+        "retries": retries,
+        "statuses": dict(statuses),
+        "p50": percentile(latencies, 0.50),
+        "p95": percentile(latencies, 0.95),
+        "rate": delivered / seconds if seconds else 0.0,
+        "distinct_rate": check["stored"] / seconds if seconds else 0.0,
+        "errors": errors,
+        "kinds": kinds,
+        "serialization": serialization,
+        "check": check,
+    }
 
 
 def report(result, distinct):
     check = result["check"]
     label = "threaded server" if result["workers"] == 0 else f"--workers={result['workers']}"
-    print(f"\n{label}: {result['posts']} posts in {result['seconds']:.1f} s "
-          f"(HTTP answers {result['statuses']}, {result['retries']} retried)")
-    print(f"  {result['rate']:8.0f} records/s delivered, {result['distinct_rate']:6.0f} "
-          f"distinct records/s")
-    print(f"  latency per post: p50 {result['p50'] * 1000:7.0f} ms   "
-          f"p95 {result['p95'] * 1000:7.0f} ms")
-    print(f"  server log: {len(result['errors'])} ERROR line(s), of which "
-          f"{result['serialization']} serialization failure(s)  ({result['log']})")
+    print(
+        f"\n{label}: {result['posts']} posts in {result['seconds']:.1f} s "
+        f"(HTTP answers {result['statuses']}, {result['retries']} retried)"
+    )
+    print(
+        f"  {result['rate']:8.0f} records/s delivered, {result['distinct_rate']:6.0f} "
+        f"distinct records/s"
+    )
+    print(
+        f"  latency per post: p50 {result['p50'] * 1000:7.0f} ms   "
+        f"p95 {result['p95'] * 1000:7.0f} ms"
+    )
+    print(
+        f"  server log: {len(result['errors'])} ERROR line(s), of which "
+        f"{result['serialization']} serialization failure(s)  ({result['log']})"
+    )
     for kind, count in result["kinds"].most_common(8):
         print(f"    {count:5d} × {kind}")
-    ok = (check["stored"] == len(distinct) and not check["duplicates"]
-          and not check["missing"] and not check["unexpected"]
-          and not check["duplicate_authors"] and check["authors"] == check["expected_authors"]
-          and not result["failed"] and not result["unsent"]
-          and result["created"] == len(distinct))
-    print(f"  database: {check['stored']} mentions for {len(distinct)} distinct records "
-          f"(created answers {result['created']}), {check['duplicates']} duplicate(s), "
-          f"{check['missing']} lost, {check['unexpected']} unexpected; "
-          f"{check['authors']} authors for {check['expected_authors']} distinct, "
-          f"{check['duplicate_authors']} duplicate author(s)")
+    ok = (
+        check["stored"] == len(distinct)
+        and not check["duplicates"]
+        and not check["missing"]
+        and not check["unexpected"]
+        and not check["duplicate_authors"]
+        and check["authors"] == check["expected_authors"]
+        and not result["failed"]
+        and not result["unsent"]
+        and result["created"] == len(distinct)
+    )
+    print(
+        f"  database: {check['stored']} mentions for {len(distinct)} distinct records "
+        f"(created answers {result['created']}), {check['duplicates']} duplicate(s), "
+        f"{check['missing']} lost, {check['unexpected']} unexpected; "
+        f"{check['authors']} authors for {check['expected_authors']} distinct, "
+        f"{check['duplicate_authors']} duplicate author(s)"
+    )
     if result["failed"] or result["unsent"]:
-        print(f"  {result['failed']} post(s) failed after retries, {result['unsent']} not "
-              "sent before the run's time limit")
+        print(
+            f"  {result['failed']} post(s) failed after retries, {result['unsent']} not "
+            "sent before the run's time limit"
+        )
     print(f"  check: {'OK' if ok else 'FAILED'}")
     return ok
 
 
 def main():
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    parser.add_argument("--records", type=int, default=20000,
-                        help="records delivered in all (repeats included)")
+    parser.add_argument(
+        "--records", type=int, default=20000, help="records delivered in all (repeats included)"
+    )
     parser.add_argument("--batch", type=int, default=100)
     parser.add_argument("--clients", type=int, default=8)
-    parser.add_argument("--repeats", type=float, default=0.25,
-                        help="share of each batch that redelivers earlier records")
+    parser.add_argument(
+        "--repeats",
+        type=float,
+        default=0.25,
+        help="share of each batch that redelivers earlier records",
+    )
     parser.add_argument("--authors", type=int, default=3000, help="size of the author pool")
-    parser.add_argument("--workers", default="2,1",
-                        help="comma-separated runs: N HTTP workers, 0 for the threaded server")
+    parser.add_argument(
+        "--workers",
+        default="2,1",
+        help="comma-separated runs: N HTTP workers, 0 for the threaded server",
+    )
     parser.add_argument("--port", type=int, default=8290)
     parser.add_argument("--post-timeout", type=float, default=120.0)
-    parser.add_argument("--run-timeout", type=float, default=900.0,
-                        help="seconds after which a run stops sending")
-    parser.add_argument("--db", default=f"social_crm_load_{os.getpid()}",
-                        help="name of the throwaway database (runs add _w<workers>)")
+    parser.add_argument(
+        "--run-timeout", type=float, default=900.0, help="seconds after which a run stops sending"
+    )
+    parser.add_argument(
+        "--db",
+        default=f"social_crm_load_{os.getpid()}",
+        help="name of the throwaway database (runs add _w<workers>)",
+    )
     parser.add_argument("--keep", action="store_true", help="keep the databases")
     args = parser.parse_args()
     runs = [int(w) for w in args.workers.split(",") if w.strip()]
 
     odoo = find_odoo()
     batches, distinct = make_batches(args.records, args.batch, args.repeats, args.authors)
-    print(f"{args.records} records in {len(batches)} batches of {args.batch} "
-          f"({args.records - len(distinct)} repeats, {len(distinct)} distinct), "
-          f"{args.clients} concurrent clients; Odoo: {' '.join(odoo['cmd'])}")
+    print(
+        f"{args.records} records in {len(batches)} batches of {args.batch} "
+        f"({args.records - len(distinct)} repeats, {len(distinct)} distinct), "
+        f"{args.clients} concurrent clients; Odoo: {' '.join(odoo['cmd'])}"
+    )
     template = args.db
     logdir = ROOT / "var"
     logdir.mkdir(exist_ok=True)
@@ -461,9 +560,11 @@ def main():
             drop_filestore(template)
     if len(results) >= 2 and results[-1]["distinct_rate"]:
         first, last = results[0], results[-1]
-        print(f"\ndistinct records/s, workers={first['workers']} / workers={last['workers']}: "
-              f"{first['distinct_rate']:.0f} / {last['distinct_rate']:.0f} = "
-              f"{first['distinct_rate'] / last['distinct_rate']:.2f}×")
+        print(
+            f"\ndistinct records/s, workers={first['workers']} / workers={last['workers']}: "
+            f"{first['distinct_rate']:.0f} / {last['distinct_rate']:.0f} = "
+            f"{first['distinct_rate'] / last['distinct_rate']:.2f}×"
+        )
     sys.exit(0 if ok else 1)
 
 

@@ -7,6 +7,7 @@ Entries no longer in the template are dropped; new ones come in untranslated and
 listed, so they can be translated (make test fails while any is missing). Needs polib
 (shipped with Odoo: run it with the Python that runs Odoo).
 """
+
 import json
 import sys
 
@@ -22,7 +23,7 @@ RU_HEADER = {
     "Content-Type": "text/plain; charset=UTF-8",
     "Content-Transfer-Encoding": "8bit",
     "Plural-Forms": "nplurals=3; plural=(n%10==1 && n%100!=11 ? 0 : n%10>=2 && n%10<=4 && "
-                    "(n%100<10 || n%100>=20) ? 1 : 2);",
+    "(n%100<10 || n%100>=20) ? 1 : 2);",
 }
 
 
@@ -35,8 +36,10 @@ def merge(pot_path, po_path, extra=None):
     old.update(extra or {})
     po = polib.POFile(wrapwidth=78)
     po.metadata = dict(RU_HEADER)
-    po.header = "Translation of Odoo Server.\nThis file contains the translation of the " \
-                "following modules:\n\t* social_crm"
+    po.header = (
+        "Translation of Odoo Server.\nThis file contains the translation of the "
+        "following modules:\n\t* social_crm"
+    )
     missing = []
     for entry in pot:
         entry.msgstr = old.get(entry.msgid, "")
@@ -55,7 +58,7 @@ if __name__ == "__main__":
         at = args.index("--extra")
         with open(args[at + 1], encoding="utf-8") as handle:
             extra = json.load(handle)
-        del args[at:at + 2]
+        del args[at : at + 2]
     if len(args) != 2:
         sys.exit(__doc__)
     untranslated = merge(args[0], args[1], extra)

@@ -8,6 +8,7 @@ admin / admin and saves the kanban, a mention's form, the sources list, the repl
 on a mention the knowledge base answers, the knowledge base, a tone of voice and the
 communication matrix.
 """
+
 import argparse
 import pathlib
 
@@ -25,8 +26,10 @@ def main():
     args = parser.parse_args()
     DOCS.mkdir(exist_ok=True)
     with sync_playwright() as pw:
-        browser = pw.chromium.launch(executable_path=args.chromium, args=[
-            "--no-sandbox", "--disable-gpu", "--disable-background-networking"])
+        browser = pw.chromium.launch(
+            executable_path=args.chromium,
+            args=["--no-sandbox", "--disable-gpu", "--disable-background-networking"],
+        )
         page = browser.new_page(viewport={"width": 1600, "height": 900})
         page.goto(f"{args.url}/web/login?db={args.db}")
         page.fill("input[name=login]", "admin")
@@ -67,7 +70,11 @@ def main():
         page.wait_for_selector(".o_data_row")
         page.click(".o_data_row >> nth=0")
         shot("", ".o_form_view", "tone")
-        shot("action-social_crm.social_crm_matrix_grid_action", ".o_social_crm_matrix_table", "matrix")
+        shot(
+            "action-social_crm.social_crm_matrix_grid_action",
+            ".o_social_crm_matrix_table",
+            "matrix",
+        )
         browser.close()
     print(f"screenshots saved in {DOCS}")
 

@@ -16,6 +16,7 @@ Every corpus text whose hash falls in the evaluation slice (1 in 10) or the cali
 slice (another 1 in 10) is never trained on: ``bench/sentiment_eval.py`` reports on the
 former, and the neutral band is set on the latter.
 """
+
 import argparse
 import json
 import math
@@ -57,9 +58,9 @@ WRITTEN_DIR = os.path.join(ROOT, "scripts", "sentiment_texts")
 # Weight of one text of each source in the log-loss.
 SOURCE_WEIGHT = {
     "goemotions": 1.0,
-    "ru-goemotions": 0.6,   # machine-translated
-    "training": 3.0,        # the project's mentions: the domain the module works in
-    "written": 3.0,         # our own social-media and review texts
+    "ru-goemotions": 0.6,  # machine-translated
+    "training": 3.0,  # the project's mentions: the domain the module works in
+    "written": 3.0,  # our own social-media and review texts
 }
 EPOCHS = 2
 LEARNING_RATE = 0.1
@@ -106,8 +107,15 @@ def load_corpora(folder=DEFAULT_CORPORA):
             label = _label(item.get("label"))
             if label and item.get("text"):
                 source = name.split(".")[0]  # goemotions, ru-goemotions
-                rows.append({"text": item["text"], "lang": item.get("lang", ""), "label": label,
-                             "source": source, "group": source})
+                rows.append(
+                    {
+                        "text": item["text"],
+                        "lang": item.get("lang", ""),
+                        "label": label,
+                        "source": source,
+                        "group": source,
+                    }
+                )
     return rows
 
 
@@ -119,12 +127,19 @@ def load_training_set(folder=TRAINING_DIR):
     for name in sorted(os.listdir(folder)):
         if not name.endswith(".jsonl"):
             continue
-        industry = name[:-len(".jsonl")]
+        industry = name[: -len(".jsonl")]
         for item in _read_jsonl(os.path.join(folder, name)):
             label = _label(item.get("sentiment"))
             if label and item.get("text"):
-                rows.append({"text": item["text"], "lang": item.get("lang", ""), "label": label,
-                             "source": "training", "group": item.get("industry") or industry})
+                rows.append(
+                    {
+                        "text": item["text"],
+                        "lang": item.get("lang", ""),
+                        "label": label,
+                        "source": "training",
+                        "group": item.get("industry") or industry,
+                    }
+                )
     return rows
 
 
@@ -139,8 +154,15 @@ def load_written(folder=WRITTEN_DIR):
         for item in _read_jsonl(os.path.join(folder, name)):
             label = _label(item.get("label"))
             if label and item.get("text"):
-                rows.append({"text": item["text"], "lang": item["lang"], "label": label,
-                             "source": "written", "group": item.get("group", name[:-6])})
+                rows.append(
+                    {
+                        "text": item["text"],
+                        "lang": item["lang"],
+                        "label": label,
+                        "source": "written",
+                        "group": item.get("group", name[:-6]),
+                    }
+                )
     return rows
 
 
@@ -205,21 +227,21 @@ def predict_scores(weights, rows, neutral_shift=0.0, feats=None):
     out = []
     for n, row in enumerate(rows):
         logits = [0.0, neutral_shift, 0.0]
-        for bucket, value in (feats[n] if feats else sm.features(row["text"], row["lang"])):
+        for bucket, value in feats[n] if feats else sm.features(row["text"], row["lang"]):
             i = 3 * bucket
             logits[0] += weights[i] * value
             logits[1] += weights[i + 1] * value
             logits[2] += weights[i + 2] * value
-        out.append(sm.score_of(dict(zip(LABELS, sm.softmax(logits)))))
+        out.append(sm.score_of(dict(zip(LABELS, sm.softmax(logits), strict=False))))
     return out
 
 
 def macro_f1(truth, predicted):
     scores = []
     for label in LABELS:
-        tp = sum(t == label and p == label for t, p in zip(truth, predicted))
-        fp = sum(t != label and p == label for t, p in zip(truth, predicted))
-        fn = sum(t == label and p != label for t, p in zip(truth, predicted))
+        tp = sum(t == label and p == label for t, p in zip(truth, predicted, strict=False))
+        fp = sum(t != label and p == label for t, p in zip(truth, predicted, strict=False))
+        fn = sum(t == label and p != label for t, p in zip(truth, predicted, strict=False))
         scores.append(2 * tp / (2 * tp + fp + fn) if tp else 0.0)
     return sum(scores) / len(scores)
 
@@ -254,8 +276,15 @@ def label_by(score, threshold):
     return "negative" if score <= -threshold else "positive" if score >= threshold else "neutral"
 
 
-def build(corpora=DEFAULT_CORPORA, training=True, written=True, exclude_groups=(), log=print,
-          epochs=EPOCHS, corpus_share=1):
+def build(
+    corpora=DEFAULT_CORPORA,
+    training=True,
+    written=True,
+    exclude_groups=(),
+    log=print,
+    epochs=EPOCHS,
+    corpus_share=1,
+):
     """Train on every text outside the evaluation and calibration slices (and outside
     `exclude_groups`); returns (weights, neutral shift, rows used for calibration).
 

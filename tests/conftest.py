@@ -1,4 +1,5 @@
 """Make `social_crm.tools` importable without running the Odoo addon's __init__ (which imports odoo)."""
+
 import pathlib
 import sys
 import types

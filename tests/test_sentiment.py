@@ -4,6 +4,7 @@ text, and a company's model learning from corrections.
 The texts here are written for these tests and are not in the training data
 (scripts/sentiment_texts/, social_crm/tools/data/training/).
 """
+
 import os
 import time
 
@@ -11,7 +12,12 @@ import pytest
 
 from social_crm.tools import sentiment_model as sm
 from social_crm.tools.sentiment import (
-    THRESHOLD, analyse_sentiment, explain_sentiment, label_of, learnt_sentiment, rule_score,
+    THRESHOLD,
+    analyse_sentiment,
+    explain_sentiment,
+    label_of,
+    learnt_sentiment,
+    rule_score,
 )
 from social_crm.tools.sentiment_model import SentimentModel
 
@@ -22,49 +28,64 @@ def test_weights_are_shipped_and_compact():
     assert sm.shipped_weights() is not None
 
 
-@pytest.mark.parametrize("text, lang, label", [
-    # plain praise / complaint
-    ("Кофе просто отличный, бариста очень вежливые", "ru", "positive"),
-    ("Ужасная авиакомпания, потеряли мой багаж", "ru", "negative"),
-    ("Чудова кав'ярня, дуже смачна кава", "uk", "positive"),
-    ("Жахливий сервіс, посилку загубили", "uk", "negative"),
-    ("Ұшақ кешікті, қызмет нашар", "kk", "negative"),
-    ("Кофе өте дәмді, рахмет!", "kk", "positive"),
-    ("The flight crew was lovely and helpful", "en", "positive"),
-    ("Worst airline ever, they lost my luggage", "en", "negative"),
-    # neutral facts and questions
-    ("Во сколько открывается кофейня на вокзале?", "ru", "neutral"),
-    ("О котрій відкривається відділення пошти?", "uk", "neutral"),
-    ("What time does boarding start?", "en", "neutral"),
-    ("Банк перенёс открытие нового офиса на март", "ru", "neutral"),
-])
+@pytest.mark.parametrize(
+    "text, lang, label",
+    [
+        # plain praise / complaint
+        ("Кофе просто отличный, бариста очень вежливые", "ru", "positive"),
+        ("Ужасная авиакомпания, потеряли мой багаж", "ru", "negative"),
+        ("Чудова кав'ярня, дуже смачна кава", "uk", "positive"),
+        ("Жахливий сервіс, посилку загубили", "uk", "negative"),
+        ("Ұшақ кешікті, қызмет нашар", "kk", "negative"),
+        ("Кофе өте дәмді, рахмет!", "kk", "positive"),
+        ("The flight crew was lovely and helpful", "en", "positive"),
+        ("Worst airline ever, they lost my luggage", "en", "negative"),
+        # neutral facts and questions
+        ("Во сколько открывается кофейня на вокзале?", "ru", "neutral"),
+        ("О котрій відкривається відділення пошти?", "uk", "neutral"),
+        ("What time does boarding start?", "en", "neutral"),
+        ("Банк перенёс открытие нового офиса на март", "ru", "neutral"),
+    ],
+)
 def test_polarity(text, lang, label):
     assert analyse_sentiment(text, lang)[1] == label
 
 
-@pytest.mark.parametrize("text, lang", [
-    ("Интернет опять не работает", "ru"),
-    ("Курьер не приехал, заказ не пришёл", "ru"),
-    ("Додаток не працює з ранку", "uk"),
-    ("The app doesn't work and nobody responds", "en"),
-    ("Жду возврат уже третью неделю", "ru"),
-    ("Still waiting for my refund", "en"),
-    ("Не рекомендую этот магазин", "ru"),
-    ("Тамақ ұнамады", "kk"),
-])
+@pytest.mark.parametrize(
+    "text, lang",
+    [
+        ("Интернет опять не работает", "ru"),
+        ("Курьер не приехал, заказ не пришёл", "ru"),
+        ("Додаток не працює з ранку", "uk"),
+        ("The app doesn't work and nobody responds", "en"),
+        ("Жду возврат уже третью неделю", "ru"),
+        ("Still waiting for my refund", "en"),
+        ("Не рекомендую этот магазин", "ru"),
+        ("Тамақ ұнамады", "kk"),
+    ],
+)
 def test_complaints_without_strong_words_are_negative(text, lang):
     assert analyse_sentiment(text, lang)[1] == "negative"
 
 
-@pytest.mark.parametrize("text, lang", [
-    ("Спасибо, интернет-магазин, жду свой заказ уже десятый день 👏", "ru"),
-    ("Отличная работа, поддержка! Написал пять раз — ничего не пришло, ни ответа, ни денег", "ru"),
-    ("Браво, авиакомпания. Чемодан улетел в Анталью, а я в Новосибирск, и никто не знает, где он", "ru"),
-    ("«Перезвоним в течение часа» — обещали во вторник. Сегодня пятница 🙃", "ru"),
-    ("Ну спасибо, провайдер, что интернет отключили прямо во время экзамена 🤡", "ru"),
-    ("Thanks for the 'quick fix', the router has been dead for two days now 🙃", "en"),
-    ("Дякую за «швидку доставку», посилка їде вже другий тиждень 👏", "uk"),
-])
+@pytest.mark.parametrize(
+    "text, lang",
+    [
+        ("Спасибо, интернет-магазин, жду свой заказ уже десятый день 👏", "ru"),
+        (
+            "Отличная работа, поддержка! Написал пять раз — ничего не пришло, ни ответа, ни денег",
+            "ru",
+        ),
+        (
+            "Браво, авиакомпания. Чемодан улетел в Анталью, а я в Новосибирск, и никто не знает, где он",
+            "ru",
+        ),
+        ("«Перезвоним в течение часа» — обещали во вторник. Сегодня пятница 🙃", "ru"),
+        ("Ну спасибо, провайдер, что интернет отключили прямо во время экзамена 🤡", "ru"),
+        ("Thanks for the 'quick fix', the router has been dead for two days now 🙃", "en"),
+        ("Дякую за «швидку доставку», посилка їде вже другий тиждень 👏", "uk"),
+    ],
+)
 def test_sarcasm_is_not_praise(text, lang):
     score, label = analyse_sentiment(text, lang)
     assert label == "negative", (text, score)
@@ -72,12 +93,18 @@ def test_sarcasm_is_not_praise(text, lang):
 
 def test_plain_thanks_stays_praise():
     # The same thanks without a failure beside it is praise: sarcasm needs the failure.
-    assert analyse_sentiment("Спасибо курьеру, привёз раньше срока и помог занести 👏", "ru")[1] == "positive"
+    assert (
+        analyse_sentiment("Спасибо курьеру, привёз раньше срока и помог занести 👏", "ru")[1]
+        == "positive"
+    )
 
 
 def test_score_and_label_agree():
-    for text, lang in [("Ужасно, ужасно, верните деньги!!! 😡", "ru"), ("Всё понравилось, спасибо", "ru"),
-                       ("Где находится ближайший банкомат?", "ru")]:
+    for text, lang in [
+        ("Ужасно, ужасно, верните деньги!!! 😡", "ru"),
+        ("Всё понравилось, спасибо", "ru"),
+        ("Где находится ближайший банкомат?", "ru"),
+    ]:
         score, label = analyse_sentiment(text, lang)
         assert -1.0 <= score <= 1.0
         assert label == label_of(score)
@@ -94,15 +121,19 @@ def test_explanation_gives_probabilities():
     assert details["rule_score"] < 0
 
 
-@pytest.mark.parametrize("text, label", [
-    ("Рейс задержали 😡", "negative"),
-    ("Заказ привезли 👍", "positive"),
-])
+@pytest.mark.parametrize(
+    "text, label",
+    [
+        ("Рейс задержали 😡", "negative"),
+        ("Заказ привезли 👍", "positive"),
+    ],
+)
 def test_emoji(text, label):
     assert analyse_sentiment(text, "ru")[1] == label
 
 
 # --- the rules, now one of the model's inputs
+
 
 def test_rules_negated_negative_is_faint_praise():
     assert rule_score("Доставка не плохая", "ru") > 0
@@ -124,6 +155,7 @@ def test_rules_greeting_is_not_praise():
 
 
 # --- bounded work
+
 
 def test_huge_text_is_fast_and_judged_by_its_head_and_tail():
     text = "Ужасный сервис, третий день без связи, верните деньги! " * 30_000  # ≈ 1.6 MB
@@ -194,6 +226,8 @@ def test_company_model_round_trips_through_json():
     copy = SentimentModel.from_dict(json.loads(json.dumps(model.to_dict())))
     assert copy.n_samples == model.n_samples
     for text in ("Пышка зашквар", "Пышки огонь", "Во сколько открываетесь?"):
-        assert copy.predict_proba(text, "ru") == pytest.approx(model.predict_proba(text, "ru"), abs=1e-4)
+        assert copy.predict_proba(text, "ru") == pytest.approx(
+            model.predict_proba(text, "ru"), abs=1e-4
+        )
     assert SentimentModel.from_dict({}).n_samples == 0
     assert SentimentModel.from_dict({"version": 999, "weights": {"1": [1, 2, 3]}}).weights == {}

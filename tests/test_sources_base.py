@@ -1,16 +1,29 @@
 """The shared HTTP loop of every adapter, against a real local server."""
-import time
-from email.utils import format_datetime
-from datetime import datetime, timedelta, timezone
 
-import pytest
+import time
+from datetime import datetime, timedelta, timezone
+from email.utils import format_datetime
 
 import httpfake
+import pytest
 from httpfake import FakeServer, slow
-from social_crm.tools.sources import (AuthError, PayloadError, PayloadTooLarge, RateLimited,
-                                      SourceError, get_adapter, normalize_url, platform_from)
-from social_crm.tools.sources.base import (SourceAdapter, check_secret, load_json_body,
-                                           parse_retry_after)
+
+from social_crm.tools.sources import (
+    AuthError,
+    PayloadError,
+    PayloadTooLarge,
+    RateLimited,
+    SourceError,
+    get_adapter,
+    normalize_url,
+    platform_from,
+)
+from social_crm.tools.sources.base import (
+    SourceAdapter,
+    check_secret,
+    load_json_body,
+    parse_retry_after,
+)
 
 server, sleeps = httpfake.server, httpfake.sleeps  # pytest fixtures
 
@@ -22,13 +35,18 @@ class Probe(SourceAdapter):
 
 
 def probe(srv, sleeps, **kw):
-    return Probe({"base_url": srv.url, "api_key": "s3cr3t-key"}, timeout=kw.pop("timeout", 2),
-                 sleep=sleeps, **kw)
+    return Probe(
+        {"base_url": srv.url, "api_key": "s3cr3t-key"},
+        timeout=kw.pop("timeout", 2),
+        sleep=sleeps,
+        **kw,
+    )
 
 
 def test_429_retry_after_seconds_is_honoured(server, sleeps):
-    server.route("GET", "/x", [(429, {"Retry-After": "7"}, "Please enhance your calm"),
-                               {"ok": True}])
+    server.route(
+        "GET", "/x", [(429, {"Retry-After": "7"}, "Please enhance your calm"), {"ok": True}]
+    )
     assert probe(server, sleeps)._get_json("/x") == {"ok": True}
     assert sleeps == [7.0]
     assert len(server.calls("GET", "/x")) == 2
@@ -147,8 +165,10 @@ def test_platform_and_url_normalization():
     assert platform_from("somebank-forum.kz", "forum") == "forum"
     assert platform_from("tengrinews.kz", "news") == "news"
     assert platform_from("example.com") == "web"
-    assert normalize_url("http://WWW.Example.com/a?utm_source=x&id=2#frag") == \
-        "https://example.com/a?id=2"
+    assert (
+        normalize_url("http://WWW.Example.com/a?utm_source=x&id=2#frag")
+        == "https://example.com/a?id=2"
+    )
     assert normalize_url("https://m.vk.com/wall1_2") == "https://vk.com/wall1_2"
 
 
@@ -159,8 +179,18 @@ def test_get_adapter_unknown_kind():
 
 def test_registry_contract():
     from social_crm.tools.sources import ADAPTERS
-    assert {"webhook", "file", "youscan", "brand_analytics", "vk", "telegram", "youtube", "rss",
-            "facebook"} <= set(ADAPTERS)
+
+    assert {
+        "webhook",
+        "file",
+        "youscan",
+        "brand_analytics",
+        "vk",
+        "telegram",
+        "youtube",
+        "rss",
+        "facebook",
+    } <= set(ADAPTERS)
     for kind, cls in ADAPTERS.items():
         assert cls.kind == kind
         for fields in (cls.credential_fields, cls.config_fields):
@@ -178,15 +208,21 @@ def test_registry_contract():
 def test_file_source_adapter_uses_its_preset_and_tz():
     adapter = get_adapter("file", {"tz": "Asia/Almaty"})
     records, errors, _ = adapter.parse_file(
-        "m.csv", "external_id;text;published_at\nf1;hello;01.05.2026 15:00\n".encode())
+        "m.csv", b"external_id;text;published_at\nf1;hello;01.05.2026 15:00\n"
+    )
     assert errors == [] and records[0]["published_at"] == "2026-05-01T10:00:00Z"
     assert "nothing to connect" in adapter.test_connection()
 
 
 def test_adapter_timeout_against_a_slow_api(server, sleeps):
     server.route("GET", "/topics/1/mentions", slow(0.5, {"mentions": []}))
-    adapter = get_adapter("youscan", {"base_url": server.url, "api_key": "k", "topic_id": 1},
-                          timeout=0.2, max_retries=0, sleep=sleeps)
+    adapter = get_adapter(
+        "youscan",
+        {"base_url": server.url, "api_key": "k", "topic_id": 1},
+        timeout=0.2,
+        max_retries=0,
+        sleep=sleeps,
+    )
     with pytest.raises(SourceError, match="YouScan topic 1 .*no answer within 0.2 s"):
         adapter.fetch({"since_seq": 3})
 
@@ -203,9 +239,12 @@ def test_map_item_turns_any_failure_of_one_item_into_an_error_entry():
     good = {"external_id": "1", "text": "ok", "published_at": "2026-05-01T10:00:00Z"}
     assert map_item(good, dict, "item 1") == ([good], [])
     assert map_item({"id": 2}, lambda item: item["missing"], "item 2") == (
-        [], [{"record": "item 2", "reason": "cannot be read (KeyError: 'missing')"}])
-    records, errors = map_item(None, lambda _item: [good, dict(good, external_id="2",
-                                                                likes=10 ** 30)], "thread 9")
+        [],
+        [{"record": "item 2", "reason": "cannot be read (KeyError: 'missing')"}],
+    )
+    records, errors = map_item(
+        None, lambda _item: [good, dict(good, external_id="2", likes=10**30)], "thread 9"
+    )
     assert records == [good]
     assert errors[0]["record"] == "thread 9, record 2"
     assert errors[0]["reason"].startswith("likes 1000000000000000000000000000000 is more than")
@@ -216,7 +255,7 @@ def test_map_item_turns_any_failure_of_one_item_into_an_error_entry():
 def test_counts_and_dates_beyond_any_range_are_errors_not_crashes():
     from social_crm.tools.sources.base import iso_utc, to_int
 
-    assert to_int(10 ** 30) == 10 ** 30  # passed on: the normalized schema refuses it
+    assert to_int(10**30) == 10**30  # passed on: the normalized schema refuses it
     assert to_int("12 345") == 12345 and to_int("n/a") == 0 and to_int(True) == 1
     with pytest.raises(ValueError, match="beyond any count"):
         to_int("1e400")
@@ -227,8 +266,15 @@ def test_counts_and_dates_beyond_any_range_are_errors_not_crashes():
 
 
 def test_a_non_json_answer_is_quoted_without_the_key(server, sleeps):
-    server.route("GET", "/x", (200, {"Content-Type": "text/html"},
-                               "<html>Upstream refused: X-API-KEY: s3cr3t-key</html>"))
+    server.route(
+        "GET",
+        "/x",
+        (
+            200,
+            {"Content-Type": "text/html"},
+            "<html>Upstream refused: X-API-KEY: s3cr3t-key</html>",
+        ),
+    )
     with pytest.raises(SourceError, match="not JSON") as exc:
         probe(server, sleeps)._get_json("/x")
     assert "s3cr3t-key" not in str(exc.value) and "***" in str(exc.value)

@@ -1,7 +1,8 @@
 """Brand Analytics feed.messages: tsFrom/tsTo windows paged by offset, ?token= auth."""
-import pytest
 
 import httpfake
+import pytest
+
 from social_crm.tools.schema import normalize_batch
 from social_crm.tools.sources import AuthError, SourceError, get_adapter
 
@@ -11,15 +12,34 @@ server, sleeps = httpfake.server, httpfake.sleeps  # pytest fixtures
 
 
 def message(n, **extra):
-    item = {"id": 9000 + n, "hash": f"{n:032x}20260501", "externalId": f"-179002674_{n}",
-            "url": f"https://vk.com/wall-179002674_{n}", "title": "",
-            "text": f"<p>Текст {n} про <span class=\"highlight\">Банк</span></p>",
-            "textNorm": f"Текст {n} про Банк", "timeCreate": NOW - 3600, "timeStore": NOW - 60,
-            "hubName": "vk.com", "hubtypeId": 3, "lang": "ru", "toneMark": -1,
-            "authorRow": {"id_external": "1", "fullname": "Иван", "nickname": "ivan",
-                          "url": "https://vk.com/id1", "readers_count": 150},
-            "audienceCount": 900, "likesCount": 2, "repostsCount": 1, "commentsCount": 4,
-            "isComment": 0, "review_rating": []}
+    item = {
+        "id": 9000 + n,
+        "hash": f"{n:032x}20260501",
+        "externalId": f"-179002674_{n}",
+        "url": f"https://vk.com/wall-179002674_{n}",
+        "title": "",
+        "text": f'<p>Текст {n} про <span class="highlight">Банк</span></p>',
+        "textNorm": f"Текст {n} про Банк",
+        "timeCreate": NOW - 3600,
+        "timeStore": NOW - 60,
+        "hubName": "vk.com",
+        "hubtypeId": 3,
+        "lang": "ru",
+        "toneMark": -1,
+        "authorRow": {
+            "id_external": "1",
+            "fullname": "Иван",
+            "nickname": "ivan",
+            "url": "https://vk.com/id1",
+            "readers_count": 150,
+        },
+        "audienceCount": 900,
+        "likesCount": 2,
+        "repostsCount": 1,
+        "commentsCount": 4,
+        "isComment": 0,
+        "review_rating": [],
+    }
     item.update(extra)
     return item
 
@@ -40,7 +60,7 @@ def test_window_paged_by_offset_then_moves_on(server, sleeps):
         if q["tsFrom"] == str(NOW - 86400):
             assert q["tsTo"] == str(NOW)
             offset, limit = int(q["offset"]), int(q["limit"])
-            return {"data": store[offset:offset + limit]}
+            return {"data": store[offset : offset + limit]}
         assert q["tsFrom"] == str(NOW) and q["offset"] == "0"
         return {"data": []}
 
@@ -63,17 +83,33 @@ def test_window_paged_by_offset_then_moves_on(server, sleeps):
 
 
 def test_reviews_comments_and_list_envelope(server, sleeps):
-    server.route("GET", "/feed.messages", [[  # one response: a bare JSON list
-        message(1, hubName="market.yandex.ru", hubtypeId=7, review_rating={"result": 2},
-                toneMark=0),
-        message(2, isComment=1, root_hash="ab" * 20, hubName="forum.kz", hubtypeId=6),
-        {"id": None, "text": "no key"}]])
+    server.route(
+        "GET",
+        "/feed.messages",
+        [
+            [  # one response: a bare JSON list
+                message(
+                    1,
+                    hubName="market.yandex.ru",
+                    hubtypeId=7,
+                    review_rating={"result": 2},
+                    toneMark=0,
+                ),
+                message(2, isComment=1, root_hash="ab" * 20, hubName="forum.kz", hubtypeId=6),
+                {"id": None, "text": "no key"},
+            ]
+        ],
+    )
     result = ba(server, sleeps).fetch({"ts_from": NOW - 10})
     first, second = result.records
     assert first["rating"] == 2 and first["platform"] == "web"
     assert second["parent_external_id"] == "ab" * 20 and second["platform"] == "forum"
-    assert result.errors == [{"record": "Brand Analytics message at offset 2",
-                              "reason": "message has neither hash nor id"}]
+    assert result.errors == [
+        {
+            "record": "Brand Analytics message at offset 2",
+            "reason": "message has neither hash nor id",
+        }
+    ]
 
 
 def test_token_never_leaks_and_auth_errors(server, sleeps):
@@ -94,16 +130,32 @@ def test_rate_limit_then_malformed_page(server, sleeps):
 
 
 def test_poison_messages_are_errors_and_the_offset_moves_on(server, sleeps):
-    store = [message(1), message(2, timeCreate=1e20), message(3, textNorm="a\x00b"),
-             message(4, likesCount=10 ** 30), message(5, authorRow="broken"), message(6)]
-    server.route("GET", "/feed.messages",
-                 lambda req: {"data": store[int(req.query["offset"]):]
-                              if req.query["tsFrom"] == str(NOW - 86400) else []})
+    store = [
+        message(1),
+        message(2, timeCreate=1e20),
+        message(3, textNorm="a\x00b"),
+        message(4, likesCount=10**30),
+        message(5, authorRow="broken"),
+        message(6),
+    ]
+    server.route(
+        "GET",
+        "/feed.messages",
+        lambda req: {
+            "data": store[int(req.query["offset"]) :]
+            if req.query["tsFrom"] == str(NOW - 86400)
+            else []
+        },
+    )
     result = ba(server, sleeps).fetch(None, limit=150)
     assert [r["external_id"] for r in result.records] == [message(1)["hash"], message(6)["hash"]]
     assert [e["record"] for e in result.errors] == [
-        f"Brand Analytics message {message(n)['hash']}" for n in (2, 3, 4, 5)]
+        f"Brand Analytics message {message(n)['hash']}" for n in (2, 3, 4, 5)
+    ]
     assert [e["reason"][:30] for e in result.errors] == [
-        "date '1e+20' is not a point in", "text contains a NUL character ",
-        "likes 100000000000000000000000", "cannot be read (AttributeError"]
+        "date '1e+20' is not a point in",
+        "text contains a NUL character ",
+        "likes 100000000000000000000000",
+        "cannot be read (AttributeError",
+    ]
     assert result.cursor == {"ts_from": NOW} and not result.more

@@ -1,10 +1,12 @@
 """Nothing lost, nothing doubled: drain a backlog the way the scheduler does, through an API
 that fails now and then (5xx, timeouts, truncated pages), keeping the cursor only after a
 successful call — then check every mention arrived under one key."""
+
 import json
 
 import httpfake
 from httpfake import Sleeps
+
 from social_crm.tools.schema import normalize_batch
 from social_crm.tools.sources import SourceError, get_adapter
 
@@ -25,6 +27,7 @@ def flaky(handler, failures):
         if failure == "slow":
             return httpfake.slow(0.4, {})(req)
         return handler(req)
+
     return wrapped
 
 
@@ -48,18 +51,35 @@ def drain(adapter, cursor=None, limit=3, rounds=40, between=None):
 
 
 def test_youscan_backlog_survives_failures_exactly_once(server):
-    store = [{"id": f"m{n}", "seq": n, "postId": str(n), "source": "vk.com",
-              "url": f"https://vk.com/wall-1_{n}", "fullText": f"mention {n}",
-              "published": "2026-05-01T10:00:00Z"} for n in range(1, 11)]
+    store = [
+        {
+            "id": f"m{n}",
+            "seq": n,
+            "postId": str(n),
+            "source": "vk.com",
+            "url": f"https://vk.com/wall-1_{n}",
+            "fullText": f"mention {n}",
+            "published": "2026-05-01T10:00:00Z",
+        }
+        for n in range(1, 11)
+    ]
 
     def mentions(req):
         since, size = int(req.query.get("sinceSeq", 0)), int(req.query["size"])
         return {"mentions": [m for m in store if m["seq"] > since][:size]}
 
-    server.route("GET", "/topics/1/mentions",
-                 flaky(mentions, {2: "503", 4: "truncated", 6: "slow", 7: "503"}))
-    adapter = get_adapter("youscan", {"base_url": server.url, "api_key": "k", "topic_id": 1},
-                          timeout=0.2, max_retries=0, sleep=Sleeps())
+    server.route(
+        "GET",
+        "/topics/1/mentions",
+        flaky(mentions, {2: "503", 4: "truncated", 6: "slow", 7: "503"}),
+    )
+    adapter = get_adapter(
+        "youscan",
+        {"base_url": server.url, "api_key": "k", "topic_id": 1},
+        timeout=0.2,
+        max_retries=0,
+        sleep=Sleeps(),
+    )
     delivered, cursor, errors = drain(adapter)
     assert errors == 4
     assert delivered == [f"vk.com:{n}" for n in range(1, 11)]  # each once, in order
@@ -71,21 +91,34 @@ def test_youscan_backlog_survives_failures_exactly_once(server):
 
 
 def test_telegram_updates_are_confirmed_only_after_they_were_stored(server):
-    queue = [{"update_id": 500 + n, "channel_post": {
-        "message_id": n, "date": 1777629600 + n, "chat": {"id": -100777, "type": "channel",
-                                                          "username": "news"},
-        "text": f"post {n}"}} for n in range(1, 9)]
+    queue = [
+        {
+            "update_id": 500 + n,
+            "channel_post": {
+                "message_id": n,
+                "date": 1777629600 + n,
+                "chat": {"id": -100777, "type": "channel", "username": "news"},
+                "text": f"post {n}",
+            },
+        }
+        for n in range(1, 9)
+    ]
 
     def get_updates(req):
         body = req.json()
         offset = body.get("offset", 0)
         # Telegram forgets what an offset confirms
         queue[:] = [u for u in queue if u["update_id"] >= offset]
-        return {"ok": True, "result": queue[:body["limit"]]}
+        return {"ok": True, "result": queue[: body["limit"]]}
 
     server.route("POST", "/botT:1/getUpdates", flaky(get_updates, {2: "503", 3: "slow"}))
-    adapter = get_adapter("telegram", {"base_url": server.url, "bot_token": "T:1"},
-                          timeout=0.2, max_retries=0, sleep=Sleeps())
+    adapter = get_adapter(
+        "telegram",
+        {"base_url": server.url, "bot_token": "T:1"},
+        timeout=0.2,
+        max_retries=0,
+        sleep=Sleeps(),
+    )
     delivered, cursor, errors = drain(adapter)
     assert errors == 2
     assert delivered == [f"-100777:{n}" for n in range(1, 9)]
@@ -94,27 +127,48 @@ def test_telegram_updates_are_confirmed_only_after_they_were_stored(server):
 
 def test_brand_analytics_windows_with_late_arrivals(server):
     now = {"t": 1777629600}
-    store = [{"id": n, "hash": f"{n:032x}20260501", "url": f"https://vk.com/wall-2_{n}",
-              "textNorm": f"message {n}", "timeCreate": now["t"] - 500,
-              "timeStore": now["t"] - 100 + n, "hubName": "vk.com"} for n in range(1, 8)]
+    store = [
+        {
+            "id": n,
+            "hash": f"{n:032x}20260501",
+            "url": f"https://vk.com/wall-2_{n}",
+            "textNorm": f"message {n}",
+            "timeCreate": now["t"] - 500,
+            "timeStore": now["t"] - 100 + n,
+            "hubName": "vk.com",
+        }
+        for n in range(1, 8)
+    ]
 
     def feed(req):
         q = req.query
         lo, hi = int(q["tsFrom"]), int(q["tsTo"])
-        window = sorted((m for m in store if lo <= m["timeStore"] <= hi),
-                        key=lambda m: m["timeStore"])
+        window = sorted(
+            (m for m in store if lo <= m["timeStore"] <= hi), key=lambda m: m["timeStore"]
+        )
         offset, limit = int(q["offset"]), int(q["limit"])
-        return {"data": window[offset:offset + limit]}
+        return {"data": window[offset : offset + limit]}
 
     server.route("GET", "/feed.messages", flaky(feed, {2: "503", 4: "truncated"}))
-    adapter = get_adapter("brand_analytics", {"base_url": server.url, "token": "t",
-                                              "theme_id": 5, "now": now["t"]},
-                          timeout=1, max_retries=0, sleep=Sleeps())
+    adapter = get_adapter(
+        "brand_analytics",
+        {"base_url": server.url, "token": "t", "theme_id": 5, "now": now["t"]},
+        timeout=1,
+        max_retries=0,
+        sleep=Sleeps(),
+    )
 
     def late_arrival(round_no):
         if round_no == 2:  # saved by BA while we are paging the first window
-            store.append(dict(store[0], id=99, hash=f"{99:032x}20260501",
-                              url="https://vk.com/wall-2_99", timeStore=now["t"] + 5))
+            store.append(
+                dict(
+                    store[0],
+                    id=99,
+                    hash=f"{99:032x}20260501",
+                    url="https://vk.com/wall-2_99",
+                    timeStore=now["t"] + 5,
+                )
+            )
 
     delivered, cursor, errors = drain(adapter, between=late_arrival)
     assert errors == 2

@@ -1,13 +1,19 @@
 """Generic webhook and YouScan (API pull with sinceSeq/seqAsc, WebhookMention push)."""
+
 import base64
 import json
 
+import httpfake
 import pytest
 
-import httpfake
 from social_crm.tools.schema import normalize_batch, normalize_record
-from social_crm.tools.sources import (AuthError, PayloadError, PayloadTooLarge, SourceError,
-                                      get_adapter)
+from social_crm.tools.sources import (
+    AuthError,
+    PayloadError,
+    PayloadTooLarge,
+    SourceError,
+    get_adapter,
+)
 
 TOPIC = 4242
 
@@ -17,14 +23,27 @@ server, sleeps = httpfake.server, httpfake.sleeps  # pytest fixtures
 def api_mention(seq, post_id=None, **extra):
     """A YouScan API ``Mention`` as the YouScan API names its fields."""
     item = {
-        "id": f"ys-{seq}", "seq": seq, "postId": post_id or f"-1_{seq}",
-        "url": f"https://vk.com/wall-1_{seq}", "title": "",
-        "text": "snippet with <b>Bank</b>", "fullText": f"Full text of mention {seq} about Bank",
-        "published": "2026-05-01T10:00:00+03:00", "addedAt": "2026-05-01T07:05:00Z",
-        "language": "rus", "sentiment": "negative", "source": "vk.com",
-        "sourceType": "social", "postType": "post",
-        "author": {"profileId": "id77", "name": "Ivan Petrov", "nickname": "ivanp",
-                   "url": "https://vk.com/id77", "subscribers": 1200},
+        "id": f"ys-{seq}",
+        "seq": seq,
+        "postId": post_id or f"-1_{seq}",
+        "url": f"https://vk.com/wall-1_{seq}",
+        "title": "",
+        "text": "snippet with <b>Bank</b>",
+        "fullText": f"Full text of mention {seq} about Bank",
+        "published": "2026-05-01T10:00:00+03:00",
+        "addedAt": "2026-05-01T07:05:00Z",
+        "language": "rus",
+        "sentiment": "negative",
+        "source": "vk.com",
+        "sourceType": "social",
+        "postType": "post",
+        "author": {
+            "profileId": "id77",
+            "name": "Ivan Petrov",
+            "nickname": "ivanp",
+            "url": "https://vk.com/id77",
+            "subscribers": 1200,
+        },
         "publicationPlace": {"name": "Bank fans", "url": "https://vk.com/club1"},
         "engagement": {"likes": 5, "comments": 2, "reposts": 1, "views": 300},
         "potentialReach": 5000,
@@ -34,27 +53,33 @@ def api_mention(seq, post_id=None, **extra):
 
 
 def youscan(srv, sleeps, **config):
-    conf = {"base_url": srv.url, "api_key": "ys-key", "topic_id": TOPIC,
-            "webhook_token": "tok-123"}
+    conf = {"base_url": srv.url, "api_key": "ys-key", "topic_id": TOPIC, "webhook_token": "tok-123"}
     conf.update(config)
     return get_adapter("youscan", conf, timeout=2, sleep=sleeps)
 
 
 # -- generic webhook ---------------------------------------------------------------------------
 
+
 def test_generic_webhook_token_in_header_or_path():
     adapter = get_adapter("webhook", {"webhook_token": "tok-123"})
     body = json.dumps([{"external_id": "a1", "text": "hi", "platform": "web"}]).encode()
-    assert adapter.parse_webhook({"x-social-crm-token": "tok-123"}, body, {}, None).records[0][
-        "external_id"] == "a1"
-    result = adapter.parse_webhook({}, json.dumps({"records": [{"external_id": "b"}]}).encode(),
-                                   {}, "tok-123")
+    assert (
+        adapter.parse_webhook({"x-social-crm-token": "tok-123"}, body, {}, None).records[0][
+            "external_id"
+        ]
+        == "a1"
+    )
+    result = adapter.parse_webhook(
+        {}, json.dumps({"records": [{"external_id": "b"}]}).encode(), {}, "tok-123"
+    )
     assert result.records == [{"external_id": "b"}]
 
 
-@pytest.mark.parametrize("headers, path, status", [({}, None, 401),
-                                                    ({"X-Social-CRM-Token": "nope"}, None, 403),
-                                                    ({}, "tok-12", 403)])
+@pytest.mark.parametrize(
+    "headers, path, status",
+    [({}, None, 401), ({"X-Social-CRM-Token": "nope"}, None, 403), ({}, "tok-12", 403)],
+)
 def test_generic_webhook_auth_failures(headers, path, status):
     adapter = get_adapter("webhook", {"webhook_token": "tok-123"})
     with pytest.raises(AuthError) as exc:
@@ -79,6 +104,7 @@ def test_generic_webhook_refuses_when_no_token_configured():
 
 # -- YouScan API pull --------------------------------------------------------------------------
 
+
 def test_youscan_pages_with_since_seq_cursor(server, sleeps):
     pages = {None: [api_mention(1), api_mention(2)], "2": [api_mention(3)]}
 
@@ -100,8 +126,13 @@ def test_youscan_pages_with_since_seq_cursor(server, sleeps):
     rec = first.records[0]
     assert rec["text"] == "Full text of mention 1 about Bank"
     assert rec["platform"] == "vk" and rec["lang"] == "ru" and rec["sentiment"] == "negative"
-    assert rec["author"] == {"external_id": "id77", "name": "Ivan Petrov", "handle": "ivanp",
-                             "url": "https://vk.com/id77", "followers": 1200}
+    assert rec["author"] == {
+        "external_id": "id77",
+        "name": "Ivan Petrov",
+        "handle": "ivanp",
+        "url": "https://vk.com/id77",
+        "followers": 1200,
+    }
     assert (rec["likes"], rec["comments"], rec["reposts"], rec["reach"]) == (5, 2, 1, 5000)
     assert rec["raw"]["seq"] == 1
     accepted, errors = normalize_batch(first.records + second.records)
@@ -120,9 +151,11 @@ def test_youscan_bounded_batch_reads_several_pages(server, sleeps):
 
 
 def test_youscan_rate_limit_is_retried(server, sleeps):
-    server.route("GET", f"/topics/{TOPIC}/mentions",
-                 [(429, {"Retry-After": "10"}, "Please enhance your calm"),
-                  {"mentions": [api_mention(9)]}])
+    server.route(
+        "GET",
+        f"/topics/{TOPIC}/mentions",
+        [(429, {"Retry-After": "10"}, "Please enhance your calm"), {"mentions": [api_mention(9)]}],
+    )
     result = youscan(server, sleeps).fetch({"since_seq": 8})
     assert sleeps == [10.0] and result.cursor == {"since_seq": 9}
 
@@ -164,15 +197,31 @@ def test_youscan_test_connection(server, sleeps):
 # -- YouScan webhook ---------------------------------------------------------------------------
 
 WEBHOOK_MENTION = {
-    "mentionId": 987654321, "topicId": TOPIC, "postId": "-1_55",
-    "url": "https://vk.com/wall-1_55", "text": "Why is <b>Bank</b> app down again?",
-    "published": "2026-05-01T10:00:00Z", "addedAt": "2026-05-01T10:01:00Z",
-    "language": "eng", "sentiment": "negative", "sourceName": "vk.com",
-    "resourceType": "social", "postType": "comment", "parentPostId": "-1_50",
-    "author": {"profileId": "id9", "name": "Anna", "nickname": "anna",
-               "url": "https://vk.com/id9", "subscribers": 10},
+    "mentionId": 987654321,
+    "topicId": TOPIC,
+    "postId": "-1_55",
+    "url": "https://vk.com/wall-1_55",
+    "text": "Why is <b>Bank</b> app down again?",
+    "published": "2026-05-01T10:00:00Z",
+    "addedAt": "2026-05-01T10:01:00Z",
+    "language": "eng",
+    "sentiment": "negative",
+    "sourceName": "vk.com",
+    "resourceType": "social",
+    "postType": "comment",
+    "parentPostId": "-1_50",
+    "author": {
+        "profileId": "id9",
+        "name": "Anna",
+        "nickname": "anna",
+        "url": "https://vk.com/id9",
+        "subscribers": 10,
+    },
     "channel": {"name": "Bank", "url": "https://vk.com/club1"},
-    "likes": 3, "comments": 0, "reposts": 1, "potentialReach": 42,
+    "likes": 3,
+    "comments": 0,
+    "reposts": 1,
+    "potentialReach": 42,
 }
 
 
@@ -199,8 +248,9 @@ def test_youscan_webhook_duplicate_delivery_has_same_keys():
 
 
 def test_youscan_webhook_auth():
-    adapter = get_adapter("youscan", {"webhook_token": "tok-123", "basic_user": "ys",
-                                      "basic_password": "pw"})
+    adapter = get_adapter(
+        "youscan", {"webhook_token": "tok-123", "basic_user": "ys", "basic_password": "pw"}
+    )
     body = json.dumps(WEBHOOK_MENTION).encode()
     with pytest.raises(AuthError) as exc:
         adapter.parse_webhook({}, body, {}, None)
@@ -230,14 +280,16 @@ def test_youscan_webhook_malformed():
 def test_youscan_page_with_poison_mentions_moves_on(server, sleeps):
     """One bad mention never stalls the topic: it becomes an error entry naming it, the good
     ones around it are returned, and the cursor moves past all of them."""
-    page = [api_mention(1),
-            api_mention(2, published="9999-12-31T23:59:59Z"),
-            api_mention(3, fullText="Нет\x00связи"),
-            api_mention(4, engagement={"likes": 10 ** 30}),
-            api_mention(5, author=["not", "an", "object"]),
-            dict(api_mention(6), seq="abc"),
-            api_mention(7, potentialReach="1e400"),
-            api_mention(8)]
+    page = [
+        api_mention(1),
+        api_mention(2, published="9999-12-31T23:59:59Z"),
+        api_mention(3, fullText="Нет\x00связи"),
+        api_mention(4, engagement={"likes": 10**30}),
+        api_mention(5, author=["not", "an", "object"]),
+        dict(api_mention(6), seq="abc"),
+        api_mention(7, potentialReach="1e400"),
+        api_mention(8),
+    ]
     server.route("GET", f"/topics/{TOPIC}/mentions", {"mentions": page})
     result = youscan(server, sleeps).fetch({"since_seq": 0}, limit=100)
     assert [r["external_id"] for r in result.records] == ["vk.com:-1_1", "vk.com:-1_8"]
@@ -256,11 +308,21 @@ def test_youscan_page_with_poison_mentions_moves_on(server, sleeps):
 
 def test_youscan_push_with_one_bad_mention_keeps_the_others():
     adapter = get_adapter("youscan", {"webhook_token": "tok-123"})
-    good = {"mentionId": 1, "topicId": TOPIC, "url": "https://vk.com/wall-1_1",
-            "sourceName": "vk.com", "text": "Очередь два часа",
-            "published": "2026-05-01T10:00:00Z"}
-    body = json.dumps([good, {"mentionId": 2, "topicId": TOPIC, "author": "x",
-                              "url": "https://vk.com/wall-1_2"}, "junk"]).encode()
+    good = {
+        "mentionId": 1,
+        "topicId": TOPIC,
+        "url": "https://vk.com/wall-1_1",
+        "sourceName": "vk.com",
+        "text": "Очередь два часа",
+        "published": "2026-05-01T10:00:00Z",
+    }
+    body = json.dumps(
+        [
+            good,
+            {"mentionId": 2, "topicId": TOPIC, "author": "x", "url": "https://vk.com/wall-1_2"},
+            "junk",
+        ]
+    ).encode()
     result = adapter.parse_webhook({}, body, {}, "tok-123")
     assert [r["external_id"] for r in result.records] == ["https://vk.com/wall-1_1"]
     assert [e["record"] for e in result.errors] == ["YouScan mention 2", "YouScan mention #3"]

@@ -11,7 +11,12 @@ def test_normalize_empty():
 
 def test_tokenize_keeps_kazakh_ukrainian_letters_and_apostrophes():
     assert tokenize("Ұшақ кешікті! Пам’ятаю, don't — what's up?") == [
-        "ұшақ", "кешікті", "пам'ятаю", "don't", "what's", "up",
+        "ұшақ",
+        "кешікті",
+        "пам'ятаю",
+        "don't",
+        "what's",
+        "up",
     ]
 
 

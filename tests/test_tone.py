@@ -1,4 +1,5 @@
 """Tone of voice: variant rendering, compose, cutting to a limit and the pre-send check."""
+
 import pathlib
 import re
 from xml.etree import ElementTree
@@ -29,8 +30,10 @@ def test_variants_pick_the_side_for_the_address_form():
 
 def test_variants_allow_an_empty_side_and_leave_odoo_placeholders_alone():
     body = "Рады помочь[[ Вам|]]! {{ object.author_id.name }} {% if x %}[[a|b]]{% endif %}"
-    assert t.apply_variants(body, "informal") == \
-        "Рады помочь! {{ object.author_id.name }} {% if x %}b{% endif %}"
+    assert (
+        t.apply_variants(body, "informal")
+        == "Рады помочь! {{ object.author_id.name }} {% if x %}b{% endif %}"
+    )
     assert t.apply_variants(body, "formal").startswith("Рады помочь Вам!")
 
 
@@ -41,8 +44,10 @@ def test_malformed_markers_stay_as_written():
 
 # --------------------------------------------------------------------------- compose
 
-BODY_RU = ("[[Подскажите|Подскажи]], пожалуйста, номер заказа в личных сообщениях — "
-           "мы проверим, где курьер, и [[вернёмся к Вам|вернёмся к тебе]] в течение часа.")
+BODY_RU = (
+    "[[Подскажите|Подскажи]], пожалуйста, номер заказа в личных сообщениях — "
+    "мы проверим, где курьер, и [[вернёмся к Вам|вернёмся к тебе]] в течение часа."
+)
 
 
 def test_compose_russian_formal():
@@ -56,7 +61,8 @@ def test_compose_russian_formal():
     assert lines[-1] == COFFEE
     assert "[[" not in reply
     assert t.address_forms_used(reply, "ru") and all(
-        form == "formal" for _, form, _ in t.address_forms_used(reply, "ru"))
+        form == "formal" for _, form, _ in t.address_forms_used(reply, "ru")
+    )
 
 
 def test_compose_russian_informal():
@@ -70,10 +76,12 @@ def test_compose_russian_informal():
 
 def test_compose_english_both_forms():
     body = "Please send us your order number in a private message and we'll track the parcel."
-    formal = t.compose(body, t.ToneSpec(address_form="formal", friendliness="formal"), "en",
-                       name="Tom")
-    informal = t.compose(body, t.ToneSpec(address_form="informal", friendliness="informal"),
-                         "en", name="Tom")
+    formal = t.compose(
+        body, t.ToneSpec(address_form="formal", friendliness="formal"), "en", name="Tom"
+    )
+    informal = t.compose(
+        body, t.ToneSpec(address_form="informal", friendliness="informal"), "en", name="Tom"
+    )
     assert formal == ("Hello, Tom.\n" + body + "\nThank you for contacting us.")
     assert informal == ("Hi, Tom!\n" + body + "\nHave a great day!")
 
@@ -84,21 +92,26 @@ def test_compose_without_name_drops_the_name_cleanly():
     assert t.compose("Text.", tone, "en").startswith("Hello!\n")
 
 
-@pytest.mark.parametrize("template,name,expected", [
-    ("Привет, {name}!", "", "Привет!"),
-    ("{name}, добрый день!", "", "Добрый день!"),
-    ("{name}, добрый день!", "Ольга", "Ольга, добрый день!"),
-    ("Hi {name} —", "", "Hi —"),
-    ("Здравствуйте!", "Ольга", "Здравствуйте!"),
-])
+@pytest.mark.parametrize(
+    "template,name,expected",
+    [
+        ("Привет, {name}!", "", "Привет!"),
+        ("{name}, добрый день!", "", "Добрый день!"),
+        ("{name}, добрый день!", "Ольга", "Ольга, добрый день!"),
+        ("Hi {name} —", "", "Hi —"),
+        ("Здравствуйте!", "Ольга", "Здравствуйте!"),
+    ],
+)
 def test_fill_name(template, name, expected):
     assert t.fill_name(template, name) == expected
 
 
 def test_compose_uses_the_tones_own_greeting_and_closing_with_markers():
-    tone = t.ToneSpec(address_form="informal",
-                      greetings={"ru": "[[Доброго дня|Хэй]], {name}!"},
-                      closings={"ru": "", "en": "Cheers!"})
+    tone = t.ToneSpec(
+        address_form="informal",
+        greetings={"ru": "[[Доброго дня|Хэй]], {name}!"},
+        closings={"ru": "", "en": "Cheers!"},
+    )
     reply = t.compose("Всё получится.", tone, "ru", name="Олег")
     assert reply == "Хэй, Олег!\nВсё получится."
     assert t.compose("Fine.", tone, "en_US").endswith("\nCheers!")
@@ -124,15 +137,19 @@ def test_emoji_policy_none_strips_and_mirror_follows_the_author():
 
 # --------------------------------------------------------------------------- cut_to_limit
 
-LONG = ("Спасибо, что рассказали о поездке. Нам очень жаль, что самокат разрядился посреди "
-        "маршрута. Мы вернули стоимость поездки на карту и передали номер самоката "
-        "технической службе, чтобы его проверили сегодня же.")
+LONG = (
+    "Спасибо, что рассказали о поездке. Нам очень жаль, что самокат разрядился посреди "
+    "маршрута. Мы вернули стоимость поездки на карту и передали номер самоката "
+    "технической службе, чтобы его проверили сегодня же."
+)
 
 
 def test_cut_prefers_a_sentence_end():
     cut = t.cut_to_limit(LONG, 110)
-    assert cut == ("Спасибо, что рассказали о поездке. Нам очень жаль, что самокат разрядился "
-                   "посреди маршрута.")
+    assert cut == (
+        "Спасибо, что рассказали о поездке. Нам очень жаль, что самокат разрядился "
+        "посреди маршрута."
+    )
 
 
 def test_cut_falls_back_to_a_word_boundary_with_an_ellipsis():
@@ -148,7 +165,7 @@ def test_cut_never_exceeds_the_limit_nor_breaks_a_word(limit):
     assert len(cut) <= limit
     head = cut[:-1] if cut.endswith("…") else cut
     assert LONG.startswith(head)
-    rest = LONG[len(head):]
+    rest = LONG[len(head) :]
     assert rest == "" or not rest[0].isalnum(), (limit, cut)
 
 
@@ -184,23 +201,35 @@ INFORMAL = t.ToneSpec(address_form="informal")
 def test_informal_forms_in_a_formal_tone():
     text = "Здравствуйте! Подскажи, где твой чек? Если можешь, напиши нам и не волнуйся."
     findings = t.check(text, FORMAL, "ru")
-    assert words_flagged(findings, t.INFORMAL_IN_FORMAL) == \
-        ["подскажи", "твой", "можешь", "напиши", "волнуйся"]
+    assert words_flagged(findings, t.INFORMAL_IN_FORMAL) == [
+        "подскажи",
+        "твой",
+        "можешь",
+        "напиши",
+        "волнуйся",
+    ]
     first = findings[0]
-    assert text[first.span[0]:first.span[1]] == "Подскажи"
+    assert text[first.span[0] : first.span[1]] == "Подскажи"
 
 
 def test_formal_forms_in_an_informal_tone():
     text = "Привет! Подскажите, пожалуйста, Ваш номер — вы можете свяжитесь с нами."
     findings = t.check(text, INFORMAL, "ru")
-    assert words_flagged(findings, t.FORMAL_IN_INFORMAL) == \
-        ["подскажите", "ваш", "вы", "можете", "свяжитесь"]
+    assert words_flagged(findings, t.FORMAL_IN_INFORMAL) == [
+        "подскажите",
+        "ваш",
+        "вы",
+        "можете",
+        "свяжитесь",
+    ]
     assert t.INFORMAL_IN_FORMAL not in codes(findings)
 
 
 def test_no_false_alarms_on_nouns_that_look_like_verbs():
-    text = ("Здравствуйте! Лишь на нашем сайте, в интернете и в личном кабинете "
-            "вы увидите бюджет о кредите и защите данных, 20 мегабайте хватит.")
+    text = (
+        "Здравствуйте! Лишь на нашем сайте, в интернете и в личном кабинете "
+        "вы увидите бюджет о кредите и защите данных, 20 мегабайте хватит."
+    )
     assert t.check(text, FORMAL, "ru") == []
 
 
@@ -223,8 +252,11 @@ def test_banned_words_in_any_word_form_phrases_and_prefixes():
     text = "Здравствуйте! К сожалению, у нас проблемы с доставкой, не считайте нас дураками."
     findings = [f for f in t.check(text, FORMAL, "ru") if f.code == t.BANNED_WORD]
     assert [(f.params["banned"], f.params["word"]) for f in findings] == [
-        ("к сожалению", "К сожалению"), ("проблема", "проблемы"), ("дурак*", "дураками")]
-    assert all(text[f.span[0]:f.span[1]] == f.params["word"] for f in findings)
+        ("к сожалению", "К сожалению"),
+        ("проблема", "проблемы"),
+        ("дурак*", "дураками"),
+    ]
+    assert all(text[f.span[0] : f.span[1]] == f.params["word"] for f in findings)
 
 
 def test_too_long_missing_greeting_and_emoji():
@@ -236,21 +268,24 @@ def test_too_long_missing_greeting_and_emoji():
     assert by_code[t.TOO_LONG].severity == "error"
     assert by_code[t.EMOJI_NOT_ALLOWED].params["emoji"] == "🚚"
     assert by_code[t.MISSING_GREETING].params["greeting"] == "Здравствуйте!"
-    assert t.MISSING_GREETING not in codes(t.check("Заказ в пути", tone, "ru",
-                                                   require_greeting=False))
+    assert t.MISSING_GREETING not in codes(
+        t.check("Заказ в пути", tone, "ru", require_greeting=False)
+    )
 
 
-@pytest.mark.parametrize("text,lang", [
-    ("Анна, добрый день! Заказ в пути.", "ru"),
-    ("Привет! Заказ в пути.", "ru"),
-    ("Hi Tom, the order is on its way.", "en"),
-    ("Dear Ms Lee, the order is on its way.", "en"),
-    ("Вітаємо! Замовлення вже в дорозі.", "uk"),
-    ("Сәлем! Тапсырыс жолда.", "kk"),
-])
+@pytest.mark.parametrize(
+    "text,lang",
+    [
+        ("Анна, добрый день! Заказ в пути.", "ru"),
+        ("Привет! Заказ в пути.", "ru"),
+        ("Hi Tom, the order is on its way.", "en"),
+        ("Dear Ms Lee, the order is on its way.", "en"),
+        ("Вітаємо! Замовлення вже в дорозі.", "uk"),
+        ("Сәлем! Тапсырыс жолда.", "kk"),
+    ],
+)
 def test_greetings_are_recognised(text, lang):
-    assert t.MISSING_GREETING not in codes(t.check(text, t.ToneSpec(address_form="informal"),
-                                                   lang))
+    assert t.MISSING_GREETING not in codes(t.check(text, t.ToneSpec(address_form="informal"), lang))
 
 
 def test_the_brands_own_greeting_counts():
@@ -260,8 +295,12 @@ def test_the_brands_own_greeting_counts():
 
 def test_findings_are_plain_data():
     finding = t.check("ты", FORMAL, "ru", require_greeting=False)[0]
-    assert finding.as_dict() == {"code": "informal_in_formal", "severity": "warning",
-                                 "params": {"word": "ты"}, "span": [0, 2]}
+    assert finding.as_dict() == {
+        "code": "informal_in_formal",
+        "severity": "warning",
+        "params": {"word": "ты"},
+        "span": [0, 2],
+    }
     assert set(t.FINDING_CODES) >= {finding.code, t.BANNED_WORD, t.TOO_LONG}
 
 
@@ -270,21 +309,38 @@ def test_findings_are_plain_data():
 
 def _default_templates():
     """The default templates as the addon installs them (its XML data)."""
-    path = pathlib.Path(__file__).resolve().parent.parent / "social_crm" / "data" / \
-        "social_crm_reply_template_data.xml"
+    path = (
+        pathlib.Path(__file__).resolve().parent.parent
+        / "social_crm"
+        / "data"
+        / "social_crm_reply_template_data.xml"
+    )
     templates = []
     for record in ElementTree.parse(path).getroot().iter("record"):
         values = {f.get("name"): f for f in record.iter("field")}
-        templates.append({"stage": values["stage_id"].get("ref").removeprefix("stage_"),
-                          "lang": values["language"].text, "name": values["name"].text,
-                          "body": values["body"].text})
+        templates.append(
+            {
+                "stage": values["stage_id"].get("ref").removeprefix("stage_"),
+                "lang": values["language"].text,
+                "name": values["name"].text,
+                "body": values["body"].text,
+            }
+        )
     return templates
 
 
 def test_default_templates_cover_every_stage_in_russian_and_english():
     templates = _default_templates()
-    stages = {"general", "competitor", "product", "first_review", "negative", "support",
-              "churn", "awkward"}
+    stages = {
+        "general",
+        "competitor",
+        "product",
+        "first_review",
+        "negative",
+        "support",
+        "churn",
+        "awkward",
+    }
     for lang in ("ru", "en"):
         assert {tpl["stage"] for tpl in templates if tpl["lang"] == lang} >= stages
 

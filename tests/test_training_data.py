@@ -3,6 +3,7 @@
 The stage and sentiment classifiers are trained on these files; a malformed line, a label outside
 the kanban's codes, a duplicated text or a missing stage in one industry would silently bias them.
 """
+
 import collections
 import json
 import pathlib
@@ -10,15 +11,36 @@ import re
 
 import pytest
 
-TRAINING = pathlib.Path(__file__).resolve().parent.parent / "social_crm" / "tools" / "data" / "training"
+TRAINING = (
+    pathlib.Path(__file__).resolve().parent.parent / "social_crm" / "tools" / "data" / "training"
+)
 DEV_MENTIONS = pathlib.Path("/work/shared/data/dev_mentions.jsonl")
 
 FIELDS = {"id", "industry", "text", "stage", "sentiment", "lang", "platform", "rating"}
-STAGES = {"general", "competitor", "product", "first_review", "negative", "support", "churn", "awkward"}
+STAGES = {
+    "general",
+    "competitor",
+    "product",
+    "first_review",
+    "negative",
+    "support",
+    "churn",
+    "awkward",
+}
 SENTIMENTS = {"negative", "neutral", "positive"}
 LANGS = {"ru", "kk", "uk", "en"}
 REVIEW_SITES = {"otzovik", "irecommend", "yandex_maps", "2gis", "google_maps"}
-PLATFORMS = REVIEW_SITES | {"vk", "telegram", "instagram", "facebook", "x", "youtube", "forum", "news", "tiktok"}
+PLATFORMS = REVIEW_SITES | {
+    "vk",
+    "telegram",
+    "instagram",
+    "facebook",
+    "x",
+    "youtube",
+    "forum",
+    "news",
+    "tiktok",
+}
 # Share of all lines each language must at least reach (targets: ru 55 %, kk 15 %, uk 12 %, en 18 %).
 LANG_FLOOR = {"ru": 0.45, "kk": 0.11, "uk": 0.09, "en": 0.14}
 MIN_LINES_PER_INDUSTRY = 100
@@ -71,7 +93,9 @@ def test_every_line_has_the_schema(records):
         assert re.fullmatch(rf"{re.escape(path.stem)}-\d{{4}}", rec["id"]), f"{where}: id format"
         assert rec["id"] not in seen_ids, f"{where}: duplicate id"
         seen_ids.add(rec["id"])
-        assert isinstance(rec["text"], str) and rec["text"].strip() == rec["text"] and rec["text"], where
+        assert (
+            isinstance(rec["text"], str) and rec["text"].strip() == rec["text"] and rec["text"]
+        ), where
         assert rec["stage"] in STAGES, f"{where}: stage {rec['stage']!r}"
         assert rec["sentiment"] in SENTIMENTS, f"{where}: sentiment {rec['sentiment']!r}"
         assert rec["lang"] in LANGS, f"{where}: lang {rec['lang']!r}"
@@ -83,7 +107,9 @@ def test_star_ratings_only_on_review_sites_and_agree_with_sentiment(records):
         where = f"{path.name} {rec['id']}"
         rating = rec["rating"]
         if rec["platform"] in REVIEW_SITES:
-            assert isinstance(rating, int) and 1 <= rating <= 5, f"{where}: review site without 1..5 stars"
+            assert isinstance(rating, int) and 1 <= rating <= 5, (
+                f"{where}: review site without 1..5 stars"
+            )
             if rating <= 2:
                 assert rec["sentiment"] != "positive", f"{where}: {rating} stars but positive"
             if rating >= 4:
@@ -94,7 +120,7 @@ def test_star_ratings_only_on_review_sites_and_agree_with_sentiment(records):
 
 def test_no_duplicate_texts(records):
     seen = {}
-    for path, rec in records:
+    for _path, rec in records:
         key = _norm(rec["text"])
         assert key not in seen, f"{rec['id']} repeats {seen[key]}: {rec['text']!r}"
         seen[key] = rec["id"]
@@ -105,17 +131,23 @@ def test_no_text_or_brand_from_the_development_set(records):
         assert not DEV_BRANDS.search(rec["text"]), f"{rec['id']} names a development-set brand"
     if not DEV_MENTIONS.exists():
         pytest.skip("development set not present on this machine")
-    dev_texts = [json.loads(line)["text"] for line in DEV_MENTIONS.read_text(encoding="utf-8").splitlines() if line.strip()]
+    dev_texts = [
+        json.loads(line)["text"]
+        for line in DEV_MENTIONS.read_text(encoding="utf-8").splitlines()
+        if line.strip()
+    ]
     dev_exact = {_norm(t) for t in dev_texts}
     # Any run of 6 words shared with a development text means it was copied or lightly paraphrased.
     dev_shingles = set()
     for t in dev_texts:
         words = _norm(t).split()
-        dev_shingles.update(tuple(words[i:i + 6]) for i in range(len(words) - 5))
+        dev_shingles.update(tuple(words[i : i + 6]) for i in range(len(words) - 5))
     for _path, rec in records:
         words = _norm(rec["text"]).split()
         assert _norm(rec["text"]) not in dev_exact, f"{rec['id']} copies a development text"
-        shared = [w for w in (tuple(words[i:i + 6]) for i in range(len(words) - 5)) if w in dev_shingles]
+        shared = [
+            w for w in (tuple(words[i : i + 6]) for i in range(len(words) - 5)) if w in dev_shingles
+        ]
         assert not shared, f"{rec['id']} shares {' '.join(shared[0])!r} with a development text"
 
 
@@ -129,10 +161,14 @@ def test_every_industry_has_all_stages_sentiments_and_languages(records):
         assert set(stages) == STAGES, f"{industry}: missing stages {STAGES - set(stages)}"
         assert min(stages.values()) >= 8, f"{industry}: thin stage {stages.most_common()[-1]}"
         sentiments = collections.Counter(r["sentiment"] for r in recs)
-        assert set(sentiments) == SENTIMENTS, f"{industry}: missing sentiments {SENTIMENTS - set(sentiments)}"
+        assert set(sentiments) == SENTIMENTS, (
+            f"{industry}: missing sentiments {SENTIMENTS - set(sentiments)}"
+        )
         langs = collections.Counter(r["lang"] for r in recs)
         for lang in LANGS:
-            assert langs[lang] >= MIN_LINES_PER_LANG_PER_INDUSTRY, f"{industry}: {langs[lang]} lines in {lang}"
+            assert langs[lang] >= MIN_LINES_PER_LANG_PER_INDUSTRY, (
+                f"{industry}: {langs[lang]} lines in {lang}"
+            )
 
 
 def test_totals_and_language_shares(records):
@@ -157,7 +193,9 @@ def test_industries_json_describes_brand_and_competitors():
         assert 1 <= len(info["competitors"]) <= 3, industry
         for comp in info["competitors"]:
             assert comp["name"] and comp["aliases"], industry
-            assert any(cyrillic.search(a) for a in comp["aliases"]), f"{industry}/{comp['name']}: no Cyrillic alias"
+            assert any(cyrillic.search(a) for a in comp["aliases"]), (
+                f"{industry}/{comp['name']}: no Cyrillic alias"
+            )
 
 
 def _alias_pattern(aliases):
@@ -185,11 +223,19 @@ def test_texts_name_the_brands_of_industries_json(records):
     for industry, recs in by_industry.items():
         info = industries[industry]
         ours = [r for r in recs if _names(r["text"], info["brand"]["aliases"])]
-        assert len(ours) >= 0.4 * len(recs), f"{industry}: only {len(ours)} of {len(recs)} lines name the brand"
-        theirs = [r for r in recs if r["stage"] == "competitor"
-                  and any(_names(r["text"], c["aliases"]) for c in info["competitors"])]
+        assert len(ours) >= 0.4 * len(recs), (
+            f"{industry}: only {len(ours)} of {len(recs)} lines name the brand"
+        )
+        theirs = [
+            r
+            for r in recs
+            if r["stage"] == "competitor"
+            and any(_names(r["text"], c["aliases"]) for c in info["competitors"])
+        ]
         comp_lines = sum(r["stage"] == "competitor" for r in recs)
-        assert len(theirs) >= 0.5 * comp_lines, f"{industry}: competitor lines rarely name a competitor"
+        assert len(theirs) >= 0.5 * comp_lines, (
+            f"{industry}: competitor lines rarely name a competitor"
+        )
 
 
 def test_no_text_is_another_industrys_text_with_the_brand_swapped(records):
@@ -203,7 +249,9 @@ def test_no_text_is_another_industrys_text_with_the_brand_swapped(records):
         patterns[industry] = _alias_pattern(names)
     seen = {}
     for _path, rec in records:
-        masked = patterns[rec["industry"]].sub(" BRAND ", rec["text"].replace("ё", "е").replace("Ё", "Е"))
+        masked = patterns[rec["industry"]].sub(
+            " BRAND ", rec["text"].replace("ё", "е").replace("Ё", "Е")
+        )
         key = _norm(re.sub(r"\d+", " 0 ", masked))
         if len(key.split()) < 3:
             continue

@@ -22,8 +22,10 @@ MAX_JSON_DEPTH = 64
 READ_CHUNK = 64 * 1024
 TOKEN_HEADER = "X-Social-CRM-Token"
 RETRIES = 3
-ROUTES = ["/social_crm/webhook/<int:source_id>",
-          "/social_crm/webhook/<int:source_id>/<string:token>"]
+ROUTES = [
+    "/social_crm/webhook/<int:source_id>",
+    "/social_crm/webhook/<int:source_id>/<string:token>",
+]
 # One answer for an unknown or archived source and for missing or wrong credentials, so a
 # sender without credentials learns nothing about which source ids exist.
 REFUSED_STATUS = 403
@@ -67,7 +69,7 @@ def json_depth(body):
     """The deepest nesting of arrays and objects in a JSON text (bytes), without parsing it
     (or a bound of it when that is within MAX_JSON_DEPTH): escapes and strings are removed
     first so brackets inside strings don't count."""
-    body = re.sub(rb'\\.', b"", body)
+    body = re.sub(rb"\\.", b"", body)
     body = re.sub(rb'"[^"]*"', b"", body)
     brackets = re.sub(rb"[^\[\]{}]+", b"", body)
     opening = brackets.count(b"[") + brackets.count(b"{")
@@ -148,8 +150,15 @@ class SocialCrmWebhook(http.Controller):
     answer. A ``webhook`` source's token is checked before the body is read; bodies are read
     up to MAX_BODY_BYTES only (413 beyond), JSON deeper than MAX_JSON_DEPTH is a 400."""
 
-    @http.route(ROUTES, type="http", auth="public", methods=["POST"], csrf=False,
-                save_session=False, max_content_length=bounded_body)
+    @http.route(
+        ROUTES,
+        type="http",
+        auth="public",
+        methods=["POST"],
+        csrf=False,
+        save_session=False,
+        max_content_length=bounded_body,
+    )
     def receive(self, source_id, token=None, **_params):
         try:
             source = self._source(source_id)
@@ -157,9 +166,13 @@ class SocialCrmWebhook(http.Controller):
                 self._authenticate(source, token)
                 report = self._ingest(source, self._read_body())
             else:
-                report = self._ingest(source, self._read_body(),
-                                      dict(request.httprequest.headers),
-                                      request.httprequest.args.to_dict(), token)
+                report = self._ingest(
+                    source,
+                    self._read_body(),
+                    dict(request.httprequest.headers),
+                    request.httprequest.args.to_dict(),
+                    token,
+                )
         except Refused as exc:
             _logger.info("Webhook for source %s refused: %s", exc.source_id, exc.detail)
             return self._error(exc)
@@ -167,16 +180,23 @@ class SocialCrmWebhook(http.Controller):
             return self._error(exc)
         if report.get("reply") is not None:
             # The platform's own acknowledgement; rejected records are on the source.
-            return self._text(report["reply"]) if isinstance(report["reply"], str) \
+            return (
+                self._text(report["reply"])
+                if isinstance(report["reply"], str)
                 else request.make_json_response(report["reply"])
+            )
         # Nothing usable at all is a bad request; a partly valid batch is accepted.
         status = 400 if report["errors"] and not report["mentions"] else 200
         return request.make_json_response(
-            {"created": report["created"], "updated": report["updated"],
-             "errors": report["errors"]}, status=status)
+            {
+                "created": report["created"],
+                "updated": report["updated"],
+                "errors": report["errors"],
+            },
+            status=status,
+        )
 
-    @http.route(ROUTES, type="http", auth="public", methods=["GET"], csrf=False,
-                save_session=False)
+    @http.route(ROUTES, type="http", auth="public", methods=["GET"], csrf=False, save_session=False)
     def verify(self, source_id, token=None, **_params):
         # A handshake succeeds or gets the refusal an unknown source gets: a source without
         # one (or a malformed query) must not tell a stranger that the id exists.
@@ -187,8 +207,7 @@ class SocialCrmWebhook(http.Controller):
             except (PayloadError, SourceError) as exc:
                 raise Refused(source.id, str(exc)) from None
         except Refused as exc:
-            _logger.info("Webhook handshake for source %s refused: %s", exc.source_id,
-                         exc.detail)
+            _logger.info("Webhook handshake for source %s refused: %s", exc.source_id, exc.detail)
             return self._error(exc)
         return self._text(challenge)
 
@@ -198,8 +217,9 @@ class SocialCrmWebhook(http.Controller):
 
     @staticmethod
     def _text(text, status=200):
-        return request.make_response(text, headers=[("Content-Type", "text/plain; charset=utf-8")],
-                                     status=status)
+        return request.make_response(
+            text, headers=[("Content-Type", "text/plain; charset=utf-8")], status=status
+        )
 
     def _source(self, source_id):
         source = request.env["social_crm.source"].sudo().browse(source_id).exists()
@@ -223,8 +243,9 @@ class SocialCrmWebhook(http.Controller):
         a body nested deeper than MAX_JSON_DEPTH is refused (400) before it is parsed."""
         length = request.httprequest.content_length
         if length is not None and length > MAX_BODY_BYTES:
-            raise WebhookError(413, f"body of {length} bytes exceeds the {MAX_BODY_BYTES} "
-                                    "bytes accepted")
+            raise WebhookError(
+                413, f"body of {length} bytes exceeds the {MAX_BODY_BYTES} bytes accepted"
+            )
         stream = self._input_stream()
         chunks, size = [], 0
         try:
@@ -241,8 +262,9 @@ class SocialCrmWebhook(http.Controller):
         body = b"".join(chunks)
         depth = json_depth(body)
         if depth > MAX_JSON_DEPTH:
-            raise WebhookError(400, f"body is nested {depth} levels deep; at most "
-                                    f"{MAX_JSON_DEPTH} are accepted")
+            raise WebhookError(
+                400, f"body is nested {depth} levels deep; at most {MAX_JSON_DEPTH} are accepted"
+            )
         return body
 
     @staticmethod
@@ -258,8 +280,9 @@ class SocialCrmWebhook(http.Controller):
                 with request.env.cr.savepoint():
                     if headers is None:
                         return source._webhook_receive(body)
-                    return source._webhook_receive(body, headers=headers, query=query,
-                                                   path_token=path_token)
+                    return source._webhook_receive(
+                        body, headers=headers, query=query, path_token=path_token
+                    )
             except ConcurrentIngestError:
                 if attempt == RETRIES - 1:
                     break

@@ -14,8 +14,11 @@ class MailActivity(models.Model):
             return []
         pairs = []
         for activity in self.sudo():
-            if activity.activity_type_id == activity_type \
-                    and activity.res_model == "social_crm.mention" and activity.res_id:
+            if (
+                activity.activity_type_id == activity_type
+                and activity.res_model == "social_crm.mention"
+                and activity.res_id
+            ):
                 mention = self.env["social_crm.mention"].sudo().browse(activity.res_id).exists()
                 if mention:
                     pairs.append((activity, mention))
@@ -24,12 +27,15 @@ class MailActivity(models.Model):
     def _action_done(self, feedback=False, attachment_ids=None):
         """An 'Expert answer' activity done with feedback: the feedback is the answer. Done
         without one: the mention goes back to its agent with a notice."""
-        text = (html2plaintext(feedback) if feedback and "<" in feedback else feedback or "")
+        text = html2plaintext(feedback) if feedback and "<" in feedback else feedback or ""
         text = text.strip()
-        outcomes = [(mention, activity.user_id or self.env.user)
-                    for activity, mention in self._expert_mentions()]
-        result = super(MailActivity, self.with_context(social_crm_activity_done=True)) \
-            ._action_done(feedback=feedback, attachment_ids=attachment_ids)
+        outcomes = [
+            (mention, activity.user_id or self.env.user)
+            for activity, mention in self._expert_mentions()
+        ]
+        result = super(MailActivity, self.with_context(social_crm_activity_done=True))._action_done(
+            feedback=feedback, attachment_ids=attachment_ids
+        )
         for mention, expert in outcomes:
             if text:
                 mention._record_expert_answer(text, expert)
@@ -40,8 +46,11 @@ class MailActivity(models.Model):
     def unlink(self):
         """An 'Expert answer' activity cancelled (not done): the mention goes back to its
         agent with a notice, instead of waiting for an answer that will never come."""
-        dropped = [] if self.env.context.get("social_crm_activity_done") else [
-            (mention, activity.user_id) for activity, mention in self._expert_mentions()]
+        dropped = (
+            []
+            if self.env.context.get("social_crm_activity_done")
+            else [(mention, activity.user_id) for activity, mention in self._expert_mentions()]
+        )
         result = super().unlink()
         for mention, expert in dropped:
             mention._expert_gave_no_answer(expert, cancelled=True)

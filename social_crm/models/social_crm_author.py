@@ -9,34 +9,42 @@ class SocialCrmAuthor(models.Model):
     _rec_names_search = ["name", "handle", "external_id"]
 
     name = fields.Char(required=True, tracking=True)
-    platform_id = fields.Many2one("social_crm.platform", required=True, index=True,
-                                  ondelete="restrict")
+    platform_id = fields.Many2one(
+        "social_crm.platform", required=True, index=True, ondelete="restrict"
+    )
     external_id = fields.Char(string="ID on the platform", required=True)
     handle = fields.Char(index="trigram")
     url = fields.Char(string="Profile")
     followers = fields.Integer(string="Audience", help="Followers or subscribers of the author.")
-    partner_id = fields.Many2one("res.partner", string="Contact", index="btree_not_null",
-                                 tracking=True)
+    partner_id = fields.Many2one(
+        "res.partner", string="Contact", index="btree_not_null", tracking=True
+    )
     company_id = fields.Many2one("res.company", default=lambda self: self.env.company)
     mention_ids = fields.One2many("social_crm.mention", "author_id", string="Mentions")
     mention_count = fields.Integer(compute="_compute_counts", store=True)
-    negative_count = fields.Integer(string="Negative mentions", compute="_compute_counts",
-                                    store=True)
+    negative_count = fields.Integer(
+        string="Negative mentions", compute="_compute_counts", store=True
+    )
     first_seen = fields.Datetime(readonly=True)
     last_seen = fields.Datetime(readonly=True, index=True)
     is_customer = fields.Boolean(
-        help="Known customer: their how-to questions are support, not pre-purchase queries.")
+        help="Known customer: their how-to questions are support, not pre-purchase queries."
+    )
     notes = fields.Text()
 
     _sql_constraints = [
-        ("platform_external_unique", "unique(platform_id, external_id)",
-         "This author already exists on this platform."),
+        (
+            "platform_external_unique",
+            "unique(platform_id, external_id)",
+            "This author already exists on this platform.",
+        ),
     ]
 
     @api.depends("mention_ids", "mention_ids.sentiment")
     def _compute_counts(self):
         groups = self.env["social_crm.mention"]._read_group(
-            [("author_id", "in", self.ids)], ["author_id", "sentiment"], ["__count"])
+            [("author_id", "in", self.ids)], ["author_id", "sentiment"], ["__count"]
+        )
         totals, negatives = {}, {}
         for author, sentiment, count in groups:
             totals[author] = totals.get(author, 0) + count
@@ -58,11 +66,14 @@ class SocialCrmAuthor(models.Model):
         if not keys:
             return {}
         self.flush_model(["platform_id", "external_id"])
-        self.env.cr.execute("""
+        self.env.cr.execute(
+            """
             SELECT a.platform_id, a.external_id, a.id FROM social_crm_author a
               JOIN unnest(%s::int[], %s::varchar[]) AS k(p, e)
                 ON a.platform_id = k.p AND a.external_id = k.e
-        """, [[k[0] for k in keys], [k[1] for k in keys]])
+        """,
+            [[k[0] for k in keys], [k[1] for k in keys]],
+        )
         return {(pid, ext): author_id for pid, ext, author_id in self.env.cr.fetchall()}
 
     @api.model
@@ -77,12 +88,21 @@ class SocialCrmAuthor(models.Model):
             return {}
         keys = {(platform.id, rec.external_id) for platform, rec, _seen in platform_records}
         platform_ids = list({pid for pid, _ext in keys})
-        existing = self.sudo().with_context(active_test=False).search([
-            ("platform_id", "in", platform_ids),
-            ("external_id", "in", list({ext for _pid, ext in keys})),
-        ])
-        by_key = {(a.platform_id.id, a.external_id): a for a in existing if
-                  (a.platform_id.id, a.external_id) in keys}
+        existing = (
+            self.sudo()
+            .with_context(active_test=False)
+            .search(
+                [
+                    ("platform_id", "in", platform_ids),
+                    ("external_id", "in", list({ext for _pid, ext in keys})),
+                ]
+            )
+        )
+        by_key = {
+            (a.platform_id.id, a.external_id): a
+            for a in existing
+            if (a.platform_id.id, a.external_id) in keys
+        }
         latest, first = {}, {}
         for platform, rec, seen in platform_records:
             key = (platform.id, rec.external_id)
@@ -108,13 +128,20 @@ class SocialCrmAuthor(models.Model):
                     author.write(changed)
             else:
                 now = fields.Datetime.now()
-                values.update(platform_id=key[0], external_id=key[1],
-                              first_seen=earliest or seen or now, last_seen=seen or now,
-                              company_id=self.env.company.id)
+                values.update(
+                    platform_id=key[0],
+                    external_id=key[1],
+                    first_seen=earliest or seen or now,
+                    last_seen=seen or now,
+                    company_id=self.env.company.id,
+                )
                 to_create.append(values)
         if to_create:
-            created = self.sudo().with_context(mail_create_nolog=True, tracking_disable=True) \
+            created = (
+                self.sudo()
+                .with_context(mail_create_nolog=True, tracking_disable=True)
                 .create(to_create)
+            )
             by_key.update({(a.platform_id.id, a.external_id): a for a in created})
             created._link_partners()
         return by_key
@@ -125,8 +152,9 @@ class SocialCrmAuthor(models.Model):
         with_url = self.filtered(lambda a: a.url and not a.partner_id)
         if not with_url:
             return
-        partners = self.env["res.partner"].sudo().search(
-            [("website", "in", with_url.mapped("url"))])
+        partners = (
+            self.env["res.partner"].sudo().search([("website", "in", with_url.mapped("url"))])
+        )
         by_url = {p.website: p for p in partners}
         for author in with_url:
             partner = by_url.get(author.url)
@@ -135,15 +163,20 @@ class SocialCrmAuthor(models.Model):
 
     def action_create_partner(self):
         for author in self.filtered(lambda a: not a.partner_id):
-            author.partner_id = self.env["res.partner"].create({
-                "name": author.name, "website": author.url or False,
-                "comment": author.handle and f"@{author.handle.lstrip('@')}" or False,
-            })
+            author.partner_id = self.env["res.partner"].create(
+                {
+                    "name": author.name,
+                    "website": author.url or False,
+                    "comment": author.handle and f"@{author.handle.lstrip('@')}" or False,
+                }
+            )
         return True
 
     def action_view_mentions(self):
         self.ensure_one()
-        action = self.env["ir.actions.act_window"]._for_xml_id("social_crm.social_crm_mention_action")
+        action = self.env["ir.actions.act_window"]._for_xml_id(
+            "social_crm.social_crm_mention_action"
+        )
         action["domain"] = [("author_id", "=", self.id)]
         action["context"] = {"default_author_id": self.id}
         return action

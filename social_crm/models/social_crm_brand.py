@@ -15,19 +15,27 @@ class SocialCrmBrand(models.Model):
     sequence = fields.Integer(default=10)
     active = fields.Boolean(default=True)
     is_competitor = fields.Boolean(
-        string="Competitor", help="A competitor's brand: mentions naming it are comparisons.")
+        string="Competitor", help="A competitor's brand: mentions naming it are comparisons."
+    )
     aliases = fields.Text(
         help="Other names of the brand, one per line. Word forms (Орбита, Орбиты, Орбитой) "
-             "are recognised without listing them.")
+        "are recognised without listing them."
+    )
     product_names = fields.Text(string="Products", help="Product names, one per line.")
-    company_id = fields.Many2one("res.company", default=lambda self: self.env.company,
-                                 help="Leave empty to share the brand between companies.")
+    company_id = fields.Many2one(
+        "res.company",
+        default=lambda self: self.env.company,
+        help="Leave empty to share the brand between companies.",
+    )
     color = fields.Integer()
     mention_count = fields.Integer(compute="_compute_mention_count")
 
     def _compute_mention_count(self):
-        counts = dict(self.env["social_crm.mention"]._read_group(
-            [("brand_ids", "in", self.ids)], ["brand_ids"], ["__count"]))
+        counts = dict(
+            self.env["social_crm.mention"]._read_group(
+                [("brand_ids", "in", self.ids)], ["brand_ids"], ["__count"]
+            )
+        )
         for brand in self:
             brand.mention_count = counts.get(brand, 0)
 
@@ -47,5 +55,12 @@ class SocialCrmBrand(models.Model):
 
         company = company or self.env.company
         brands = self.search([("company_id", "in", [False, company.id])])
-        return [BrandSpec(name=b.name, aliases=b._alias_list(), products=b._product_list(),
-                          is_competitor=b.is_competitor) for b in brands]
+        return [
+            BrandSpec(
+                name=b.name,
+                aliases=b._alias_list(),
+                products=b._product_list(),
+                is_competitor=b.is_competitor,
+            )
+            for b in brands
+        ]

@@ -32,16 +32,20 @@ class SocialCrmClassifier(models.Model):
     _description = "Social CRM Learned Model"
 
     company_id = fields.Many2one("res.company", required=True, ondelete="cascade")
-    kind = fields.Selection([("stage", "Stage"), ("sentiment", "Sentiment")], required=True,
-                            default="stage")
+    kind = fields.Selection(
+        [("stage", "Stage"), ("sentiment", "Sentiment")], required=True, default="stage"
+    )
     data = fields.Json()
     n_samples = fields.Integer(string="Corrections learnt")
     signature = fields.Char(help="Identifies the training, for the in-memory cache.")
     trained_at = fields.Datetime()
 
     _sql_constraints = [
-        ("company_kind_unique", "unique(company_id, kind)",
-         "One learned model of each kind per company."),
+        (
+            "company_kind_unique",
+            "unique(company_id, kind)",
+            "One learned model of each kind per company.",
+        ),
     ]
 
     @api.model
@@ -50,8 +54,7 @@ class SocialCrmClassifier(models.Model):
         One indexed read; the model itself is kept in memory per training."""
         from ..tools.learn import StageModel
 
-        record = self.sudo().search([("company_id", "=", company.id), ("kind", "=", kind)],
-                                    limit=1)
+        record = self.sudo().search([("company_id", "=", company.id), ("kind", "=", kind)], limit=1)
         if not record or not record.n_samples or not record.data:
             return None
         key = (self.env.cr.dbname, record.id, record.signature)
@@ -69,20 +72,29 @@ class SocialCrmClassifier(models.Model):
         from ..tools.learn import StageModel
 
         self.env["social_crm.mention"].flush_model(
-            ["stage_manual", "stage_id", "sentiment_manual", "sentiment", "text", "lang"])
+            ["stage_manual", "stage_id", "sentiment_manual", "sentiment", "text", "lang"]
+        )
         for company in companies:
             for kind in kinds:
                 self.env.cr.execute(_LABEL_SQL[kind], [company.id])
                 model = StageModel().train(self.env.cr.fetchall())
                 now = fields.Datetime.now()
-                values = {"data": model.to_dict() if model.n_samples else False,
-                          "n_samples": model.n_samples, "trained_at": now,
-                          "signature": f"{model.n_samples}:{now.isoformat()}:{id(model)}"}
-                record = self.sudo().search([("company_id", "=", company.id),
-                                             ("kind", "=", kind)], limit=1)
+                values = {
+                    "data": model.to_dict() if model.n_samples else False,
+                    "n_samples": model.n_samples,
+                    "trained_at": now,
+                    "signature": f"{model.n_samples}:{now.isoformat()}:{id(model)}",
+                }
+                record = self.sudo().search(
+                    [("company_id", "=", company.id), ("kind", "=", kind)], limit=1
+                )
                 if record:
                     record.write(values)
                 else:
                     self.sudo().create(dict(values, company_id=company.id, kind=kind))
-                _logger.info("Social CRM: %s model of %s retrained on %s corrections",
-                             kind, company.name, model.n_samples)
+                _logger.info(
+                    "Social CRM: %s model of %s retrained on %s corrections",
+                    kind,
+                    company.name,
+                    model.n_samples,
+                )

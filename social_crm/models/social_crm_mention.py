@@ -4,6 +4,7 @@ Imported by a source (``source.ingest``), analysed here (language, sentiment, br
 consumer-cycle stage, via ``tools/pipeline``), answered through the knowledge loop (suggested
 answers, an expert when there is none) and a reply in the brand's tone, within its SLA.
 """
+
 import re
 import uuid
 from datetime import timedelta
@@ -33,8 +34,18 @@ OPEN_STATES = ("new", "in_progress", "waiting_expert")
 # Minutes to the first response when neither the stage nor the source sets one.
 DEFAULT_SLA_MINUTES = 60
 # Fields of a mention typed in that make its normalized record (the rest is set by hand).
-_HAND_RECORD_FIELDS = ("external_id", "text", "title", "url", "rating", "reach", "likes",
-                       "reposts", "comments", "parent_external_id")
+_HAND_RECORD_FIELDS = (
+    "external_id",
+    "text",
+    "title",
+    "url",
+    "rating",
+    "reach",
+    "likes",
+    "reposts",
+    "comments",
+    "parent_external_id",
+)
 # A spreadsheet reads a cell starting with one of these as a formula.
 FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
 # A name with digits, underscores or @ is a handle, not something to greet someone by.
@@ -49,78 +60,128 @@ class SocialCrmMention(models.Model):
     _rec_name = "name"
 
     name = fields.Char(compute="_compute_name", store=True)
-    source_id = fields.Many2one("social_crm.source", required=True, index=True,
-                                ondelete="restrict", default=lambda self: self._default_source_id())
-    external_id = fields.Char(string="External ID", required=True, readonly=True,
-                              default=lambda self: f"manual-{uuid.uuid4().hex}",
-                              help="The post's id on its platform; made up for a mention "
-                                   "typed in.")
-    company_id = fields.Many2one("res.company", required=True, index=True,
-                                 default=lambda self: self.env.company)
+    source_id = fields.Many2one(
+        "social_crm.source",
+        required=True,
+        index=True,
+        ondelete="restrict",
+        default=lambda self: self._default_source_id(),
+    )
+    external_id = fields.Char(
+        string="External ID",
+        required=True,
+        readonly=True,
+        default=lambda self: f"manual-{uuid.uuid4().hex}",
+        help="The post's id on its platform; made up for a mention typed in.",
+    )
+    company_id = fields.Many2one(
+        "res.company", required=True, index=True, default=lambda self: self.env.company
+    )
     url = fields.Char(string="Link to the post")
-    import_note = fields.Char(readonly=True,
-                              help="What the import had to change, e.g. a text cut to length.")
+    import_note = fields.Char(
+        readonly=True, help="What the import had to change, e.g. a text cut to length."
+    )
     is_private = fields.Boolean(
-        string="Private message", readonly=True,
+        string="Private message",
+        readonly=True,
         help="A message sent to the company's account in private (VK community messages, a "
-             "chat with the Telegram bot, Messenger, Instagram Direct): never public, and "
-             "the reply goes back privately.")
+        "chat with the Telegram bot, Messenger, Instagram Direct): never public, and "
+        "the reply goes back privately.",
+    )
     title = fields.Char()
     text = fields.Text(required=True)
-    platform_id = fields.Many2one("social_crm.platform", required=True, index=True,
-                                  ondelete="restrict")
+    platform_id = fields.Many2one(
+        "social_crm.platform", required=True, index=True, ondelete="restrict"
+    )
     platform_kind = fields.Selection(related="platform_id.kind")
     published_at = fields.Datetime(string="Published", index=True, default=fields.Datetime.now)
     author_id = fields.Many2one("social_crm.author", index="btree_not_null", tracking=True)
-    partner_id = fields.Many2one("res.partner", string="Contact", related="author_id.partner_id",
-                                 store=True, readonly=False, index="btree_not_null")
+    partner_id = fields.Many2one(
+        "res.partner",
+        string="Contact",
+        related="author_id.partner_id",
+        store=True,
+        readonly=False,
+        index="btree_not_null",
+    )
     author_mention_ids = fields.Many2many(
-        "social_crm.mention", string="Earlier mentions of the author",
-        compute="_compute_author_mention_ids")
+        "social_crm.mention",
+        string="Earlier mentions of the author",
+        compute="_compute_author_mention_ids",
+    )
 
     # Analysis: language, sentiment, consumer-cycle stage.
-    lang = fields.Char(string="Language", size=8, index=True,
-                       help="ISO 639-1 code of the mention's language (ru, kk, uk, en, …).")
+    lang = fields.Char(
+        string="Language",
+        size=8,
+        index=True,
+        help="ISO 639-1 code of the mention's language (ru, kk, uk, en, …).",
+    )
     lang_confidence = fields.Float(string="Language confidence", digits=(3, 2))
-    lang_origin = fields.Selection([("source", "Source"), ("model", "Social CRM")],
-                                   string="Language from")
+    lang_origin = fields.Selection(
+        [("source", "Source"), ("model", "Social CRM")], string="Language from"
+    )
     sentiment_score = fields.Float(digits=(3, 2), help="From −1 (negative) to 1 (positive).")
     sentiment = fields.Selection(SENTIMENTS, index=True, tracking=True)
     sentiment_rank = fields.Integer(compute="_compute_sentiment_rank", store=True, index=True)
     sentiment_origin = fields.Selection(
         [("source", "Source"), ("model", "Social CRM"), ("manual", "Set by hand")],
-        string="Sentiment from")
-    stage_id = fields.Many2one("social_crm.stage", index=True, tracking=True,
-                               group_expand="_read_group_stage_ids", ondelete="restrict")
+        string="Sentiment from",
+    )
+    stage_id = fields.Many2one(
+        "social_crm.stage",
+        index=True,
+        tracking=True,
+        group_expand="_read_group_stage_ids",
+        ondelete="restrict",
+    )
     stage_code = fields.Selection(related="stage_id.code")
     stage_confidence = fields.Float(digits=(3, 2))
     stage_cues = fields.Text(string="Why this stage", readonly=True)
     stage_manual = fields.Boolean(
-        string="Stage set by hand", help="Re-processing never overwrites a stage set by hand.")
+        string="Stage set by hand", help="Re-processing never overwrites a stage set by hand."
+    )
     sentiment_manual = fields.Boolean(string="Sentiment set by hand")
-    brand_ids = fields.Many2many("social_crm.brand", "social_crm_mention_brand_rel",
-                                 "mention_id", "brand_id", string="Brands",
-                                 domain=[("is_competitor", "=", False)])
-    competitor_ids = fields.Many2many("social_crm.brand", "social_crm_mention_competitor_rel",
-                                      "mention_id", "brand_id", string="Competitors",
-                                      domain=[("is_competitor", "=", True)])
+    brand_ids = fields.Many2many(
+        "social_crm.brand",
+        "social_crm_mention_brand_rel",
+        "mention_id",
+        "brand_id",
+        string="Brands",
+        domain=[("is_competitor", "=", False)],
+    )
+    competitor_ids = fields.Many2many(
+        "social_crm.brand",
+        "social_crm_mention_competitor_rel",
+        "mention_id",
+        "brand_id",
+        string="Competitors",
+        domain=[("is_competitor", "=", True)],
+    )
     is_question = fields.Boolean(string="Question")
 
     # Work.
     state = fields.Selection(STATES, default="new", required=True, index=True, tracking=True)
-    user_id = fields.Many2one("res.users", string="Assignee", index=True, tracking=True,
-                              domain=[("share", "=", False)])
-    priority = fields.Selection([("0", "Normal"), ("1", "High"), ("2", "Urgent")],
-                                default="0", index=True)
+    user_id = fields.Many2one(
+        "res.users", string="Assignee", index=True, tracking=True, domain=[("share", "=", False)]
+    )
+    priority = fields.Selection(
+        [("0", "Normal"), ("1", "High"), ("2", "Urgent")], default="0", index=True
+    )
     color = fields.Integer()
-    rating = fields.Float(string="Review rating", digits=(2, 1),
-                          help="Stars of a review (1–5), as the review site gives them.")
-    parent_id = fields.Many2one("social_crm.mention", string="Replies to", index="btree_not_null",
-                                ondelete="set null")
+    rating = fields.Float(
+        string="Review rating",
+        digits=(2, 1),
+        help="Stars of a review (1–5), as the review site gives them.",
+    )
+    parent_id = fields.Many2one(
+        "social_crm.mention", string="Replies to", index="btree_not_null", ondelete="set null"
+    )
     child_ids = fields.One2many("social_crm.mention", "parent_id", string="Replies")
     parent_external_id = fields.Char(string="Parent external ID")
-    duplicate_of_id = fields.Many2one("social_crm.mention", string="Duplicate of",
-                                      index="btree_not_null", ondelete="set null")
+    duplicate_of_id = fields.Many2one(
+        "social_crm.mention", string="Duplicate of", index="btree_not_null", ondelete="set null"
+    )
     reach = fields.Integer()
     likes = fields.Integer()
     reposts = fields.Integer()
@@ -131,59 +192,85 @@ class SocialCrmMention(models.Model):
     # Response time.
     sla_deadline = fields.Datetime(string="Respond by", index=True)
     first_response_at = fields.Datetime(readonly=True, index="btree_not_null")
-    response_minutes = fields.Float(compute="_compute_response_minutes", store=True,
-                                    aggregator="avg", string="Response time (min)")
+    response_minutes = fields.Float(
+        compute="_compute_response_minutes",
+        store=True,
+        aggregator="avg",
+        string="Response time (min)",
+    )
     is_overdue = fields.Boolean(compute="_compute_is_overdue", search="_search_is_overdue")
     reply = fields.Text()
     reply_url = fields.Char(string="Link to the reply")
 
     # Knowledge suggestions (computed on display: the knowledge base changes all the time).
     suggested_answer_ids = fields.Many2many(
-        "social_crm.knowledge.answer", string="Suggested answers",
+        "social_crm.knowledge.answer",
+        string="Suggested answers",
         compute="_compute_suggestions",
-        help="Approved knowledge answers closest to the mention's question, best first.")
-    suggestion_score = fields.Float(string="Best match", compute="_compute_suggestions",
-                                    digits=(3, 2))
-    has_good_answer = fields.Boolean(compute="_compute_suggestions",
-                                     help="The knowledge base has an answer that fits well.")
+        help="Approved knowledge answers closest to the mention's question, best first.",
+    )
+    suggestion_score = fields.Float(
+        string="Best match", compute="_compute_suggestions", digits=(3, 2)
+    )
+    has_good_answer = fields.Boolean(
+        compute="_compute_suggestions", help="The knowledge base has an answer that fits well."
+    )
 
     # Expert loop.
-    expert_id = fields.Many2one("res.users", tracking=True, copy=False,
-                                domain=[("share", "=", False)])
+    expert_id = fields.Many2one(
+        "res.users", tracking=True, copy=False, domain=[("share", "=", False)]
+    )
     expert_question = fields.Text(copy=False, help="What the expert was asked.")
     expert_deadline = fields.Date(copy=False)
     expert_answer = fields.Text(copy=False, help="The expert's answer, in substance.")
     knowledge_answer_id = fields.Many2one(
-        "social_crm.knowledge.answer", string="Knowledge answer", copy=False,
-        index="btree_not_null", ondelete="set null",
-        help="The knowledge answer the reply used or the expert's answer became.")
-    born_answer_ids = fields.One2many("social_crm.knowledge.answer", "mention_id",
-                                      string="Answers born here")
+        "social_crm.knowledge.answer",
+        string="Knowledge answer",
+        copy=False,
+        index="btree_not_null",
+        ondelete="set null",
+        help="The knowledge answer the reply used or the expert's answer became.",
+    )
+    born_answer_ids = fields.One2many(
+        "social_crm.knowledge.answer", "mention_id", string="Answers born here"
+    )
     born_answer_count = fields.Integer(compute="_compute_born_answer_count")
 
     # Communication matrix.
-    matrix_user_ids = fields.Many2many("res.users", string="Responsible team",
-                                       compute="_compute_matrix")
+    matrix_user_ids = fields.Many2many(
+        "res.users", string="Responsible team", compute="_compute_matrix"
+    )
     matrix_note = fields.Char(string="Guideline", compute="_compute_matrix")
 
     _sql_constraints = [
-        ("source_external_unique", "unique(source_id, external_id)",
-         "This mention was already imported from this source."),
+        (
+            "source_external_unique",
+            "unique(source_id, external_id)",
+            "This mention was already imported from this source.",
+        ),
     ]
 
     def init(self):
         # The duplicate check looks mentions up by URL; a hash index serves "=" and "IN" on
         # URLs of any length (a btree entry can't hold the longest ones).
-        self.env.cr.execute("CREATE INDEX IF NOT EXISTS social_crm_mention_url_hash "
-                            "ON social_crm_mention USING hash (url)")
+        self.env.cr.execute(
+            "CREATE INDEX IF NOT EXISTS social_crm_mention_url_hash "
+            "ON social_crm_mention USING hash (url)"
+        )
 
     def export_data(self, fields_to_export):
         """Exported texts never run as spreadsheet formulas: a value starting with = + - @
         gets a leading apostrophe in the export; the stored text stays as it is."""
         result = super().export_data(fields_to_export)
-        result["datas"] = [[f"'{value}" if isinstance(value, str)
-                            and value.startswith(FORMULA_PREFIXES) else value
-                            for value in row] for row in result["datas"]]
+        result["datas"] = [
+            [
+                f"'{value}"
+                if isinstance(value, str) and value.startswith(FORMULA_PREFIXES)
+                else value
+                for value in row
+            ]
+            for row in result["datas"]
+        ]
         return result
 
     @api.depends("title", "text")
@@ -217,29 +304,42 @@ class SocialCrmMention(models.Model):
         now = fields.Datetime.now()
         for mention in self:
             mention.is_overdue = bool(
-                mention.sla_deadline and not mention.first_response_at
-                and mention.state in OPEN_STATES and mention.sla_deadline < now)
+                mention.sla_deadline
+                and not mention.first_response_at
+                and mention.state in OPEN_STATES
+                and mention.sla_deadline < now
+            )
 
     def _search_is_overdue(self, operator, value):
         if operator not in ("=", "!=") or not isinstance(value, bool):
             raise UserError(self.env._("Unsupported search on “overdue”."))
-        domain = [("sla_deadline", "<", fields.Datetime.now()),
-                  ("first_response_at", "=", False), ("state", "in", OPEN_STATES)]
+        domain = [
+            ("sla_deadline", "<", fields.Datetime.now()),
+            ("first_response_at", "=", False),
+            ("state", "in", OPEN_STATES),
+        ]
         positive = (operator == "=") == value
         return domain if positive else ["!", "&", "&"] + domain
 
     def _compute_author_mention_ids(self):
         authors = self.author_id
-        others = self.search([("author_id", "in", authors.ids)], order="published_at desc") \
-            if authors else self.browse()
+        others = (
+            self.search([("author_id", "in", authors.ids)], order="published_at desc")
+            if authors
+            else self.browse()
+        )
         by_author = {}
         for other in others:
             by_author.setdefault(other.author_id.id, []).append(other.id)
         published = {other.id: other.published_at for other in others}
         for mention in self:
             # earlier = published before this one (the newest first)
-            ids = [i for i in by_author.get(mention.author_id.id, []) if i != mention.id
-                   and (not mention.published_at or published[i] <= mention.published_at)]
+            ids = [
+                i
+                for i in by_author.get(mention.author_id.id, [])
+                if i != mention.id
+                and (not mention.published_at or published[i] <= mention.published_at)
+            ]
             mention.author_mention_ids = [(6, 0, ids[:20])]
 
     @api.model
@@ -287,8 +387,11 @@ class SocialCrmMention(models.Model):
 
         specs = self.env["social_crm.brand"].with_company(company)._brand_specs(company)
         Classifier = self.env["social_crm.classifier"]
-        return Analyzer(specs, model=Classifier._get_model(company, "stage"),
-                        sentiment_model=Classifier._get_model(company, "sentiment"))
+        return Analyzer(
+            specs,
+            model=Classifier._get_model(company, "stage"),
+            sentiment_model=Classifier._get_model(company, "sentiment"),
+        )
 
     @api.model
     def _author_histories(self, author_ids):
@@ -299,7 +402,8 @@ class SocialCrmMention(models.Model):
         if not author_ids:
             return {}
         self.flush_model(["author_id", "stage_id", "published_at"])
-        self.env.cr.execute("""
+        self.env.cr.execute(
+            """
             SELECT m.author_id, count(*),
                    (array_agg(s.code ORDER BY m.published_at DESC) FILTER (WHERE s.code IS NOT NULL))[1],
                    bool_or(s.code IN ('first_review', 'support', 'negative', 'churn')),
@@ -307,12 +411,17 @@ class SocialCrmMention(models.Model):
               FROM social_crm_mention m LEFT JOIN social_crm_stage s ON s.id = m.stage_id
              WHERE m.author_id IN %s
           GROUP BY m.author_id
-        """, [tuple(author_ids)])
+        """,
+            [tuple(author_ids)],
+        )
         histories = {author_id: AuthorHistory() for author_id in author_ids}
         for author_id, count, last_stage, customer, days in self.env.cr.fetchall():
             histories[author_id] = AuthorHistory(
-                mentions=count, is_customer=bool(customer), last_stage=last_stage or "",
-                days_since_first=float(days) if days is not None else None)
+                mentions=count,
+                is_customer=bool(customer),
+                last_stage=last_stage or "",
+                days_since_first=float(days) if days is not None else None,
+            )
         flagged = self.env["social_crm.author"].browse(author_ids).filtered("is_customer")
         for author in flagged:
             histories[author.id].is_customer = True
@@ -325,11 +434,17 @@ class SocialCrmMention(models.Model):
         from ..tools.pipeline import MentionInput
 
         histories = self._author_histories([e.get("author_id") for e in entries])
-        items = [MentionInput(text=e["text"] or "", title=e.get("title") or "",
-                              lang=e.get("lang") or "", sentiment_score=e.get("sentiment_score"),
-                              rating=e.get("rating") or None,
-                              author=histories.get(e.get("author_id")))
-                 for e in entries]
+        items = [
+            MentionInput(
+                text=e["text"] or "",
+                title=e.get("title") or "",
+                lang=e.get("lang") or "",
+                sentiment_score=e.get("sentiment_score"),
+                rating=e.get("rating") or None,
+                author=histories.get(e.get("author_id")),
+            )
+            for e in entries
+        ]
         return self._get_analyzer(company).analyse(items)
 
     @api.model
@@ -338,11 +453,17 @@ class SocialCrmMention(models.Model):
         known author of each, or None). Pure computation and reads: ingest runs it before it
         reserves its rows, so concurrent deliveries analyse in parallel."""
         keep_source = source.sentiment_policy == "source"
-        entries = [{"text": rec.text, "title": rec.title, "lang": rec.lang,
-                    "sentiment_score": rec.sentiment_score
-                    if rec.sentiment and keep_source else None,
-                    "rating": rec.rating, "author_id": author_id}
-                   for rec, author_id in zip(records, author_ids, strict=True)]
+        entries = [
+            {
+                "text": rec.text,
+                "title": rec.title,
+                "lang": rec.lang,
+                "sentiment_score": rec.sentiment_score if rec.sentiment and keep_source else None,
+                "rating": rec.rating,
+                "author_id": author_id,
+            }
+            for rec, author_id in zip(records, author_ids, strict=True)
+        ]
         return self._analyse(source.company_id, entries) if entries else []
 
     @api.model
@@ -352,11 +473,16 @@ class SocialCrmMention(models.Model):
         stages, brands = self._analysis_targets()
         for vals, result in zip(vals_list, results, strict=True):
             vals.update(self._analysis_values(result, stages, brands, vals, source))
-            stage = stages.get(result.stage) if not vals.get("stage_manual") \
+            stage = (
+                stages.get(result.stage)
+                if not vals.get("stage_manual")
                 else self.env["social_crm.stage"].browse(vals.get("stage_id"))
+            )
             vals["sla_deadline"] = self._sla_deadline(
                 fields.Datetime.to_datetime(vals["published_at"]),
-                stage or self.env["social_crm.stage"], source)
+                stage or self.env["social_crm.stage"],
+                source,
+            )
 
     @api.model
     def _analysis_targets(self):
@@ -371,17 +497,23 @@ class SocialCrmMention(models.Model):
         values = {}
         prefer_ours = source.sentiment_policy == "ours"
         if result.lang and (not current.get("lang") or current.get("lang_origin") == "model"):
-            values.update(lang=result.lang, lang_confidence=result.lang_confidence,
-                          lang_origin="model")
+            values.update(
+                lang=result.lang, lang_confidence=result.lang_confidence, lang_origin="model"
+            )
         source_sentiment = current.get("sentiment_origin") == "source" and current.get("sentiment")
         if not current.get("sentiment_manual") and (not source_sentiment or prefer_ours):
-            values.update(sentiment=result.sentiment or False,
-                          sentiment_score=result.sentiment_score, sentiment_origin="model")
+            values.update(
+                sentiment=result.sentiment or False,
+                sentiment_score=result.sentiment_score,
+                sentiment_origin="model",
+            )
         if not current.get("stage_manual"):
             stage = stages.get(result.stage)
-            values.update(stage_id=stage.id if stage else False,
-                          stage_confidence=result.stage_confidence,
-                          stage_cues="\n".join(result.cues))
+            values.update(
+                stage_id=stage.id if stage else False,
+                stage_confidence=result.stage_confidence,
+                stage_cues="\n".join(result.cues),
+            )
         names = {n.lower() for n in result.brands + result.competitors}
         ours = [b.id for b in brands if not b.is_competitor and b.name.lower() in names]
         theirs = [b.id for b in brands if b.is_competitor and b.name.lower() in names]
@@ -397,23 +529,34 @@ class SocialCrmMention(models.Model):
         stages, brands = self._analysis_targets()
         for company in self.company_id:
             batch = self.filtered(lambda m, company=company: m.company_id == company)
-            entries = [{"text": m.text, "title": m.title,
-                        "lang": m.lang if m.lang_origin != "model" else "",
-                        "sentiment_score": m.sentiment_score
-                        if m.sentiment_origin == "source"
-                        and m.source_id.sentiment_policy == "source" else None,
-                        "rating": m.rating, "author_id": m.author_id.id} for m in batch]
+            entries = [
+                {
+                    "text": m.text,
+                    "title": m.title,
+                    "lang": m.lang if m.lang_origin != "model" else "",
+                    "sentiment_score": m.sentiment_score
+                    if m.sentiment_origin == "source" and m.source_id.sentiment_policy == "source"
+                    else None,
+                    "rating": m.rating,
+                    "author_id": m.author_id.id,
+                }
+                for m in batch
+            ]
             results = self._analyse(company, entries)
             for mention, result in zip(batch, results, strict=True):
-                current = {"lang": mention.lang, "lang_origin": mention.lang_origin,
-                           "sentiment": mention.sentiment,
-                           "sentiment_origin": mention.sentiment_origin,
-                           "sentiment_manual": mention.sentiment_manual,
-                           "stage_manual": mention.stage_manual,
-                           "brand_ids": mention.brand_ids.ids,
-                           "competitor_ids": mention.competitor_ids.ids}
+                current = {
+                    "lang": mention.lang,
+                    "lang_origin": mention.lang_origin,
+                    "sentiment": mention.sentiment,
+                    "sentiment_origin": mention.sentiment_origin,
+                    "sentiment_manual": mention.sentiment_manual,
+                    "stage_manual": mention.stage_manual,
+                    "brand_ids": mention.brand_ids.ids,
+                    "competitor_ids": mention.competitor_ids.ids,
+                }
                 mention.with_context(social_crm_analysis=True).write(
-                    self._analysis_values(result, stages, brands, current, mention.source_id))
+                    self._analysis_values(result, stages, brands, current, mention.source_id)
+                )
 
     def _link_threads_and_duplicates(self):
         """Parent these new mentions by external id (same source) and mark duplicates by
@@ -423,8 +566,12 @@ class SocialCrmMention(models.Model):
             created = self.filtered(lambda m, source=source: m.source_id == source)
             parent_ids = list({m.parent_external_id for m in created if m.parent_external_id})
             if parent_ids:
-                parents = {m.external_id: m for m in Mention.search(
-                    [("source_id", "=", source.id), ("external_id", "in", parent_ids)])}
+                parents = {
+                    m.external_id: m
+                    for m in Mention.search(
+                        [("source_id", "=", source.id), ("external_id", "in", parent_ids)]
+                    )
+                }
                 for mention in created.filtered("parent_external_id"):
                     parent = parents.get(mention.parent_external_id)
                     if parent and parent != mention:
@@ -432,8 +579,14 @@ class SocialCrmMention(models.Model):
             urls = list({m.url for m in created if m.url})
             if urls:
                 originals = {}
-                for other in Mention.search([("url", "in", urls), ("source_id", "!=", source.id),
-                                             ("duplicate_of_id", "=", False)], order="id"):
+                for other in Mention.search(
+                    [
+                        ("url", "in", urls),
+                        ("source_id", "!=", source.id),
+                        ("duplicate_of_id", "=", False),
+                    ],
+                    order="id",
+                ):
                     originals.setdefault(other.url, other)
                 for mention in created.filtered("url"):
                     original = originals.get(mention.url)
@@ -486,8 +639,11 @@ class SocialCrmMention(models.Model):
             mention.has_good_answer = bool(found and found[0][1] >= good)
 
     def _compute_born_answer_count(self):
-        counts = dict(self.env["social_crm.knowledge.answer"]._read_group(
-            [("mention_id", "in", self.ids)], ["mention_id"], ["__count"]))
+        counts = dict(
+            self.env["social_crm.knowledge.answer"]._read_group(
+                [("mention_id", "in", self.ids)], ["mention_id"], ["__count"]
+            )
+        )
         for mention in self:
             mention.born_answer_count = counts.get(mention, 0)
 
@@ -520,15 +676,18 @@ class SocialCrmMention(models.Model):
         for vals in vals_list:
             vals = dict(vals)
             source = self.env["social_crm.source"].browse(
-                vals.pop("source_id", False) or self._default_source_id().id)
+                vals.pop("source_id", False) or self._default_source_id().id
+            )
             if not source:
                 raise UserError(self.env._("Choose the source of the mention."))
             record = {key: vals.pop(key) for key in _HAND_RECORD_FIELDS if vals.get(key)}
             record["external_id"] = str(record.get("external_id") or f"manual-{uuid.uuid4().hex}")
             platform = self.env["social_crm.platform"].browse(vals.pop("platform_id", False))
             record["platform"] = platform.code or "web"
-            published = fields.Datetime.to_datetime(vals.pop("published_at", False)) \
+            published = (
+                fields.Datetime.to_datetime(vals.pop("published_at", False))
                 or fields.Datetime.now()
+            )
             record["published_at"] = published.isoformat() + "+00:00"
             vals.pop("company_id", None)
             if vals.get("stage_id"):
@@ -537,12 +696,16 @@ class SocialCrmMention(models.Model):
                 vals.update(sentiment_manual=True, sentiment_origin="manual")
             if vals.get("user_id"):
                 vals.setdefault("state", "in_progress")
-            report = source.sudo()._ingest([record], origin="manual",
-                                           overrides={record["external_id"]: vals})
+            report = source.sudo()._ingest(
+                [record], origin="manual", overrides={record["external_id"]: vals}
+            )
             if report["errors"]:
-                raise UserError(self.env._(
-                    "The mention could not be saved: %(reason)s",
-                    reason="; ".join(e.get("reason", "") for e in report["errors"])))
+                raise UserError(
+                    self.env._(
+                        "The mention could not be saved: %(reason)s",
+                        reason="; ".join(e.get("reason", "") for e in report["errors"]),
+                    )
+                )
             if not report["created"] and vals:
                 report["mentions"].write(vals)  # the same id again: an edit, by hand
             mentions |= report["mentions"]
@@ -552,19 +715,26 @@ class SocialCrmMention(models.Model):
     def _default_source_id(self):
         """Mentions typed in go to the company's "entered by hand" source."""
         return self.env["social_crm.source"].search(
-            [("source_type", "=", "manual"), ("company_id", "=", self.env.company.id)],
-            limit=1)
+            [("source_type", "=", "manual"), ("company_id", "=", self.env.company.id)], limit=1
+        )
 
     def _assign_from_matrix(self):
         """Give unassigned mentions to the least busy member of their matrix row's team."""
         rows = self.env["social_crm.matrix"]._rows_for(self)
-        team = self.env["res.users"].union(*[row.user_ids for row in rows.values()]) \
-            if rows else self.env["res.users"]
+        team = (
+            self.env["res.users"].union(*[row.user_ids for row in rows.values()])
+            if rows
+            else self.env["res.users"]
+        )
         if not team:
             return
-        load = dict(self.sudo()._read_group(
-            [("user_id", "in", team.ids), ("state", "in", OPEN_STATES)],
-            ["user_id"], ["__count"]))
+        load = dict(
+            self.sudo()._read_group(
+                [("user_id", "in", team.ids), ("state", "in", OPEN_STATES)],
+                ["user_id"],
+                ["__count"],
+            )
+        )
         load = {user.id: count for user, count in load.items()}
         for mention in self:
             members = rows[mention.id].user_ids
@@ -585,8 +755,13 @@ class SocialCrmMention(models.Model):
         those sharing more than a stray word with it."""
         self.ensure_one()
         return self.env["social_crm.knowledge.answer"]._suggest(
-            self._question_text(), lang=self.lang or "", stage_code=self.stage_id.code or "",
-            company=self.company_id, limit=limit, min_score=min_score)
+            self._question_text(),
+            lang=self.lang or "",
+            stage_code=self.stage_id.code or "",
+            company=self.company_id,
+            limit=limit,
+            min_score=min_score,
+        )
 
     # ------------------------------------------------------------------ tone
 
@@ -620,9 +795,14 @@ class SocialCrmMention(models.Model):
         self.ensure_one()
         tone = tone if tone is not None else self._reply_tone()
         lang = self.lang if lang is None else lang
-        return tone_tools.compose(body or "", tone._tone_spec(), lang or "",
-                                  name=self._reply_author_name(), limit=self._reply_limit(),
-                                  mention_text=self.text)
+        return tone_tools.compose(
+            body or "",
+            tone._tone_spec(),
+            lang or "",
+            name=self._reply_author_name(),
+            limit=self._reply_limit(),
+            mention_text=self.text,
+        )
 
     def _check_reply(self, text, tone=None, lang=None):
         """Translated tone findings for a reply to this mention."""
@@ -630,8 +810,9 @@ class SocialCrmMention(models.Model):
         # the caller's environment: findings come in the user's language
         tone = (tone if tone is not None else self._reply_tone()).with_env(self.env)
         lang = self.lang if lang is None else lang
-        return tone._check_reply(text, lang or "", limit=self._reply_limit(),
-                                 mention_text=self.text)
+        return tone._check_reply(
+            text, lang or "", limit=self._reply_limit(), mention_text=self.text
+        )
 
     # ------------------------------------------------------------------ expert loop
 
@@ -650,24 +831,40 @@ class SocialCrmMention(models.Model):
         """Assign an 'Expert answer' activity and put the mention in 'waiting for expert'."""
         self.ensure_one()
         if not expert:
-            raise UserError(self.env._(
-                "Choose an expert for “%(mention)s”, or set a default expert on the stage "
-                "“%(stage)s”.", mention=self.display_name,
-                stage=self.stage_id.display_name or "—"))
-        summary = self.env._("Answer for a customer: %(question)s",
-                             question=(question or self.name or "")[:80])
+            raise UserError(
+                self.env._(
+                    "Choose an expert for “%(mention)s”, or set a default expert on the stage "
+                    "“%(stage)s”.",
+                    mention=self.display_name,
+                    stage=self.stage_id.display_name or "—",
+                )
+            )
+        summary = self.env._(
+            "Answer for a customer: %(question)s", question=(question or self.name or "")[:80]
+        )
         note_html = plaintext2html(question or "")
         if note:
             note_html += plaintext2html(note)
-        activity = self.activity_schedule(EXPERT_ACTIVITY_XMLID, date_deadline=deadline,
-                                          summary=summary, note=note_html, user_id=expert.id)
+        activity = self.activity_schedule(
+            EXPERT_ACTIVITY_XMLID,
+            date_deadline=deadline,
+            summary=summary,
+            note=note_html,
+            user_id=expert.id,
+        )
         # The expert may have no Social CRM access: the activity (and its e-mail) links to a
         # page where any internal user answers the activities assigned to them.
         link = f"{self.get_base_url()}/social_crm/expert/{activity.id}"
         activity.note = note_html + Markup('<p><a href="%s">%s</a></p>') % (
-            link, self.env._("Write the answer"))
-        vals = {"expert_id": expert.id, "expert_question": question,
-                "expert_deadline": deadline, "state": "waiting_expert"}
+            link,
+            self.env._("Write the answer"),
+        )
+        vals = {
+            "expert_id": expert.id,
+            "expert_question": question,
+            "expert_deadline": deadline,
+            "state": "waiting_expert",
+        }
         if not self.user_id:
             vals["user_id"] = self.env.uid
         self.write(vals)
@@ -704,29 +901,44 @@ class SocialCrmMention(models.Model):
         mention = self.sudo()
         question = (mention.expert_question or mention._question_text()).strip()
         first_line = question.splitlines()[0] if question else mention.name
-        answer = self.env["social_crm.knowledge.answer"].sudo().create({
-            "name": first_line[:200],
-            "question_variants": "\n".join(question.splitlines()[1:]) or False,
-            "answer": text,
-            "lang": mention.lang or False,
-            "stage_ids": [(6, 0, mention.stage_id.ids)],
+        answer = (
+            self.env["social_crm.knowledge.answer"]
+            .sudo()
+            .create(
+                {
+                    "name": first_line[:200],
+                    "question_variants": "\n".join(question.splitlines()[1:]) or False,
+                    "answer": text,
+                    "lang": mention.lang or False,
+                    "stage_ids": [(6, 0, mention.stage_id.ids)],
+                    "expert_id": expert.id,
+                    "mention_id": mention.id,
+                    "company_id": mention.company_id.id,
+                    "state": "draft",
+                }
+            )
+        )
+        vals = {
+            "expert_answer": text,
+            "knowledge_answer_id": answer.id,
             "expert_id": expert.id,
-            "mention_id": mention.id,
-            "company_id": mention.company_id.id,
-            "state": "draft",
-        })
-        vals = {"expert_answer": text, "knowledge_answer_id": answer.id,
-                "expert_id": expert.id,
-                "reply": mention._compose_reply(text)}
+            "reply": mention._compose_reply(text),
+        }
         if mention.state == "waiting_expert":
             vals["state"] = "in_progress"
         mention.write(vals)
         mention.message_post(
-            body=Markup("%s<br/>%s") % (
-                self.env._("%(expert)s answered; the answer is a draft in the knowledge base "
-                           "and in the reply.", expert=expert.name),
-                plaintext2html(text)),
-            subtype_xmlid="mail.mt_note")
+            body=Markup("%s<br/>%s")
+            % (
+                self.env._(
+                    "%(expert)s answered; the answer is a draft in the knowledge base "
+                    "and in the reply.",
+                    expert=expert.name,
+                ),
+                plaintext2html(text),
+            ),
+            subtype_xmlid="mail.mt_note",
+        )
         return answer
 
     def _expert_gave_no_answer(self, expert, cancelled=False):
@@ -738,19 +950,28 @@ class SocialCrmMention(models.Model):
             return
         mention.write({"state": "in_progress"})
         if cancelled:
-            notice = self.env._("The question to %(expert)s was cancelled without an answer. "
-                                "Answer the author, or ask someone else.", expert=expert.name)
+            notice = self.env._(
+                "The question to %(expert)s was cancelled without an answer. "
+                "Answer the author, or ask someone else.",
+                expert=expert.name,
+            )
         else:
-            notice = self.env._("%(expert)s closed the question without an answer. Answer the "
-                                "author, or ask someone else.", expert=expert.name)
+            notice = self.env._(
+                "%(expert)s closed the question without an answer. Answer the "
+                "author, or ask someone else.",
+                expert=expert.name,
+            )
         mention.message_post(body=notice, subtype_xmlid="mail.mt_note")
         agent = mention.user_id or mention.create_uid
         if agent and agent.active and not agent.share:
             mention.activity_schedule(
-                "mail.mail_activity_data_todo", user_id=agent.id,
-                summary=self.env._("No answer from the expert: %(mention)s",
-                                   mention=mention.display_name[:60]),
-                note=plaintext2html(notice))
+                "mail.mail_activity_data_todo",
+                user_id=agent.id,
+                summary=self.env._(
+                    "No answer from the expert: %(mention)s", mention=mention.display_name[:60]
+                ),
+                note=plaintext2html(notice),
+            )
 
     def action_open_born_answers(self):
         self.ensure_one()
@@ -781,8 +1002,17 @@ class SocialCrmMention(models.Model):
         self.ensure_one()
         return bool(self.source_id.can_reply and self.platform_id.can_reply)
 
-    def _send_reply(self, text, post_mode="auto", reply_url=False, tone=None,
-                    override=False, answer=None, template=None, lang=None):
+    def _send_reply(
+        self,
+        text,
+        post_mode="auto",
+        reply_url=False,
+        tone=None,
+        override=False,
+        answer=None,
+        template=None,
+        lang=None,
+    ):
         """Check, post and record one reply.
 
         ``post_mode``: 'api' (through the source), 'manual' (posted by hand; ``reply_url``
@@ -801,18 +1031,25 @@ class SocialCrmMention(models.Model):
         if errors:
             raise UserError("\n".join(f["message"] for f in errors))
         if findings and not override:
-            raise UserError(self.env._(
-                "The reply does not match the tone of voice:\n%(findings)s\nFix it, or tick "
-                "“Send anyway” to override.",
-                findings="\n".join(f"• {f['message']}" for f in findings)))
+            raise UserError(
+                self.env._(
+                    "The reply does not match the tone of voice:\n%(findings)s\nFix it, or tick "
+                    "“Send anyway” to override.",
+                    findings="\n".join(f"• {f['message']}" for f in findings),
+                )
+            )
         if post_mode == "auto":
             post_mode = "api" if self._can_post_through_source() else "manual"
         posted = {}
         if post_mode == "api":
             if not self.source_id.can_reply:
-                raise UserError(self.env._(
-                    "Source “%(source_name)s” cannot post replies; mark the reply as posted by "
-                    "hand.", source_name=self.source_id.display_name))
+                raise UserError(
+                    self.env._(
+                        "Source “%(source_name)s” cannot post replies; mark the reply as posted by "
+                        "hand.",
+                        source_name=self.source_id.display_name,
+                    )
+                )
             posted = self.source_id._post_reply(self, text) or {}
             reply_url = posted.get("url") or reply_url
         now = fields.Datetime.now()
@@ -826,22 +1063,26 @@ class SocialCrmMention(models.Model):
         self.write(vals)
         if answer:
             answer._mark_used()
-        self._log_reply(text, post_mode, reply_url, findings if override else [], template,
-                        answer)
+        self._log_reply(text, post_mode, reply_url, findings if override else [], template, answer)
         return findings if override else []
 
     def _log_reply(self, text, post_mode, reply_url, overridden, template, answer):
         if post_mode == "api":
-            how = self.env._("Reply posted on %(platform)s through “%(source_name)s”.",
-                             platform=self.platform_id.display_name,
-                             source_name=self.source_id.display_name)
+            how = self.env._(
+                "Reply posted on %(platform)s through “%(source_name)s”.",
+                platform=self.platform_id.display_name,
+                source_name=self.source_id.display_name,
+            )
         else:
-            how = self.env._("Reply posted by hand on %(platform)s.",
-                             platform=self.platform_id.display_name)
+            how = self.env._(
+                "Reply posted by hand on %(platform)s.", platform=self.platform_id.display_name
+            )
         body = Markup("<p>%s</p>") % how
         if reply_url:
             body += Markup('<p><a href="%s" target="_blank" rel="noopener">%s</a></p>') % (
-                reply_url, reply_url)
+                reply_url,
+                reply_url,
+            )
         # not a <blockquote>: Odoo folds quotes away in the chatter
         body += Markup('<div class="border-start border-3 ps-2">%s</div>') % plaintext2html(text)
         sources = []
@@ -850,10 +1091,11 @@ class SocialCrmMention(models.Model):
         if answer:
             sources.append(self.env._("knowledge answer “%(name)s”", name=answer.display_name))
         if sources:
-            body += Markup("<p>%s</p>") % self.env._("Based on %(what)s.",
-                                                    what=", ".join(sources))
+            body += Markup("<p>%s</p>") % self.env._("Based on %(what)s.", what=", ".join(sources))
         if overridden:
             items = Markup("").join(Markup("<li>%s</li>") % f["message"] for f in overridden)
             body += Markup("<p><b>%s</b></p><ul>%s</ul>") % (
-                self.env._("Sent despite tone-of-voice warnings:"), items)
+                self.env._("Sent despite tone-of-voice warnings:"),
+                items,
+            )
         self.message_post(body=body, subtype_xmlid="mail.mt_note")

@@ -9,22 +9,32 @@ class SocialCrmPlatform(models.Model):
     _order = "sequence, name"
 
     name = fields.Char(required=True, translate=True)
-    code = fields.Char(required=True, index=True,
-                       help="Technical code sources use (vk, telegram, otzovik, …).")
+    code = fields.Char(
+        required=True, index=True, help="Technical code sources use (vk, telegram, otzovik, …)."
+    )
     kind = fields.Selection(
-        [("social", "Social network"), ("review", "Review site"), ("messenger", "Messenger"),
-         ("media", "Media and forums")],
-        required=True, default="social")
+        [
+            ("social", "Social network"),
+            ("review", "Review site"),
+            ("messenger", "Messenger"),
+            ("media", "Media and forums"),
+        ],
+        required=True,
+        default="social",
+    )
     sequence = fields.Integer(default=10)
     active = fields.Boolean(default=True)
     reply_limit = fields.Integer(
         string="Reply length limit",
-        help="Maximum number of characters of a reply on this platform (0 = no limit).")
+        help="Maximum number of characters of a reply on this platform (0 = no limit).",
+    )
     rating_target = fields.Float(
-        default=4.0, help="Average review rating the company aims for on this platform.")
+        default=4.0, help="Average review rating the company aims for on this platform."
+    )
     can_reply = fields.Boolean(
         string="Replies through the API",
-        help="The platform's API lets a source post replies; otherwise replies are posted by hand.")
+        help="The platform's API lets a source post replies; otherwise replies are posted by hand.",
+    )
     url_pattern = fields.Char(help="Domain of the platform, used to recognise it from a URL.")
     color = fields.Integer()
     mention_count = fields.Integer(compute="_compute_mention_count")
@@ -34,8 +44,11 @@ class SocialCrmPlatform(models.Model):
     ]
 
     def _compute_mention_count(self):
-        counts = dict(self.env["social_crm.mention"]._read_group(
-            [("platform_id", "in", self.ids)], ["platform_id"], ["__count"]))
+        counts = dict(
+            self.env["social_crm.mention"]._read_group(
+                [("platform_id", "in", self.ids)], ["platform_id"], ["__count"]
+            )
+        )
         for platform in self:
             platform.mention_count = counts.get(platform, 0)
 
@@ -48,8 +61,11 @@ class SocialCrmPlatform(models.Model):
         by_code = {platform.code: platform for platform in found}
         missing = sorted(codes - set(by_code))
         if missing:
-            created = self.sudo().create([
-                {"code": code, "name": code.replace("_", " ").title(), "kind": "media"}
-                for code in missing])
+            created = self.sudo().create(
+                [
+                    {"code": code, "name": code.replace("_", " ").title(), "kind": "media"}
+                    for code in missing
+                ]
+            )
             by_code.update({platform.code: platform for platform in created})
         return by_code

@@ -6,6 +6,7 @@ config, hooks) is declared by its adapter in ``tools/sources``; this model is th
 around the adapters: credentials, transactions, the cursor, back-off, pausing, and the run
 log. Analysing the mentions is the mention model's job.
 """
+
 import logging
 import secrets
 import threading
@@ -20,8 +21,14 @@ from odoo import api, fields, models
 from odoo.exceptions import AccessError, UserError
 
 from ..tools.schema import RecordError, normalize_batch
-from ..tools.sources import (ADAPTERS, AuthError, PayloadError, SourceError, adapter_classes,
-                             get_adapter)
+from ..tools.sources import (
+    ADAPTERS,
+    AuthError,
+    PayloadError,
+    SourceError,
+    adapter_classes,
+    get_adapter,
+)
 from ..tools.sources.base import load_json_body
 from ..tools.sources.webhook import records_of
 
@@ -31,13 +38,13 @@ _logger = logging.getLogger(__name__)
 UPDATABLE_FIELDS = ("text", "title", "url", "reach", "likes", "reposts", "comments", "rating")
 # Defaults of the tunables (ir.config_parameter "social_crm.<name>").
 DEFAULTS = {
-    "http_timeout": 10.0,     # seconds per HTTP call
-    "http_retries": 3,        # retries of a call on 429 / 5xx / timeouts
-    "max_retry_wait": 30.0,   # longest Retry-After waited in-process; longer → next run
-    "pull_batch_size": 500,   # records fetched and committed together
+    "http_timeout": 10.0,  # seconds per HTTP call
+    "http_retries": 3,  # retries of a call on 429 / 5xx / timeouts
+    "max_retry_wait": 30.0,  # longest Retry-After waited in-process; longer → next run
+    "pull_batch_size": 500,  # records fetched and committed together
     # seconds one cron call spends before handing over (well under Odoo's limit_time_real)
     "cron_time_budget": 60.0,
-    "max_failures": 5,        # failed runs in a row before a source is paused
+    "max_failures": 5,  # failed runs in a row before a source is paused
 }
 MAX_BACKOFF_SECONDS = 3600
 CONCURRENT_RETRIES = 3
@@ -71,78 +78,123 @@ class SocialCrmSource(models.Model):
     name = fields.Char(required=True, tracking=True)
     sequence = fields.Integer(default=10)
     active = fields.Boolean(default=True, tracking=True)
-    source_type = fields.Selection(selection="_selection_source_type", string="Kind",
-                                   required=True, default="webhook", tracking=True)
-    company_id = fields.Many2one("res.company", required=True,
-                                 default=lambda self: self.env.company)
+    source_type = fields.Selection(
+        selection="_selection_source_type",
+        string="Kind",
+        required=True,
+        default="webhook",
+        tracking=True,
+    )
+    company_id = fields.Many2one(
+        "res.company", required=True, default=lambda self: self.env.company
+    )
     platform_id = fields.Many2one(
-        "social_crm.platform", string="Default platform",
-        help="Platform of records that don't name one (e.g. a Telegram bot's messages).")
-    user_id = fields.Many2one("res.users", string="Responsible", tracking=True,
-                              default=lambda self: self._default_user(),
-                              domain=[("share", "=", False)],
-                              help="Gets an activity when the source keeps failing.")
-    assign_user_id = fields.Many2one("res.users", string="Assign new mentions to",
-                                     domain=[("share", "=", False)])
+        "social_crm.platform",
+        string="Default platform",
+        help="Platform of records that don't name one (e.g. a Telegram bot's messages).",
+    )
+    user_id = fields.Many2one(
+        "res.users",
+        string="Responsible",
+        tracking=True,
+        default=lambda self: self._default_user(),
+        domain=[("share", "=", False)],
+        help="Gets an activity when the source keeps failing.",
+    )
+    assign_user_id = fields.Many2one(
+        "res.users", string="Assign new mentions to", domain=[("share", "=", False)]
+    )
     sentiment_policy = fields.Selection(
         [("source", "Keep the source's"), ("ours", "Use Social CRM's")],
-        string="Sentiment", default="source", required=True,
+        string="Sentiment",
+        default="source",
+        required=True,
         help="When the source sends its own sentiment (YouScan, Brand Analytics), keep it "
-             "or replace it with Social CRM's analysis.")
-    sla_minutes = fields.Integer(string="First response (minutes)", default=60,
-                                 help="Default time to the first response for its mentions.")
+        "or replace it with Social CRM's analysis.",
+    )
+    sla_minutes = fields.Integer(
+        string="First response (minutes)",
+        default=60,
+        help="Default time to the first response for its mentions.",
+    )
 
     # Connection. Secrets, and where they are sent, are for system administrators only.
-    account = fields.Char(string="Account / topic",
-                          help="Topic id (YouScan), theme id (Brand Analytics), group or "
-                               "channel id, feed URL — what this source reads.")
-    base_url = fields.Char(string="API address", groups="base.group_system",
-                           help="Leave empty for the service's own. The credentials are sent "
-                                "there, so only system administrators may change it.")
+    account = fields.Char(
+        string="Account / topic",
+        help="Topic id (YouScan), theme id (Brand Analytics), group or "
+        "channel id, feed URL — what this source reads.",
+    )
+    base_url = fields.Char(
+        string="API address",
+        groups="base.group_system",
+        help="Leave empty for the service's own. The credentials are sent "
+        "there, so only system administrators may change it.",
+    )
     api_key = fields.Char(string="API key / token", groups="base.group_system", copy=False)
     api_secret = fields.Char(string="Secret", groups="base.group_system", copy=False)
-    webhook_token = fields.Char(groups="base.group_system", copy=False,
-                                default=lambda self: secrets.token_urlsafe(24))
+    webhook_token = fields.Char(
+        groups="base.group_system", copy=False, default=lambda self: secrets.token_urlsafe(24)
+    )
     webhook_url = fields.Char(compute="_compute_webhook_url", groups="base.group_system")
-    reply_token = fields.Char(string="OAuth token for replies", groups="base.group_system",
-                              copy=False,
-                              help="YouTube: an OAuth 2.0 access token with the "
-                                   "youtube.force-ssl scope.")
-    verify_token = fields.Char(string="Webhook verify token", groups="base.group_system",
-                               copy=False, default=lambda self: secrets.token_urlsafe(18),
-                               help="Facebook: the verify token Meta sends when the webhook "
-                                    "is subscribed.")
+    reply_token = fields.Char(
+        string="OAuth token for replies",
+        groups="base.group_system",
+        copy=False,
+        help="YouTube: an OAuth 2.0 access token with the youtube.force-ssl scope.",
+    )
+    verify_token = fields.Char(
+        string="Webhook verify token",
+        groups="base.group_system",
+        copy=False,
+        default=lambda self: secrets.token_urlsafe(18),
+        help="Facebook: the verify token Meta sends when the webhook is subscribed.",
+    )
     feed_url = fields.Char(string="Feed URL", groups="base.group_system", copy=False)
 
     # Settings of some kinds (the adapter's ``source_fields`` say which it reads).
     confirmation_code = fields.Char(
         string="VK confirmation string",
-        help="The string VK's Callback API settings ask the server to return.")
+        help="The string VK's Callback API settings ask the server to return.",
+    )
     search_query = fields.Char(help="VK: the posts to search. YouTube: search terms.")
-    video_id = fields.Char(string="Video ID", help="YouTube: read one video instead of the "
-                                                   "whole channel.")
-    vk_mode = fields.Selection([("search", "Search posts"), ("wall", "Community wall comments")],
-                               string="VK mode", default="search")
-    posts_depth = fields.Integer(string="Recent posts to watch", default=10,
-                                 help="VK wall and Facebook: comments are read on this many "
-                                      "latest posts.")
+    video_id = fields.Char(
+        string="Video ID", help="YouTube: read one video instead of the whole channel."
+    )
+    vk_mode = fields.Selection(
+        [("search", "Search posts"), ("wall", "Community wall comments")],
+        string="VK mode",
+        default="search",
+    )
+    posts_depth = fields.Integer(
+        string="Recent posts to watch",
+        default=10,
+        help="VK wall and Facebook: comments are read on this many latest posts.",
+    )
     initial_hours = fields.Integer(string="First import: hours back", default=24)
     can_pull = fields.Boolean(compute="_compute_capabilities")
-    can_reply = fields.Boolean(compute="_compute_capabilities",
-                               help="Replies can be posted through the platform's API.")
+    can_reply = fields.Boolean(
+        compute="_compute_capabilities", help="Replies can be posted through the platform's API."
+    )
     connection_help = fields.Char(compute="_compute_capabilities")
 
     # Scheduling. Only the scheduled pull writes these (one run at a time per source).
     interval_minutes = fields.Integer(
-        string="Import every (minutes)", default=5,
+        string="Import every (minutes)",
+        default=5,
         help="0: no scheduled import (the source pushes to its webhook). A backlog larger "
-             "than one run continues at the next scheduler run.")
+        "than one run continues at the next scheduler run.",
+    )
     cursor = fields.Json(copy=False, groups="social_crm.group_manager")
-    next_run_at = fields.Datetime(string="Next import", copy=False,
-                                  help="Empty: at the next scheduler run.")
-    paused = fields.Boolean(readonly=True, copy=False, tracking=True,
-                            help="Set after repeated failures; the scheduled import skips "
-                                 "the source until it is resumed. Webhooks keep working.")
+    next_run_at = fields.Datetime(
+        string="Next import", copy=False, help="Empty: at the next scheduler run."
+    )
+    paused = fields.Boolean(
+        readonly=True,
+        copy=False,
+        tracking=True,
+        help="Set after repeated failures; the scheduled import skips "
+        "the source until it is resumed. Webhooks keep working.",
+    )
     failure_count = fields.Integer(readonly=True, copy=False, help="Failed runs in a row.")
 
     # What the runs did: derived from the append-only run log, so concurrent deliveries
@@ -180,30 +232,42 @@ class SocialCrmSource(models.Model):
             adapter = ADAPTERS.get(source.source_type)
             source.can_pull = bool(adapter and adapter.can_fetch and adapter.needs_credentials)
             source.can_reply = bool(adapter and adapter.can_reply)
-            source.connection_help = self.env._(adapter.help) if adapter and adapter.help \
-                else False  # pylint: disable=translation-required
+            source.connection_help = self.env._(adapter.help) if adapter and adapter.help else False  # pylint: disable=translation-required
 
     def _compute_webhook_url(self):
         base = self.get_base_url()
         for source in self:
-            source.webhook_url = (f"{base}/social_crm/webhook/{source.id}/{source.webhook_token}"
-                                  if source.id and source.webhook_token else False)
+            source.webhook_url = (
+                f"{base}/social_crm/webhook/{source.id}/{source.webhook_token}"
+                if source.id and source.webhook_token
+                else False
+            )
 
     def _compute_mention_count(self):
-        counts = dict(self.env["social_crm.mention"]._read_group(
-            [("source_id", "in", self.ids)], ["source_id"], ["__count"]))
+        counts = dict(
+            self.env["social_crm.mention"]._read_group(
+                [("source_id", "in", self.ids)], ["source_id"], ["__count"]
+            )
+        )
         for source in self:
             source.mention_count = counts.get(source, 0)
 
     @api.depends("run_ids")
     def _compute_run_totals(self):
-        totals = {source: (created, updated, rejected) for source, created, updated, rejected in
-                  self.env["social_crm.source.run"].sudo()._read_group(
-                      [("source_id", "in", self.ids)], ["source_id"],
-                      ["created:sum", "updated:sum", "rejected:sum"])}
+        totals = {
+            source: (created, updated, rejected)
+            for source, created, updated, rejected in self.env["social_crm.source.run"]
+            .sudo()
+            ._read_group(
+                [("source_id", "in", self.ids)],
+                ["source_id"],
+                ["created:sum", "updated:sum", "rejected:sum"],
+            )
+        }
         for source in self:
-            source.created_count, source.updated_count, source.rejected_count = \
-                totals.get(source.sudo(), (0, 0, 0))
+            source.created_count, source.updated_count, source.rejected_count = totals.get(
+                source.sudo(), (0, 0, 0)
+            )
 
     @api.depends("run_ids")
     def _compute_last_run(self):
@@ -216,10 +280,16 @@ class SocialCrmSource(models.Model):
 
     def _search_last_error(self, operator, value):
         if operator not in ("=", "!=") or value not in (False, None):
-            raise UserError(self.env._("Only “is set” and “is not set” searches are "
-                                       "supported on the last error."))
-        failing = [source_id for source_id, (run, _ok) in
-                   self.env["social_crm.source.run"]._last_runs().items() if run["error"]]
+            raise UserError(
+                self.env._(
+                    "Only “is set” and “is not set” searches are supported on the last error."
+                )
+            )
+        failing = [
+            source_id
+            for source_id, (run, _ok) in self.env["social_crm.source.run"]._last_runs().items()
+            if run["error"]
+        ]
         return [("id", "in" if operator == "!=" else "not in", failing)]
 
     # -- rights -----------------------------------------------------------------------------
@@ -228,9 +298,12 @@ class SocialCrmSource(models.Model):
         administrators of the source's company: AccessError for anyone else. Checked by
         every public method that changes a source or calls out, before any sudo()."""
         if not self.env.su and not self.env.user.has_group("social_crm.group_manager"):
-            raise AccessError(self.env._(
-                "Only Social CRM administrators may manage sources (%(sources)s).",
-                sources=", ".join(self.sudo().mapped("display_name"))))
+            raise AccessError(
+                self.env._(
+                    "Only Social CRM administrators may manage sources (%(sources)s).",
+                    sources=", ".join(self.sudo().mapped("display_name")),
+                )
+            )
         self.check_access("write")
 
     # -- the one entry point for new data ----------------------------------------------
@@ -260,16 +333,26 @@ class SocialCrmSource(models.Model):
                 report = self._ingest_batch(records, overrides or {})
                 errors = list(extra_errors) + report["errors"]
                 run = self.env["social_crm.source.run"]._log(
-                    self, origin, report["created"], report["updated"], errors)
+                    self, origin, report["created"], report["updated"], errors
+                )
                 if errors:
-                    _logger.warning("Source %s (id %s) rejected %s record(s): %s", self.name,
-                                    self.id, len(errors), run.error.replace("\n", "; ")[:500])
+                    _logger.warning(
+                        "Source %s (id %s) rejected %s record(s): %s",
+                        self.name,
+                        self.id,
+                        len(errors),
+                        run.error.replace("\n", "; ")[:500],
+                    )
                 return report
         except (psycopg2.errors.UniqueViolation, psycopg2.errors.SerializationFailure) as exc:
             # a unique index taken by a concurrent import
-            raise ConcurrentIngestError(self.env._(
-                "Source “%(name)s”: the same records are being imported by another run; "
-                "try again.", name=self.display_name)) from exc
+            raise ConcurrentIngestError(
+                self.env._(
+                    "Source “%(name)s”: the same records are being imported by another run; "
+                    "try again.",
+                    name=self.display_name,
+                )
+            ) from exc
 
     def _ingest_batch(self, records, overrides):
         try:
@@ -277,12 +360,20 @@ class SocialCrmSource(models.Model):
         except RecordError as exc:
             accepted, errors = [], [exc.as_dict()]
         Mention = self.env["social_crm.mention"].sudo().with_company(self.company_id)
-        existing = Mention.search([("source_id", "=", self.id),
-                                   ("external_id", "in", [r.external_id for r in accepted])]) \
-            if accepted else Mention
+        existing = (
+            Mention.search(
+                [
+                    ("source_id", "=", self.id),
+                    ("external_id", "in", [r.external_id for r in accepted]),
+                ]
+            )
+            if accepted
+            else Mention
+        )
         by_ext = {m.external_id: m for m in existing}
         platforms = self.env["social_crm.platform"]._get_or_create_by_codes(
-            [r.platform for r in accepted if r.platform != "web" or not self.platform_id])
+            [r.platform for r in accepted if r.platform != "web" or not self.platform_id]
+        )
         default_platform = self.platform_id
 
         def platform_of(rec):
@@ -291,16 +382,22 @@ class SocialCrmSource(models.Model):
             return platforms[rec.platform]
 
         new_records = [r for r in accepted if r.external_id not in by_ext]
-        author_keys = [(platform_of(r).id, r.author.external_id) if r.author else None
-                       for r in new_records]
+        author_keys = [
+            (platform_of(r).id, r.author.external_id) if r.author else None for r in new_records
+        ]
         known = self.env["social_crm.author"].sudo()._ids_by_key(filter(None, author_keys))
-        results = Mention._analyse_records(self, new_records,
-                                           [known.get(key) for key in author_keys])
+        results = Mention._analyse_records(
+            self, new_records, [known.get(key) for key in author_keys]
+        )
 
-        self._reserve(accepted, [(platform_of(r).id, r.author.external_id)
-                                 for r in accepted if r.author])
-        authors = self.env["social_crm.author"].with_company(self.company_id)._upsert([
-            (platform_of(r), r.author, r.published_at) for r in accepted if r.author])
+        self._reserve(
+            accepted, [(platform_of(r).id, r.author.external_id) for r in accepted if r.author]
+        )
+        authors = (
+            self.env["social_crm.author"]
+            .with_company(self.company_id)
+            ._upsert([(platform_of(r), r.author, r.published_at) for r in accepted if r.author])
+        )
 
         updated = reworded = Mention
         for rec in accepted:
@@ -314,19 +411,31 @@ class SocialCrmSource(models.Model):
         if reworded:
             reworded._reanalyse()
 
-        vals_list = [dict(self._mention_values(rec, platform_of(rec), authors),
-                          **overrides.get(rec.external_id, {})) for rec in new_records]
+        vals_list = [
+            dict(
+                self._mention_values(rec, platform_of(rec), authors),
+                **overrides.get(rec.external_id, {}),
+            )
+            for rec in new_records
+        ]
         Mention._add_analysis(self, vals_list, results)
         created = Mention
         if vals_list:
             created = Mention.with_context(
-                mail_create_nolog=True, mail_create_nosubscribe=True,
-                tracking_disable=True, social_crm_analysis=True).create(vals_list)
+                mail_create_nolog=True,
+                mail_create_nosubscribe=True,
+                tracking_disable=True,
+                social_crm_analysis=True,
+            ).create(vals_list)
             created._link_threads_and_duplicates()
         # Hand back records in the caller's context (not the import's technical one).
         mentions = self.env["social_crm.mention"].browse((created | updated).ids)
-        return {"mentions": mentions, "created": len(created),
-                "updated": len(updated), "errors": errors}
+        return {
+            "mentions": mentions,
+            "created": len(created),
+            "updated": len(updated),
+            "errors": errors,
+        }
 
     def _reserve(self, records, author_keys):
         """Claim this batch's mentions and authors before writing them.
@@ -342,52 +451,81 @@ class SocialCrmSource(models.Model):
         cr = self.env.cr
         ext_ids = sorted({r.external_id for r in records})
         author_keys = sorted(set(author_keys))
-        keys = sorted({(1, _key_hash(f"{self.id}:{ext}")) for ext in ext_ids}
-                      | {(2, _key_hash(f"{pid}:{ext}")) for pid, ext in author_keys})
-        cr.execute("""
+        keys = sorted(
+            {(1, _key_hash(f"{self.id}:{ext}")) for ext in ext_ids}
+            | {(2, _key_hash(f"{pid}:{ext}")) for pid, ext in author_keys}
+        )
+        cr.execute(
+            """
             SELECT count(pg_advisory_xact_lock(k.ns, k.h))
               FROM (SELECT * FROM unnest(%s::int[], %s::int[]) AS k(ns, h) ORDER BY ns, h) k
-        """, [[k[0] for k in keys], [k[1] for k in keys]])
+        """,
+            [[k[0] for k in keys], [k[1] for k in keys]],
+        )
         try:
             # rows this batch will update: locked, and an error now if changed meanwhile
-            cr.execute("""SELECT id FROM social_crm_mention
+            cr.execute(
+                """SELECT id FROM social_crm_mention
                            WHERE source_id = %s AND external_id = ANY(%s)
-                           ORDER BY id FOR NO KEY UPDATE""", [self.id, ext_ids],
-                       log_exceptions=False)
+                           ORDER BY id FOR NO KEY UPDATE""",
+                [self.id, ext_ids],
+                log_exceptions=False,
+            )
             if author_keys:
-                cr.execute("""SELECT a.id FROM social_crm_author a
+                cr.execute(
+                    """SELECT a.id FROM social_crm_author a
                                 JOIN unnest(%s::int[], %s::varchar[]) AS k(p, e)
                                   ON a.platform_id = k.p AND a.external_id = k.e
                                ORDER BY a.id FOR NO KEY UPDATE OF a""",
-                           [[k[0] for k in author_keys], [k[1] for k in author_keys]],
-                           log_exceptions=False)
+                    [[k[0] for k in author_keys], [k[1] for k in author_keys]],
+                    log_exceptions=False,
+                )
             # rows this batch will create: an insert meets any committed meanwhile
             cr.execute("SAVEPOINT social_crm_reserve")
-            cr.execute("""INSERT INTO social_crm_mention
+            cr.execute(
+                """INSERT INTO social_crm_mention
                                  (source_id, external_id, company_id, platform_id, text, state)
                           SELECT %s, ext, %s, (SELECT min(id) FROM social_crm_platform), '',
                                  'new'
                             FROM unnest(%s::varchar[]) AS ext
                      ON CONFLICT (source_id, external_id) DO NOTHING""",
-                       [self.id, self.company_id.id, ext_ids], log_exceptions=False)
+                [self.id, self.company_id.id, ext_ids],
+                log_exceptions=False,
+            )
             if author_keys:
-                cr.execute("""INSERT INTO social_crm_author (platform_id, external_id, name)
+                cr.execute(
+                    """INSERT INTO social_crm_author (platform_id, external_id, name)
                               SELECT k.p, k.e, '' FROM unnest(%s::int[], %s::varchar[]) AS k(p, e)
                          ON CONFLICT (platform_id, external_id) DO NOTHING""",
-                           [[k[0] for k in author_keys], [k[1] for k in author_keys]],
-                           log_exceptions=False)
+                    [[k[0] for k in author_keys], [k[1] for k in author_keys]],
+                    log_exceptions=False,
+                )
             cr.execute("ROLLBACK TO SAVEPOINT social_crm_reserve")
         except (psycopg2.errors.SerializationFailure, psycopg2.errors.UniqueViolation) as exc:
-            raise ConcurrentIngestError(self.env._(
-                "Source “%(name)s”: the same records were imported by another run meanwhile; "
-                "try again.", name=self.display_name)) from exc
+            raise ConcurrentIngestError(
+                self.env._(
+                    "Source “%(name)s”: the same records were imported by another run meanwhile; "
+                    "try again.",
+                    name=self.display_name,
+                )
+            ) from exc
 
     def _changed_values(self, mention, rec):
-        values = {"text": rec.text, "title": rec.title or False, "url": rec.url or False,
-                  "reach": rec.reach, "likes": rec.likes, "reposts": rec.reposts,
-                  "comments": rec.comments, "rating": rec.rating or 0.0}
-        return {k: v for k, v in values.items()
-                if k in UPDATABLE_FIELDS and (mention[k] or False) != (v or False)}
+        values = {
+            "text": rec.text,
+            "title": rec.title or False,
+            "url": rec.url or False,
+            "reach": rec.reach,
+            "likes": rec.likes,
+            "reposts": rec.reposts,
+            "comments": rec.comments,
+            "rating": rec.rating or 0.0,
+        }
+        return {
+            k: v
+            for k, v in values.items()
+            if k in UPDATABLE_FIELDS and (mention[k] or False) != (v or False)
+        }
 
     def _mention_values(self, rec, platform, authors):
         author = authors.get((platform.id, rec.author.external_id)) if rec.author else None
@@ -403,7 +541,9 @@ class SocialCrmSource(models.Model):
             "author_id": author.id if author else False,
             "rating": rec.rating or 0.0,
             "parent_external_id": rec.parent_external_id or False,
-            "reach": rec.reach, "likes": rec.likes, "reposts": rec.reposts,
+            "reach": rec.reach,
+            "likes": rec.likes,
+            "reposts": rec.reposts,
             "comments": rec.comments,
             "raw": rec.raw or False,
             "is_private": bool(getattr(rec, "private", False)),
@@ -413,12 +553,16 @@ class SocialCrmSource(models.Model):
         if getattr(rec, "truncated", None):
             values["import_note"] = self.env._(
                 "Too long: %(fields)s cut on import (the original payload is complete).",
-                fields=", ".join(rec.truncated))
+                fields=", ".join(rec.truncated),
+            )
         if rec.lang:
             values.update(lang=rec.lang, lang_confidence=1.0, lang_origin="source")
         if rec.sentiment:
-            values.update(sentiment=rec.sentiment, sentiment_score=rec.sentiment_score or 0.0,
-                          sentiment_origin="source")
+            values.update(
+                sentiment=rec.sentiment,
+                sentiment_score=rec.sentiment_score or 0.0,
+                sentiment_origin="source",
+            )
         return values
 
     # -- demo data -----------------------------------------------------------------------
@@ -437,9 +581,12 @@ class SocialCrmSource(models.Model):
             batch = []
             for record in records:
                 published = now - timedelta(minutes=record.get("minutes_ago", 0))
-                batch.append(dict({k: v for k, v in record.items()
-                                   if k not in ("minutes_ago", "demo_stage")},
-                                  published_at=published.isoformat()))
+                batch.append(
+                    dict(
+                        {k: v for k, v in record.items() if k not in ("minutes_ago", "demo_stage")},
+                        published_at=published.isoformat(),
+                    )
+                )
             source._ingest(batch, origin="demo")
         self._demo_progress(now)
 
@@ -454,10 +601,15 @@ class SocialCrmSource(models.Model):
             if age > timedelta(days=1):
                 late = index % 4 == 0
                 minutes = self.env["social_crm.mention"]._sla_minutes(
-                    mention.stage_id, mention.source_id) * (1.6 if late else 0.6)
-                mention.write({"user_id": admin.id, "state": "closed" if index % 3 else "answered",
-                               "first_response_at": mention.published_at
-                               + timedelta(minutes=minutes)})
+                    mention.stage_id, mention.source_id
+                ) * (1.6 if late else 0.6)
+                mention.write(
+                    {
+                        "user_id": admin.id,
+                        "state": "closed" if index % 3 else "answered",
+                        "first_response_at": mention.published_at + timedelta(minutes=minutes),
+                    }
+                )
             elif index % 3 == 0:
                 mention.write({"user_id": admin.id, "state": "in_progress"})
 
@@ -474,8 +626,9 @@ class SocialCrmSource(models.Model):
     @api.model
     def _in_test(self):
         """Tests run in one transaction rolled back at the end: no commits then."""
-        return self.env.registry.in_test_mode() or \
-            getattr(threading.current_thread(), "testing", False)
+        return self.env.registry.in_test_mode() or getattr(
+            threading.current_thread(), "testing", False
+        )
 
     @api.model
     def _commit(self):
@@ -490,9 +643,12 @@ class SocialCrmSource(models.Model):
         read as superuser)."""
         self.ensure_one()
         src = self.sudo()
-        config = {"base_url": (src.base_url or "").strip(), "webhook_token": src.webhook_token,
-                  "max_wait": self._setting("max_retry_wait"),
-                  "initial_hours": src.initial_hours or 24}
+        config = {
+            "base_url": (src.base_url or "").strip(),
+            "webhook_token": src.webhook_token,
+            "max_wait": self._setting("max_retry_wait"),
+            "initial_hours": src.initial_hours or 24,
+        }
         adapter = ADAPTERS.get(src.source_type)
         for key, paths in (adapter.source_fields if adapter else {}).items():
             for path in (paths,) if isinstance(paths, str) else paths:
@@ -508,8 +664,10 @@ class SocialCrmSource(models.Model):
     def _get_adapter(self, offline=False):
         """The adapter of this source's kind; SourceError when there is none."""
         self.ensure_one()
-        kw = {"timeout": self._setting("http_timeout"),
-              "max_retries": self._setting("http_retries")}
+        kw = {
+            "timeout": self._setting("http_timeout"),
+            "max_retries": self._setting("http_retries"),
+        }
         if offline:
             kw["session"] = _Offline()
         return get_adapter(self.source_type, self._adapter_config(), **kw)
@@ -518,9 +676,14 @@ class SocialCrmSource(models.Model):
     @api.model
     def _due_sources_domain(self):
         pulled = [cls.kind for cls in adapter_classes() if cls.can_fetch and cls.needs_credentials]
-        return [("source_type", "in", pulled), ("paused", "=", False),
-                ("interval_minutes", ">", 0),
-                "|", ("next_run_at", "=", False), ("next_run_at", "<=", fields.Datetime.now())]
+        return [
+            ("source_type", "in", pulled),
+            ("paused", "=", False),
+            ("interval_minutes", ">", 0),
+            "|",
+            ("next_run_at", "=", False),
+            ("next_run_at", "<=", fields.Datetime.now()),
+        ]
 
     @api.model
     def _cron_import_due_sources(self):
@@ -590,9 +753,13 @@ class SocialCrmSource(models.Model):
                 source._record_failure(exc)
                 return False
             self._commit()
-            source.write({"cursor": result.cursor or False, "failure_count": 0,
-                          "next_run_at": started + timedelta(
-                              minutes=max(1, source.interval_minutes))})
+            source.write(
+                {
+                    "cursor": result.cursor or False,
+                    "failure_count": 0,
+                    "next_run_at": started + timedelta(minutes=max(1, source.interval_minutes)),
+                }
+            )
             self._commit()
             if not result.more:
                 return False
@@ -601,8 +768,10 @@ class SocialCrmSource(models.Model):
                 return True
 
     def _lock_for_pull(self):
-        self.env.cr.execute("SELECT id FROM social_crm_source WHERE id = %s "
-                            "FOR NO KEY UPDATE SKIP LOCKED", [self.id])
+        self.env.cr.execute(
+            "SELECT id FROM social_crm_source WHERE id = %s FOR NO KEY UPDATE SKIP LOCKED",
+            [self.id],
+        )
         return bool(self.env.cr.fetchone())
 
     def _record_failure(self, exc):
@@ -614,14 +783,14 @@ class SocialCrmSource(models.Model):
         if retry_after is not None:
             delay = max(1.0, float(retry_after))
         else:
-            delay = min(max(1, self.interval_minutes) * 60 * 2 ** (count - 1),
-                        MAX_BACKOFF_SECONDS)
+            delay = min(max(1, self.interval_minutes) * 60 * 2 ** (count - 1), MAX_BACKOFF_SECONDS)
         now = fields.Datetime.now()
         reason = str(exc) or type(exc).__name__
         self.env["social_crm.source.run"]._log(self, "pull", failure=reason)
         values = {"failure_count": count, "next_run_at": now + timedelta(seconds=delay)}
-        _logger.warning("Source %s (id %s) failed (%s in a row): %s", self.name, self.id, count,
-                        reason)
+        _logger.warning(
+            "Source %s (id %s) failed (%s in a row): %s", self.name, self.id, count, reason
+        )
         pause = count >= self._setting("max_failures")
         if pause:
             values["paused"] = True
@@ -634,10 +803,17 @@ class SocialCrmSource(models.Model):
         note = self.env._(
             "Source “%(name)s” was paused after %(count)s failed imports in a row. "
             "Last error: %(reason)s. Fix the connection (Test connection helps), then press "
-            "Resume.", name=self.display_name, count=count, reason=reason)
-        self.activity_schedule("mail.mail_activity_data_todo", summary=summary,
-                               note=Markup("<p>%s</p>") % escape(note),
-                               user_id=self._responsible_user().id)
+            "Resume.",
+            name=self.display_name,
+            count=count,
+            reason=reason,
+        )
+        self.activity_schedule(
+            "mail.mail_activity_data_todo",
+            summary=summary,
+            note=Markup("<p>%s</p>") % escape(note),
+            user_id=self._responsible_user().id,
+        )
 
     # -- slow work the webhook leaves to the cron ------------------------------------------
     @api.model
@@ -653,16 +829,22 @@ class SocialCrmSource(models.Model):
                 with self.env.cr.savepoint():
                     source._enrich_authors()
             except SourceError as exc:
-                _logger.info("Source %s (id %s): authors not enriched: %s", source.name,
-                             source.id, exc)
+                _logger.info(
+                    "Source %s (id %s): authors not enriched: %s", source.name, source.id, exc
+                )
             self._commit()
 
     def _enrich_authors(self, limit=ENRICH_BATCH):
         """Ask the platform for the names of this source's authors known only by id."""
         self.ensure_one()
-        authors = self.env["social_crm.author"].sudo().search([
-            ("mention_ids.source_id", "=", self.id), ("handle", "in", [False, ""])],
-            limit=limit)
+        authors = (
+            self.env["social_crm.author"]
+            .sudo()
+            .search(
+                [("mention_ids.source_id", "=", self.id), ("handle", "in", [False, ""])],
+                limit=limit,
+            )
+        )
         by_ext = {a.external_id: a for a in authors if a.external_id.lstrip("-").isdigit()}
         if not by_ext:
             return 0
@@ -682,7 +864,8 @@ class SocialCrmSource(models.Model):
     def action_view_mentions(self):
         self.ensure_one()
         action = self.env["ir.actions.act_window"]._for_xml_id(
-            "social_crm.social_crm_mention_action")
+            "social_crm.social_crm_mention_action"
+        )
         action["domain"] = [("source_id", "=", self.id)]
         return action
 
@@ -694,10 +877,14 @@ class SocialCrmSource(models.Model):
         for source in self.sudo():
             if not source.can_pull:
                 kind = dict(self._fields["source_type"]._description_selection(self.env))
-                raise UserError(self.env._(
-                    "Source “%(name)s” receives its mentions (%(kind)s): there is nothing "
-                    "to pull. Send them to its webhook or use the file import.",
-                    name=source.display_name, kind=kind[source.source_type]))
+                raise UserError(
+                    self.env._(
+                        "Source “%(name)s” receives its mentions (%(kind)s): there is nothing "
+                        "to pull. Send them to its webhook or use the file import.",
+                        name=source.display_name,
+                        kind=kind[source.source_type],
+                    )
+                )
             before = (source.created_count, source.updated_count)
             source.write({"paused": False, "failure_count": 0})
             more = source._run_pull(time.monotonic() + self._setting("cron_time_budget"))
@@ -706,15 +893,21 @@ class SocialCrmSource(models.Model):
                 # Not a UserError: that would roll back the failure recorded on the source.
                 return self._notification(
                     self.env._("Import failed"),
-                    self.env._("Source “%(name)s”: %(reason)s", name=source.display_name,
-                               reason=source.last_error), kind="danger")
+                    self.env._(
+                        "Source “%(name)s”: %(reason)s",
+                        name=source.display_name,
+                        reason=source.last_error,
+                    ),
+                    kind="danger",
+                )
             totals["created"] += source.created_count - before[0]
             totals["updated"] += source.updated_count - before[1]
             if more:
                 self.env.ref("social_crm.ir_cron_import_sources").sudo()._trigger()
         return self._notification(
             self.env._("Import done"),
-            self.env._("%(created)s mention(s) created, %(updated)s updated.", **totals))
+            self.env._("%(created)s mention(s) created, %(updated)s updated.", **totals),
+        )
 
     def action_test_connection(self):
         self.ensure_one()
@@ -722,9 +915,13 @@ class SocialCrmSource(models.Model):
         try:
             message = self.sudo()._get_adapter().test_connection()
         except (SourceError, PayloadError) as exc:
-            raise UserError(self.env._("Source “%(name)s”: the connection test failed: "
-                                       "%(reason)s", name=self.display_name,
-                                       reason=str(exc))) from None
+            raise UserError(
+                self.env._(
+                    "Source “%(name)s”: the connection test failed: %(reason)s",
+                    name=self.display_name,
+                    reason=str(exc),
+                )
+            ) from None
         return self._notification(self.env._("Connection works"), message)
 
     def action_register_webhook(self):
@@ -735,15 +932,20 @@ class SocialCrmSource(models.Model):
         try:
             message = source._get_adapter().register_webhook(source.webhook_url)
         except SourceError as exc:
-            raise UserError(self.env._("Source “%(name)s”: the webhook could not be "
-                                       "registered: %(reason)s", name=self.display_name,
-                                       reason=str(exc))) from None
+            raise UserError(
+                self.env._(
+                    "Source “%(name)s”: the webhook could not be registered: %(reason)s",
+                    name=self.display_name,
+                    reason=str(exc),
+                )
+            ) from None
         return self._notification(self.env._("Webhook registered"), message)
 
     def action_open_import_wizard(self):
         self.ensure_one()
         action = self.env["ir.actions.act_window"]._for_xml_id(
-            "social_crm.social_crm_import_wizard_action")
+            "social_crm.social_crm_import_wizard_action"
+        )
         action["context"] = {"default_source_id": self.id}
         return action
 
@@ -754,9 +956,17 @@ class SocialCrmSource(models.Model):
 
     @api.model
     def _notification(self, title, message, kind="success"):
-        return {"type": "ir.actions.client", "tag": "display_notification",
-                "params": {"title": title, "message": message, "type": kind, "sticky": False,
-                           "next": {"type": "ir.actions.client", "tag": "soft_reload"}}}
+        return {
+            "type": "ir.actions.client",
+            "tag": "display_notification",
+            "params": {
+                "title": title,
+                "message": message,
+                "type": kind,
+                "sticky": False,
+                "next": {"type": "ir.actions.client", "tag": "soft_reload"},
+            },
+        }
 
     # -- webhooks -----------------------------------------------------------------------------
     def _webhook_receive(self, body, headers=None, query=None, path_token=None):
@@ -774,21 +984,36 @@ class SocialCrmSource(models.Model):
         self.ensure_one()
         if headers is None:
             if self.source_type != "webhook":
-                raise SourceError(f"source {self.id} ({self.source_type}) does not accept "
-                                  "normalized webhook deliveries")
-            return dict(self._ingest(records_of(load_json_body(body)), origin="webhook"),
-                        reply=None)
+                raise SourceError(
+                    f"source {self.id} ({self.source_type}) does not accept "
+                    "normalized webhook deliveries"
+                )
+            return dict(
+                self._ingest(records_of(load_json_body(body)), origin="webhook"), reply=None
+            )
         result = self._get_adapter(offline=True).parse_webhook(
-            headers or {}, body, query or {}, path_token)
-        report = {"mentions": self.env["social_crm.mention"], "created": 0, "updated": 0,
-                  "errors": [], "reply": result.reply, "duplicate": False}
+            headers or {}, body, query or {}, path_token
+        )
+        report = {
+            "mentions": self.env["social_crm.mention"],
+            "created": 0,
+            "updated": 0,
+            "errors": [],
+            "reply": result.reply,
+            "duplicate": False,
+        }
         ignored = getattr(result, "ignored", None) or []
         if ignored:  # service events (reactions, echoes, deletions): answered, not imported
-            _logger.info("Source %s (id %s) ignored %s event(s): %s", self.name, self.id,
-                         len(ignored), "; ".join(f"{e['record']}: {e['reason']}"
-                                                 for e in ignored[:5]))
+            _logger.info(
+                "Source %s (id %s) ignored %s event(s): %s",
+                self.name,
+                self.id,
+                len(ignored),
+                "; ".join(f"{e['record']}: {e['reason']}" for e in ignored[:5]),
+            )
         if result.event_id and not self.env["social_crm.webhook.event"]._remember(
-                self, result.event_id):
+            self, result.event_id
+        ):
             report["duplicate"] = True
             return report
         errors = list(getattr(result, "errors", None) or [])
@@ -803,8 +1028,9 @@ class SocialCrmSource(models.Model):
         self.ensure_one()
         adapter = self._get_adapter(offline=True)
         if not hasattr(adapter, "verify_subscription"):
-            raise SourceError(f"source {self.id} ({self.source_type}) has no GET handshake; "
-                              "deliveries are POSTed")
+            raise SourceError(
+                f"source {self.id} ({self.source_type}) has no GET handshake; deliveries are POSTed"
+            )
         return adapter.verify_subscription(query or {})
 
     # -- replies ------------------------------------------------------------------------------
@@ -818,15 +1044,24 @@ class SocialCrmSource(models.Model):
         self.ensure_one()
         mention.ensure_one()
         if not (text or "").strip():
-            raise UserError(self.env._("The reply to “%(mention)s” is empty.",
-                                       mention=mention.display_name))
-        target = {"external_id": mention.external_id, "url": mention.url or "",
-                  "parent_external_id": mention.parent_external_id or "",
-                  "private": mention.is_private, "raw": mention.sudo().raw or {}}
+            raise UserError(
+                self.env._("The reply to “%(mention)s” is empty.", mention=mention.display_name)
+            )
+        target = {
+            "external_id": mention.external_id,
+            "url": mention.url or "",
+            "parent_external_id": mention.parent_external_id or "",
+            "private": mention.is_private,
+            "raw": mention.sudo().raw or {},
+        }
         try:
             return self.sudo()._get_adapter().post_reply(target, text)
         except (SourceError, AuthError) as exc:
-            raise UserError(self.env._(
-                "Source “%(name)s” could not post the reply to “%(mention)s”: %(reason)s",
-                name=self.display_name, mention=mention.display_name,
-                reason=str(exc))) from None
+            raise UserError(
+                self.env._(
+                    "Source “%(name)s” could not post the reply to “%(mention)s”: %(reason)s",
+                    name=self.display_name,
+                    mention=mention.display_name,
+                    reason=str(exc),
+                )
+            ) from None

@@ -29,8 +29,7 @@ class SocialCrmSourceRun(models.Model):
     _description = "Social CRM Source Run"
     _order = "id desc"
 
-    source_id = fields.Many2one("social_crm.source", required=True, index=True,
-                                ondelete="cascade")
+    source_id = fields.Many2one("social_crm.source", required=True, index=True, ondelete="cascade")
     company_id = fields.Many2one(related="source_id.company_id", store=True)
     origin = fields.Selection(ORIGINS, required=True, default="api")
     created = fields.Integer()
@@ -47,10 +46,17 @@ class SocialCrmSourceRun(models.Model):
         if len(errors) > ERROR_LINES:
             lines.append(self.env._("… and %(count)s more", count=len(errors) - ERROR_LINES))
         text = failure or "\n".join(lines) or False
-        return self.sudo().create({
-            "source_id": source.id, "origin": origin, "created": created,
-            "updated": updated, "rejected": len(errors), "failed": bool(failure),
-            "error": text})
+        return self.sudo().create(
+            {
+                "source_id": source.id,
+                "origin": origin,
+                "created": created,
+                "updated": updated,
+                "rejected": len(errors),
+                "failed": bool(failure),
+                "error": text,
+            }
+        )
 
     @api.model
     def _error_lines(self, errors):
@@ -59,8 +65,11 @@ class SocialCrmSourceRun(models.Model):
         lines = []
         for error in errors[:ERROR_LINES]:
             if error.get("row") is not None:
-                lines.append(self.env._("Row %(row)s: %(reason)s", row=error["row"],
-                                        reason=error.get("reason", "")))
+                lines.append(
+                    self.env._(
+                        "Row %(row)s: %(reason)s", row=error["row"], reason=error.get("reason", "")
+                    )
+                )
             else:
                 lines.append(f"{error.get('record') or '?'}: {error.get('reason', '')}")
         return lines
@@ -73,15 +82,20 @@ class SocialCrmSourceRun(models.Model):
         where, params = ("WHERE source_id IN %s", [tuple(source_ids)]) if source_ids else ("", [])
         if source_ids is not None and not source_ids:
             return {}
-        self.env.cr.execute(f"""
+        self.env.cr.execute(
+            f"""
             SELECT DISTINCT ON (source_id) source_id, create_date, error,
                    max(create_date) FILTER (WHERE NOT failed AND rejected = 0)
                        OVER (PARTITION BY source_id)
               FROM social_crm_source_run {where}
           ORDER BY source_id, id DESC
-        """, params)  # noqa: S608 - the WHERE clause is one of two constants
-        return {source_id: ({"at": at, "error": error}, success_at)
-                for source_id, at, error, success_at in self.env.cr.fetchall()}
+        """,
+            params,
+        )  # noqa: S608 - the WHERE clause is one of two constants
+        return {
+            source_id: ({"at": at, "error": error}, success_at)
+            for source_id, at, error, success_at in self.env.cr.fetchall()
+        }
 
     @api.autovacuum
     def _gc_fold_old_runs(self):
@@ -89,7 +103,8 @@ class SocialCrmSourceRun(models.Model):
         source's totals stay right while the log stays small."""
         limit = fields.Datetime.now() - timedelta(days=KEEP_DAYS)
         self.flush_model()
-        self.env.cr.execute("""
+        self.env.cr.execute(
+            """
             WITH old AS (
                 DELETE FROM social_crm_source_run
                  WHERE create_date < %s AND origin != 'summary'
@@ -103,5 +118,7 @@ class SocialCrmSourceRun(models.Model):
                    %s, %s
               FROM old
           GROUP BY source_id, company_id, date_trunc('day', create_date)
-        """, [limit, self.env.uid, self.env.uid])
+        """,
+            [limit, self.env.uid, self.env.uid],
+        )
         self.invalidate_model()

@@ -26,12 +26,16 @@ class SocialCrmStage(models.Model):
     playbook = fields.Text(translate=True, help="How staff handle a mention of this stage.")
     sla_minutes = fields.Integer(
         string="First response (minutes)",
-        help="Time to the first response for mentions of this stage; 0 = the default policy.")
+        help="Time to the first response for mentions of this stage; 0 = the default policy.",
+    )
     color = fields.Integer()
     expert_id = fields.Many2one(
-        "res.users", string="Default expert", domain=[("share", "=", False)],
+        "res.users",
+        string="Default expert",
+        domain=[("share", "=", False)],
         help="Who answers this stage's questions the knowledge base has no answer for, "
-             "unless the agent picks someone else.")
+        "unless the agent picks someone else.",
+    )
 
     _sql_constraints = [
         ("code_unique", "unique(code)", "Each consumer-cycle code belongs to one stage only."),

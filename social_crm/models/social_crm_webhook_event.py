@@ -17,16 +17,18 @@ class SocialCrmWebhookEvent(models.Model):
     _log_access = False
     _order = "id desc"
 
-    source_id = fields.Many2one("social_crm.source", required=True, ondelete="cascade",
-                                index=True)
+    source_id = fields.Many2one("social_crm.source", required=True, ondelete="cascade", index=True)
     # The source's company, stored so the multi-company rule applies to the events too.
     company_id = fields.Many2one(related="source_id.company_id", store=True, index=True)
     event_id = fields.Char(string="Event ID", required=True)
     received_at = fields.Datetime(required=True, default=fields.Datetime.now, index=True)
 
     _sql_constraints = [
-        ("source_event_unique", "unique(source_id, event_id)",
-         "An event is received once per source."),
+        (
+            "source_event_unique",
+            "unique(source_id, event_id)",
+            "An event is received once per source.",
+        ),
     ]
 
     @api.model
@@ -36,12 +38,15 @@ class SocialCrmWebhookEvent(models.Model):
         One INSERT … ON CONFLICT: a concurrent identical delivery waits for ours and then
         sees it, with no error logged and no race between a lookup and an insert.
         """
-        self.env.cr.execute("""
+        self.env.cr.execute(
+            """
             INSERT INTO social_crm_webhook_event (source_id, company_id, event_id, received_at)
                  VALUES (%s, %s, %s, now() AT TIME ZONE 'UTC')
             ON CONFLICT (source_id, event_id) DO NOTHING
               RETURNING id
-        """, [source.id, source.company_id.id, str(event_id)[:255]])
+        """,
+            [source.id, source.company_id.id, str(event_id)[:255]],
+        )
         return bool(self.env.cr.fetchone())
 
     @api.autovacuum

@@ -18,6 +18,7 @@ class SocialCrmCase(TransactionCase):
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
-        cls.source = cls.env["social_crm.source"].create({
-            "name": "Test webhook", "source_type": "webhook", "sla_minutes": 30})
+        cls.source = cls.env["social_crm.source"].create(
+            {"name": "Test webhook", "source_type": "webhook", "sla_minutes": 30}
+        )
         cls.Mention = cls.env["social_crm.mention"]

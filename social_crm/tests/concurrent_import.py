@@ -8,6 +8,7 @@ on a PostgreSQL advisory lock the test holds until both imports wait there: neit
 see what the other writes. It retries on ConcurrentIngestError in a new transaction, the
 way the webhook does, commits, and prints what happened as JSON.
 """
+
 import json
 import sys
 import traceback
@@ -19,10 +20,13 @@ def main(args):
     from odoo.modules.registry import Registry
     from odoo.tools import config
 
-    options = ["-d", args["db"], "--addons-path", args["addons_path"],
-               "--log-level", "critical"]
-    for name, flag in (("db_host", "--db_host"), ("db_port", "--db_port"),
-                       ("db_user", "--db_user"), ("db_password", "--db_password")):
+    options = ["-d", args["db"], "--addons-path", args["addons_path"], "--log-level", "critical"]
+    for name, flag in (
+        ("db_host", "--db_host"),
+        ("db_port", "--db_port"),
+        ("db_user", "--db_user"),
+        ("db_password", "--db_password"),
+    ):
         if args.get(name):
             options += [flag, str(args[name])]
     config.parse_config(options)
@@ -43,7 +47,8 @@ def main(args):
             # This query takes the transaction's snapshot: nothing the other import
             # commits from now on is visible to this attempt.
             outcome["seen_before"] = env["social_crm.mention"].search_count(
-                [("source_id", "=", args["source_id"])])
+                [("source_id", "=", args["source_id"])]
+            )
             cr.execute("SELECT pg_advisory_xact_lock_shared(%s)", [args["lock_key"]])
             for attempt in range(RETRIES):
                 try:
@@ -54,8 +59,7 @@ def main(args):
                         raise
                     cr.rollback()  # a new transaction sees the other import's rows
                     continue
-                outcome["reports"].append(
-                    {k: report[k] for k in ("created", "updated", "errors")})
+                outcome["reports"].append({k: report[k] for k in ("created", "updated", "errors")})
                 break
             cr.commit()  # pylint: disable=invalid-commit  # the point: a real, committed import
     except Exception:  # noqa: BLE001 - reported by the test

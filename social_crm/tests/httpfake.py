@@ -11,6 +11,7 @@ A handler is a callable ``f(request) -> response``, a list consumed one response
 last one repeats), or a response itself.  A response is a body (dict/list → JSON, str, bytes),
 ``(status, body)`` or ``(status, headers, body)``.
 """
+
 from __future__ import annotations
 
 import contextlib
@@ -42,9 +43,11 @@ class Request:
 
 def slow(seconds, response=None):
     """A handler that answers only after ``seconds`` (to trigger client timeouts)."""
+
     def handler(req):
         time.sleep(seconds)
         return response if response is not None else {}
+
     return handler
 
 
@@ -65,8 +68,13 @@ class FakeServer:
                 parts = urlsplit(self.path)
                 length = int(self.headers.get("Content-Length") or 0)
                 body = self.rfile.read(length) if length else b""
-                req = Request(self.command, parts.path, parse_qs(parts.query, keep_blank_values=True),
-                              {k: v for k, v in self.headers.items()}, body)
+                req = Request(
+                    self.command,
+                    parts.path,
+                    parse_qs(parts.query, keep_blank_values=True),
+                    {k: v for k, v in self.headers.items()},
+                    body,
+                )
                 with server._lock:
                     server.requests.append(req)
                 status, headers, payload = server._respond(req)
@@ -82,8 +90,9 @@ class FakeServer:
 
         self.httpd = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
         self.httpd.daemon_threads = True
-        self.thread = threading.Thread(target=self.httpd.serve_forever, kwargs={"poll_interval": 0.02},
-                                       daemon=True)
+        self.thread = threading.Thread(
+            target=self.httpd.serve_forever, kwargs={"poll_interval": 0.02}, daemon=True
+        )
 
     @property
     def url(self):
@@ -91,13 +100,17 @@ class FakeServer:
         return f"http://{host}:{port}"
 
     def route(self, method, path, handler):
-        self.routes[(method.upper(), path)] = handler if not isinstance(handler, list) \
-            else list(handler)
+        self.routes[(method.upper(), path)] = (
+            handler if not isinstance(handler, list) else list(handler)
+        )
         return self
 
     def calls(self, method=None, path=None):
-        return [r for r in self.requests
-                if (method is None or r.method == method) and (path is None or r.path == path)]
+        return [
+            r
+            for r in self.requests
+            if (method is None or r.method == method) and (path is None or r.path == path)
+        ]
 
     def _respond(self, req):
         handler = self.routes.get((req.method, req.path))

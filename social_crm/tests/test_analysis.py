@@ -11,10 +11,12 @@ class TestAnalysis(SocialCrmCase):
     def setUpClass(cls):
         super().setUpClass()
         Brand = cls.env["social_crm.brand"]
-        cls.brand = Brand.create({"name": "Зенит Авиа", "aliases": "Zenit Air\nЗенит",
-                                  "product_names": "Зенит Бонус"})
-        cls.rival = Brand.create({"name": "Сокол", "aliases": "Sokol Airlines",
-                                  "is_competitor": True})
+        cls.brand = Brand.create(
+            {"name": "Зенит Авиа", "aliases": "Zenit Air\nЗенит", "product_names": "Зенит Бонус"}
+        )
+        cls.rival = Brand.create(
+            {"name": "Сокол", "aliases": "Sokol Airlines", "is_competitor": True}
+        )
         cls.stages = {s.code: s for s in cls.env["social_crm.stage"].search([])}
 
     def ingest_one(self, text, **extra):
@@ -33,7 +35,9 @@ class TestAnalysis(SocialCrmCase):
             self.assertEqual(mention.lang_origin, "model")
 
     def test_complaint_is_negative_with_cues(self):
-        mention = self.ingest_one("Зенит Авиа потеряли мой багаж, третий день никто не отвечает. Ужас!")
+        mention = self.ingest_one(
+            "Зенит Авиа потеряли мой багаж, третий день никто не отвечает. Ужас!"
+        )
         self.assertEqual(mention.sentiment, "negative")
         self.assertLess(mention.sentiment_score, 0)
         self.assertEqual(mention.stage_id, self.stages["negative"])
@@ -64,7 +68,9 @@ class TestAnalysis(SocialCrmCase):
         self.assertEqual(mention.stage_id, self.stages["awkward"])
         self.assertEqual(mention.sentiment, "positive")
         # re-delivery of the same post with new text re-analyses, still respecting hand choices
-        self.source.ingest([make_record(mention.external_id, text="Как добавить ребёнка? Ответьте!")])
+        self.source.ingest(
+            [make_record(mention.external_id, text="Как добавить ребёнка? Ответьте!")]
+        )
         self.assertEqual(mention.stage_id, self.stages["awkward"])
 
     def test_reanalysis_fills_what_configuration_changed(self):
@@ -75,20 +81,24 @@ class TestAnalysis(SocialCrmCase):
         self.assertIn(self.brand, mention.brand_ids, "aliases match inflected forms")
 
     def test_corrections_train_the_company_model(self):
-        texts = [f"Вопрос {i}: где в приложении Зенит выписка по милям за месяц {i}?"
-                 for i in range(35)]
+        texts = [
+            f"Вопрос {i}: где в приложении Зенит выписка по милям за месяц {i}?" for i in range(35)
+        ]
         mentions = self.source.ingest([make_record(f"c{i}", text=t) for i, t in enumerate(texts)])
         mentions.write({"stage_id": self.stages["support"].id})
         model = self.env["social_crm.stage"]._learned_model(self.env.company)
         self.assertEqual(model.n_samples, len(mentions))
-        stored = self.env["social_crm.classifier"].search([
-            ("company_id", "=", self.env.company.id), ("kind", "=", "stage")])
+        stored = self.env["social_crm.classifier"].search(
+            [("company_id", "=", self.env.company.id), ("kind", "=", "stage")]
+        )
         self.assertEqual(stored.n_samples, len(mentions))
         self.assertEqual(model.predict("где выписка по милям", "ru"), "support")
         # the next correction retrains it
         self.ingest_one("Как сменить e-mail в профиле Зенит?").stage_id = self.stages["support"]
-        self.assertEqual(self.env["social_crm.stage"]._learned_model(self.env.company).n_samples,
-                         len(mentions) + 1)
+        self.assertEqual(
+            self.env["social_crm.stage"]._learned_model(self.env.company).n_samples,
+            len(mentions) + 1,
+        )
 
     def test_sentiment_corrections_train_the_sentiment_model(self):
         texts = [f"Дали место {i} у туалета на рейсе Зенит" for i in range(40)]

@@ -12,6 +12,7 @@ unique index on (source, external id) and (platform, external id). The slower on
 that index, gets ConcurrentIngestError when the faster commits, and retries in a new
 transaction the way the webhook does; there it finds the records and updates them.
 """
+
 import json
 import pathlib
 import subprocess
@@ -32,7 +33,6 @@ IMPORT_SCRIPT = pathlib.Path(__file__).with_name("concurrent_import.py")
 
 @tagged("post_install", "-at_install")
 class TestConcurrentIngest(BaseCase):
-
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
@@ -45,14 +45,17 @@ class TestConcurrentIngest(BaseCase):
         self.author_ids = [f"a{ext}" for ext in self.ext_ids]
         self.lock_key = 424200000 + int(tag[:5], 16)
         with self.db.cursor() as cr:
-            cr.execute("""
+            cr.execute(
+                """
                 INSERT INTO social_crm_source
                        (name, source_type, company_id, sentiment_policy, active, sequence,
                         interval_minutes, sla_minutes, posts_depth, initial_hours,
                         create_date, write_date)
                 VALUES (%s, 'webhook', (SELECT min(id) FROM res_company), 'source', true, 10,
                         5, 60, 10, 24, now() AT TIME ZONE 'UTC', now() AT TIME ZONE 'UTC')
-             RETURNING id""", [f"Concurrent import {tag}"])
+             RETURNING id""",
+                [f"Concurrent import {tag}"],
+            )
             self.source_id = cr.fetchone()[0]
             cr.execute("SELECT id FROM social_crm_platform WHERE code = 'vk'")
             self.vk_id = cr.fetchone()[0]
@@ -62,24 +65,37 @@ class TestConcurrentIngest(BaseCase):
         with self.db.cursor() as cr:
             cr.execute("SET LOCAL lock_timeout = '10s'")  # never hang behind a stuck import
             cr.execute("DELETE FROM social_crm_mention WHERE source_id = %s", [self.source_id])
-            cr.execute("DELETE FROM social_crm_author WHERE platform_id = %s "
-                       "AND external_id IN %s", [self.vk_id, tuple(self.author_ids)])
+            cr.execute(
+                "DELETE FROM social_crm_author WHERE platform_id = %s AND external_id IN %s",
+                [self.vk_id, tuple(self.author_ids)],
+            )
             cr.execute("DELETE FROM social_crm_source WHERE id = %s", [self.source_id])
 
     def _records(self, **extra):
         return [make_record(ext, **extra) for ext in self.ext_ids]
 
     def _start_import(self, records):
-        args = {"db": get_db_name(), "addons_path": config["addons_path"],
-                "source_id": self.source_id, "records": records, "lock_key": self.lock_key,
-                **{name: config.get(name) for name in
-                   ("db_host", "db_port", "db_user", "db_password")}}
-        return subprocess.Popen([sys.executable, str(IMPORT_SCRIPT), json.dumps(args)],
-                                stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+        args = {
+            "db": get_db_name(),
+            "addons_path": config["addons_path"],
+            "source_id": self.source_id,
+            "records": records,
+            "lock_key": self.lock_key,
+            **{name: config.get(name) for name in ("db_host", "db_port", "db_user", "db_password")},
+        }
+        return subprocess.Popen(
+            [sys.executable, str(IMPORT_SCRIPT), json.dumps(args)],
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
 
     def _waiting_imports(self, cr):
-        cr.execute("SELECT count(*) FROM pg_locks WHERE locktype = 'advisory' "
-                   "AND classid = 0 AND objid = %s AND NOT granted", [self.lock_key])
+        cr.execute(
+            "SELECT count(*) FROM pg_locks WHERE locktype = 'advisory' "
+            "AND classid = 0 AND objid = %s AND NOT granted",
+            [self.lock_key],
+        )
         return cr.fetchone()[0]
 
     def _run_both(self, records_1, records_2):
@@ -95,8 +111,10 @@ class TestConcurrentIngest(BaseCase):
                 if failed or time.monotonic() > deadline:
                     for process in processes:
                         process.kill()
-                    self.fail("an import did not reach the gate:\n%s" % "\n".join(
-                        p.communicate()[1][-3000:] for p in processes))
+                    self.fail(
+                        "an import did not reach the gate:\n%s"
+                        % "\n".join(p.communicate()[1][-3000:] for p in processes)
+                    )
                 time.sleep(0.05)
             gate.execute("SELECT pg_advisory_unlock(%s)", [self.lock_key])
             outcomes = []
@@ -113,27 +131,38 @@ class TestConcurrentIngest(BaseCase):
             gate.close()
         for outcome in outcomes:
             self.assertIsNone(outcome["failure"], "an import failed:\n%s" % outcome["failure"])
-            self.assertEqual(outcome["seen_before"], 0,
-                             "both imports must start before either commits")
+            self.assertEqual(
+                outcome["seen_before"], 0, "both imports must start before either commits"
+            )
         return outcomes
 
     def _assert_stored_once(self):
         """Every record exactly once: mentions per source, authors per platform."""
         with self.db.cursor() as cr:
-            cr.execute("""SELECT external_id, count(*) FROM social_crm_mention
-                           WHERE source_id = %s GROUP BY external_id""", [self.source_id])
+            cr.execute(
+                """SELECT external_id, count(*) FROM social_crm_mention
+                           WHERE source_id = %s GROUP BY external_id""",
+                [self.source_id],
+            )
             mentions = dict(cr.fetchall())
-            cr.execute("""SELECT external_id, count(*) FROM social_crm_author
+            cr.execute(
+                """SELECT external_id, count(*) FROM social_crm_author
                            WHERE platform_id = %s AND external_id IN %s
-                        GROUP BY external_id""", [self.vk_id, tuple(self.author_ids)])
+                        GROUP BY external_id""",
+                [self.vk_id, tuple(self.author_ids)],
+            )
             authors = dict(cr.fetchall())
-            cr.execute("""SELECT count(*), count(DISTINCT m.author_id) FROM social_crm_mention m
+            cr.execute(
+                """SELECT count(*), count(DISTINCT m.author_id) FROM social_crm_mention m
                             JOIN social_crm_author a ON a.id = m.author_id
                            WHERE m.source_id = %s AND a.external_id = 'a' || m.external_id""",
-                       [self.source_id])
+                [self.source_id],
+            )
             linked = cr.fetchone()
-            cr.execute("SELECT coalesce(sum(created), 0) FROM social_crm_source_run "
-                       "WHERE source_id = %s", [self.source_id])
+            cr.execute(
+                "SELECT coalesce(sum(created), 0) FROM social_crm_source_run WHERE source_id = %s",
+                [self.source_id],
+            )
             created_count = cr.fetchone()[0]
         self.assertEqual(sum(mentions.values()), COUNT, "no duplicate mention")
         self.assertEqual(mentions, dict.fromkeys(self.ext_ids, 1), "every record once")
@@ -145,8 +174,11 @@ class TestConcurrentIngest(BaseCase):
     def _assert_one_retry(self, outcomes):
         """One import won; the other hit the unique index once and retried."""
         conflicts = sorted(o["conflicts"] for o in outcomes)
-        self.assertEqual(conflicts, [0, 1], "exactly one import must meet the other's rows "
-                                            "on the unique index and retry once")
+        self.assertEqual(
+            conflicts,
+            [0, 1],
+            "exactly one import must meet the other's rows on the unique index and retry once",
+        )
         winner, loser = sorted(outcomes, key=lambda o: o["conflicts"])
         self.assertEqual(len(winner["reports"]), 1)
         self.assertEqual(len(loser["reports"]), 1)
@@ -173,6 +205,8 @@ class TestConcurrentIngest(BaseCase):
         # The loser committed last, so its counters are the stored ones.
         loser_likes = 1 if outcomes[0]["conflicts"] else 2
         with self.db.cursor() as cr:
-            cr.execute("SELECT DISTINCT likes FROM social_crm_mention WHERE source_id = %s",
-                       [self.source_id])
+            cr.execute(
+                "SELECT DISTINCT likes FROM social_crm_mention WHERE source_id = %s",
+                [self.source_id],
+            )
             self.assertEqual(cr.fetchall(), [(loser_likes,)])

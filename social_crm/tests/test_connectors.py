@@ -2,6 +2,7 @@
 the scheduled pull (cursors, pagination, back-off, pausing), per-kind webhooks, replies and
 the connection test. Nothing here patches the code under test: sources point their API
 address at the local server."""
+
 import hashlib
 import hmac
 import json
@@ -20,26 +21,47 @@ NOW = 1777629600  # 2026-05-01 10:00 UTC
 
 
 def youscan_mention(seq, text=None, **extra):
-    item = {"id": f"m{seq}", "seq": seq, "postId": str(seq), "source": "vk.com",
-            "sourceType": "social", "url": f"https://vk.com/wall-1_{seq}",
-            "fullText": text or f"Банк снова заблокировал карту, пост {seq}",
-            "published": "2026-05-01T10:00:00+05:00", "language": "rus",
-            "sentiment": "negative", "postType": "post",
-            "author": {"profileId": f"id{seq}", "name": f"Author {seq}",
-                       "nickname": f"user{seq}", "url": f"https://vk.com/id{seq}",
-                       "subscribers": 10},
-            "engagement": {"likes": 1, "comments": 0, "reposts": 0}}
+    item = {
+        "id": f"m{seq}",
+        "seq": seq,
+        "postId": str(seq),
+        "source": "vk.com",
+        "sourceType": "social",
+        "url": f"https://vk.com/wall-1_{seq}",
+        "fullText": text or f"Банк снова заблокировал карту, пост {seq}",
+        "published": "2026-05-01T10:00:00+05:00",
+        "language": "rus",
+        "sentiment": "negative",
+        "postType": "post",
+        "author": {
+            "profileId": f"id{seq}",
+            "name": f"Author {seq}",
+            "nickname": f"user{seq}",
+            "url": f"https://vk.com/id{seq}",
+            "subscribers": 10,
+        },
+        "engagement": {"likes": 1, "comments": 0, "reposts": 0},
+    }
     item.update(extra)
     return item
 
 
 def telegram_update(update_id, message_id, text="Карта не работает, помогите"):
-    return {"update_id": update_id, "message": {
-        "message_id": message_id, "date": NOW,
-        "chat": {"id": -1001234567890, "type": "supergroup", "title": "Bank clients",
-                 "username": "bankclients"},
-        "from": {"id": 555, "is_bot": False, "first_name": "Olga", "username": "olgak"},
-        "text": text}}
+    return {
+        "update_id": update_id,
+        "message": {
+            "message_id": message_id,
+            "date": NOW,
+            "chat": {
+                "id": -1001234567890,
+                "type": "supergroup",
+                "title": "Bank clients",
+                "username": "bankclients",
+            },
+            "from": {"id": 555, "is_bot": False, "first_name": "Olga", "username": "olgak"},
+            "text": text,
+        },
+    }
 
 
 class ConnectorCase(TransactionCase):
@@ -51,12 +73,21 @@ class ConnectorCase(TransactionCase):
         cls.Source = cls.env["social_crm.source"]
         cls.Mention = cls.env["social_crm.mention"]
         cls.params = cls.env["ir.config_parameter"].sudo()
-        for key, value in {"http_timeout": "2", "http_retries": "2", "max_retry_wait": "5",
-                           "pull_batch_size": "500", "cron_time_budget": "60",
-                           "max_failures": "5"}.items():
+        for key, value in {
+            "http_timeout": "2",
+            "http_retries": "2",
+            "max_retry_wait": "5",
+            "pull_batch_size": "500",
+            "cron_time_budget": "60",
+            "max_failures": "5",
+        }.items():
             cls.params.set_param(f"social_crm.{key}", value)
-        cls.manager = new_test_user(cls.env, "source_manager_conn", name="Source Manager",
-                                    groups="base.group_user,social_crm.group_manager")
+        cls.manager = new_test_user(
+            cls.env,
+            "source_manager_conn",
+            name="Source Manager",
+            groups="base.group_user,social_crm.group_manager",
+        )
 
     def setUp(self):
         super().setUp()
@@ -64,9 +95,15 @@ class ConnectorCase(TransactionCase):
         self.server.requests.clear()
 
     def make_source(self, kind="youscan", **values):
-        vals = {"name": f"{kind} source", "source_type": kind, "base_url": self.server.url,
-                "api_key": "key-1", "account": "1", "interval_minutes": 5,
-                "user_id": self.manager.id}
+        vals = {
+            "name": f"{kind} source",
+            "source_type": kind,
+            "base_url": self.server.url,
+            "api_key": "key-1",
+            "account": "1",
+            "interval_minutes": 5,
+            "user_id": self.manager.id,
+        }
         vals.update(values)
         return self.Source.create(vals)
 
@@ -90,8 +127,11 @@ class TestConnectors(ConnectorCase):
         def mentions(req):
             assert req.headers["X-API-KEY"] == "key-1"
             since, size = int(req.query.get("sinceSeq", 0)), int(req.query["size"])
-            return {"total": len(store), "lastSeq": 5,
-                    "mentions": [m for m in store if m["seq"] > since][:size]}
+            return {
+                "total": len(store),
+                "lastSeq": 5,
+                "mentions": [m for m in store if m["seq"] > since][:size],
+            }
 
         self.server.route("GET", "/topics/1/mentions", mentions)
         self.params.set_param("social_crm.pull_batch_size", "2")
@@ -100,13 +140,13 @@ class TestConnectors(ConnectorCase):
         self.assertEqual(self.run_cron(), (1, 0))
         self.assertEqual(self.count(source), 5)
         self.assertEqual(source.cursor, {"since_seq": 5})
-        self.assertEqual([r.query.get("sinceSeq") for r in self.server.calls()],
-                         [None, "2", "4"])
+        self.assertEqual([r.query.get("sinceSeq") for r in self.server.calls()], [None, "2", "4"])
         self.assertEqual(source.created_count, 5)
         self.assertFalse(source.last_error)
         self.assertGreaterEqual(source.next_run_at, before + timedelta(minutes=5))
-        mention = self.Mention.search([("source_id", "=", source.id),
-                                       ("external_id", "=", "vk.com:3")])
+        mention = self.Mention.search(
+            [("source_id", "=", source.id), ("external_id", "=", "vk.com:3")]
+        )
         self.assertEqual(mention.author_id.name, "Author 3")
         self.assertEqual((mention.sentiment, mention.sentiment_origin), ("negative", "source"))
 
@@ -124,8 +164,11 @@ class TestConnectors(ConnectorCase):
         self.server.route("GET", "/topics/1/mentions", {"mentions": [youscan_mention(1)]})
         self.server.route("GET", "/topics/2/mentions", {"mentions": [youscan_mention(2)]})
         due = self.make_source(account="1", interval_minutes=5)
-        later = self.make_source(account="2", interval_minutes=60,
-                                 next_run_at=fields.Datetime.now() + timedelta(minutes=30))
+        later = self.make_source(
+            account="2",
+            interval_minutes=60,
+            next_run_at=fields.Datetime.now() + timedelta(minutes=30),
+        )
         webhook_only = self.make_source(account="2", interval_minutes=0)
         self.run_cron()
         self.assertEqual(self.count(due), 1)
@@ -135,15 +178,22 @@ class TestConnectors(ConnectorCase):
 
     def test_backlog_continues_in_the_next_run_with_progress(self):
         store = [youscan_mention(n) for n in range(1, 8)]
-        self.server.route("GET", "/topics/1/mentions", lambda req: {"mentions": [
-            m for m in store if m["seq"] > int(req.query.get("sinceSeq", 0))
-        ][:int(req.query["size"])]})
+        self.server.route(
+            "GET",
+            "/topics/1/mentions",
+            lambda req: {
+                "mentions": [m for m in store if m["seq"] > int(req.query.get("sinceSeq", 0))][
+                    : int(req.query["size"])
+                ]
+            },
+        )
         self.params.set_param("social_crm.pull_batch_size", "3")
         self.params.set_param("social_crm.cron_time_budget", "0")
         source = self.make_source()
         cron = self.env.ref("social_crm.ir_cron_import_sources")
-        progress = self.env["ir.cron.progress"].create({"cron_id": cron.id, "done": 0,
-                                                        "remaining": 0})
+        progress = self.env["ir.cron.progress"].create(
+            {"cron_id": cron.id, "done": 0, "remaining": 0}
+        )
         Source = self.Source.with_context(ir_cron_progress_id=progress.id)
         self.assertEqual(Source._cron_import_due_sources(), (1, 1))
         self.assertEqual((progress.done, progress.remaining), (1, 1))
@@ -159,9 +209,14 @@ class TestConnectors(ConnectorCase):
 
     # -- resilience ----------------------------------------------------------------------------
     def test_rate_limit_waits_for_retry_after_then_imports(self):
-        self.server.route("GET", "/topics/1/mentions", [
-            (429, {"Retry-After": "1"}, "Please enhance your calm"),
-            {"mentions": [youscan_mention(1)]}])
+        self.server.route(
+            "GET",
+            "/topics/1/mentions",
+            [
+                (429, {"Retry-After": "1"}, "Please enhance your calm"),
+                {"mentions": [youscan_mention(1)]},
+            ],
+        )
         source = self.make_source()
         started = time.monotonic()
         self.run_cron()
@@ -171,8 +226,9 @@ class TestConnectors(ConnectorCase):
         self.assertEqual(source.failure_count, 0)
 
     def test_long_retry_after_defers_only_that_source(self):
-        self.server.route("GET", "/topics/1/mentions",
-                          (429, {"Retry-After": "900"}, "Please enhance your calm"))
+        self.server.route(
+            "GET", "/topics/1/mentions", (429, {"Retry-After": "900"}, "Please enhance your calm")
+        )
         self.server.route("GET", "/topics/2/mentions", {"mentions": [youscan_mention(2)]})
         limited = self.make_source(account="1")
         healthy = self.make_source(account="2")
@@ -189,8 +245,11 @@ class TestConnectors(ConnectorCase):
 
     def test_server_errors_are_retried_then_backed_off(self):
         unavailable = (503, {"Retry-After": "0"}, "Service Unavailable")
-        self.server.route("GET", "/topics/1/mentions",
-                          [unavailable, unavailable, {"mentions": [youscan_mention(1)]}])
+        self.server.route(
+            "GET",
+            "/topics/1/mentions",
+            [unavailable, unavailable, {"mentions": [youscan_mention(1)]}],
+        )
         source = self.make_source()
         self.run_cron()
         self.assertEqual(len(self.server.calls()), 3)
@@ -223,9 +282,14 @@ class TestConnectors(ConnectorCase):
 
     def test_malformed_page_keeps_the_cursor_and_next_run_recovers(self):
         self.params.set_param("social_crm.http_retries", "0")
-        self.server.route("GET", "/topics/1/mentions", [
-            (200, {"Content-Type": "application/json"}, '{"mentions": [{"id": '),
-            {"mentions": [youscan_mention(1), youscan_mention(2)]}])
+        self.server.route(
+            "GET",
+            "/topics/1/mentions",
+            [
+                (200, {"Content-Type": "application/json"}, '{"mentions": [{"id": '),
+                {"mentions": [youscan_mention(1), youscan_mention(2)]},
+            ],
+        )
         source = self.make_source()
         with self.assertLogs(CONNECTOR_LOG, "WARNING"):
             self.run_cron()
@@ -242,8 +306,9 @@ class TestConnectors(ConnectorCase):
     def test_records_the_adapter_skips_are_reported_and_the_rest_imported(self):
         bad = youscan_mention(2)
         del bad["seq"]
-        self.server.route("GET", "/topics/1/mentions",
-                          {"mentions": [youscan_mention(1), bad, youscan_mention(3)]})
+        self.server.route(
+            "GET", "/topics/1/mentions", {"mentions": [youscan_mention(1), bad, youscan_mention(3)]}
+        )
         source = self.make_source()
         with self.assertLogs(CONNECTOR_LOG, "WARNING"):
             self.run_cron()
@@ -306,8 +371,14 @@ class TestConnectors(ConnectorCase):
         source = self.make_source("facebook", api_secret="app-secret", verify_token="vt")
         as_manager = source.with_user(self.manager)
         arch = as_manager.get_views([(False, "form")])["views"]["form"]["arch"]
-        for secret in ("api_key", "api_secret", "verify_token", "reply_token", "feed_url",
-                       "webhook_token"):
+        for secret in (
+            "api_key",
+            "api_secret",
+            "verify_token",
+            "reply_token",
+            "feed_url",
+            "webhook_token",
+        ):
             self.assertNotIn(f'name="{secret}"', arch)
         self.assertIn('name="connection_help"', arch)
         self.assertEqual(as_manager.read(["name", "account"])[0]["account"], "1")
@@ -323,7 +394,7 @@ class TestConnectors(ConnectorCase):
         def get_updates(req):
             offset = req.json().get("offset", 0)
             queue[:] = [u for u in queue if u["update_id"] >= offset]
-            return {"ok": True, "result": queue[:req.json()["limit"]]}
+            return {"ok": True, "result": queue[: req.json()["limit"]]}
 
         self.server.route("POST", "/botT:1/getUpdates", get_updates)
         source = self.make_source("telegram", api_key="T:1")
@@ -339,20 +410,46 @@ class TestConnectors(ConnectorCase):
         def search(req):
             assert req.headers["Authorization"] == "Bearer vk-token"
             if "start_from" not in req.query:
-                return {"response": {"items": [
-                    {"id": 11, "owner_id": -5, "from_id": 77, "date": NOW - 100,
-                     "text": "Банк не отвечает третий день", "likes": {"count": 3}}],
-                    "profiles": [{"id": 77, "first_name": "Ivan", "last_name": "Petrov"}],
-                    "groups": [], "next_from": "2/-5_11"}}
-            return {"response": {"items": [
-                {"id": 3, "owner_id": -6, "from_id": -1, "date": NOW - 300,
-                 "text": "Перешёл в Банк, доволен"}], "profiles": [], "groups": []}}
+                return {
+                    "response": {
+                        "items": [
+                            {
+                                "id": 11,
+                                "owner_id": -5,
+                                "from_id": 77,
+                                "date": NOW - 100,
+                                "text": "Банк не отвечает третий день",
+                                "likes": {"count": 3},
+                            }
+                        ],
+                        "profiles": [{"id": 77, "first_name": "Ivan", "last_name": "Petrov"}],
+                        "groups": [],
+                        "next_from": "2/-5_11",
+                    }
+                }
+            return {
+                "response": {
+                    "items": [
+                        {
+                            "id": 3,
+                            "owner_id": -6,
+                            "from_id": -1,
+                            "date": NOW - 300,
+                            "text": "Перешёл в Банк, доволен",
+                        }
+                    ],
+                    "profiles": [],
+                    "groups": [],
+                }
+            }
 
         self.server.route("GET", "/newsfeed.search", search)
         source = self.make_source("vk", api_key="vk-token", search_query="Банк", account="")
         self.run_cron()
-        self.assertEqual(sorted(self.Mention.search([("source_id", "=", source.id)])
-                                .mapped("external_id")), ["-5_11", "-6_3"])
+        self.assertEqual(
+            sorted(self.Mention.search([("source_id", "=", source.id)]).mapped("external_id")),
+            ["-5_11", "-6_3"],
+        )
         self.assertEqual(list(source.cursor), ["start_time"])  # the window is done
         mention = self.Mention.search([("external_id", "=", "-5_11")])
         self.assertEqual(mention.url, "https://vk.com/wall-5_11")
@@ -363,29 +460,55 @@ class TestConnectors(ConnectorCase):
             assert req.query["token"] == "ba-token" and req.query["themeId"] == "77"
             if req.query["offset"] != "0":
                 return {"data": []}
-            return {"data": [{"id": 1, "hash": "a" * 32, "url": "https://vk.com/wall-2_1",
-                              "textNorm": "Банк берёт комиссию", "timeCreate": NOW - 500,
-                              "timeStore": NOW - 100, "hubName": "vk.com", "toneMark": -1,
-                              "authorRow": {"id_external": "9", "fullname": "Иван"}}]}
+            return {
+                "data": [
+                    {
+                        "id": 1,
+                        "hash": "a" * 32,
+                        "url": "https://vk.com/wall-2_1",
+                        "textNorm": "Банк берёт комиссию",
+                        "timeCreate": NOW - 500,
+                        "timeStore": NOW - 100,
+                        "hubName": "vk.com",
+                        "toneMark": -1,
+                        "authorRow": {"id_external": "9", "fullname": "Иван"},
+                    }
+                ]
+            }
 
         self.server.route("GET", "/feed.messages", feed)
         source = self.make_source("brand_analytics", api_key="ba-token", account="77")
         self.run_cron()
         self.assertEqual(self.count(source), 1)
         self.assertIn("ts_from", source.cursor)
-        self.assertEqual(self.Mention.search([("source_id", "=", source.id)]).sentiment,
-                         "negative")
+        self.assertEqual(self.Mention.search([("source_id", "=", source.id)]).sentiment, "negative")
 
     def test_youtube_comment_threads(self):
         def threads(req):
-            assert req.query["key"] == "yt-key" and req.query["allThreadsRelatedToChannelId"] \
-                == "UCbank"
-            snippet = {"videoId": "vid1", "textOriginal": "Приложение банка вылетает",
-                       "authorDisplayName": "Olga", "authorChannelId": {"value": "UColga"},
-                       "publishedAt": "2026-05-05T10:00:00Z", "likeCount": 2}
-            return {"items": [{"id": "t1", "snippet": {
-                "videoId": "vid1", "totalReplyCount": 0,
-                "topLevelComment": {"id": "t1", "snippet": snippet}}}]}
+            assert (
+                req.query["key"] == "yt-key"
+                and req.query["allThreadsRelatedToChannelId"] == "UCbank"
+            )
+            snippet = {
+                "videoId": "vid1",
+                "textOriginal": "Приложение банка вылетает",
+                "authorDisplayName": "Olga",
+                "authorChannelId": {"value": "UColga"},
+                "publishedAt": "2026-05-05T10:00:00Z",
+                "likeCount": 2,
+            }
+            return {
+                "items": [
+                    {
+                        "id": "t1",
+                        "snippet": {
+                            "videoId": "vid1",
+                            "totalReplyCount": 0,
+                            "topLevelComment": {"id": "t1", "snippet": snippet},
+                        },
+                    }
+                ]
+            }
 
         self.server.route("GET", "/commentThreads", threads)
         source = self.make_source("youtube", api_key="yt-key", account="UCbank")
@@ -394,12 +517,14 @@ class TestConnectors(ConnectorCase):
         self.assertEqual(source.cursor, {"newest": "2026-05-05T10:00:00Z"})
 
     def test_rss_feed_conditional_get(self):
-        feed = ("""<?xml version="1.0" encoding="UTF-8"?><rss version="2.0"><channel>
+        feed = (
+            """<?xml version="1.0" encoding="UTF-8"?><rss version="2.0"><channel>
             <title>Forum</title><language>ru</language>
             <item><title>Очередь</title><link>https://forum.city.kz/t/77</link>
             <guid>forum-77</guid><pubDate>Fri, 01 May 2026 13:00:00 +0300</pubDate>
             <description>Час стоял в очереди в банке</description></item>
-            </channel></rss>""").encode()
+            </channel></rss>"""
+        ).encode()
 
         def handler(req):
             if req.headers.get("If-None-Match") == '"v1"':
@@ -417,22 +542,44 @@ class TestConnectors(ConnectorCase):
 
     def test_facebook_comments_poll(self):
         self.server.route("GET", "/PAGE1/posts", {"data": [{"id": "PAGE1_POST9"}]})
-        self.server.route("GET", "/PAGE1_POST9/comments", {"data": [
-            {"id": "POST9_C1", "message": "Where is my refund?",
-             "created_time": "2026-05-01T10:00:00+0000", "from": {"id": "1", "name": "A"}}]})
+        self.server.route(
+            "GET",
+            "/PAGE1_POST9/comments",
+            {
+                "data": [
+                    {
+                        "id": "POST9_C1",
+                        "message": "Where is my refund?",
+                        "created_time": "2026-05-01T10:00:00+0000",
+                        "from": {"id": "1", "name": "A"},
+                    }
+                ]
+            },
+        )
         source = self.make_source("facebook", api_key="page-token", account="PAGE1")
         self.run_cron()
         self.assertEqual(self.count(source), 1)
         self.assertEqual(source.cursor, {"newest": "2026-05-01T10:00:00Z"})
 
     def test_authors_of_webhook_events_are_named_by_the_cron(self):
-        source = self.make_source("vk", api_key="vk-token", account="1", api_secret="vk-secret",
-                                  interval_minutes=0)
+        source = self.make_source(
+            "vk", api_key="vk-token", account="1", api_secret="vk-secret", interval_minutes=0
+        )
         for event_id, from_id in (("e1", 77), ("e2", -5)):
-            event = {"type": "wall_reply_new", "group_id": 1, "event_id": event_id,
-                     "secret": "vk-secret", "object": {
-                         "id": 20 + from_id, "from_id": from_id, "date": NOW, "post_id": 10,
-                         "owner_id": -1, "text": "Когда починят приложение?"}}
+            event = {
+                "type": "wall_reply_new",
+                "group_id": 1,
+                "event_id": event_id,
+                "secret": "vk-secret",
+                "object": {
+                    "id": 20 + from_id,
+                    "from_id": from_id,
+                    "date": NOW,
+                    "post_id": 10,
+                    "owner_id": -1,
+                    "text": "Когда починят приложение?",
+                },
+            }
             report = source._webhook_receive(json.dumps(event).encode(), headers={})
             self.assertEqual((report["created"], report["reply"]), (1, "ok"))
         authors = self.Mention.search([("source_id", "=", source.id)]).author_id
@@ -441,16 +588,40 @@ class TestConnectors(ConnectorCase):
 
         def users_get(req):
             assert req.query["user_ids"] == "77"
-            return {"response": [{"id": 77, "first_name": "Ivan", "last_name": "Petrov",
-                                  "screen_name": "ivanp", "followers_count": 321}]}
+            return {
+                "response": [
+                    {
+                        "id": 77,
+                        "first_name": "Ivan",
+                        "last_name": "Petrov",
+                        "screen_name": "ivanp",
+                        "followers_count": 321,
+                    }
+                ]
+            }
 
         self.server.route("GET", "/users.get", users_get)
-        self.server.route("GET", "/groups.getById", {"response": {"groups": [
-            {"id": 5, "name": "City news", "screen_name": "citynews", "members_count": 900}]}})
+        self.server.route(
+            "GET",
+            "/groups.getById",
+            {
+                "response": {
+                    "groups": [
+                        {
+                            "id": 5,
+                            "name": "City news",
+                            "screen_name": "citynews",
+                            "members_count": 900,
+                        }
+                    ]
+                }
+            },
+        )
         self.run_cron()
         person = authors.filtered(lambda a: a.external_id == "77")
-        self.assertEqual((person.name, person.handle, person.followers),
-                         ("Ivan Petrov", "ivanp", 321))
+        self.assertEqual(
+            (person.name, person.handle, person.followers), ("Ivan Petrov", "ivanp", 321)
+        )
         group = authors.filtered(lambda a: a.external_id == "-5")
         self.assertEqual((group.name, group.handle), ("City news", "citynews"))
         self.server.requests.clear()
@@ -459,10 +630,19 @@ class TestConnectors(ConnectorCase):
 
     # -- replies -------------------------------------------------------------------------------
     def mention_of(self, source, external_id, raw=None):
-        source.ingest([{"external_id": external_id, "text": "Help please",
-                        "published_at": "2026-05-01T10:00:00Z", "raw": raw or {}}])
-        return self.Mention.search([("source_id", "=", source.id),
-                                    ("external_id", "=", external_id)])
+        source.ingest(
+            [
+                {
+                    "external_id": external_id,
+                    "text": "Help please",
+                    "published_at": "2026-05-01T10:00:00Z",
+                    "raw": raw or {},
+                }
+            ]
+        )
+        return self.Mention.search(
+            [("source_id", "=", source.id), ("external_id", "=", external_id)]
+        )
 
     def test_replies_are_posted_back(self):
         def vk_comment(req):
@@ -474,31 +654,49 @@ class TestConnectors(ConnectorCase):
         self.server.route("POST", "/wall.createComment", vk_comment)
         vk = self.make_source("vk", api_key="vk-token", account="1")
         out = vk._post_reply(self.mention_of(vk, "-1_10_20"), "Мы поможем")
-        self.assertEqual(out, {"external_id": "-1_10_21",
-                               "url": "https://vk.com/wall-1_10?reply=21"})
+        self.assertEqual(
+            out, {"external_id": "-1_10_21", "url": "https://vk.com/wall-1_10?reply=21"}
+        )
 
         def send_message(req):
             body = req.json()
             assert body["reply_parameters"]["message_id"] == 7
-            return {"ok": True, "result": {"message_id": 8, "chat": body and {
-                "id": -100555, "username": "bankclients"}}}
+            return {
+                "ok": True,
+                "result": {
+                    "message_id": 8,
+                    "chat": body and {"id": -100555, "username": "bankclients"},
+                },
+            }
 
         self.server.route("POST", "/botT:1/sendMessage", send_message)
         telegram = self.make_source("telegram", api_key="T:1")
         out = telegram._post_reply(self.mention_of(telegram, "-100555:7"), "Напишите нам")
         self.assertEqual(out, {"external_id": "-100555:8", "url": "https://t.me/bankclients/8"})
 
-        self.server.route("POST", "/comments", lambda req: {
-            "id": "t1.r1", "snippet": {"videoId": "vid1", "parentId": "t1"}})
+        self.server.route(
+            "POST",
+            "/comments",
+            lambda req: {"id": "t1.r1", "snippet": {"videoId": "vid1", "parentId": "t1"}},
+        )
         youtube = self.make_source("youtube", api_key="yt-key", reply_token="ya29")
         out = youtube._post_reply(self.mention_of(youtube, "t1"), "Thanks!")
         self.assertEqual(out["external_id"], "t1.r1")
-        self.assertEqual(self.server.calls("POST", "/comments")[0].headers["Authorization"],
-                         "Bearer ya29")
+        self.assertEqual(
+            self.server.calls("POST", "/comments")[0].headers["Authorization"], "Bearer ya29"
+        )
 
     def test_reply_errors_are_readable(self):
-        self.server.route("POST", "/wall.createComment", {"error": {
-            "error_code": 15, "error_msg": "Access denied: no access to call this method"}})
+        self.server.route(
+            "POST",
+            "/wall.createComment",
+            {
+                "error": {
+                    "error_code": 15,
+                    "error_msg": "Access denied: no access to call this method",
+                }
+            },
+        )
         vk = self.make_source("vk", name="VK bank", api_key="vk-token")
         mention = self.mention_of(vk, "-1_10")
         with self.assertRaisesRegex(UserError, "VK bank.*could not post.*Access denied"):
@@ -527,22 +725,33 @@ class TestConnectorWebhooks(HttpCase):
         if path_token:
             url += f"/{path_token}"
         data = body if isinstance(body, bytes) else json.dumps(body).encode()
-        return self.opener.post(self.base_url() + url + query, data=data,
-                                headers=dict({"Content-Type": "application/json"},
-                                             **(headers or {})), timeout=30)
+        return self.opener.post(
+            self.base_url() + url + query,
+            data=data,
+            headers=dict({"Content-Type": "application/json"}, **(headers or {})),
+            timeout=30,
+        )
 
     def count(self, source):
         return self.Mention.search_count([("source_id", "=", source.id)])
 
     def test_youscan_token_in_path(self):
-        source = self.Source.create({"name": "YouScan hook", "source_type": "youscan",
-                                     "interval_minutes": 0})
+        source = self.Source.create(
+            {"name": "YouScan hook", "source_type": "youscan", "interval_minutes": 0}
+        )
         token = source.webhook_token
-        mention = {"mentionId": 123456, "topicId": 42, "postId": "-1_77", "sourceName": "vk.com",
-                   "resourceType": "social", "url": "https://vk.com/wall-1_77",
-                   "text": "Очередь в <b>Банке</b> два часа",
-                   "published": "2026-05-01T10:00:00+05:00",
-                   "author": {"profileId": "id77", "name": "Ivan"}, "sentiment": "negative"}
+        mention = {
+            "mentionId": 123456,
+            "topicId": 42,
+            "postId": "-1_77",
+            "sourceName": "vk.com",
+            "resourceType": "social",
+            "url": "https://vk.com/wall-1_77",
+            "text": "Очередь в <b>Банке</b> два часа",
+            "published": "2026-05-01T10:00:00+05:00",
+            "author": {"profileId": "id77", "name": "Ivan"},
+            "sentiment": "negative",
+        }
         response = self.post(source, mention, path_token=token)
         self.assertEqual(response.status_code, 200, response.text)
         self.assertEqual(response.json(), {"created": 1, "updated": 0, "errors": []})
@@ -561,45 +770,75 @@ class TestConnectorWebhooks(HttpCase):
         self.assertIn("not a YouScan WebhookMention", not_youscan.json()["error"])
 
     def test_telegram_secret_header_and_update_id_replay(self):
-        source = self.Source.create({"name": "Bot", "source_type": "telegram",
-                                     "api_secret": "tg-secret_1", "interval_minutes": 0})
+        source = self.Source.create(
+            {
+                "name": "Bot",
+                "source_type": "telegram",
+                "api_secret": "tg-secret_1",
+                "interval_minutes": 0,
+            }
+        )
         header = {"X-Telegram-Bot-Api-Secret-Token": "tg-secret_1"}
         update = telegram_update(900, 5)
         response = self.post(source, update, header)
         self.assertEqual(response.status_code, 200, response.text)
         self.assertEqual(response.json()["created"], 1)
         # An edit of the same message arrives as another update with a new id: it updates.
-        edited = {"update_id": 901, "edited_message": dict(update["message"],
-                                                           text="Карта снова работает")}
+        edited = {
+            "update_id": 901,
+            "edited_message": dict(update["message"], text="Карта снова работает"),
+        }
         self.assertEqual(self.post(source, edited, header).json()["updated"], 1)
         replay = self.post(source, update, header)  # update 900 again: nothing changes
         self.assertEqual(replay.json(), {"created": 0, "updated": 0, "errors": []})
         record = self.Mention.search([("source_id", "=", source.id)])
         self.assertEqual((len(record), record.text), (1, "Карта снова работает"))
-        self.assertEqual(self.env["social_crm.webhook.event"].search_count(
-            [("source_id", "=", source.id)]), 2)
+        self.assertEqual(
+            self.env["social_crm.webhook.event"].search_count([("source_id", "=", source.id)]), 2
+        )
         self.assertEqual(self.post(source, update).status_code, 403)
-        self.assertEqual(self.post(source, update, {
-            "X-Telegram-Bot-Api-Secret-Token": "wrong"}).status_code, 403)
-        sticker = {"update_id": 902, "message": {"message_id": 6, "date": NOW,
-                                                 "chat": {"id": 1}, "sticker": {}}}
+        self.assertEqual(
+            self.post(source, update, {"X-Telegram-Bot-Api-Secret-Token": "wrong"}).status_code, 403
+        )
+        sticker = {
+            "update_id": 902,
+            "message": {"message_id": 6, "date": NOW, "chat": {"id": 1}, "sticker": {}},
+        }
         self.assertEqual(self.post(source, sticker, header).json()["created"], 0)
         self.assertEqual(self.post(source, {"message": {}}, header).status_code, 400)
         big = self.post(source, b"{" + b" " * (5 * 1024 * 1024 + 1) + b"}", header)
         self.assertEqual(big.status_code, 413)
 
     def test_vk_callback_confirmation_secret_and_event_id(self):
-        source = self.Source.create({"name": "VK group", "source_type": "vk", "account": "1",
-                                     "api_secret": "vk-secret", "confirmation_code": "e7e13fe2",
-                                     "interval_minutes": 0})
+        source = self.Source.create(
+            {
+                "name": "VK group",
+                "source_type": "vk",
+                "account": "1",
+                "api_secret": "vk-secret",
+                "confirmation_code": "e7e13fe2",
+                "interval_minutes": 0,
+            }
+        )
         confirm = self.post(source, {"type": "confirmation", "group_id": 1})
         self.assertEqual((confirm.status_code, confirm.text), (200, "e7e13fe2"))
         self.assertTrue(confirm.headers["Content-Type"].startswith("text/plain"))
-        event = {"type": "wall_reply_new", "group_id": 1, "event_id": "abc123",
-                 "secret": "vk-secret", "v": "5.199",
-                 "object": {"id": 20, "from_id": 77, "date": NOW, "post_id": 10,
-                            "owner_id": -1, "post_owner_id": -1,
-                            "text": "Почему не работает перевод?"}}
+        event = {
+            "type": "wall_reply_new",
+            "group_id": 1,
+            "event_id": "abc123",
+            "secret": "vk-secret",
+            "v": "5.199",
+            "object": {
+                "id": 20,
+                "from_id": 77,
+                "date": NOW,
+                "post_id": 10,
+                "owner_id": -1,
+                "post_owner_id": -1,
+                "text": "Почему не работает перевод?",
+            },
+        }
         response = self.post(source, event)
         self.assertEqual((response.status_code, response.text), (200, "ok"))
         record = self.Mention.search([("source_id", "=", source.id)])
@@ -618,22 +857,55 @@ class TestConnectorWebhooks(HttpCase):
         self.assertEqual(self.post(source, {"group_id": 1}).status_code, 400)
 
     def test_meta_handshake_and_signature(self):
-        source = self.Source.create({"name": "FB page", "source_type": "facebook",
-                                     "api_secret": "app-secret", "verify_token": "vt-1",
-                                     "interval_minutes": 0})
+        source = self.Source.create(
+            {
+                "name": "FB page",
+                "source_type": "facebook",
+                "api_secret": "app-secret",
+                "verify_token": "vt-1",
+                "interval_minutes": 0,
+            }
+        )
         url = self.base_url() + f"/social_crm/webhook/{source.id}"
-        ok = self.opener.get(url, params={"hub.mode": "subscribe", "hub.verify_token": "vt-1",
-                                          "hub.challenge": "1158201444"}, timeout=30)
+        ok = self.opener.get(
+            url,
+            params={
+                "hub.mode": "subscribe",
+                "hub.verify_token": "vt-1",
+                "hub.challenge": "1158201444",
+            },
+            timeout=30,
+        )
         self.assertEqual((ok.status_code, ok.text), (200, "1158201444"))
-        bad = self.opener.get(url, params={"hub.mode": "subscribe", "hub.verify_token": "x",
-                                           "hub.challenge": "1"}, timeout=30)
+        bad = self.opener.get(
+            url,
+            params={"hub.mode": "subscribe", "hub.verify_token": "x", "hub.challenge": "1"},
+            timeout=30,
+        )
         self.assertEqual(bad.status_code, 403)
-        event = {"object": "page", "entry": [{"id": "PAGE1", "time": NOW, "changes": [
-            {"field": "feed", "value": {"item": "comment", "verb": "add",
-                                        "comment_id": "POST9_CMT1", "post_id": "PAGE1_POST9",
-                                        "from": {"id": "4242", "name": "Aigerim"},
-                                        "message": "Why was my transfer declined?",
-                                        "created_time": NOW}}]}]}
+        event = {
+            "object": "page",
+            "entry": [
+                {
+                    "id": "PAGE1",
+                    "time": NOW,
+                    "changes": [
+                        {
+                            "field": "feed",
+                            "value": {
+                                "item": "comment",
+                                "verb": "add",
+                                "comment_id": "POST9_CMT1",
+                                "post_id": "PAGE1_POST9",
+                                "from": {"id": "4242", "name": "Aigerim"},
+                                "message": "Why was my transfer declined?",
+                                "created_time": NOW,
+                            },
+                        }
+                    ],
+                }
+            ],
+        }
         body = json.dumps(event).encode()
         signature = "sha256=" + hmac.new(b"app-secret", body, hashlib.sha256).hexdigest()
         response = self.post(source, body, {"X-Hub-Signature-256": signature})
@@ -643,8 +915,9 @@ class TestConnectorWebhooks(HttpCase):
         self.assertEqual(self.count(source), 1)
         self.assertEqual(self.post(source, body).status_code, 403)
         tampered = body.replace(b"declined", b"accepted")
-        self.assertEqual(self.post(source, tampered,
-                                   {"X-Hub-Signature-256": signature}).status_code, 403)
+        self.assertEqual(
+            self.post(source, tampered, {"X-Hub-Signature-256": signature}).status_code, 403
+        )
 
     def test_kinds_without_webhook_and_unknown_sources(self):
         rss = self.Source.create({"name": "Feed", "source_type": "rss"})

@@ -1,6 +1,7 @@
 """The expert loop for an expert without Social CRM access, over HTTP as that expert sees it:
 the activity links to a page where they answer; closing or cancelling the activity without an
 answer sends the mention back to its agent with a notice."""
+
 from odoo.tests import HttpCase, new_test_user, tagged
 
 from .common import make_record
@@ -11,14 +12,22 @@ class TestExpertPage(HttpCase):
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
-        cls.source = cls.env["social_crm.source"].create({"name": "Expert page",
-                                                          "source_type": "webhook"})
-        cls.agent = new_test_user(cls.env, "xp_agent", groups="social_crm.group_user",
-                                  name="Kate Agent")
-        cls.expert = new_test_user(cls.env, "xp_expert", groups="base.group_user",
-                                   name="Erik Expert", password="xp_expert_pw")
-        cls.stranger = new_test_user(cls.env, "xp_stranger", groups="base.group_user",
-                                     password="xp_stranger_pw")
+        cls.source = cls.env["social_crm.source"].create(
+            {"name": "Expert page", "source_type": "webhook"}
+        )
+        cls.agent = new_test_user(
+            cls.env, "xp_agent", groups="social_crm.group_user", name="Kate Agent"
+        )
+        cls.expert = new_test_user(
+            cls.env,
+            "xp_expert",
+            groups="base.group_user",
+            name="Erik Expert",
+            password="xp_expert_pw",
+        )
+        cls.stranger = new_test_user(
+            cls.env, "xp_stranger", groups="base.group_user", password="xp_stranger_pw"
+        )
 
     def ask(self, ext="x1", text="Можно ли вернуть товар без чека, если коробку выбросили?"):
         mention = self.source.ingest([make_record(ext, text, lang="ru")]).with_user(self.agent)
@@ -37,7 +46,9 @@ class TestExpertPage(HttpCase):
         self.assertEqual(page.status_code, 200)
         self.assertIn("коробку выбросили", page.text)
         answer = "Да, в течение 14 дней, если товар не был в употреблении: нужен паспорт."
-        sent = self.url_open(link, data={"answer": answer, "csrf_token": http_csrf(self, page.text)})
+        sent = self.url_open(
+            link, data={"answer": answer, "csrf_token": http_csrf(self, page.text)}
+        )
         self.assertEqual(sent.status_code, 200)
         self.assertIn("Thank you", sent.text)
         mention.invalidate_recordset()
@@ -61,8 +72,7 @@ class TestExpertPage(HttpCase):
         activity.with_user(self.expert).action_done()
         mention.invalidate_recordset()
         self.assertEqual(mention.state, "in_progress")
-        self.assertIn("closed the question without an answer",
-                      mention.sudo().message_ids[:1].body)
+        self.assertIn("closed the question without an answer", mention.sudo().message_ids[:1].body)
         todo = mention.sudo().activity_ids.filtered(lambda a: a.user_id == self.agent)
         self.assertEqual(len(todo), 1, "the agent gets a to-do")
 
@@ -78,4 +88,4 @@ def http_csrf(case, html):
     """The CSRF token the page's form carries."""
     marker = 'name="csrf_token" value="'
     start = html.index(marker) + len(marker)
-    return html[start:html.index('"', start)]
+    return html[start : html.index('"', start)]

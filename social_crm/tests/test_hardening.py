@@ -1,6 +1,7 @@
 """Secrets never reach a stored or logged text: an API that answers with something other
 than JSON, with the key in its body, leaves a readable error on the source — without the key
 — in ``last_error``, in the server log and in what the connection test tells the user."""
+
 import logging
 
 from odoo.exceptions import UserError
@@ -20,17 +21,25 @@ class TestSecretsStayOut(TransactionCase):
         cls.server = FakeServer().start()
         cls.addClassCleanup(cls.server.stop)
         cls.env["ir.config_parameter"].sudo().set_param("social_crm.http_retries", "0")
-        cls.source = cls.env["social_crm.source"].create({
-            "name": "YouScan behind a proxy", "source_type": "youscan",
-            "base_url": cls.server.url, "api_key": KEY, "account": "1",
-            "interval_minutes": 5})
+        cls.source = cls.env["social_crm.source"].create(
+            {
+                "name": "YouScan behind a proxy",
+                "source_type": "youscan",
+                "base_url": cls.server.url,
+                "api_key": KEY,
+                "account": "1",
+                "interval_minutes": 5,
+            }
+        )
 
     def setUp(self):
         super().setUp()
         self.server.routes.clear()
         # A misconfigured proxy answers 200 with an HTML page that echoes the request.
-        page = (f"<html><body>Gateway page. Upstream refused: X-API-KEY: {KEY} "
-                "(GET /topics/1/mentions)</body></html>")
+        page = (
+            f"<html><body>Gateway page. Upstream refused: X-API-KEY: {KEY} "
+            "(GET /topics/1/mentions)</body></html>"
+        )
         for path in ("/topics/1/mentions", "/topics"):
             self.server.route("GET", path, (200, {"Content-Type": "text/html"}, page))
 

@@ -19,8 +19,10 @@ class TestTranslations(TransactionCase):
     def test_pot_is_up_to_date(self):
         pot = {e.msgid for e in polib.pofile(file_path("social_crm/i18n/social_crm.pot"))}
         current = self.current_terms()
-        self.assertFalse(sorted(current - pot)[:20], "strings missing from social_crm.pot: "
-                         "re-export it (see README, Translations)")
+        self.assertFalse(
+            sorted(current - pot)[:20],
+            "strings missing from social_crm.pot: re-export it (see README, Translations)",
+        )
         self.assertFalse(sorted(pot - current)[:20], "stale strings in social_crm.pot")
 
     def test_russian_translation_is_complete(self):

@@ -10,20 +10,49 @@ from .common import SocialCrmCase, make_record
 class TestIngest(SocialCrmCase):
     def test_install_data(self):
         stages = self.env["social_crm.stage"].search([])
-        self.assertEqual(stages.mapped("code"), [
-            "general", "competitor", "product", "first_review", "negative", "support",
-            "churn", "awkward"], "the eight consumer-cycle stages, in cycle order")
+        self.assertEqual(
+            stages.mapped("code"),
+            [
+                "general",
+                "competitor",
+                "product",
+                "first_review",
+                "negative",
+                "support",
+                "churn",
+                "awkward",
+            ],
+            "the eight consumer-cycle stages, in cycle order",
+        )
         self.assertTrue(all(stages.mapped("playbook")))
         platforms = self.env["social_crm.platform"].search([])
-        for code in ("vk", "telegram", "instagram", "facebook", "youtube", "x", "tiktok", "ok",
-                     "otzovik", "irecommend", "zoon", "yandex_maps", "2gis", "google_maps",
-                     "forum", "news", "web"):
+        for code in (
+            "vk",
+            "telegram",
+            "instagram",
+            "facebook",
+            "youtube",
+            "x",
+            "tiktok",
+            "ok",
+            "otzovik",
+            "irecommend",
+            "zoon",
+            "yandex_maps",
+            "2gis",
+            "google_maps",
+            "forum",
+            "news",
+            "web",
+        ):
             self.assertIn(code, platforms.mapped("code"))
         self.assertEqual(platforms.filtered(lambda p: p.code == "otzovik").kind, "review")
         self.assertEqual(platforms.filtered(lambda p: p.code == "x").reply_limit, 280)
 
     def test_ingest_creates_mentions_and_authors(self):
-        mentions = self.source.ingest([make_record(1), make_record(2, rating=4, platform="otzovik")])
+        mentions = self.source.ingest(
+            [make_record(1), make_record(2, rating=4, platform="otzovik")]
+        )
         self.assertEqual(len(mentions), 2)
         first = mentions.filtered(lambda m: m.external_id == "1")
         self.assertEqual(first.platform_id.code, "vk")
@@ -50,8 +79,12 @@ class TestIngest(SocialCrmCase):
         self.assertEqual(changed.text, "Исправленный текст: доставки нет?")
         self.assertEqual(changed.likes, 7)
         self.assertEqual(self.Mention.search_count([("source_id", "=", self.source.id)]), 5)
-        self.assertEqual(self.env["social_crm.author"].search_count(
-            [("external_id", "in", [f"a{i}" for i in range(5)])]), 5)
+        self.assertEqual(
+            self.env["social_crm.author"].search_count(
+                [("external_id", "in", [f"a{i}" for i in range(5)])]
+            ),
+            5,
+        )
 
     def test_same_external_id_in_another_source_is_another_mention(self):
         other = self.source.copy({"name": "Other"})
@@ -87,22 +120,34 @@ class TestIngest(SocialCrmCase):
         self.assertTrue(mention.platform_id.name)
 
     def test_authors_upserted_by_platform_and_external_id(self):
-        self.source.ingest([make_record(1), make_record(2, author={
-            "external_id": "a1", "name": "Renamed", "followers": 120})])
+        self.source.ingest(
+            [
+                make_record(1),
+                make_record(2, author={"external_id": "a1", "name": "Renamed", "followers": 120}),
+            ]
+        )
         authors = self.env["social_crm.author"].search([("external_id", "=", "a1")])
         self.assertEqual(len(authors), 1)
         self.assertEqual(authors.name, "Renamed")
         self.assertEqual(authors.followers, 120)
         self.assertEqual(authors.mention_count, 2)
         # the same id on another platform is another person
-        self.source.ingest([make_record(3, platform="telegram", author={"external_id": "a1",
-                                                                          "name": "TG"})])
-        self.assertEqual(self.env["social_crm.author"].search_count([("external_id", "=", "a1")]), 2)
+        self.source.ingest(
+            [make_record(3, platform="telegram", author={"external_id": "a1", "name": "TG"})]
+        )
+        self.assertEqual(
+            self.env["social_crm.author"].search_count([("external_id", "=", "a1")]), 2
+        )
 
     def test_author_linked_to_contact_by_profile_url(self):
         partner = self.env["res.partner"].create({"name": "Dana", "website": "https://vk.com/id77"})
-        mention = self.source.ingest([make_record(1, author={
-            "external_id": "77", "name": "Dana K.", "url": "https://vk.com/id77"})])
+        mention = self.source.ingest(
+            [
+                make_record(
+                    1, author={"external_id": "77", "name": "Dana K.", "url": "https://vk.com/id77"}
+                )
+            ]
+        )
         self.assertEqual(mention.author_id.partner_id, partner)
         self.assertEqual(mention.partner_id, partner)
 
@@ -125,8 +170,11 @@ class TestIngest(SocialCrmCase):
 
     def test_batch_of_1000_is_set_wise(self):
         def batch(prefix, n):
-            return [make_record(f"{prefix}{i}", text=f"Сообщение {i}: когда починят интернет?")
-                    for i in range(n)]
+            return [
+                make_record(f"{prefix}{i}", text=f"Сообщение {i}: когда починят интернет?")
+                for i in range(n)
+            ]
+
         self.source.ingest(batch("warm", 3))  # caches (analysis, platforms) warmed up
         small, small_count = self._queries(batch("s", 10))
         mentions, big_count = self._queries(batch("b", 1000))
@@ -165,14 +213,19 @@ class TestIngest(SocialCrmCase):
         self.assertEqual(mention.state, "closed")
 
     def test_export_never_writes_live_formulas(self):
-        texts = ["=HYPERLINK(\"http://x.example\",\"click\")", "+7 700 123 45 67 звонил",
-                 "-1 звезда", "@brand где заказ?", "обычный текст"]
+        texts = [
+            '=HYPERLINK("http://x.example","click")',
+            "+7 700 123 45 67 звонил",
+            "-1 звезда",
+            "@brand где заказ?",
+            "обычный текст",
+        ]
         mentions = self.source.ingest([make_record(i, text=t) for i, t in enumerate(texts)])
         exported = mentions.sorted("external_id").export_data(["text", "external_id"])["datas"]
-        self.assertEqual([row[0] for row in exported],
-                         ["'" + t for t in texts[:4]] + [texts[4]])
-        self.assertEqual(sorted(mentions.mapped("text")), sorted(texts),
-                         "the stored texts stay as they were")
+        self.assertEqual([row[0] for row in exported], ["'" + t for t in texts[:4]] + [texts[4]])
+        self.assertEqual(
+            sorted(mentions.mapped("text")), sorted(texts), "the stored texts stay as they were"
+        )
 
     def test_mention_typed_in_goes_through_ingest(self):
         agent = new_test_user(self.env, "hand_agent", groups="social_crm.group_user")
@@ -190,21 +243,28 @@ class TestIngest(SocialCrmCase):
         self.assertTrue(mention.sla_deadline)
         self.assertEqual(mention.source_id.sudo().run_ids[:1].origin, "manual")
         with self.assertRaisesRegex(UserError, "text is missing"):
-            self.Mention.with_user(agent).create({"text": " ", "platform_id":
-                                                  self.env.ref("social_crm.platform_vk").id})
+            self.Mention.with_user(agent).create(
+                {"text": " ", "platform_id": self.env.ref("social_crm.platform_vk").id}
+            )
 
     def test_author_first_and_last_seen_and_earlier_mentions(self):
         author = {"external_id": "seen-1", "name": "Айгуль"}
-        middle = self.source.ingest([make_record("p2", author=author,
-                                                 published_at="2026-05-02T10:00:00+00:00")])
-        self.source.ingest([make_record("p3", author=author,
-                                        published_at="2026-05-03T10:00:00+00:00"),
-                            make_record("p1", author=author,
-                                        published_at="2026-05-01T10:00:00+00:00")])
+        middle = self.source.ingest(
+            [make_record("p2", author=author, published_at="2026-05-02T10:00:00+00:00")]
+        )
+        self.source.ingest(
+            [
+                make_record("p3", author=author, published_at="2026-05-03T10:00:00+00:00"),
+                make_record("p1", author=author, published_at="2026-05-01T10:00:00+00:00"),
+            ]
+        )
         person = middle.author_id
         self.assertEqual(person.first_seen, datetime(2026, 5, 1, 10, 0))
         self.assertEqual(person.last_seen, datetime(2026, 5, 3, 10, 0))
         older = self.Mention.search([("external_id", "=", "p1")])
         middle.invalidate_recordset()  # as the form reads it in a later request
-        self.assertEqual(middle.author_mention_ids, older,
-                         "earlier mentions list only what the author wrote before")
+        self.assertEqual(
+            middle.author_mention_ids,
+            older,
+            "earlier mentions list only what the author wrote before",
+        )

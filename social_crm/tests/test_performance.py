@@ -1,4 +1,5 @@
 """Query counts: ingest works set-wise and the kanban reads per column, never per record."""
+
 from lxml import etree
 
 from odoo.tests import tagged
@@ -15,11 +16,15 @@ KANBAN_FIRST_LOAD = 50
 
 @tagged("post_install", "-at_install")
 class TestQueryCounts(SocialCrmCase):
-
     def records(self, prefix, count):
-        return [make_record(f"{prefix}{i}", text=f"Третий день нет интернета, заявка {i}",
-                            author={"external_id": f"{prefix}a{i}", "name": f"Author {i}"})
-                for i in range(count)]
+        return [
+            make_record(
+                f"{prefix}{i}",
+                text=f"Третий день нет интернета, заявка {i}",
+                author={"external_id": f"{prefix}a{i}", "name": f"Author {i}"},
+            )
+            for i in range(count)
+        ]
 
     def test_ingest_of_a_thousand_records_takes_a_few_dozen_queries(self):
         records = self.records("q", 1000)
@@ -52,8 +57,11 @@ class TestQueryCounts(SocialCrmCase):
         spec = {}
         for node in arch.iter("field"):
             field = Mention._fields[node.get("name")]
-            spec[field.name] = {"fields": {"display_name": {}}} \
-                if field.type in ("many2one", "many2many", "one2many") else {}
+            spec[field.name] = (
+                {"fields": {"display_name": {}}}
+                if field.type in ("many2one", "many2many", "one2many")
+                else {}
+            )
         return spec
 
     def _kanban_first_load(self, spec):

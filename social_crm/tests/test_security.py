@@ -19,9 +19,13 @@ class TestSecurity(SocialCrmCase):
         cls.employee = new_test_user(cls.env, "sc_employee", groups="base.group_user")
         cls.source.api_key = "secret-key"
         cls.mention = cls.source.ingest([make_record(1)])
-        other_source = cls.env["social_crm.source"].create({
-            "name": "Other company source", "source_type": "webhook",
-            "company_id": cls.other_company.id})
+        other_source = cls.env["social_crm.source"].create(
+            {
+                "name": "Other company source",
+                "source_type": "webhook",
+                "company_id": cls.other_company.id,
+            }
+        )
         cls.foreign = other_source.ingest([make_record(2)])
 
     def test_user_works_mentions(self):
@@ -50,8 +54,9 @@ class TestSecurity(SocialCrmCase):
                 source.read(["api_key"])
             with self.assertRaises(AccessError):
                 source.read(["webhook_token"])
-        self.assertEqual(self.source.with_user(self.env.ref("base.user_admin")).api_key,
-                         "secret-key")
+        self.assertEqual(
+            self.source.with_user(self.env.ref("base.user_admin")).api_key, "secret-key"
+        )
 
     def test_other_company_mentions_are_invisible(self):
         visible = self.env["social_crm.mention"].with_user(self.user).search([])
@@ -77,8 +82,7 @@ class TestEntryPointRights(HttpCase):
         super().setUpClass()
         cls.server = FakeServer().start()
         cls.addClassCleanup(cls.server.stop)
-        cls.env["ir.config_parameter"].sudo().set_param("web.base.url",
-                                                        "https://crm.example.com")
+        cls.env["ir.config_parameter"].sudo().set_param("web.base.url", "https://crm.example.com")
         company = cls.env.company
         other = cls.env["res.company"].create({"name": "Other Co"})
         cls.other_company = other
@@ -86,25 +90,50 @@ class TestEntryPointRights(HttpCase):
         cls.internal = new_test_user(cls.env, "rpc_internal", groups="base.group_user")
         cls.agent = new_test_user(cls.env, "rpc_agent", groups="social_crm.group_user")
         cls.other_manager = new_test_user(
-            cls.env, "rpc_other_manager", groups="social_crm.group_manager",
-            company_id=other.id, company_ids=[(6, 0, [other.id])])
-        cls.manager = new_test_user(cls.env, "rpc_manager", groups="social_crm.group_manager",
-                                    company_id=company.id, company_ids=[(6, 0, [company.id])])
-        cls.sysadmin = new_test_user(cls.env, "rpc_sysadmin",
-                                     groups="base.group_system,social_crm.group_manager")
+            cls.env,
+            "rpc_other_manager",
+            groups="social_crm.group_manager",
+            company_id=other.id,
+            company_ids=[(6, 0, [other.id])],
+        )
+        cls.manager = new_test_user(
+            cls.env,
+            "rpc_manager",
+            groups="social_crm.group_manager",
+            company_id=company.id,
+            company_ids=[(6, 0, [company.id])],
+        )
+        cls.sysadmin = new_test_user(
+            cls.env, "rpc_sysadmin", groups="base.group_system,social_crm.group_manager"
+        )
         cls.refused_users = [cls.portal, cls.internal, cls.agent, cls.other_manager]
 
         Source = cls.env["social_crm.source"]
-        cls.hook = Source.create({"name": "Shop webhook", "source_type": "webhook",
-                                  "company_id": company.id})
-        cls.pull = Source.create({
-            "name": "YouScan topic", "source_type": "youscan", "company_id": company.id,
-            "base_url": cls.server.url, "api_key": "ys-key-7f3a9c", "account": "1",
-            "interval_minutes": 5})
-        cls.bot = Source.create({
-            "name": "Support bot", "source_type": "telegram", "company_id": company.id,
-            "base_url": cls.server.url, "api_key": "123:bot-key-5d1e", "api_secret": "hook_s3",
-            "interval_minutes": 0})
+        cls.hook = Source.create(
+            {"name": "Shop webhook", "source_type": "webhook", "company_id": company.id}
+        )
+        cls.pull = Source.create(
+            {
+                "name": "YouScan topic",
+                "source_type": "youscan",
+                "company_id": company.id,
+                "base_url": cls.server.url,
+                "api_key": "ys-key-7f3a9c",
+                "account": "1",
+                "interval_minutes": 5,
+            }
+        )
+        cls.bot = Source.create(
+            {
+                "name": "Support bot",
+                "source_type": "telegram",
+                "company_id": company.id,
+                "base_url": cls.server.url,
+                "api_key": "123:bot-key-5d1e",
+                "api_secret": "hook_s3",
+                "interval_minutes": 0,
+            }
+        )
         cls.mention = cls.hook.ingest([make_record(1)])
         cls.attacker = FakeServer().start()
         cls.addClassCleanup(cls.attacker.stop)
@@ -116,24 +145,32 @@ class TestEntryPointRights(HttpCase):
             server.requests.clear()
         self.server.route("GET", "/topics/1/mentions", {"total": 0, "lastSeq": 0, "mentions": []})
         self.server.route("GET", "/topics", {"topics": [{"id": 1, "name": "Bank"}]})
-        self.server.route("POST", "/bot123:bot-key-5d1e/getMe",
-                          {"ok": True, "result": {"id": 1, "username": "bank_bot"}})
-        self.server.route("POST", "/bot123:bot-key-5d1e/setWebhook",
-                          {"ok": True, "result": True})
+        self.server.route(
+            "POST",
+            "/bot123:bot-key-5d1e/getMe",
+            {"ok": True, "result": {"id": 1, "username": "bank_bot"}},
+        )
+        self.server.route("POST", "/bot123:bot-key-5d1e/setWebhook", {"ok": True, "result": True})
         self.pull.write({"paused": True, "failure_count": 5, "last_error": "HTTP 500"})
 
     # -- helpers ------------------------------------------------------------------------------
     def rpc(self, user, model, method, ids, *args):
         self.authenticate(user.login, user.login)
-        return self.make_jsonrpc_request(f"/web/dataset/call_kw/{model}/{method}", {
-            "model": model, "method": method, "args": [ids, *args], "kwargs": {}})
+        return self.make_jsonrpc_request(
+            f"/web/dataset/call_kw/{model}/{method}",
+            {"model": model, "method": method, "args": [ids, *args], "kwargs": {}},
+        )
 
     def assert_refused(self, user, model, method, ids, *args):
-        with self.assertRaises(JsonRpcException,
-                               msg=f"{user.login} may call {model}.{method}") as caught:
+        with self.assertRaises(
+            JsonRpcException, msg=f"{user.login} may call {model}.{method}"
+        ) as caught:
             self.rpc(user, model, method, ids, *args)
-        self.assertEqual(str(caught.exception), "odoo.exceptions.AccessError",
-                         f"{user.login} calling {model}.{method}: not an access error")
+        self.assertEqual(
+            str(caught.exception),
+            "odoo.exceptions.AccessError",
+            f"{user.login} calling {model}.{method}: not an access error",
+        )
         self.env.invalidate_all()
 
     def snapshot(self):
@@ -141,13 +178,14 @@ class TestEntryPointRights(HttpCase):
         sources = self.hook | self.pull | self.bot
         return {
             "tokens": sources.sudo().mapped("webhook_token"),
-            "pull": self.pull.read(["paused", "failure_count", "last_error", "base_url",
-                                    "cursor"])[0],
+            "pull": self.pull.read(["paused", "failure_count", "last_error", "base_url", "cursor"])[
+                0
+            ],
             "mentions": self.env["social_crm.mention"].search_count([]),
-            "partners": self.env["res.partner"].with_context(active_test=False)
-                            .search_count([]),
-            "mention": self.mention.read(["stage_id", "sentiment", "lang", "state", "reply",
-                                          "first_response_at"])[0],
+            "partners": self.env["res.partner"].with_context(active_test=False).search_count([]),
+            "mention": self.mention.read(
+                ["stage_id", "sentiment", "lang", "state", "reply", "first_response_at"]
+            )[0],
             "requests": len(self.server.requests) + len(self.attacker.requests),
         }
 
@@ -193,11 +231,20 @@ class TestEntryPointRights(HttpCase):
                 self.authenticate(user.login, user.login)
                 with self.assertRaises(JsonRpcException) as caught:
                     composer_id = self.make_jsonrpc_request(
-                        "/web/dataset/call_kw/social_crm.reply.composer/create", {
-                            "model": "social_crm.reply.composer", "method": "create",
-                            "args": [{"mention_id": self.mention.id, "post_mode": "manual",
-                                      "body": "Здравствуйте! Доставка в Алматы есть."}],
-                            "kwargs": {}})
+                        "/web/dataset/call_kw/social_crm.reply.composer/create",
+                        {
+                            "model": "social_crm.reply.composer",
+                            "method": "create",
+                            "args": [
+                                {
+                                    "mention_id": self.mention.id,
+                                    "post_mode": "manual",
+                                    "body": "Здравствуйте! Доставка в Алматы есть.",
+                                }
+                            ],
+                            "kwargs": {},
+                        },
+                    )
                     self.rpc(user, "social_crm.reply.composer", "action_send", [composer_id])
                 self.assertEqual(str(caught.exception), "odoo.exceptions.AccessError")
                 after = self.snapshot()
@@ -212,14 +259,22 @@ class TestEntryPointRights(HttpCase):
         self.authenticate(self.other_manager.login, self.other_manager.login)
         with self.assertRaises(JsonRpcException) as caught:
             wizard_id = self.make_jsonrpc_request(
-                "/web/dataset/call_kw/social_crm.import.wizard/create", {
-                    "model": "social_crm.import.wizard", "method": "create",
-                    "args": [{"source_id": self.hook.id, "preset": "normalized",
-                              "filename": "rows.csv",
-                              "file": base64.b64encode(content.encode()).decode()}],
-                    "kwargs": {}})
-            self.rpc(self.other_manager, "social_crm.import.wizard", "action_import",
-                     [wizard_id])
+                "/web/dataset/call_kw/social_crm.import.wizard/create",
+                {
+                    "model": "social_crm.import.wizard",
+                    "method": "create",
+                    "args": [
+                        {
+                            "source_id": self.hook.id,
+                            "preset": "normalized",
+                            "filename": "rows.csv",
+                            "file": base64.b64encode(content.encode()).decode(),
+                        }
+                    ],
+                    "kwargs": {},
+                },
+            )
+            self.rpc(self.other_manager, "social_crm.import.wizard", "action_import", [wizard_id])
         self.assertEqual(str(caught.exception), "odoo.exceptions.AccessError")
         self.assertEqual(self.changes(before, self.snapshot()), {})
 
@@ -242,38 +297,51 @@ class TestEntryPointRights(HttpCase):
     def test_only_system_administrators_change_where_credentials_go(self):
         """The API key is for system administrators only; pointing the source at another
         host and importing would hand it to that host."""
-        self.attacker.route("GET", "/topics/1/mentions",
-                            {"total": 0, "lastSeq": 0, "mentions": []})
+        self.attacker.route("GET", "/topics/1/mentions", {"total": 0, "lastSeq": 0, "mentions": []})
         self.pull.write({"paused": False, "failure_count": 0})
         refused = []
-        for method, args in (("write", [{"base_url": self.attacker.url}]),
-                             ("action_import_now", [])):
+        for method, args in (
+            ("write", [{"base_url": self.attacker.url}]),
+            ("action_import_now", []),
+        ):
             try:
                 self.rpc(self.manager, "social_crm.source", method, self.pull.ids, *args)
             except JsonRpcException as exc:
                 refused.append((method, str(exc)))
                 break
         self.env.invalidate_all()
-        self.assertEqual(self.attacker.requests, [],
-                         "a Social CRM administrator sent the API key to another host")
+        self.assertEqual(
+            self.attacker.requests,
+            [],
+            "a Social CRM administrator sent the API key to another host",
+        )
         self.assertTrue(refused, "changing the API address and importing went through")
         self.assertEqual(refused[0][1], "odoo.exceptions.AccessError", refused)
         self.assertEqual(self.pull.base_url, self.server.url)
 
         # A system administrator may move the source, and the import then goes there.
-        self.rpc(self.sysadmin, "social_crm.source", "write", self.pull.ids,
-                 {"base_url": self.attacker.url})
-        result = self.rpc(self.sysadmin, "social_crm.source", "action_import_now",
-                          self.pull.ids)
+        self.rpc(
+            self.sysadmin,
+            "social_crm.source",
+            "write",
+            self.pull.ids,
+            {"base_url": self.attacker.url},
+        )
+        result = self.rpc(self.sysadmin, "social_crm.source", "action_import_now", self.pull.ids)
         self.assertEqual(result["params"]["title"], "Import done", result)
         calls = self.attacker.calls("GET", "/topics/1/mentions")
         self.assertEqual([c.headers.get("X-API-KEY") for c in calls], ["ys-key-7f3a9c"])
 
     def test_webhook_events_stay_in_their_company(self):
         Event = self.env["social_crm.webhook.event"]
-        other_bot = self.env["social_crm.source"].create({
-            "name": "Other bot", "source_type": "telegram", "api_key": "9:x",
-            "company_id": self.other_company.id})
+        other_bot = self.env["social_crm.source"].create(
+            {
+                "name": "Other bot",
+                "source_type": "telegram",
+                "api_key": "9:x",
+                "company_id": self.other_company.id,
+            }
+        )
         self.assertTrue(Event._remember(self.bot, "900"))
         self.assertTrue(Event._remember(other_bot, "901"))
         mine = Event.search([("event_id", "in", ["900", "901"])])
@@ -293,11 +361,19 @@ class TestEntryPointRights(HttpCase):
         activity = self.mention.activity_ids.filtered(lambda a: a.user_id == expert)
         self.assertEqual(len(activity), 1)
         url = f"/social_crm/expert/{activity.id}"
-        for user, sees in ((expert, True), (self.manager, True), (self.other_manager, False),
-                           (self.agent, False), (self.internal, False)):
+        for user, sees in (
+            (expert, True),
+            (self.manager, True),
+            (self.other_manager, False),
+            (self.agent, False),
+            (self.internal, False),
+        ):
             with self.subTest(user=user.login):
                 self.authenticate(user.login, user.login)
                 page = self.url_open(url)
                 self.assertEqual(page.status_code, 200)
-                self.assertEqual(question in page.text, sees,
-                                 f"{user.login} {'cannot' if sees else 'can'} read the question")
+                self.assertEqual(
+                    question in page.text,
+                    sees,
+                    f"{user.login} {'cannot' if sees else 'can'} read the question",
+                )

@@ -2,14 +2,23 @@
 «ты» in Russian and English, cutting to the platform's limit, the tone check's findings, the
 tone chosen per platform / brand / matrix, and the reply composer sending through a source
 (against a local HTTP server) or marking a reply as posted by hand."""
+
 from odoo.exceptions import UserError
 from odoo.tests import Form, new_test_user, tagged
 
 from .common import SocialCrmCase, make_record
 from .httpfake import FakeServer
 
-STAGE_CODES = ("general", "competitor", "product", "first_review", "negative", "support",
-               "churn", "awkward")
+STAGE_CODES = (
+    "general",
+    "competitor",
+    "product",
+    "first_review",
+    "negative",
+    "support",
+    "churn",
+    "awkward",
+)
 
 
 @tagged("post_install", "-at_install")
@@ -23,27 +32,48 @@ class ToneCase(SocialCrmCase):
         cls.env["social_crm.matrix"].search([]).unlink()
         cls.stage_product = cls.env.ref("social_crm.stage_product")
         cls.vk = cls.env.ref("social_crm.platform_vk")
-        cls.agent = new_test_user(cls.env, "tone_agent", groups="social_crm.group_user",
-                                  name="Tina Agent")
+        cls.agent = new_test_user(
+            cls.env, "tone_agent", groups="social_crm.group_user", name="Tina Agent"
+        )
         # The most specific tone wins: give these the VK platform so they beat the demo's.
-        cls.formal = cls.Tone.create({
-            "name": "Formal test tone", "address_form": "formal", "friendliness": "neutral",
-            "signature": "Команда «Посылка»", "emoji_policy": "none",
-            "banned_words": "не наша проблема\nдешёвк*", "platform_ids": [(6, 0, cls.vk.ids)]})
-        cls.informal = cls.Tone.create({
-            "name": "Informal test tone", "address_form": "informal",
-            "friendliness": "informal", "signature": "Команда «Посылка»",
-            "emoji_policy": "allowed"})
-        cls.template = cls.Template.create({
-            "name": "Test: ask for the order number",
-            "body": "{{ object.author_id.name }}, [[подскажите|подскажи]], пожалуйста, номер "
-                    "заказа — [[Вы получите|ты получишь]] ответ сегодня.",
-            "stage_id": cls.stage_product.id, "language": "ru"})
+        cls.formal = cls.Tone.create(
+            {
+                "name": "Formal test tone",
+                "address_form": "formal",
+                "friendliness": "neutral",
+                "signature": "Команда «Посылка»",
+                "emoji_policy": "none",
+                "banned_words": "не наша проблема\nдешёвк*",
+                "platform_ids": [(6, 0, cls.vk.ids)],
+            }
+        )
+        cls.informal = cls.Tone.create(
+            {
+                "name": "Informal test tone",
+                "address_form": "informal",
+                "friendliness": "informal",
+                "signature": "Команда «Посылка»",
+                "emoji_policy": "allowed",
+            }
+        )
+        cls.template = cls.Template.create(
+            {
+                "name": "Test: ask for the order number",
+                "body": "{{ object.author_id.name }}, [[подскажите|подскажи]], пожалуйста, номер "
+                "заказа — [[Вы получите|ты получишь]] ответ сегодня.",
+                "stage_id": cls.stage_product.id,
+                "language": "ru",
+            }
+        )
 
-    def mention(self, ext, text="Где мой заказ? Жду уже неделю", lang="ru", name="Анна",
-                **extra):
-        mention = self.source.ingest([make_record(
-            ext, text, lang=lang, author={"external_id": f"t{ext}", "name": name}, **extra)])
+    def mention(self, ext, text="Где мой заказ? Жду уже неделю", lang="ru", name="Анна", **extra):
+        mention = self.source.ingest(
+            [
+                make_record(
+                    ext, text, lang=lang, author={"external_id": f"t{ext}", "name": name}, **extra
+                )
+            ]
+        )
         mention.stage_id = self.stage_product
         return mention
 
@@ -53,21 +83,31 @@ class TestTemplates(ToneCase):
         for code in STAGE_CODES:
             stage = self.env["social_crm.stage"].search([("code", "=", code)])
             for lang in ("ru", "en"):
-                template = self.Template.search([("stage_id", "=", stage.id),
-                                                 ("language", "=", lang),
-                                                 ("company_id", "=", False)])
+                template = self.Template.search(
+                    [
+                        ("stage_id", "=", stage.id),
+                        ("language", "=", lang),
+                        ("company_id", "=", False),
+                    ]
+                )
                 self.assertTrue(template, f"no default {lang} template for {code}")
 
     def test_one_body_renders_both_address_forms(self):
         mention = self.mention("r1")
         formal = self.template._render_reply(mention, self.formal)
-        self.assertEqual(formal, "Здравствуйте, Анна!\nАнна, подскажите, пожалуйста, номер "
-                                 "заказа — Вы получите ответ сегодня.\nСпасибо, что написали "
-                                 "нам!\nКоманда «Посылка»")
+        self.assertEqual(
+            formal,
+            "Здравствуйте, Анна!\nАнна, подскажите, пожалуйста, номер "
+            "заказа — Вы получите ответ сегодня.\nСпасибо, что написали "
+            "нам!\nКоманда «Посылка»",
+        )
         informal = self.template._render_reply(mention, self.informal)
-        self.assertEqual(informal, "Привет, Анна!\nАнна, подскажи, пожалуйста, номер "
-                                   "заказа — ты получишь ответ сегодня.\nХорошего дня!\n"
-                                   "Команда «Посылка»")
+        self.assertEqual(
+            informal,
+            "Привет, Анна!\nАнна, подскажи, пожалуйста, номер "
+            "заказа — ты получишь ответ сегодня.\nХорошего дня!\n"
+            "Команда «Посылка»",
+        )
         self.assertEqual(mention._check_reply(formal, self.formal), [])
         self.assertEqual(mention._check_reply(informal, self.informal), [])
         # the template's previews show both forms
@@ -76,8 +116,11 @@ class TestTemplates(ToneCase):
 
     def test_default_templates_render_cleanly_in_both_forms_and_languages(self):
         for lang in ("ru", "en"):
-            mention = self.mention(f"d{lang}", lang=lang, text="Where is my parcel?"
-                                   if lang == "en" else "Где моя посылка?")
+            mention = self.mention(
+                f"d{lang}",
+                lang=lang,
+                text="Where is my parcel?" if lang == "en" else "Где моя посылка?",
+            )
             for code in STAGE_CODES:
                 mention.stage_id = self.env["social_crm.stage"].search([("code", "=", code)])
                 template = self.Template._for_mention(mention)
@@ -86,24 +129,31 @@ class TestTemplates(ToneCase):
                     reply = template._render_reply(mention, tone)
                     self.assertNotIn("[[", reply)
                     self.assertNotIn("{{", reply)
-                    self.assertEqual(mention._check_reply(reply, tone, lang), [],
-                                     f"{code}/{lang}/{tone.address_form}: {reply}")
+                    self.assertEqual(
+                        mention._check_reply(reply, tone, lang),
+                        [],
+                        f"{code}/{lang}/{tone.address_form}: {reply}",
+                    )
 
     def test_english_greeting_and_closing_follow_friendliness(self):
         mention = self.mention("r2", text="Where is my parcel?", lang="en", name="Anna Smith")
-        self.assertEqual(mention._compose_reply("It is on its way.", self.formal, "en"),
-                         "Hello, Anna!\nIt is on its way.\nThanks for reaching out!\n"
-                         "Команда «Посылка»")
-        self.assertTrue(mention._compose_reply("It is on its way.", self.informal, "en")
-                        .startswith("Hi, Anna!"))
+        self.assertEqual(
+            mention._compose_reply("It is on its way.", self.formal, "en"),
+            "Hello, Anna!\nIt is on its way.\nThanks for reaching out!\nКоманда «Посылка»",
+        )
+        self.assertTrue(
+            mention._compose_reply("It is on its way.", self.informal, "en").startswith("Hi, Anna!")
+        )
 
     def test_a_long_reply_is_cut_cleanly_to_the_platform_limit(self):
         tiktok = self.env.ref("social_crm.platform_tiktok")  # 150 characters
         mention = self.mention("r3", platform="tiktok")
         self.assertEqual(mention.platform_id, tiktok)
-        body = ("Посылка уже в пути и будет у [[Вас|тебя]] завтра. Курьер позвонит за час. "
-                "Если время неудобно, [[напишите|напиши]] нам, и мы перенесём доставку на "
-                "любой день недели без доплаты.")
+        body = (
+            "Посылка уже в пути и будет у [[Вас|тебя]] завтра. Курьер позвонит за час. "
+            "Если время неудобно, [[напишите|напиши]] нам, и мы перенесём доставку на "
+            "любой день недели без доплаты."
+        )
         reply = mention._compose_reply(body, self.formal)
         self.assertLessEqual(len(reply), 150)
         self.assertTrue(reply.startswith("Здравствуйте, Анна!"))
@@ -115,9 +165,13 @@ class TestTemplates(ToneCase):
     def test_the_tone_for_a_mention(self):
         mention = self.mention("r4")  # VK
         self.assertEqual(mention._reply_tone(), self.formal)
-        self.env["social_crm.matrix"].create({"stage_id": self.stage_product.id,
-                                              "platform_id": self.vk.id,
-                                              "tone_id": self.informal.id})
+        self.env["social_crm.matrix"].create(
+            {
+                "stage_id": self.stage_product.id,
+                "platform_id": self.vk.id,
+                "tone_id": self.informal.id,
+            }
+        )
         self.assertEqual(mention._reply_tone(), self.informal, "the matrix row decides")
 
     def test_tone_preview_shows_each_language(self):
@@ -133,21 +187,28 @@ class TestToneCheck(ToneCase):
     def test_findings(self):
         mention = self.mention("k1")
         hello = "Здравствуйте, Анна! "
-        self.assertEqual(self.codes(mention, hello + "Напиши нам номер заказа.", self.formal),
-                         ["informal_in_formal"])
-        self.assertEqual(self.codes(mention, "Привет! Напишите нам номер заказа.",
-                                    self.informal), ["formal_in_informal"])
-        self.assertEqual(self.codes(mention, hello + "Это не наша проблема.", self.formal),
-                         ["banned_word"])
-        self.assertEqual(self.codes(mention, hello + "Это не дешёвка.", self.formal),
-                         ["banned_word"])
-        self.assertEqual(self.codes(mention, "Номер заказа, пожалуйста.", self.formal),
-                         ["missing_greeting"])
-        self.assertEqual(self.codes(mention, hello + "Всё будет хорошо 🙂", self.formal),
-                         ["emoji_not_allowed"])
+        self.assertEqual(
+            self.codes(mention, hello + "Напиши нам номер заказа.", self.formal),
+            ["informal_in_formal"],
+        )
+        self.assertEqual(
+            self.codes(mention, "Привет! Напишите нам номер заказа.", self.informal),
+            ["formal_in_informal"],
+        )
+        self.assertEqual(
+            self.codes(mention, hello + "Это не наша проблема.", self.formal), ["banned_word"]
+        )
+        self.assertEqual(
+            self.codes(mention, hello + "Это не дешёвка.", self.formal), ["banned_word"]
+        )
+        self.assertEqual(
+            self.codes(mention, "Номер заказа, пожалуйста.", self.formal), ["missing_greeting"]
+        )
+        self.assertEqual(
+            self.codes(mention, hello + "Всё будет хорошо 🙂", self.formal), ["emoji_not_allowed"]
+        )
         findings = mention._check_reply(hello + "x" * 3000, self.formal)
-        self.assertEqual([(f["code"], f["severity"]) for f in findings],
-                         [("too_long", "error")])
+        self.assertEqual([(f["code"], f["severity"]) for f in findings], [("too_long", "error")])
         self.assertIn("2048", findings[0]["message"])
 
     def test_findings_are_translated(self):
@@ -163,15 +224,22 @@ class TestComposer(ToneCase):
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
-        cls.answer = cls.env["social_crm.knowledge.answer"].create({
-            "name": "Где мой заказ, если жду уже неделю?",
-            "answer": "[[Проверьте|Проверь]] статус по трек-номеру на сайте; если он не "
-                      "менялся 3 дня, [[напишите|напиши]] номер заказа в личные сообщения.",
-            "lang": "ru", "state": "approved"})
+        cls.answer = cls.env["social_crm.knowledge.answer"].create(
+            {
+                "name": "Где мой заказ, если жду уже неделю?",
+                "answer": "[[Проверьте|Проверь]] статус по трек-номеру на сайте; если он не "
+                "менялся 3 дня, [[напишите|напиши]] номер заказа в личные сообщения.",
+                "lang": "ru",
+                "state": "approved",
+            }
+        )
 
     def composer(self, mention, **context):
-        return Form(self.env["social_crm.reply.composer"].with_user(self.agent)
-                    .with_context(default_mention_id=mention.id, **context))
+        return Form(
+            self.env["social_crm.reply.composer"]
+            .with_user(self.agent)
+            .with_context(default_mention_id=mention.id, **context)
+        )
 
     def test_a_good_suggestion_fills_the_reply(self):
         mention = self.mention("c1")
@@ -251,9 +319,16 @@ class TestComposer(ToneCase):
         server = FakeServer().start()
         self.addCleanup(server.stop)
         server.route("POST", "/wall.createComment", create_comment)
-        vk_source = self.env["social_crm.source"].create({
-            "name": name, "source_type": "vk", "base_url": server.url,
-            "api_key": "vk-token", "account": "1", "interval_minutes": 0})
+        vk_source = self.env["social_crm.source"].create(
+            {
+                "name": name,
+                "source_type": "vk",
+                "base_url": server.url,
+                "api_key": "vk-token",
+                "account": "1",
+                "interval_minutes": 0,
+            }
+        )
         vk_source.ingest([record])
         return self.Mention.search([("source_id", "=", vk_source.id)])
 
@@ -264,9 +339,16 @@ class TestComposer(ToneCase):
             posted.append(req.form())
             return {"response": {"comment_id": 77}}
 
-        mention = self.vk_mention("VK group", create_comment, make_record(
-            "-1_10_20", "Где мой заказ? Жду уже неделю", lang="ru",
-            author={"external_id": "id5", "name": "Анна"}))
+        mention = self.vk_mention(
+            "VK group",
+            create_comment,
+            make_record(
+                "-1_10_20",
+                "Где мой заказ? Жду уже неделю",
+                lang="ru",
+                author={"external_id": "id5", "name": "Анна"},
+            ),
+        )
         form = self.composer(mention)
         self.assertTrue(form.can_post_api)
         self.assertEqual(form.post_mode, "api")
@@ -279,9 +361,11 @@ class TestComposer(ToneCase):
         self.assertIn("through “VK group”", mention.message_ids[0].body)
 
     def test_a_refused_post_changes_nothing(self):
-        mention = self.vk_mention("VK closed", {"error": {
-            "error_code": 15, "error_msg": "Access denied: comments are closed"}},
-            make_record("-1_11", "Где мой заказ?", lang="ru"))
+        mention = self.vk_mention(
+            "VK closed",
+            {"error": {"error_code": 15, "error_msg": "Access denied: comments are closed"}},
+            make_record("-1_11", "Где мой заказ?", lang="ru"),
+        )
         with self.assertRaisesRegex(UserError, "comments are closed"):
             mention._send_reply("Здравствуйте! Проверим.", post_mode="api")
         self.assertNotEqual(mention.state, "answered")

@@ -15,8 +15,9 @@ class TestWebhook(HttpCase):
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
-        cls.source = cls.env["social_crm.source"].create({
-            "name": "Webhook", "source_type": "webhook"})
+        cls.source = cls.env["social_crm.source"].create(
+            {"name": "Webhook", "source_type": "webhook"}
+        )
         cls.Mention = cls.env["social_crm.mention"]
 
     def post(self, body, token=None, path_token=None, source=None, source_id=None):
@@ -54,13 +55,20 @@ class TestWebhook(HttpCase):
     def test_refusals_do_not_reveal_which_sources_exist(self):
         """Missing or wrong token, an unknown and an archived source: one answer, so ids
         cannot be enumerated; the real reason is in the server log."""
-        archived = self.env["social_crm.source"].create({
-            "name": "Archived webhook", "source_type": "webhook", "active": False})
-        feed = self.env["social_crm.source"].create({
-            "name": "News feed", "source_type": "rss", "interval_minutes": 0})
-        bot = self.env["social_crm.source"].create({
-            "name": "Bot", "source_type": "telegram", "api_secret": "tg-secret_1",
-            "interval_minutes": 0})
+        archived = self.env["social_crm.source"].create(
+            {"name": "Archived webhook", "source_type": "webhook", "active": False}
+        )
+        feed = self.env["social_crm.source"].create(
+            {"name": "News feed", "source_type": "rss", "interval_minutes": 0}
+        )
+        bot = self.env["social_crm.source"].create(
+            {
+                "name": "Bot",
+                "source_type": "telegram",
+                "api_secret": "tg-secret_1",
+                "interval_minutes": 0,
+            }
+        )
         unknown_id = self.env["social_crm.source"].search([], order="id desc", limit=1).id + 1000
         body = [make_record(1)]
         with self.assertLogs("odoo.addons.social_crm.controllers.webhook", logging.INFO) as logs:
@@ -71,7 +79,8 @@ class TestWebhook(HttpCase):
                 "unknown source": self.post(body, token="nope", source_id=unknown_id),
                 "unknown source, no token": self.post(body, source_id=unknown_id),
                 "archived source, right token": self.post(
-                    body, token=archived.webhook_token, source=archived),
+                    body, token=archived.webhook_token, source=archived
+                ),
                 "a kind without webhook, no token": self.post(body, source=feed),
                 "Telegram, no secret header": self.post({"update_id": 1}, source=bot),
             }
@@ -84,8 +93,9 @@ class TestWebhook(HttpCase):
         self.assertIn(f"source {unknown_id} refused: no such source", log)
         self.assertIn(f"source {archived.id} refused: the source is archived", log)
         self.assertIn(f"source {feed.id} refused: ", log)
-        self.assertIn(f"source {bot.id} refused: X-Telegram-Bot-Api-Secret-Token header is "
-                      "missing", log)
+        self.assertIn(
+            f"source {bot.id} refused: X-Telegram-Bot-Api-Secret-Token header is missing", log
+        )
 
     def test_handshake_refusals_do_not_reveal_which_sources_exist(self):
         """A GET (Meta's subscription handshake) to a source without one, or to an unknown
@@ -93,9 +103,11 @@ class TestWebhook(HttpCase):
         unknown_id = self.env["social_crm.source"].search([], order="id desc", limit=1).id + 1000
         expected = (403, {"error": "unknown source or wrong credentials"})
         for source_id in (self.source.id, unknown_id):
-            response = self.opener.get(self.base_url() + f"/social_crm/webhook/{source_id}",
-                                       params={"hub.mode": "subscribe",
-                                               "hub.challenge": "1"}, timeout=30)
+            response = self.opener.get(
+                self.base_url() + f"/social_crm/webhook/{source_id}",
+                params={"hub.mode": "subscribe", "hub.challenge": "1"},
+                timeout=30,
+            )
             self.assertEqual((response.status_code, response.json()), expected, source_id)
 
     def test_path_token_is_masked_in_the_access_log(self):
@@ -116,9 +128,12 @@ class TestWebhook(HttpCase):
 
     def test_malformed_bodies(self):
         token = self.source.webhook_token
-        for body, reason in [(b"{not json", "not valid JSON"), (b"", "empty body"),
-                             (b'"a string"', "expected a JSON list"),
-                             (b'{"foo": 1}', "expected a JSON list")]:
+        for body, reason in [
+            (b"{not json", "not valid JSON"),
+            (b"", "empty body"),
+            (b'"a string"', "expected a JSON list"),
+            (b'{"foo": 1}', "expected a JSON list"),
+        ]:
             response = self.post(body, token=token)
             self.assertEqual(response.status_code, 400, body)
             self.assertIn(reason, response.json()["error"])
@@ -129,9 +144,10 @@ class TestWebhook(HttpCase):
         deep = b"[" * 5000 + b"]" * 5000
         response = self.post(deep, token=token)
         self.assertEqual(response.status_code, 400, response.text)
-        self.assertEqual(response.json()["error"],
-                         f"body is nested 5000 levels deep; at most {MAX_JSON_DEPTH} are "
-                         "accepted")
+        self.assertEqual(
+            response.json()["error"],
+            f"body is nested 5000 levels deep; at most {MAX_JSON_DEPTH} are accepted",
+        )
         # Brackets inside strings are text, not nesting.
         bracketed = make_record(2, text="[" * 5000 + " скобки в тексте")
         response = self.post([bracketed], token=token)
@@ -140,8 +156,9 @@ class TestWebhook(HttpCase):
 
     def test_partly_invalid_batch(self):
         with self.assertLogs("odoo.addons.social_crm.models.social_crm_source", "WARNING"):
-            response = self.post([make_record(1), {"external_id": "2"}],
-                                 token=self.source.webhook_token)
+            response = self.post(
+                [make_record(1), {"external_id": "2"}], token=self.source.webhook_token
+            )
         self.assertEqual(response.status_code, 200)
         payload = response.json()
         self.assertEqual(payload["created"], 1)
@@ -152,8 +169,9 @@ class TestWebhook(HttpCase):
         self.assertEqual(self.count(), 1)
 
     def test_oversized_body(self):
-        response = self.post(b"[" + b" " * (MAX_BODY_BYTES + 10) + b"]",
-                             token=self.source.webhook_token)
+        response = self.post(
+            b"[" + b" " * (MAX_BODY_BYTES + 10) + b"]", token=self.source.webhook_token
+        )
         self.assertEqual(response.status_code, 413)
         self.assertEqual(self.count(), 0)
 
@@ -165,8 +183,9 @@ class TestWebhook(HttpCase):
         sock = socket.create_connection((host, int(port)), timeout=30)
         # A small send buffer: what was sent is close to what the server has taken.
         sock.setsockopt(socket.SOL_SOCKET, socket.SO_SNDBUF, 64 * 1024)
-        head = [f"POST {path} HTTP/1.1", f"Host: {host}:{port}",
-                "Transfer-Encoding: chunked"] + [f"{k}: {v}" for k, v in headers.items()]
+        head = [f"POST {path} HTTP/1.1", f"Host: {host}:{port}", "Transfer-Encoding: chunked"] + [
+            f"{k}: {v}" for k, v in headers.items()
+        ]
         sock.sendall(("\r\n".join(head) + "\r\n\r\n").encode())
         sent, offset, answer, closed = 0, 0, b"", False
         piece = b"%x\r\n" % chunk + b"[" + b" " * (chunk - 1) + b"\r\n"
@@ -211,10 +230,13 @@ class TestWebhook(HttpCase):
     def test_chunked_body_without_token_is_not_read(self):
         total = 40 * 1024 * 1024
         status, body, sent = self.chunked_post(
-            f"/social_crm/webhook/{self.source.id}", {"Content-Type": "application/json"},
-            total)
-        self.assertLess(sent, MAX_BODY_BYTES + 8 * 1024 * 1024,
-                        "the server read the body although the token was missing")
+            f"/social_crm/webhook/{self.source.id}", {"Content-Type": "application/json"}, total
+        )
+        self.assertLess(
+            sent,
+            MAX_BODY_BYTES + 8 * 1024 * 1024,
+            "the server read the body although the token was missing",
+        )
         self.assertIn(" 403 ", status + " ", body)
 
     def test_chunked_form_body_is_not_read_whole_either(self):
@@ -223,10 +245,15 @@ class TestWebhook(HttpCase):
         total = 40 * 1024 * 1024
         status, body, sent = self.chunked_post(
             f"/social_crm/webhook/{self.source.id}",
-            {"Content-Type": "application/x-www-form-urlencoded",
-             "X-Social-CRM-Token": self.source.webhook_token}, total)
-        self.assertLess(sent, MAX_BODY_BYTES + 8 * 1024 * 1024,
-                        f"{sent} bytes were read before the refusal")
+            {
+                "Content-Type": "application/x-www-form-urlencoded",
+                "X-Social-CRM-Token": self.source.webhook_token,
+            },
+            total,
+        )
+        self.assertLess(
+            sent, MAX_BODY_BYTES + 8 * 1024 * 1024, f"{sent} bytes were read before the refusal"
+        )
         self.assertIn(" 413 ", status + " ", body)
         self.assertEqual(self.count(), 0)
 
@@ -235,8 +262,10 @@ class TestWebhook(HttpCase):
         status, body, sent = self.chunked_post(
             f"/social_crm/webhook/{self.source.id}",
             {"Content-Type": "application/json", "X-Social-CRM-Token": self.source.webhook_token},
-            total)
-        self.assertLess(sent, MAX_BODY_BYTES + 8 * 1024 * 1024,
-                        f"{sent} bytes were read before the refusal")
+            total,
+        )
+        self.assertLess(
+            sent, MAX_BODY_BYTES + 8 * 1024 * 1024, f"{sent} bytes were read before the refusal"
+        )
         self.assertIn(" 413 ", status + " ", body)
         self.assertEqual(self.count(), 0)

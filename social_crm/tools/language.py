@@ -25,6 +25,7 @@ shows Uzbek or Azerbaijani spelling, which langdetect does not know; langdetect'
 kept only if it names a language not modelled here. A text without letters has no
 language: ``("", 0.0)``.
 """
+
 import math
 import pathlib
 import re
@@ -55,7 +56,7 @@ ALPHABETS = {
     "tt": _RU + "әөүҗңһ",
     "ba": _RU + "әөүҡғҫҙһң",
     "mn": _RU + "өү",
-    "uz": "абвгдежзийклмнопрстуфхцчшъэюяўқғҳ" "abcdefghijklmnopqrstuvxyz",  # both scripts
+    "uz": "абвгдежзийклмнопрстуфхцчшъэюяўқғҳabcdefghijklmnopqrstuvxyz",  # both scripts
     "tg": "абвгғдежзиӣйкқлмнопрстуӯфхҳчҷшъэюя",
     # Latin
     "en": "abcdefghijklmnopqrstuvwxyz",
@@ -87,33 +88,65 @@ SIGNATURE_LETTERS = {"uk": "іїє", "be": "іў"}
 # Spellings that mark Uzbek (oʻ gʻ, q, x, the endings -ning -dagi -lar -lik -yapti) and
 # Azerbaijani (ə) Latin text: Indonesian or Swahili, which our Latin models would also call
 # Uzbek, have none of them.
-_OWN_LATIN_MARKERS = {"uz": re.compile(r"[og]'|q|x|\w(?:ning|dagi|lar|lik|yapti)\b"),
-                      "az": re.compile("ə")}
+_OWN_LATIN_MARKERS = {
+    "uz": re.compile(r"[og]'|q|x|\w(?:ning|dagi|lar|lik|yapti)\b"),
+    "az": re.compile("ə"),
+}
 CYRILLIC_LANGS = ("ru", "uk", "be", "bg", "mk", "sr", "kk", "ky", "tt", "ba", "mn", "uz", "tg")
 LATIN_LANGS = ("en", "de", "fr", "es", "it", "pt", "nl", "tr", "az", "uz", "pl")
 # Log-prior per language: what a mention most likely is when the text itself cannot tell.
 PRIORS = {
-    "ru": 0.0, "uk": -1.5, "kk": -1.0, "en": 0.0,
-    "be": -1.0, "ky": -1.0, "tt": -1.0, "uz": -1.0,
-    "bg": -3.5, "sr": -3.5, "mk": -3.5, "ba": -3.5, "mn": -3.5, "tg": -3.5,
-    "de": -1.5, "fr": -1.5, "es": -1.5, "it": -1.5, "pt": -2.0, "nl": -2.0, "tr": -1.5,
-    "az": -2.0, "pl": -1.5,
+    "ru": 0.0,
+    "uk": -1.5,
+    "kk": -1.0,
+    "en": 0.0,
+    "be": -1.0,
+    "ky": -1.0,
+    "tt": -1.0,
+    "uz": -1.0,
+    "bg": -3.5,
+    "sr": -3.5,
+    "mk": -3.5,
+    "ba": -3.5,
+    "mn": -3.5,
+    "tg": -3.5,
+    "de": -1.5,
+    "fr": -1.5,
+    "es": -1.5,
+    "it": -1.5,
+    "pt": -2.0,
+    "nl": -2.0,
+    "tr": -1.5,
+    "az": -2.0,
+    "pl": -1.5,
 }
-FOREIGN_WORD_PENALTY = 20.0 # nats per word with a letter the language does not write
-NAME_PENALTY_SHARE = 0.25   # share of that penalty for a word written as a name
-WORD_BONUS = 8.0            # nats per frequent word of the language (short texts hinge on them)
-PRIOR_MASS = 10000.0        # n-grams' worth of background each language's counts start from
-ABSENCE_WEIGHT = 1.0        # weight of the missing signature letters (SIGNATURE_LETTERS)
-SETTLED_AFTER_WORDS = 6     # a long text is scored on its first words until one language
-SETTLED_MARGIN = 30.0       # leads the next by this many nats
-MAX_WORDS = 40              # a long text is judged on its first words
+FOREIGN_WORD_PENALTY = 20.0  # nats per word with a letter the language does not write
+NAME_PENALTY_SHARE = 0.25  # share of that penalty for a word written as a name
+WORD_BONUS = 8.0  # nats per frequent word of the language (short texts hinge on them)
+PRIOR_MASS = 10000.0  # n-grams' worth of background each language's counts start from
+ABSENCE_WEIGHT = 1.0  # weight of the missing signature letters (SIGNATURE_LETTERS)
+SETTLED_AFTER_WORDS = 6  # a long text is scored on its first words until one language
+SETTLED_MARGIN = 30.0  # leads the next by this many nats
+MAX_WORDS = 40  # a long text is judged on its first words
 NGRAM_SIZES = (3,)
 
 # Scripts other than Latin/Cyrillic whose language is (practically) unique.
 _SCRIPT_LANG = {
-    "GREEK": "el", "HEBREW": "he", "ARMENIAN": "hy", "GEORGIAN": "ka", "THAI": "th",
-    "HANGUL": "ko", "HIRAGANA": "ja", "KATAKANA": "ja", "CJK": "zh", "BENGALI": "bn",
-    "TAMIL": "ta", "TELUGU": "te", "KANNADA": "kn", "MALAYALAM": "ml", "GUJARATI": "gu",
+    "GREEK": "el",
+    "HEBREW": "he",
+    "ARMENIAN": "hy",
+    "GEORGIAN": "ka",
+    "THAI": "th",
+    "HANGUL": "ko",
+    "HIRAGANA": "ja",
+    "KATAKANA": "ja",
+    "CJK": "zh",
+    "BENGALI": "bn",
+    "TAMIL": "ta",
+    "TELUGU": "te",
+    "KANNADA": "kn",
+    "MALAYALAM": "ml",
+    "GUJARATI": "gu",
     "GURMUKHI": "pa",
 }
 # langdetect answers zh-cn / zh-tw; ISO 639-1 has only zh.
@@ -133,7 +166,7 @@ _UZ_APOSTROPHE = str.maketrans({"ʻ": "'", "ʼ": "'"})
 
 def _grams(word):
     padded = f" {word} "
-    return [padded[i:i + n] for n in NGRAM_SIZES for i in range(len(padded) - n + 1)]
+    return [padded[i : i + n] for n in NGRAM_SIZES for i in range(len(padded) - n + 1)]
 
 
 # Characters a word may carry besides letters; no alphabet excludes them.
@@ -165,7 +198,9 @@ class LanguageModel:
                         table = per_size[len(gram)]
                         table[gram] = table.get(gram, 0) + 1
             counts[lang] = per_size
-        self.totals = {lang: {n: sum(per[n].values()) for n in NGRAM_SIZES} for lang, per in counts.items()}
+        self.totals = {
+            lang: {n: sum(per[n].values()) for n in NGRAM_SIZES} for lang, per in counts.items()
+        }
         background = {}
         for lang, per_size in counts.items():
             for n, grams in per_size.items():
@@ -174,7 +209,9 @@ class LanguageModel:
                     background[gram] = background.get(gram, 0.0) + count / total / len(counts)
         self.background = background
         self.counts = counts
-        self.alphabets = {lang: frozenset(letters + _NOT_LETTERS) for lang, letters in ALPHABETS.items()}
+        self.alphabets = {
+            lang: frozenset(letters + _NOT_LETTERS) for lang, letters in ALPHABETS.items()
+        }
         self.word_langs = {}  # word -> the languages whose frequent-word list has it
         for lang, words in WORDS.items():
             for word in words:
@@ -247,9 +284,11 @@ class LanguageModel:
         """{listed word: packed bonus of the candidates}."""
         bonuses = self._bonus_tables.get(candidates)
         if bonuses is None:
-            bonuses = {word: _pack([WORD_BONUS if lang in langs else 0.0 for lang in candidates])
-                       for word, langs in self.word_langs.items()
-                       if any(lang in langs for lang in candidates)}
+            bonuses = {
+                word: _pack([WORD_BONUS if lang in langs else 0.0 for lang in candidates])
+                for word, langs in self.word_langs.items()
+                if any(lang in langs for lang in candidates)
+            }
             self._bonus_tables[candidates] = bonuses
         return bonuses
 
@@ -274,14 +313,18 @@ class LanguageModel:
                 if top - second > SETTLED_MARGIN:
                     words = words[:index]  # a long text has settled: the rest adds nothing
                     break
-        totals = [PRIORS.get(lang, -3.0) + score
-                  for lang, score in zip(candidates, _unpack(packed, count, len(candidates)))]
+        totals = [
+            PRIORS.get(lang, -3.0) + score
+            for lang, score in zip(
+                candidates, _unpack(packed, count, len(candidates)), strict=False
+            )
+        ]
         if ABSENCE_WEIGHT:
             joined = "".join(words)
             for index, lang in enumerate(candidates):
                 if lang in self.absence and not any(c in joined for c in SIGNATURE_LETTERS[lang]):
                     totals[index] += ABSENCE_WEIGHT * len(joined) * self.absence[lang]
-        return dict(zip(candidates, totals))
+        return dict(zip(candidates, totals, strict=False))
 
     def best(self, words, candidates, names=frozenset()):
         """(language, confidence) with the highest score; confidence from the margin."""
@@ -351,7 +394,7 @@ def _words_and_names(text):
             continue
         word = token.lower()
         if words and len(token) > 1 and token[0].isupper() and token[1:] == word[1:]:
-            before = cased[max(0, match.start() - 8):match.start()].rstrip(_QUOTES_AND_SPACES)
+            before = cased[max(0, match.start() - 8) : match.start()].rstrip(_QUOTES_AND_SPACES)
             if before[-1:] not in _SENTENCE_ENDS:
                 names.add(word)
         words.append(word)

@@ -31,6 +31,7 @@ make the database refuse the whole batch:
 * rating: 1…5 stars; 0 or empty means "no rating" (what review sites send for none);
 * ``private``: an optional boolean (a private message rather than a public post).
 """
+
 from __future__ import annotations
 
 import contextlib
@@ -43,8 +44,8 @@ SENTIMENT_LABELS = ("negative", "neutral", "positive")
 
 MIN_DATE = datetime(1990, 1, 1)
 FUTURE_TOLERANCE = timedelta(days=1)
-MAX_INT = 2 ** 31 - 1          # PostgreSQL integer
-MAX_ID_CHARS = 255             # external ids: the unique index key
+MAX_INT = 2**31 - 1  # PostgreSQL integer
+MAX_ID_CHARS = 255  # external ids: the unique index key
 MAX_URL_CHARS = 2048
 MAX_HANDLE_CHARS = 255
 MAX_PLATFORM_CHARS = 64
@@ -52,25 +53,51 @@ MAX_TEXT_CHARS = 100_000
 MAX_TITLE_CHARS = 2_000
 MAX_NAME_CHARS = 255
 MAX_RAW_DEPTH = 64
-_LABEL_CHARS = 60              # how much of an external id names a record in errors
+_LABEL_CHARS = 60  # how much of an external id names a record in errors
 
 # Words sources use for sentiment, mapped to our labels (YouScan, Brand Analytics, IQBuzz).
 _SENTIMENT_WORDS = {
-    "negative": "negative", "neg": "negative", "негатив": "negative", "негативная": "negative",
-    "neutral": "neutral", "нейтрально": "neutral", "нейтральная": "neutral", "mixed": "neutral",
-    "positive": "positive", "pos": "positive", "позитив": "positive", "позитивная": "positive",
+    "negative": "negative",
+    "neg": "negative",
+    "негатив": "negative",
+    "негативная": "negative",
+    "neutral": "neutral",
+    "нейтрально": "neutral",
+    "нейтральная": "neutral",
+    "mixed": "neutral",
+    "positive": "positive",
+    "pos": "positive",
+    "позитив": "positive",
+    "позитивная": "positive",
 }
 # Three-letter language codes some sources send (YouScan sends ISO 639-2/3).
 _LANG3 = {
-    "rus": "ru", "eng": "en", "ukr": "uk", "kaz": "kk", "bel": "be", "uzb": "uz", "kir": "ky",
-    "deu": "de", "ger": "de", "fra": "fr", "fre": "fr", "spa": "es", "tur": "tr", "pol": "pl",
+    "rus": "ru",
+    "eng": "en",
+    "ukr": "uk",
+    "kaz": "kk",
+    "bel": "be",
+    "uzb": "uz",
+    "kir": "ky",
+    "deu": "de",
+    "ger": "de",
+    "fra": "fr",
+    "fre": "fr",
+    "spa": "es",
+    "tur": "tr",
+    "pol": "pl",
 }
 _LANG_NAMES = {
-    "русский": "ru", "английский": "en", "украинский": "uk", "казахский": "kk",
-    "russian": "ru", "english": "en", "ukrainian": "uk", "kazakh": "kk",
+    "русский": "ru",
+    "английский": "en",
+    "украинский": "uk",
+    "казахский": "kk",
+    "russian": "ru",
+    "english": "en",
+    "ukrainian": "uk",
+    "kazakh": "kk",
 }
 _PLATFORM_CODE = re.compile(r"[^a-z0-9_]+")
-
 
 
 class Problem(ValueError):
@@ -170,13 +197,17 @@ def parse_datetime(value):
             else:
                 dt = _parse_text_datetime(text)
         else:
-            raise Problem("date_unreadable", f"unsupported date value {short(repr(value))}",
-                          value=short(value))
+            raise Problem(
+                "date_unreadable",
+                f"unsupported date value {short(repr(value))}",
+                value=short(value),
+            )
         if dt.tzinfo is not None:
             dt = dt.astimezone(timezone.utc).replace(tzinfo=None)
     except (OverflowError, OSError):
-        raise Problem("date_unreadable", f"date {short(repr(value))} is out of range",
-                      value=short(value)) from None
+        raise Problem(
+            "date_unreadable", f"date {short(repr(value))} is out of range", value=short(value)
+        ) from None
     return dt.replace(microsecond=0)
 
 
@@ -191,8 +222,14 @@ def _parse_text_datetime(text):
     iso = text[:-1] + "+00:00" if text.endswith(("Z", "z")) else text
     with contextlib.suppress(ValueError):
         return datetime.fromisoformat(iso)
-    for fmt in ("%d.%m.%Y %H:%M:%S", "%d.%m.%Y %H:%M", "%d.%m.%Y", "%Y-%m-%d %H:%M:%S%z",
-                "%a, %d %b %Y %H:%M:%S %z", "%a, %d %b %Y %H:%M:%S %Z"):
+    for fmt in (
+        "%d.%m.%Y %H:%M:%S",
+        "%d.%m.%Y %H:%M",
+        "%d.%m.%Y",
+        "%Y-%m-%d %H:%M:%S%z",
+        "%a, %d %b %Y %H:%M:%S %z",
+        "%a, %d %b %Y %H:%M:%S %Z",
+    ):
         try:
             return datetime.strptime(text, fmt)
         except ValueError:
@@ -206,12 +243,20 @@ def check_datetime(dt, name="published_at", now=None):
         return None
     now = now or datetime.now(timezone.utc).replace(tzinfo=None)
     if dt < MIN_DATE:
-        raise Problem("date_past", f"{name} {dt.isoformat()} is before "
-                      f"{MIN_DATE.date().isoformat()}", field=name, value=dt.isoformat(" "),
-                      limit=MIN_DATE.date().isoformat())
+        raise Problem(
+            "date_past",
+            f"{name} {dt.isoformat()} is before {MIN_DATE.date().isoformat()}",
+            field=name,
+            value=dt.isoformat(" "),
+            limit=MIN_DATE.date().isoformat(),
+        )
     if dt > now + FUTURE_TOLERANCE:
-        raise Problem("date_future", f"{name} {dt.isoformat()} is in the future", field=name,
-                      value=dt.isoformat(" "))
+        raise Problem(
+            "date_future",
+            f"{name} {dt.isoformat()} is in the future",
+            field=name,
+            value=dt.isoformat(" "),
+        )
     return dt
 
 
@@ -235,8 +280,12 @@ def normalize_lang(value):
 def _finite(value, name):
     number = float(value)
     if not math.isfinite(number):
-        raise Problem("not_finite", f"{name} {short(repr(value))} is not a finite number",
-                      field=name, value=short(value))
+        raise Problem(
+            "not_finite",
+            f"{name} {short(repr(value))} is not a finite number",
+            field=name,
+            value=short(value),
+        )
     return number
 
 
@@ -262,8 +311,9 @@ def normalize_sentiment(value):
         return "", None
     label = _SENTIMENT_WORDS.get(text)
     if not label:
-        raise Problem("sentiment_unknown", f"unknown sentiment {short(repr(value))}",
-                      value=short(value))
+        raise Problem(
+            "sentiment_unknown", f"unknown sentiment {short(repr(value))}", value=short(value)
+        )
     return label, {"negative": -1.0, "neutral": 0.0, "positive": 1.0}[label]
 
 
@@ -282,15 +332,23 @@ def normalize_score(value):
     if value in (None, ""):
         return None
     if isinstance(value, bool):
-        raise Problem("not_finite", f"sentiment_score {value!r} is not a number",
-                      field="sentiment_score", value=value)
+        raise Problem(
+            "not_finite",
+            f"sentiment_score {value!r} is not a number",
+            field="sentiment_score",
+            value=value,
+        )
     if isinstance(value, str):
         value = value.strip().replace(",", ".")
     try:
         return max(-1.0, min(1.0, _finite(value, "sentiment_score")))
     except (TypeError, ValueError):
-        raise Problem("not_finite", f"sentiment_score {short(repr(value))} is not a finite "
-                      "number", field="sentiment_score", value=short(value)) from None
+        raise Problem(
+            "not_finite",
+            f"sentiment_score {short(repr(value))} is not a finite number",
+            field="sentiment_score",
+            value=short(value),
+        ) from None
 
 
 def normalize_rating(value):
@@ -298,14 +356,19 @@ def normalize_rating(value):
     if value in (None, ""):
         return None
     if isinstance(value, bool):
-        raise Problem("not_number", f"rating {value!r} is not a number", field="rating",
-                      value=value)
+        raise Problem(
+            "not_number", f"rating {value!r} is not a number", field="rating", value=value
+        )
     text = value.strip().replace(",", ".") if isinstance(value, str) else value
     try:
         rating = _finite(text, "rating")
     except (TypeError, ValueError):
-        raise Problem("not_number", f"rating {short(repr(value))} is not a number",
-                      field="rating", value=short(value)) from None
+        raise Problem(
+            "not_number",
+            f"rating {short(repr(value))} is not a number",
+            field="rating",
+            value=short(value),
+        ) from None
     if rating == 0:
         return None
     if not 1 <= rating <= 5:
@@ -326,17 +389,27 @@ def normalize_count(value, name):
     else:
         try:
             text = value if isinstance(value, str) else None
-            number = int(text) if text is not None and re.fullmatch(r"[+-]?\d+", text) \
+            number = (
+                int(text)
+                if text is not None and re.fullmatch(r"[+-]?\d+", text)
                 else int(_finite(value, name))
+            )
         except (TypeError, ValueError, OverflowError):
-            raise Problem("not_number", f"{name} is not a number: {short(repr(value))}",
-                          field=name, value=short(value)) from None
+            raise Problem(
+                "not_number",
+                f"{name} is not a number: {short(repr(value))}",
+                field=name,
+                value=short(value),
+            ) from None
     if number > MAX_INT:
-        raise Problem("number_too_big", f"{name} {short(number)} is more than the largest "
-                      f"count accepted ({MAX_INT})", field=name, value=short(number),
-                      limit=MAX_INT)
+        raise Problem(
+            "number_too_big",
+            f"{name} {short(number)} is more than the largest count accepted ({MAX_INT})",
+            field=name,
+            value=short(number),
+            limit=MAX_INT,
+        )
     return max(0, number)
-
 
 
 def clean_text(value, name, limit=None):
@@ -353,13 +426,21 @@ def clean_text(value, name, limit=None):
 def _check_clean(text, name):
     position = text.find("\x00")
     if position >= 0:
-        raise Problem("nul", f"{name} contains a NUL character (at position {position + 1})",
-                      field=name, position=position + 1)
+        raise Problem(
+            "nul",
+            f"{name} contains a NUL character (at position {position + 1})",
+            field=name,
+            position=position + 1,
+        )
     match = _SURROGATE.search(text)
     if match:
-        raise Problem("broken_char", f"{name} contains a broken character (a lone UTF-16 "
-                      f"surrogate U+{ord(match.group()):04X} at position {match.start() + 1})",
-                      field=name, position=match.start() + 1)
+        raise Problem(
+            "broken_char",
+            f"{name} contains a broken character (a lone UTF-16 "
+            f"surrogate U+{ord(match.group()):04X} at position {match.start() + 1})",
+            field=name,
+            position=match.start() + 1,
+        )
 
 
 _SURROGATE = re.compile("[\ud800-\udfff]")
@@ -369,8 +450,13 @@ def clean_id(value, name, limit=MAX_ID_CHARS):
     """An identifier or link: clean text no longer than ``limit`` (cutting would change it)."""
     text, _cut = clean_text(value, name)
     if len(text) > limit:
-        raise Problem("too_long", f"{name} is {len(text)} characters long, more than the "
-                      f"{limit} accepted", field=name, length=len(text), limit=limit)
+        raise Problem(
+            "too_long",
+            f"{name} is {len(text)} characters long, more than the {limit} accepted",
+            field=name,
+            length=len(text),
+            limit=limit,
+        )
     return text
 
 
@@ -378,8 +464,12 @@ def storable_raw(value, depth=0):
     """The raw payload made storable as JSON in PostgreSQL: NUL removed, lone surrogates
     replaced, NaN/Infinity written as text; ValueError when nested too deep."""
     if depth > MAX_RAW_DEPTH:
-        raise Problem("too_deep", f"raw is nested more than {MAX_RAW_DEPTH} levels deep",
-                      field="raw", limit=MAX_RAW_DEPTH)
+        raise Problem(
+            "too_deep",
+            f"raw is nested more than {MAX_RAW_DEPTH} levels deep",
+            field="raw",
+            limit=MAX_RAW_DEPTH,
+        )
     if isinstance(value, str):
         if "\x00" in value:
             value = value.replace("\x00", "")
@@ -387,8 +477,9 @@ def storable_raw(value, depth=0):
     if isinstance(value, float) and not math.isfinite(value):
         return repr(value)
     if isinstance(value, dict):
-        return {storable_raw(str(k), depth + 1): storable_raw(v, depth + 1)
-                for k, v in value.items()}
+        return {
+            storable_raw(str(k), depth + 1): storable_raw(v, depth + 1) for k, v in value.items()
+        }
     if isinstance(value, (list, tuple)):
         return [storable_raw(v, depth + 1) for v in value]
     if value is None or isinstance(value, (bool, int, float)):
@@ -408,8 +499,12 @@ def normalize_private(value):
         return True
     if text in ("false", "0", "no"):
         return False
-    raise Problem("invalid", f"private must be true or false, not {short(repr(value))}",
-                  field="private", value=short(value))
+    raise Problem(
+        "invalid",
+        f"private must be true or false, not {short(repr(value))}",
+        field="private",
+        value=short(value),
+    )
 
 
 def normalize_author(data):
@@ -426,9 +521,14 @@ def normalize_author(data):
         # An author without an id is still someone: key them by handle, url or name.
         ext = handle or url or name
         if len(ext) > MAX_ID_CHARS:
-            raise Problem("too_long", f"author has no external_id and its url is {len(ext)} "
-                          f"characters long, more than the {MAX_ID_CHARS} an id may have",
-                          field="author url", length=len(ext), limit=MAX_ID_CHARS)
+            raise Problem(
+                "too_long",
+                f"author has no external_id and its url is {len(ext)} "
+                f"characters long, more than the {MAX_ID_CHARS} an id may have",
+                field="author url",
+                length=len(ext),
+                limit=MAX_ID_CHARS,
+            )
     if not ext:
         return None, False
     return AuthorRecord(
@@ -447,8 +547,9 @@ def normalize_record(record, index=None, now=None):
     ``now`` (naive UTC) is the end of the accepted date range; the current time by default.
     """
     if not isinstance(record, dict):
-        raise RecordError(f"record #{index + 1}" if index is not None else "record",
-                          "is not an object")
+        raise RecordError(
+            f"record #{index + 1}" if index is not None else "record", "is not an object"
+        )
     label = record_label(record, index)
     try:
         ext = clean_id(record.get("external_id"), "external_id")
@@ -468,8 +569,10 @@ def normalize_record(record, index=None, now=None):
             sentiment = sentiment or sentiment_label(score)
         rating = normalize_rating(record.get("rating"))
         author, name_cut = normalize_author(record.get("author"))
-        counters = {name: normalize_count(record.get(name), name)
-                    for name in ("reach", "likes", "reposts", "comments")}
+        counters = {
+            name: normalize_count(record.get(name), name)
+            for name in ("reach", "likes", "reposts", "comments")
+        }
         private = normalize_private(record.get("private"))
         raw = record.get("raw")
         raw = raw if isinstance(raw, dict) else ({} if raw is None else {"value": raw})
@@ -482,8 +585,11 @@ def normalize_record(record, index=None, now=None):
         raise RecordError(label, str(exc)) from None
     except RecursionError:
         raise RecordError(label, "is nested too deep", "too_deep") from None
-    truncated = tuple(name for name, cut in (("text", text_cut), ("title", title_cut),
-                                             ("author name", name_cut)) if cut)
+    truncated = tuple(
+        name
+        for name, cut in (("text", text_cut), ("title", title_cut), ("author name", name_cut))
+        if cut
+    )
     return MentionRecord(
         external_id=ext,
         text=text,
@@ -512,7 +618,7 @@ def normalize_batch(records, now=None):
     if isinstance(records, dict):
         records = [records]
     if not isinstance(records, list):
-        raise RecordError("payload", "expected a list of records or {\"records\": [...]}")
+        raise RecordError("payload", 'expected a list of records or {"records": [...]}')
     accepted, errors = {}, []
     for index, record in enumerate(records):
         try:

@@ -14,19 +14,36 @@ lexicon for Russian, Ukrainian and Kazakh (data/sentiment_lexicon.py) with negat
 Praise inside a question («какой банк лучше?») is a request, not praise, so it counts
 little. Without the shipped weights file the rules decide alone.
 """
+
 import re
 from functools import lru_cache
 
 from .data.sentiment_lexicon import (
-    EMOJI, EMOTICONS, GREETINGS, INTENSIFIERS, LEXICON, NEGATED_FUNCTION, NEGATORS, PHRASES,
-    POST_NEGATORS, REQUEST, SOFTENER_FACTOR, SOFTENERS,
+    EMOJI,
+    EMOTICONS,
+    GREETINGS,
+    INTENSIFIERS,
+    LEXICON,
+    NEGATED_FUNCTION,
+    NEGATORS,
+    PHRASES,
+    POST_NEGATORS,
+    REQUEST,
+    SOFTENER_FACTOR,
+    SOFTENERS,
 )
 from .sentiment_model import MAX_TOKEN, base_proba, bounded, score_of, shipped_weights
 from .text import normalize
 
 __all__ = [
-    "analyse_sentiment", "explain_sentiment", "learnt_sentiment", "label_of", "rule_score",
-    "NEGATIVE", "NEUTRAL", "POSITIVE",
+    "analyse_sentiment",
+    "explain_sentiment",
+    "learnt_sentiment",
+    "label_of",
+    "rule_score",
+    "NEGATIVE",
+    "NEUTRAL",
+    "POSITIVE",
 ]
 
 NEGATIVE, NEUTRAL, POSITIVE = "negative", "neutral", "positive"
@@ -105,9 +122,17 @@ def _sentence_weight(tokens, lang):
         if weight is None:
             if negated and _is_function_word(token, lang):
                 total -= 0.5  # «не работает», «doesn't arrive»
-            elif token in _NO_WORDS and lang != "en" and (
-                (token == "жоқ" and i > 0 and word_weight(tokens[i - 1], lang) is None)
-                or (token != "жоқ" and i + 1 < len(tokens) and word_weight(tokens[i + 1], lang) is None)
+            elif (
+                token in _NO_WORDS
+                and lang != "en"
+                and (
+                    (token == "жоқ" and i > 0 and word_weight(tokens[i - 1], lang) is None)
+                    or (
+                        token != "жоқ"
+                        and i + 1 < len(tokens)
+                        and word_weight(tokens[i + 1], lang) is None
+                    )
+                )
             ):
                 total -= 0.3  # «нет связи», «интернет жоқ»
             boost = 1.0
@@ -185,7 +210,8 @@ def lexicon_counts(tokens, lang):
     for i, token in enumerate(tokens):
         weight = word_weight(token, lang)
         negated = _negated(tokens, i, lang, negators, intensifiers) or (
-            i + 1 < len(tokens) and tokens[i + 1] in post_negators)
+            i + 1 < len(tokens) and tokens[i + 1] in post_negators
+        )
         if weight is None:
             if negated and _is_function_word(token, lang):
                 failed += 1
@@ -231,6 +257,8 @@ def learnt_sentiment(text, lang, model):
 def explain_sentiment(text, lang):
     """{"proba": {label: p}, "rule_score": float} — what the decision rests on."""
     return {
-        "proba": {label: round(p, 3) for label, p in base_proba(str(text or ""), lang or "").items()},
+        "proba": {
+            label: round(p, 3) for label, p in base_proba(str(text or ""), lang or "").items()
+        },
         "rule_score": rule_score(str(text or ""), lang),
     }

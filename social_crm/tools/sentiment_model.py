@@ -17,6 +17,7 @@ signals that mean the same in every language — the lexicon's score, counts of 
 complaint words, thanks or praise next to a failure (sarcasm), praise inside quotes,
 ironic emoji (🙃 🤡 👏) beside a complaint, review stars, question and exclamation marks.
 """
+
 import array
 import math
 import os
@@ -29,8 +30,15 @@ from functools import lru_cache
 from .text import normalize, stem
 
 __all__ = [
-    "LABELS", "SentimentModel", "features", "base_logits", "base_proba", "softmax",
-    "score_of", "MAX_CHARS", "MAX_TOKEN",
+    "LABELS",
+    "SentimentModel",
+    "features",
+    "base_logits",
+    "base_proba",
+    "softmax",
+    "score_of",
+    "MAX_CHARS",
+    "MAX_TOKEN",
 ]
 
 LABELS = ("negative", "neutral", "positive")
@@ -46,12 +54,15 @@ _WORD_RE = re.compile(r"[^\W_]+(?:['\-][^\W_]+)*")
 _REPEAT_RE = re.compile(r"(\w)\1{2,}")
 _NUMBER_RE = re.compile(r"^\d+$")
 _QUOTED_RE = re.compile(r"[«\"“„]([^»\"”“]{2,80})[»\"”“]|(?:^|\s)'([^']{2,80})'(?!\w)")
-_STARS_RE = re.compile(r"([1-5])\s*(?:/\s*5|из\s*5|out of 5|звезд|звёзд|жұлдыз|зір)|([★⭐]{1,5})", re.I)
-_EMOJI_RE = re.compile("[\U0001F300-\U0001FAFF\u2600-\u27BF\U0001F000-\U0001F2FF]")
+_STARS_RE = re.compile(
+    r"([1-5])\s*(?:/\s*5|из\s*5|out of 5|звезд|звёзд|жұлдыз|зір)|([★⭐]{1,5})", re.I
+)
+_EMOJI_RE = re.compile("[\U0001f300-\U0001faff\u2600-\u27bf\U0001f000-\U0001f2ff]")
 _THANKS_RE = re.compile(
     r"\b(?:спасибо|спс|благодар\w*|рахмет|дякую|дяки|thanks?|thank you|thx|браво|bravo"
     r"|молодц\w*|мерси|well done|great job|nice job|good job|отличн\w* работ\w*|"
-    r"чудов\w* робот\w*|керемет жұмыс|жарайсыңдар|құттықта\w*)\b")
+    r"чудов\w* робот\w*|керемет жұмыс|жарайсыңдар|құттықта\w*)\b"
+)
 _IRONIC = set("🙃🤡👏🤣🙄😏")
 # A failure or a wait, in any of the languages: what turns thanks or praise beside it into
 # sarcasm («спасибо, жду уже десятый день»). Plain negation is not enough («thanks, I didn't
@@ -63,7 +74,8 @@ _FAILURE_RE = re.compile(
     r"місяць|раз|day|week|month|time)\b"
     r"|\b(?:for|за) (?:\d+|two|three|four|five|six|ten|several|many|два|две|три|пять|десять|"
     r"несколько) \w*\s*(?:days|weeks|hours|months|дня|дней|недели|недель|часа|часов|месяца|днів|тижні)\b"
-    r"|\b(?:опять|снова|знову|тағы|again|dead|down|broke|broken|lost|never|ничего|нічого|ештеңе|nothing)\b")
+    r"|\b(?:опять|снова|знову|тағы|again|dead|down|broke|broken|lost|never|ничего|нічого|ештеңе|nothing)\b"
+)
 _Q_MARK = "?"
 # Sarcasm cues are rare in training text; a larger value lets them weigh from fewer examples.
 SARCASM_VALUE = 2.0
@@ -80,7 +92,7 @@ def bounded(text):
     text = str(text or "")
     if len(text) <= MAX_CHARS:
         return text
-    return text[:HEAD_CHARS] + " … " + text[-(MAX_CHARS - HEAD_CHARS):]
+    return text[:HEAD_CHARS] + " … " + text[-(MAX_CHARS - HEAD_CHARS) :]
 
 
 @lru_cache(maxsize=200_000)
@@ -99,7 +111,7 @@ def _char_grams(word):
     out = []
     for n in (3, 4):
         for i in range(len(padded) - n + 1):
-            out.append(_bucket("c:" + padded[i:i + n]))
+            out.append(_bucket("c:" + padded[i : i + n]))
     return tuple(out)
 
 
@@ -110,31 +122,19 @@ def _lexicon_signals(words, lang):
     return lexicon_counts(tuple(words), lang)
 
 
-def features(text, lang, lexical_only=False):
-    """Sparse features of `text`: a list of (bucket, value).
-
-    `lexical_only`: only the words, word pairs, negated words, character n-grams and emoji —
-    what a company's corrections may teach (the shared signals stay the shipped model's)."""
-    from .sentiment import rule_score
-
-    raw = bounded(text)
-    lang = lang or ""
-    norm = normalize(raw)
-    feats = {}
-
-    def add(name, value=1.0):
-        b = _bucket(name)
-        feats[b] = feats.get(b, 0.0) + value
-
-    words = []
-    elongated = False
+def _split_words(norm):
+    """The words of a normalized text (repeated letters squeezed, cut to MAX_TOKEN) and
+    whether any was stretched out ("soooo")."""
+    words, elongated = [], False
     for token in _WORD_RE.findall(norm):
         squeezed = _REPEAT_RE.sub(r"\1\1", token)
         elongated = elongated or squeezed != token
         words.append(squeezed[:MAX_TOKEN])
-    stems_ = [_word_stem(w, lang) for w in words]
+    return words, elongated
 
-    # Lexical features, scaled by 1/sqrt(n) so a long text does not swamp its signals.
+
+def _lexical_counts(words, stems_):
+    """Counts of stems, stem pairs and negated stems."""
     lexical = {}
     negate_left = 0
     negators = _NEGATORS
@@ -153,9 +153,10 @@ def features(text, lang, lexical_only=False):
         if words[i] in _POST_NEGATORS and i:
             name = "n:" + stems_[i - 1]
             lexical[name] = lexical.get(name, 0) + 1
-    scale = 1.0 / math.sqrt(max(len(words), 1))
-    for name, count in lexical.items():
-        add(name, count * scale)
+    return lexical
+
+
+def _add_grams(words, feats):
     grams = {}
     for w in words:
         if len(w) >= 2:
@@ -166,24 +167,16 @@ def features(text, lang, lexical_only=False):
         for b, count in grams.items():
             feats[b] = feats.get(b, 0.0) + count * gscale
 
-    # Emoji, emoticons and punctuation.
-    emoji = {}
-    for char in _EMOJI_RE.findall(raw):
-        emoji[char] = emoji.get(char, 0) + 1
-    for char, count in emoji.items():
-        add("e:" + char, min(count, 3))
-    if lexical_only:
-        return list(feats.items())
-    add("bias")
-    add("lang:" + lang)
+
+def _add_surface(raw, words, elongated, add):
+    """Emoticons, punctuation, caps and length."""
     if re.search(r"(?::|;|=)-?(?:\)|d\b|p\b)|\){2,}", raw.lower()):
         add("smile")
     if re.search(r"(?::|=)-?\(|\({2,}|:'\(", raw):
         add("frown")
     if "!" in raw:
         add("excl", min(raw.count("!"), 3) / 3)
-    question = _Q_MARK in raw
-    if question:
+    if _Q_MARK in raw:
         add("question")
     if "..." in raw or "…" in raw:
         add("ellipsis")
@@ -193,9 +186,15 @@ def features(text, lang, lexical_only=False):
     if len(letters) >= 8 and sum(c.isupper() for c in letters) > 0.6 * len(letters):
         add("caps")
     n = len(words)
-    add("len:" + ("1" if n <= 3 else "2" if n <= 8 else "3" if n <= 20 else "4" if n <= 60 else "5"))
+    add(
+        "len:" + ("1" if n <= 3 else "2" if n <= 8 else "3" if n <= 20 else "4" if n <= 60 else "5")
+    )
 
-    # The rules' verdict and its parts, shared across languages.
+
+def _add_rule_signals(raw, norm, words, lang, add):
+    """The rules' verdict and its parts; returns whether the text complains."""
+    from .sentiment import rule_score
+
     score = rule_score(raw, lang)
     add("rule_pos", max(score, 0.0))
     add("rule_neg", max(-score, 0.0))
@@ -210,13 +209,16 @@ def features(text, lang, lexical_only=False):
     complaint = neg > 0 or failed > 0 or bool(_FAILURE_RE.search(norm))
     if pos and complaint:
         add("mixed")
-    thanks = bool(_THANKS_RE.search(norm))
+    return complaint
+
+
+def _add_sarcasm(raw, norm, lang, emoji, complaint, add):
+    """Thanks beside a failure, ironic emoji beside a complaint, praise in quotes."""
     sarcasm = False
-    if thanks and complaint:
+    if _THANKS_RE.search(norm) and complaint:
         add("sarcasm:thanks+failure", SARCASM_VALUE)
         sarcasm = True
-    ironic = [c for c in emoji if c in _IRONIC]
-    if ironic:
+    if any(c in _IRONIC for c in emoji):
         add("ironic_emoji")
         if complaint:
             add("sarcasm:irony+failure", SARCASM_VALUE)
@@ -232,6 +234,43 @@ def features(text, lang, lexical_only=False):
                 sarcasm = True
     if sarcasm:
         add("sarcasm")
+
+
+def features(text, lang, lexical_only=False):
+    """Sparse features of `text`: a list of (bucket, value).
+
+    `lexical_only`: only the words, word pairs, negated words, character n-grams and emoji —
+    what a company's corrections may teach (the shared signals stay the shipped model's)."""
+    raw = bounded(text)
+    lang = lang or ""
+    norm = normalize(raw)
+    feats = {}
+
+    def add(name, value=1.0):
+        b = _bucket(name)
+        feats[b] = feats.get(b, 0.0) + value
+
+    words, elongated = _split_words(norm)
+    stems_ = [_word_stem(w, lang) for w in words]
+    # Lexical features, scaled by 1/sqrt(n) so a long text does not swamp its signals.
+    scale = 1.0 / math.sqrt(max(len(words), 1))
+    for name, count in _lexical_counts(words, stems_).items():
+        add(name, count * scale)
+    _add_grams(words, feats)
+    # Emoji, emoticons and punctuation.
+    emoji = {}
+    for char in _EMOJI_RE.findall(raw):
+        emoji[char] = emoji.get(char, 0) + 1
+    for char, count in emoji.items():
+        add("e:" + char, min(count, 3))
+    if lexical_only:
+        return list(feats.items())
+    add("bias")
+    add("lang:" + lang)
+    _add_surface(raw, words, elongated, add)
+    # The rules' verdict and its parts, shared across languages.
+    complaint = _add_rule_signals(raw, norm, words, lang, add)
+    _add_sarcasm(raw, norm, lang, emoji, complaint, add)
     for match in _STARS_RE.finditer(raw):
         stars = int(match.group(1)) if match.group(1) else len(match.group(2))
         add("stars:%d" % stars)
@@ -239,9 +278,11 @@ def features(text, lang, lexical_only=False):
     return list(feats.items())
 
 
-_NEGATORS = frozenset("""не ни нет нету никогда ні не немає нема ніколи not no never don't doesn't
+_NEGATORS = frozenset(
+    """не ни нет нету никогда ні не немає нема ніколи not no never don't doesn't
     didn't can't cannot won't isn't wasn't aren't weren't haven't hasn't couldn't wouldn't nothing
-    nobody""".split())
+    nobody""".split()
+)
 _POST_NEGATORS = frozenset({"емес", "жоқ"})
 
 
@@ -345,7 +386,7 @@ def base_logits(text, lang):
 
 
 def base_proba(text, lang):
-    return dict(zip(LABELS, softmax(base_logits(text, lang))))
+    return dict(zip(LABELS, softmax(base_logits(text, lang)), strict=False))
 
 
 class SentimentModel:
@@ -375,7 +416,7 @@ class SentimentModel:
     SHARED_SHARE = 0.6
 
     def __init__(self):
-        self.weights = {}          # bucket → [w_negative, w_neutral, w_positive]
+        self.weights = {}  # bucket → [w_negative, w_neutral, w_positive]
         self.class_counts = {label: 0 for label in LABELS}
 
     @property
@@ -389,11 +430,18 @@ class SentimentModel:
         for text, lang, label in rows:
             if label not in LABELS or not text:
                 continue
-            seen.append((features(text, lang or "", lexical_only=True),
-                         base_logits(text, lang or ""), LABELS.index(label)))
+            seen.append(
+                (
+                    features(text, lang or "", lexical_only=True),
+                    base_logits(text, lang or ""),
+                    LABELS.index(label),
+                )
+            )
             self.class_counts[label] += 1
         self._seen = seen
-        self._fit([(self._learnable(feats, seen), offset, target) for feats, offset, target in seen])
+        self._fit(
+            [(self._learnable(feats, seen), offset, target) for feats, offset, target in seen]
+        )
         return self
 
     def _learnable(self, feats, seen):
@@ -461,7 +509,7 @@ class SentimentModel:
 
     def predict_proba(self, text, lang):
         """{label: probability} for `text`, corrections included."""
-        return dict(zip(LABELS, softmax(self.logits(text, lang))))
+        return dict(zip(LABELS, softmax(self.logits(text, lang)), strict=False))
 
     def predict(self, text, lang):
         from .sentiment import label_of

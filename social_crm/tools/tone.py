@@ -21,6 +21,7 @@ part of Odoo's inline_template syntax (``{{ expr }}``, rendered first), so the t
 clash: Odoo renders placeholders, then :func:`apply_variants` picks the variants.  English has
 no T-V distinction, so English bodies rarely need markers (they still work).
 """
+
 from __future__ import annotations
 
 import re
@@ -40,8 +41,14 @@ BANNED_WORD = "banned_word"
 TOO_LONG = "too_long"
 MISSING_GREETING = "missing_greeting"
 EMOJI_NOT_ALLOWED = "emoji_not_allowed"
-FINDING_CODES = (INFORMAL_IN_FORMAL, FORMAL_IN_INFORMAL, BANNED_WORD, TOO_LONG,
-                 MISSING_GREETING, EMOJI_NOT_ALLOWED)
+FINDING_CODES = (
+    INFORMAL_IN_FORMAL,
+    FORMAL_IN_INFORMAL,
+    BANNED_WORD,
+    TOO_LONG,
+    MISSING_GREETING,
+    EMOJI_NOT_ALLOWED,
+)
 
 ELLIPSIS = "…"
 
@@ -74,10 +81,11 @@ DEFAULT_GREETINGS = {
 
 DEFAULT_CLOSINGS = {
     "ru": {
-        "formal": {"formal": "Благодарим Вас за обращение.",
-                   "informal": "Спасибо за обращение."},
-        "neutral": {"formal": "Спасибо, что написали нам!",
-                    "informal": "Спасибо, что написал нам!"},
+        "formal": {"formal": "Благодарим Вас за обращение.", "informal": "Спасибо за обращение."},
+        "neutral": {
+            "formal": "Спасибо, что написали нам!",
+            "informal": "Спасибо, что написал нам!",
+        },
         "informal": {"formal": "Хорошего Вам дня!", "informal": "Хорошего дня!"},
     },
     "uk": {
@@ -91,7 +99,10 @@ DEFAULT_CLOSINGS = {
         "informal": {"formal": "Күніңіз сәтті өтсін!", "informal": "Күнің сәтті өтсін!"},
     },
     "en": {
-        "formal": {"formal": "Thank you for contacting us.", "informal": "Thank you for contacting us."},
+        "formal": {
+            "formal": "Thank you for contacting us.",
+            "informal": "Thank you for contacting us.",
+        },
         "neutral": {"formal": "Thanks for reaching out!", "informal": "Thanks for reaching out!"},
         "informal": {"formal": "Have a great day!", "informal": "Have a great day!"},
     },
@@ -112,14 +123,14 @@ def _base_lang(lang):
 class ToneSpec:
     """A brand's tone of voice (address form, style, friendliness, key values)."""
 
-    address_form: str = "formal"        # 'formal' («Вы») | 'informal' («ты»)
-    style: str = "educational"          # 'educational' | 'motivational' | 'entertaining'
-    friendliness: str = "neutral"       # 'formal' | 'neutral' | 'informal'
+    address_form: str = "formal"  # 'formal' («Вы») | 'informal' («ты»)
+    style: str = "educational"  # 'educational' | 'motivational' | 'entertaining'
+    friendliness: str = "neutral"  # 'formal' | 'neutral' | 'informal'
     values: list = field(default_factory=list)
     greetings: dict = field(default_factory=dict)  # lang → text with optional {name}
-    closings: dict = field(default_factory=dict)   # lang → text ('' = no closing)
+    closings: dict = field(default_factory=dict)  # lang → text ('' = no closing)
     signature: str = ""
-    emoji_policy: str = "allowed"       # 'none' | 'allowed' | 'mirror' (only if the author did)
+    emoji_policy: str = "allowed"  # 'none' | 'allowed' | 'mirror' (only if the author did)
     banned_words: list = field(default_factory=list)
 
     def __post_init__(self):
@@ -164,7 +175,7 @@ def fill_name(template, name=""):
     if name:
         return template.replace("{name}", name)
     text = re.sub(r"^\s*\{name\}[ \t]*[,–—-]?[ \t]*", "", template)  # "{name}, добрый день!"
-    text = re.sub(r"[ \t]*[,–—-]?[ \t]*\{name\}", "", text)          # "Привет, {name}!"
+    text = re.sub(r"[ \t]*[,–—-]?[ \t]*\{name\}", "", text)  # "Привет, {name}!"
     text = re.sub(r"\s+([!?.,])", r"\1", text).strip()
     return text[:1].upper() + text[1:]
 
@@ -173,10 +184,10 @@ def fill_name(template, name=""):
 # Emoji
 
 _EMOJI = re.compile(
-    "(?:[\U0001F1E6-\U0001F1FF]{2}"             # flags
-    "|[\U0001F300-\U0001FAFF\u2600-\u27BF\u2B00-\u2BFF\u2300-\u23FF]"
-    "[\U0001F3FB-\U0001F3FF\uFE0F\u20E3]*"      # skin tone, presentation selector
-    "(?:\u200D[\U0001F300-\U0001FAFF\u2600-\u27BF][\uFE0F]?)*)"  # ZWJ sequences
+    "(?:[\U0001f1e6-\U0001f1ff]{2}"  # flags
+    "|[\U0001f300-\U0001faff\u2600-\u27bf\u2b00-\u2bff\u2300-\u23ff]"
+    "[\U0001f3fb-\U0001f3ff\ufe0f\u20e3]*"  # skin tone, presentation selector
+    "(?:\u200d[\U0001f300-\U0001faff\u2600-\u27bf][\ufe0f]?)*)"  # ZWJ sequences
 )
 
 
@@ -305,14 +316,18 @@ def compose(body, tone, lang, name="", limit=0, mention_text=None):
 
 @dataclass
 class Finding:
-    code: str                 # one of FINDING_CODES
+    code: str  # one of FINDING_CODES
     severity: str = "warning"  # 'warning' (fix or override) | 'error' (the platform refuses it)
     params: dict = field(default_factory=dict)
     span: tuple | None = None  # (start, end) in the checked text, when it points at words
 
     def as_dict(self):
-        return {"code": self.code, "severity": self.severity, "params": dict(self.params),
-                "span": list(self.span) if self.span else None}
+        return {
+            "code": self.code,
+            "severity": self.severity,
+            "params": dict(self.params),
+            "span": list(self.span) if self.span else None,
+        }
 
 
 _WORD = re.compile(r"\w+(?:[-'’ʼ]\w+)*")
@@ -329,10 +344,12 @@ def _words(values):
 # Russian.  Pronouns are unambiguous; verbs come from a lexicon of common reply verbs (pairs
 # of formal / informal forms) plus suffix rules that hold for Russian (-ешь/-ишь are 2nd person
 # singular; -тесь/-йте/-ьте are 2nd person plural imperatives, bar a few nouns).
-_RU_FORMAL_PRONOUNS = _words("вы вас вам вами ваш ваша ваше ваши вашего вашей вашему вашим "
-                             "вашими ваших вашу вашем")
-_RU_INFORMAL_PRONOUNS = _words("ты тебя тебе тобой тобою твой твоя твое твои твоего твоей "
-                               "твоему твоим твоими твоих твою твоем")
+_RU_FORMAL_PRONOUNS = _words(
+    "вы вас вам вами ваш ваша ваше ваши вашего вашей вашему вашим вашими ваших вашу вашем"
+)
+_RU_INFORMAL_PRONOUNS = _words(
+    "ты тебя тебе тобой тобою твой твоя твое твои твоего твоей твоему твоим твоими твоих твою твоем"
+)
 _RU_VERB_PAIRS = """
 подскажите подскажи  напишите напиши  уточните уточни  сообщите сообщи  проверьте проверь
 попробуйте попробуй  свяжитесь свяжись  обратитесь обратись  отправьте отправь
@@ -357,10 +374,12 @@ _RU_INFORMAL_VERBS.discard("будь")  # «будь то» is no address at all
 _RU_NOT_VERBS = _words("лишь тишь шиш сайте байте мегабайте гигабайте килобайте терабайте")
 
 # Ukrainian.
-_UK_FORMAL_PRONOUNS = _words("ви вас вам вами ваш ваша ваше ваші вашого вашої вашому вашим "
-                             "вашими ваших вашу")
-_UK_INFORMAL_PRONOUNS = _words("ти тебе тебі тобі тобою твій твоя твоє твої твого твоєї "
-                               "твоєму твоїм твоїми твоїх твою")
+_UK_FORMAL_PRONOUNS = _words(
+    "ви вас вам вами ваш ваша ваше ваші вашого вашої вашому вашим вашими ваших вашу"
+)
+_UK_INFORMAL_PRONOUNS = _words(
+    "ти тебе тебі тобі тобою твій твоя твоє твої твого твоєї твоєму твоїм твоїми твоїх твою"
+)
 _UK_VERB_PAIRS = """
 підкажіть підкажи  напишіть напиши  уточніть уточни  повідомте повідом  перевірте перевір
 спробуйте спробуй  зв'яжіться зв'яжися  зверніться звернися  надішліть надішли
@@ -394,7 +413,8 @@ def _ru_form(word):
     if word.endswith(("ешь", "ишь", "ешься", "ишься")):
         return "informal"
     if word.endswith(("итесь", "йтесь", "ьтесь", "етесь")) or (
-            word.endswith(("йте", "ьте")) and not word.endswith("байте")):
+        word.endswith(("йте", "ьте")) and not word.endswith("байте")
+    ):
         return "formal"
     return None
 
@@ -447,15 +467,53 @@ def address_forms_used(text, lang=""):
 
 
 GREETING_WORDS = {
-    "ru": ("здравствуйте", "здравствуй", "добрый день", "добрый вечер", "доброе утро",
-           "доброго дня", "доброго времени", "доброй ночи", "привет", "приветствуем",
-           "приветствую", "рады приветствовать", "хай", "салют"),
-    "uk": ("добрий день", "добрий вечір", "доброго дня", "доброго ранку", "вітаємо", "вітаю",
-           "привіт", "здрастуйте", "доброго вечора"),
-    "kk": ("сәлеметсіз бе", "сәлеметсің бе", "сәлем", "қайырлы күн", "қайырлы таң",
-           "қайырлы кеш", "армысыз"),
-    "en": ("hello", "hi", "hey", "dear", "good morning", "good afternoon", "good evening",
-           "greetings", "howdy"),
+    "ru": (
+        "здравствуйте",
+        "здравствуй",
+        "добрый день",
+        "добрый вечер",
+        "доброе утро",
+        "доброго дня",
+        "доброго времени",
+        "доброй ночи",
+        "привет",
+        "приветствуем",
+        "приветствую",
+        "рады приветствовать",
+        "хай",
+        "салют",
+    ),
+    "uk": (
+        "добрий день",
+        "добрий вечір",
+        "доброго дня",
+        "доброго ранку",
+        "вітаємо",
+        "вітаю",
+        "привіт",
+        "здрастуйте",
+        "доброго вечора",
+    ),
+    "kk": (
+        "сәлеметсіз бе",
+        "сәлеметсің бе",
+        "сәлем",
+        "қайырлы күн",
+        "қайырлы таң",
+        "қайырлы кеш",
+        "армысыз",
+    ),
+    "en": (
+        "hello",
+        "hi",
+        "hey",
+        "dear",
+        "good morning",
+        "good afternoon",
+        "good evening",
+        "greetings",
+        "howdy",
+    ),
 }
 
 
@@ -508,8 +566,11 @@ def find_banned(text, banned_words, lang=""):
         else:
             target = _stem(norm, lang)
             by_stem = len(target) >= 3
-            hits += [(entry, m.span()) for m, w in words
-                     if w == norm or (by_stem and _stem(w, lang) == target)]
+            hits += [
+                (entry, m.span())
+                for m, w in words
+                if w == norm or (by_stem and _stem(w, lang) == target)
+            ]
     hits.sort(key=lambda h: h[1])
     return hits
 
@@ -530,17 +591,31 @@ def check(text, tone, lang, limit=0, require_greeting=True, mention_text=None):
         if form == wrong:
             findings.append(Finding(code, "warning", {"word": word}, span))
     for entry, span in find_banned(text, tone.banned_words, lang):
-        findings.append(Finding(BANNED_WORD, "warning",
-                                {"word": text[span[0]:span[1]], "banned": entry}, span))
+        findings.append(
+            Finding(
+                BANNED_WORD, "warning", {"word": text[span[0] : span[1]], "banned": entry}, span
+            )
+        )
     if limit and limit > 0 and len(text) > limit:
-        findings.append(Finding(TOO_LONG, "error", {"length": len(text), "limit": limit},
-                                (limit, len(text))))
+        findings.append(
+            Finding(TOO_LONG, "error", {"length": len(text), "limit": limit}, (limit, len(text)))
+        )
     if require_greeting and text.strip() and not has_greeting(text, lang, tone):
-        findings.append(Finding(MISSING_GREETING, "warning",
-                                {"greeting": fill_name(apply_variants(
-                                    tone.greeting(lang), tone.address_form))}))
+        findings.append(
+            Finding(
+                MISSING_GREETING,
+                "warning",
+                {"greeting": fill_name(apply_variants(tone.greeting(lang), tone.address_form))},
+            )
+        )
     if not _emoji_allowed(tone, mention_text):
         for m in find_emoji(text):
-            findings.append(Finding(EMOJI_NOT_ALLOWED, "warning",
-                                    {"emoji": m.group(), "policy": tone.emoji_policy}, m.span()))
+            findings.append(
+                Finding(
+                    EMOJI_NOT_ALLOWED,
+                    "warning",
+                    {"emoji": m.group(), "policy": tone.emoji_policy},
+                    m.span(),
+                )
+            )
     return findings

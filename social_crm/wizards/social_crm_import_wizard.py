@@ -8,15 +8,17 @@ waits; a big one is handed to a scheduled action that commits after every batch 
 its progress on the import, so a worker's time limit never cuts one huge transaction and a
 failure part-way leaves what went in stored, what did not listed, and the import resumable.
 """
+
 import base64
 import logging
 import threading
 import time
 
 from odoo import api, fields, models
-from odoo.addons.base.models.res_partner import _tz_get
 from odoo.exceptions import UserError
 from odoo.tools import LazyTranslate
+
+from odoo.addons.base.models.res_partner import _tz_get
 
 from ..models.social_crm_source import ConcurrentIngestError
 from ..tools.sources import PayloadError
@@ -28,8 +30,8 @@ _lt = LazyTranslate(__name__)
 MAX_REPORTED_ERRORS = 200
 # Defaults of the system parameters social_crm.import_<name>.
 DEFAULTS = {
-    "batch_rows": 1000,        # rows ingested (and, in the background, committed) together
-    "background_rows": 2000,   # files with more lines than this are imported in the background
+    "batch_rows": 1000,  # rows ingested (and, in the background, committed) together
+    "background_rows": 2000,  # files with more lines than this are imported in the background
     # Seconds one call of the scheduled action spends before handing over. The cron runner
     # calls it again up to ten times in one worker turn, which must stay within a worker's
     # CPU limit (60 s by default) and real-time limit (120 s): 10 × 5 s does.
@@ -104,20 +106,29 @@ ROW_REASONS = {
     "sentiment_unknown": _lt("the sentiment “%(value)s” is unknown"),
     "invalid": _lt("“%(field)s” has a value that cannot be used"),
     "malformed_row": _lt("a quotation mark is not closed, so the row cannot be read"),
-    "undecodable": _lt("the row holds bytes that are not %(encoding)s text; save the file "
-                       "as UTF-8 and import it again"),
+    "undecodable": _lt(
+        "the row holds bytes that are not %(encoding)s text; save the file "
+        "as UTF-8 and import it again"
+    ),
     "json_invalid": _lt("the line is not valid JSON"),
     "json_not_object": _lt("the line is not a JSON object"),
 }
 FILE_REASONS = {
-    "no_text_column": _lt("No column was recognised as the text of the mentions (columns: "
-                          "%(columns)s). Choose what each column holds."),
-    "no_id_column": _lt("No column was recognised as identifying each mention (an ID or a "
-                        "link). Choose what each column holds."),
-    "not_ba_export": _lt("The file has no “Hash сообщения” column: it does not look like a "
-                         "Brand Analytics export."),
-    "not_youscan_export": _lt("The file has no “URL” column: the mentions of a YouScan "
-                              "export are identified by their links."),
+    "no_text_column": _lt(
+        "No column was recognised as the text of the mentions (columns: "
+        "%(columns)s). Choose what each column holds."
+    ),
+    "no_id_column": _lt(
+        "No column was recognised as identifying each mention (an ID or a "
+        "link). Choose what each column holds."
+    ),
+    "not_ba_export": _lt(
+        "The file has no “Hash сообщения” column: it does not look like a Brand Analytics export."
+    ),
+    "not_youscan_export": _lt(
+        "The file has no “URL” column: the mentions of a YouScan "
+        "export are identified by their links."
+    ),
     "file_empty": _lt("The file is empty."),
     "xlsx_unreadable": _lt("The file is not a readable Excel workbook (.xlsx)."),
     "xls_old": _lt("Old Excel files (.xls) cannot be read: save it as .xlsx or CSV."),
@@ -136,37 +147,59 @@ class SocialCrmImportWizard(models.TransientModel):
     # (and is posted on the source).
     _transient_max_hours = 24.0
 
-    source_id = fields.Many2one("social_crm.source", required=True, ondelete="cascade",
-                                default=lambda self: self._default_source())
+    source_id = fields.Many2one(
+        "social_crm.source",
+        required=True,
+        ondelete="cascade",
+        default=lambda self: self._default_source(),
+    )
     file = fields.Binary(required=True, attachment=False)
     filename = fields.Char()
-    preset = fields.Selection([
-        ("auto", "Recognise the format"),
-        ("youscan", "YouScan export (Excel or CSV)"),
-        ("brand_analytics", "Brand Analytics export (CSV)"),
-        ("normalized", "Normalized CSV or JSON lines"),
-        ("mapping", "Another table: map its columns"),
-    ], string="Format", required=True, default="auto")
-    tz = fields.Selection(_tz_get, string="Time zone of the dates", required=True,
-                          default=lambda self: self.env.user.tz or "UTC",
-                          help="Exports write local dates and times; they are read in this "
-                               "time zone.")
-    state = fields.Selection([("upload", "Upload"), ("mapping", "Map columns"),
-                              ("running", "Importing"), ("stopped", "Stopped"),
-                              ("done", "Done")], default="upload", required=True)
-    column_ids = fields.One2many("social_crm.import.wizard.column", "wizard_id",
-                                 string="Columns")
+    preset = fields.Selection(
+        [
+            ("auto", "Recognise the format"),
+            ("youscan", "YouScan export (Excel or CSV)"),
+            ("brand_analytics", "Brand Analytics export (CSV)"),
+            ("normalized", "Normalized CSV or JSON lines"),
+            ("mapping", "Another table: map its columns"),
+        ],
+        string="Format",
+        required=True,
+        default="auto",
+    )
+    tz = fields.Selection(
+        _tz_get,
+        string="Time zone of the dates",
+        required=True,
+        default=lambda self: self.env.user.tz or "UTC",
+        help="Exports write local dates and times; they are read in this time zone.",
+    )
+    state = fields.Selection(
+        [
+            ("upload", "Upload"),
+            ("mapping", "Map columns"),
+            ("running", "Importing"),
+            ("stopped", "Stopped"),
+            ("done", "Done"),
+        ],
+        default="upload",
+        required=True,
+    )
+    column_ids = fields.One2many("social_crm.import.wizard.column", "wizard_id", string="Columns")
     mapping_note = fields.Char(readonly=True)
-    read_preset = fields.Char(string="Format read", readonly=True,
-                              help="The format the rows are read with.")
+    read_preset = fields.Char(
+        string="Format read", readonly=True, help="The format the rows are read with."
+    )
     created_count = fields.Integer(string="Created", readonly=True)
     updated_count = fields.Integer(string="Updated", readonly=True)
     error_count = fields.Integer(string="Rows not imported", readonly=True)
     error_report = fields.Text(string="Rows not imported (row: reason)", readonly=True)
     # Progress: rows are counted by their number in the file (lines of a text file).
-    rows_done = fields.Integer(string="Rows read", readonly=True,
-                               help="Every row up to this one is imported or listed as not "
-                                    "imported.")
+    rows_done = fields.Integer(
+        string="Rows read",
+        readonly=True,
+        help="Every row up to this one is imported or listed as not imported.",
+    )
     rows_total = fields.Integer(string="Rows in the file", readonly=True)
     progress = fields.Float(compute="_compute_progress")
     stop_reason = fields.Text(string="Stopped because", readonly=True)
@@ -177,8 +210,9 @@ class SocialCrmImportWizard(models.TransientModel):
             if wizard.state == "done":
                 wizard.progress = 100.0
             else:
-                wizard.progress = 100.0 * wizard.rows_done / wizard.rows_total \
-                    if wizard.rows_total else 0.0
+                wizard.progress = (
+                    100.0 * wizard.rows_done / wizard.rows_total if wizard.rows_total else 0.0
+                )
 
     @api.model
     def _default_source(self):
@@ -205,13 +239,17 @@ class SocialCrmImportWizard(models.TransientModel):
     def action_import_mapped(self):
         self.ensure_one()
         if not any(col.field in ("text", "title") for col in self.column_ids):
-            raise UserError(self.env._("Map a column to Text (or Title): a mention needs a "
-                                       "text."))
-        if not any(col.field in ("external_id", "source_record_id", "url")
-                   for col in self.column_ids):
-            raise UserError(self.env._("Map a column that identifies each mention: its ID or "
-                                       "its link (URL). Importing the file again then "
-                                       "updates the same mentions instead of doubling them."))
+            raise UserError(self.env._("Map a column to Text (or Title): a mention needs a text."))
+        if not any(
+            col.field in ("external_id", "source_record_id", "url") for col in self.column_ids
+        ):
+            raise UserError(
+                self.env._(
+                    "Map a column that identifies each mention: its ID or "
+                    "its link (URL). Importing the file again then "
+                    "updates the same mentions instead of doubling them."
+                )
+            )
         try:
             reader = self._open("normalized", self._mapping())
         except PayloadError as exc:
@@ -249,12 +287,20 @@ class SocialCrmImportWizard(models.TransientModel):
             return False
 
     def _mapping(self):
-        return {col.header: col.field or "" for col in self.column_ids} \
-            if self.read_preset == "mapping" or self.state == "mapping" else None
+        return (
+            {col.header: col.field or "" for col in self.column_ids}
+            if self.read_preset == "mapping" or self.state == "mapping"
+            else None
+        )
 
     def _open(self, preset, mapping=None):
-        return file_formats.open_file(self.filename or "", self._content(), preset=preset,
-                                      mapping=mapping, tz=self.tz or "UTC")
+        return file_formats.open_file(
+            self.filename or "",
+            self._content(),
+            preset=preset,
+            mapping=mapping,
+            tz=self.tz or "UTC",
+        )
 
     def _reader(self):
         """The reader of a started import (the format and mapping it was started with)."""
@@ -272,17 +318,24 @@ class SocialCrmImportWizard(models.TransientModel):
             return str(exc)
 
     def _unreadable(self, exc):
-        return UserError(self.env._("The file “%(file)s” cannot be imported: %(reason)s",
-                                    file=self.filename or self.env._("(no name)"),
-                                    reason=self._file_reason(exc)))
+        return UserError(
+            self.env._(
+                "The file “%(file)s” cannot be imported: %(reason)s",
+                file=self.filename or self.env._("(no name)"),
+                reason=self._file_reason(exc),
+            )
+        )
 
     def _row_reason(self, code, params, fallback):
         """A row's reason in the user's words (fields named by their labels)."""
         template = ROW_REASONS.get(code or "")
         if template is None:
             return fallback
-        labels = dict(self.env["social_crm.import.wizard.column"]._fields["field"]
-                      ._description_selection(self.env))
+        labels = dict(
+            self.env["social_crm.import.wizard.column"]
+            ._fields["field"]
+            ._description_selection(self.env)
+        )
         values = dict(params or {})
         if "field" in values:
             name = str(values["field"])
@@ -298,8 +351,12 @@ class SocialCrmImportWizard(models.TransientModel):
         try:
             kind = file_formats._file_kind(self.filename or "", content)
             if kind == "jsonl":
-                raise UserError(self.env._("A JSON file is read by its keys; choose the "
-                                           "normalized format instead of a column mapping."))
+                raise UserError(
+                    self.env._(
+                        "A JSON file is read by its keys; choose the "
+                        "normalized format instead of a column mapping."
+                    )
+                )
             return file_formats.table_preview(self.filename or "", content)
         except PayloadError as exc:
             raise self._unreadable(exc) from None
@@ -309,12 +366,19 @@ class SocialCrmImportWizard(models.TransientModel):
         preview = self._read_headers()
         headers = [header for header, _sample in preview]
         for sequence, (header, sample) in enumerate(preview):
-            columns.append((0, 0, {"sequence": sequence, "header": header,
-                                   "sample": sample[:200],
-                                   "field": file_formats.guess_field(header, headers)
-                                   or False}))
-        self.write({"state": "mapping", "column_ids": columns,
-                    "mapping_note": note or False})
+            columns.append(
+                (
+                    0,
+                    0,
+                    {
+                        "sequence": sequence,
+                        "header": header,
+                        "sample": sample[:200],
+                        "field": file_formats.guess_field(header, headers) or False,
+                    },
+                )
+            )
+        self.write({"state": "mapping", "column_ids": columns, "mapping_note": note or False})
         return self._reopen()
 
     # -- importing ----------------------------------------------------------------------------
@@ -332,11 +396,20 @@ class SocialCrmImportWizard(models.TransientModel):
     def _start(self, reader):
         """Import a small file now; hand a big one to the scheduled action."""
         last_row = reader.last_row()
-        self.write({"read_preset": "mapping" if self.state == "mapping" else
-                    (reader.preset if self.preset == "auto" else self.preset),
-                    "rows_total": last_row, "rows_done": 0, "created_count": 0,
-                    "updated_count": 0, "error_count": 0, "error_report": False,
-                    "stop_reason": False})
+        self.write(
+            {
+                "read_preset": "mapping"
+                if self.state == "mapping"
+                else (reader.preset if self.preset == "auto" else self.preset),
+                "rows_total": last_row,
+                "rows_done": 0,
+                "created_count": 0,
+                "updated_count": 0,
+                "error_count": 0,
+                "error_report": False,
+                "stop_reason": False,
+            }
+        )
         if last_row > self._setting("background_rows"):
             self.state = "running"
             self.env.ref("social_crm.ir_cron_social_crm_import_files").sudo()._trigger()
@@ -385,45 +458,56 @@ class SocialCrmImportWizard(models.TransientModel):
     def _ingest_entries(self, entries):
         source = self.source_id
         records = [e.record for e in entries if e.record is not None]
-        unread = [{"row": e.row, "reason": self._row_reason(e.code, e.params, e.reason)}
-                  for e in entries if e.record is None]
+        unread = [
+            {"row": e.row, "reason": self._row_reason(e.code, e.params, e.reason)}
+            for e in entries
+            if e.record is None
+        ]
         # One run of the source per batch: its mentions and the rows it could not read.
         report = source._ingest(records, origin="file", extra_errors=unread)
         rows = {r["external_id"]: (r.get("raw") or {}).get("row") for r in records}
         problems = [(e["row"], e["reason"]) for e in unread]
         for error in report["errors"]:
             label = str(error.get("record", ""))
-            ext = label[len("record "):] if label.startswith("record ") else label
+            ext = label[len("record ") :] if label.startswith("record ") else label
             problems.append((rows.get(ext) or label, error.get("reason", "")))
         self._add_problems(problems)
-        self.write({"rows_done": max(e.row for e in entries),
-                    "created_count": self.created_count + report["created"],
-                    "updated_count": self.updated_count + report["updated"]})
+        self.write(
+            {
+                "rows_done": max(e.row for e in entries),
+                "created_count": self.created_count + report["created"],
+                "updated_count": self.updated_count + report["updated"],
+            }
+        )
 
     def _add_problems(self, problems):
         if not problems:
             return
-        problems.sort(key=lambda p: (not isinstance(p[0], int),
-                                     p[0] if isinstance(p[0], int) else 0))
+        problems.sort(
+            key=lambda p: (not isinstance(p[0], int), p[0] if isinstance(p[0], int) else 0)
+        )
         room = max(0, MAX_REPORTED_ERRORS - self.error_count)
-        lines = [self.env._("Row %(row)s: %(reason)s", row=row, reason=reason)
-                 for row, reason in problems[:room]]
+        lines = [
+            self.env._("Row %(row)s: %(reason)s", row=row, reason=reason)
+            for row, reason in problems[:room]
+        ]
         report = "\n".join(filter(None, [self.error_report or ""] + lines))
         self.write({"error_count": self.error_count + len(problems), "error_report": report})
 
     def _finish(self):
         report = self.error_report or ""
         if self.error_count > MAX_REPORTED_ERRORS:
-            report += "\n" + self.env._("… and %(count)s more",
-                                        count=self.error_count - MAX_REPORTED_ERRORS)
-        self.write({"state": "done", "rows_done": self.rows_total, "error_report": report
-                    or False})
+            report += "\n" + self.env._(
+                "… and %(count)s more", count=self.error_count - MAX_REPORTED_ERRORS
+            )
+        self.write({"state": "done", "rows_done": self.rows_total, "error_report": report or False})
 
     @api.model
     def _in_test(self):
         """Tests run in one transaction rolled back at the end: no commits then."""
-        return self.env.registry.in_test_mode() or \
-            getattr(threading.current_thread(), "testing", False)
+        return self.env.registry.in_test_mode() or getattr(
+            threading.current_thread(), "testing", False
+        )
 
     @api.model
     def _commit(self):
@@ -476,25 +560,50 @@ class SocialCrmImportWizard(models.TransientModel):
 
     def _stop(self, exc):
         reason = self._file_reason(exc) if isinstance(exc, PayloadError) else str(exc)
-        _logger.exception("File import %s of %s into source %s (id %s) stopped after row %s",
-                          self.id, self.filename, self.source_id.name, self.source_id.id,
-                          self.rows_done)
-        self.write({"state": "stopped", "stop_reason": self.env._(
-            "Stopped after row %(row)s: %(reason)s. The rows up to it are imported; "
-            "“Resume” goes on from there, and importing the file again imports the rest "
-            "without doubling what is in.", row=self.rows_done, reason=reason.rstrip("."))})
+        _logger.exception(
+            "File import %s of %s into source %s (id %s) stopped after row %s",
+            self.id,
+            self.filename,
+            self.source_id.name,
+            self.source_id.id,
+            self.rows_done,
+        )
+        self.write(
+            {
+                "state": "stopped",
+                "stop_reason": self.env._(
+                    "Stopped after row %(row)s: %(reason)s. The rows up to it are imported; "
+                    "“Resume” goes on from there, and importing the file again imports the rest "
+                    "without doubling what is in.",
+                    row=self.rows_done,
+                    reason=reason.rstrip("."),
+                ),
+            }
+        )
         self.source_id.sudo().message_post(body=self.stop_reason)
         self._commit()
 
     def _post_result(self):
-        self.source_id.sudo().message_post(body=self.env._(
-            "File %(file)s imported: %(created)s created, %(updated)s updated, %(errors)s "
-            "rows not imported.", file=self.filename, created=self.created_count,
-            updated=self.updated_count, errors=self.error_count))
+        self.source_id.sudo().message_post(
+            body=self.env._(
+                "File %(file)s imported: %(created)s created, %(updated)s updated, %(errors)s "
+                "rows not imported.",
+                file=self.filename,
+                created=self.created_count,
+                updated=self.updated_count,
+                errors=self.error_count,
+            )
+        )
 
     def _reopen(self):
-        return {"type": "ir.actions.act_window", "res_model": self._name, "res_id": self.id,
-                "view_mode": "form", "target": "new", "name": self.env._("Import a file")}
+        return {
+            "type": "ir.actions.act_window",
+            "res_model": self._name,
+            "res_id": self.id,
+            "view_mode": "form",
+            "target": "new",
+            "name": self.env._("Import a file"),
+        }
 
 
 class SocialCrmImportWizardColumn(models.TransientModel):
@@ -506,6 +615,8 @@ class SocialCrmImportWizardColumn(models.TransientModel):
     sequence = fields.Integer()
     header = fields.Char(string="Column", required=True, readonly=True)
     sample = fields.Char(string="First value", readonly=True)
-    field = fields.Selection(FIELD_SELECTION, string="Import as",
-                             help="Empty: the column is kept in the mention's original payload "
-                                  "only.")
+    field = fields.Selection(
+        FIELD_SELECTION,
+        string="Import as",
+        help="Empty: the column is kept in the mention's original payload only.",
+    )

@@ -1,5 +1,6 @@
 """The reply composer: pick a suggested knowledge answer or a template, edit, see the tone
 check, send through the source or mark as posted by hand."""
+
 from markupsafe import Markup
 
 from odoo import api, fields, models
@@ -15,37 +16,50 @@ class SocialCrmReplyComposer(models.TransientModel):
     mention_text = fields.Text(related="mention_id.text", string="The mention")
     author_id = fields.Many2one(related="mention_id.author_id")
     platform_id = fields.Many2one(related="mention_id.platform_id")
-    lang = fields.Char(string="Language", size=8,
-                       help="Language of the reply (the mention's, unless you change it).")
+    lang = fields.Char(
+        string="Language",
+        size=8,
+        help="Language of the reply (the mention's, unless you change it).",
+    )
     tone_id = fields.Many2one("social_crm.tone", string="Tone of voice")
     address_form = fields.Selection(related="tone_id.address_form")
     key_values = fields.Text(related="tone_id.key_values")
     matrix_note = fields.Char(related="mention_id.matrix_note")
-    suggestion_ids = fields.One2many("social_crm.reply.composer.suggestion", "composer_id",
-                                     string="Suggested answers")
-    answer_id = fields.Many2one("social_crm.knowledge.answer", string="Knowledge answer",
-                                domain="[('state', '=', 'approved')]")
+    suggestion_ids = fields.One2many(
+        "social_crm.reply.composer.suggestion", "composer_id", string="Suggested answers"
+    )
+    answer_id = fields.Many2one(
+        "social_crm.knowledge.answer",
+        string="Knowledge answer",
+        domain="[('state', '=', 'approved')]",
+    )
     template_id = fields.Many2one(
-        "social_crm.reply.template",
-        domain="[('company_id', 'in', [False, company_id])]")
+        "social_crm.reply.template", domain="[('company_id', 'in', [False, company_id])]"
+    )
     company_id = fields.Many2one(related="mention_id.company_id")
     body = fields.Text(string="Reply")
     char_count = fields.Integer(compute="_compute_check")
-    limit = fields.Integer(compute="_compute_limit",
-                           help="Characters one reply may have: the platform's limit, or a "
-                                "private message's own.")
+    limit = fields.Integer(
+        compute="_compute_limit",
+        help="Characters one reply may have: the platform's limit, or a private message's own.",
+    )
     findings_html = fields.Html(string="Tone check", compute="_compute_check", sanitize=True)
     finding_count = fields.Integer(compute="_compute_check")
     has_errors = fields.Boolean(compute="_compute_check")
     override = fields.Boolean(
         string="Send anyway",
-        help="Send despite the tone-of-voice warnings; the override is logged on the mention.")
+        help="Send despite the tone-of-voice warnings; the override is logged on the mention.",
+    )
     can_post_api = fields.Boolean(compute="_compute_can_post_api")
     post_mode = fields.Selection(
         [("api", "Post through the source"), ("manual", "I posted it by hand")],
-        string="How", required=True, default="manual")
-    reply_url = fields.Char(string="Link to the reply",
-                            help="Where the reply was posted by hand (optional).")
+        string="How",
+        required=True,
+        default="manual",
+    )
+    reply_url = fields.Char(
+        string="Link to the reply", help="Where the reply was posted by hand (optional)."
+    )
     good_score = fields.Float(compute="_compute_good_score")
 
     # ------------------------------------------------------------------ defaults
@@ -54,7 +68,8 @@ class SocialCrmReplyComposer(models.TransientModel):
     def default_get(self, fields_list):
         values = super().default_get(fields_list)
         mention = self.env["social_crm.mention"].browse(
-            values.get("mention_id") or self.env.context.get("active_id"))
+            values.get("mention_id") or self.env.context.get("active_id")
+        )
         if not mention.exists():
             return values
         values["mention_id"] = mention.id
@@ -64,12 +79,22 @@ class SocialCrmReplyComposer(models.TransientModel):
         values["post_mode"] = "api" if mention._can_post_through_source() else "manual"
         suggestions = mention._knowledge_suggestions()
         values["suggestion_ids"] = [
-            (0, 0, {"answer_id": answer.id, "score": score, "rank": rank,
-                    "matched_words": ", ".join(self.env["social_crm.knowledge.answer"]
-                                               ._matched_words(answer, mention._question_text(),
-                                                               mention.lang,
-                                                               mention.company_id))})
-            for rank, (answer, score) in enumerate(suggestions, 1)]
+            (
+                0,
+                0,
+                {
+                    "answer_id": answer.id,
+                    "score": score,
+                    "rank": rank,
+                    "matched_words": ", ".join(
+                        self.env["social_crm.knowledge.answer"]._matched_words(
+                            answer, mention._question_text(), mention.lang, mention.company_id
+                        )
+                    ),
+                },
+            )
+            for rank, (answer, score) in enumerate(suggestions, 1)
+        ]
         template = self.env["social_crm.reply.template"]._for_mention(mention)
         good = self.env["social_crm.knowledge.answer"]._good_score()
         chosen = self.env["social_crm.knowledge.answer"].browse(values.get("answer_id"))
@@ -94,8 +119,9 @@ class SocialCrmReplyComposer(models.TransientModel):
     @api.depends("mention_id")
     def _compute_can_post_api(self):
         for composer in self:
-            composer.can_post_api = bool(composer.mention_id
-                                         and composer.mention_id._can_post_through_source())
+            composer.can_post_api = bool(
+                composer.mention_id and composer.mention_id._can_post_through_source()
+            )
 
     @api.depends("mention_id")
     def _compute_limit(self):
@@ -107,20 +133,24 @@ class SocialCrmReplyComposer(models.TransientModel):
         for composer in self:
             text = composer.body or ""
             composer.char_count = len(text.strip())
-            findings = composer.mention_id._check_reply(
-                text, composer.tone_id, composer.lang or "") if composer.mention_id \
-                and text.strip() else []
+            findings = (
+                composer.mention_id._check_reply(text, composer.tone_id, composer.lang or "")
+                if composer.mention_id and text.strip()
+                else []
+            )
             composer.finding_count = len(findings)
             composer.has_errors = any(f["severity"] == "error" for f in findings)
             if findings:
                 items = Markup("").join(
-                    Markup('<li class="%s">%s</li>') % (
-                        "text-danger" if f["severity"] == "error" else "text-warning",
-                        f["message"]) for f in findings)
+                    Markup('<li class="%s">%s</li>')
+                    % ("text-danger" if f["severity"] == "error" else "text-warning", f["message"])
+                    for f in findings
+                )
                 composer.findings_html = Markup("<ul class='mb-0'>%s</ul>") % items
             elif text.strip():
-                composer.findings_html = Markup("<p class='text-success mb-0'>%s</p>") % \
-                    self.env._("The reply matches the tone of voice.")
+                composer.findings_html = Markup("<p class='text-success mb-0'>%s</p>") % self.env._(
+                    "The reply matches the tone of voice."
+                )
             else:
                 composer.findings_html = False
 
@@ -150,17 +180,25 @@ class SocialCrmReplyComposer(models.TransientModel):
             self.body = self.template_id._render_reply(self.mention_id, self.tone_id)
 
     def _reopen(self):
-        return {"type": "ir.actions.act_window", "res_model": self._name, "res_id": self.id,
-                "view_mode": "form", "target": "new", "name": self.env._("Reply")}
+        return {
+            "type": "ir.actions.act_window",
+            "res_model": self._name,
+            "res_id": self.id,
+            "view_mode": "form",
+            "target": "new",
+            "name": self.env._("Reply"),
+        }
 
     def action_cut_to_limit(self):
         self.ensure_one()
         spec = self.tone_id._tone_spec()
         greeting = tone_tools.fill_name(
             tone_tools.apply_variants(spec.greeting(self.lang or ""), spec.address_form),
-            self.mention_id._reply_author_name())
-        self.body = tone_tools.cut_to_limit(self.body or "", self.limit,
-                                            keep_tail=spec.signature, keep_head=greeting)
+            self.mention_id._reply_author_name(),
+        )
+        self.body = tone_tools.cut_to_limit(
+            self.body or "", self.limit, keep_tail=spec.signature, keep_head=greeting
+        )
         return self._reopen()
 
     def action_ask_expert(self):
@@ -170,9 +208,15 @@ class SocialCrmReplyComposer(models.TransientModel):
     def action_send(self):
         self.ensure_one()
         self.mention_id._send_reply(
-            self.body, post_mode=self.post_mode, reply_url=self.reply_url,
-            tone=self.tone_id, override=self.override, answer=self.answer_id,
-            template=self.template_id, lang=self.lang or "")
+            self.body,
+            post_mode=self.post_mode,
+            reply_url=self.reply_url,
+            tone=self.tone_id,
+            override=self.override,
+            answer=self.answer_id,
+            template=self.template_id,
+            lang=self.lang or "",
+        )
         # reload the mention behind the dialog: its state and the chatter's new note
         return {"type": "ir.actions.client", "tag": "soft_reload"}
 
@@ -182,13 +226,14 @@ class SocialCrmReplyComposerSuggestion(models.TransientModel):
     _description = "Social CRM Reply Composer Suggestion"
     _order = "rank, id"
 
-    composer_id = fields.Many2one("social_crm.reply.composer", required=True,
-                                  ondelete="cascade")
-    answer_id = fields.Many2one("social_crm.knowledge.answer", string="Knowledge answer",
-                                required=True, ondelete="cascade")
+    composer_id = fields.Many2one("social_crm.reply.composer", required=True, ondelete="cascade")
+    answer_id = fields.Many2one(
+        "social_crm.knowledge.answer", string="Knowledge answer", required=True, ondelete="cascade"
+    )
     question = fields.Char(related="answer_id.name")
-    answer = fields.Text(compute="_compute_answer",
-                         help="The answer as the composer's tone says it («Вы» or «ты»).")
+    answer = fields.Text(
+        compute="_compute_answer", help="The answer as the composer's tone says it («Вы» or «ты»)."
+    )
     answer_lang = fields.Char(related="answer_id.lang", string="Language")
     score = fields.Float(digits=(3, 2))
     rank = fields.Integer()
@@ -203,6 +248,11 @@ class SocialCrmReplyComposerSuggestion(models.TransientModel):
     def action_use(self):
         self.ensure_one()
         composer = self.composer_id
-        composer.write({"answer_id": self.answer_id.id, "template_id": False,
-                        "body": composer._render_answer(self.answer_id)})
+        composer.write(
+            {
+                "answer_id": self.answer_id.id,
+                "template_id": False,
+                "body": composer._render_answer(self.answer_id),
+            }
+        )
         return composer._reopen()

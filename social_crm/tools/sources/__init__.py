@@ -9,12 +9,23 @@ Odoo side calls: ``fetch(cursor, limit)``, ``parse_webhook(headers, body, query,
 ``post_reply(target, text)``, ``test_connection()``, ``enrich_authors(ids)``.  File uploads go
 through ``files.parse_file``.
 """
+
 import importlib
 import pkgutil
 
-from .base import (ADAPTERS, AuthError, FetchResult, PayloadError, PayloadTooLarge,
-                   RateLimited, SourceAdapter, SourceError, WebhookResult, normalize_url,
-                   platform_from)
+from .base import (
+    ADAPTERS,
+    AuthError,
+    FetchResult,
+    PayloadError,
+    PayloadTooLarge,
+    RateLimited,
+    SourceAdapter,
+    SourceError,
+    WebhookResult,
+    normalize_url,
+    platform_from,
+)
 
 for _module in pkgutil.iter_modules(__path__):
     importlib.import_module(f"{__name__}.{_module.name}")
@@ -27,8 +38,9 @@ def get_adapter(kind, config=None, **kw):
     """An adapter instance for a source kind; SourceError for a kind without one."""
     cls = ADAPTERS.get(kind)
     if cls is None:
-        raise SourceError(f"no adapter for source kind '{kind}'; known kinds: "
-                          f"{', '.join(sorted(ADAPTERS))}")
+        raise SourceError(
+            f"no adapter for source kind '{kind}'; known kinds: {', '.join(sorted(ADAPTERS))}"
+        )
     return cls(config or {}, **kw)
 
 
@@ -37,7 +49,20 @@ def adapter_classes():
     return sorted(ADAPTERS.values(), key=lambda cls: (cls.sequence, cls.kind))
 
 
-__all__ = ["ADAPTERS", "AuthError", "FetchResult", "PayloadError", "PayloadTooLarge",
-           "RateLimited", "SourceAdapter", "SourceError", "WebhookResult", "adapter_classes",
-           "get_adapter", "normalize_url", "parse_file", "platform_from",
-           "verify_subscription"]
+__all__ = [
+    "ADAPTERS",
+    "AuthError",
+    "FetchResult",
+    "PayloadError",
+    "PayloadTooLarge",
+    "RateLimited",
+    "SourceAdapter",
+    "SourceError",
+    "WebhookResult",
+    "adapter_classes",
+    "get_adapter",
+    "normalize_url",
+    "parse_file",
+    "platform_from",
+    "verify_subscription",
+]

@@ -4,6 +4,7 @@ Pure Python (never imports odoo).  An adapter gets a ``requests`` session, a tim
 ``sleep`` function injected, so the Odoo side, the tests and the benchmarks drive it the same
 way; ``base_url`` comes from the config so a test can point it at a local server.
 """
+
 from __future__ import annotations
 
 import contextlib
@@ -110,6 +111,7 @@ class WebhookResult:
 
 # ---------------------------------------------------------------------------------------------
 # helpers shared by the adapters
+
 
 def check_secret(given, expected, what="token"):
     """Constant-time comparison of a secret a sender presented; raise AuthError otherwise."""
@@ -267,11 +269,14 @@ def normalize_url(url):
     host = (parts.hostname or "").lower()
     for prefix in ("www.", "m."):
         if host.startswith(prefix):
-            host = host[len(prefix):]
+            host = host[len(prefix) :]
     if parts.port and parts.port not in (80, 443):
         host = f"{host}:{parts.port}"
-    query = [(k, v) for k, v in parse_qsl(parts.query, keep_blank_values=True)
-             if not k.lower().startswith("utm_")]
+    query = [
+        (k, v)
+        for k, v in parse_qsl(parts.query, keep_blank_values=True)
+        if not k.lower().startswith("utm_")
+    ]
     path = parts.path or "/"
     return urlunsplit(("https", host, path, urlencode(query), ""))
 
@@ -286,23 +291,39 @@ def domain_of(url_or_domain):
     host = (urlsplit(text).hostname or "").lower()
     for prefix in ("www.", "m.", "mobile."):
         if host.startswith(prefix):
-            host = host[len(prefix):]
+            host = host[len(prefix) :]
     return host
 
 
 _DOMAIN_PLATFORMS = {
-    "vk.com": "vk", "vk.ru": "vk", "vkontakte.ru": "vk",
-    "t.me": "telegram", "telegram.me": "telegram", "telegram.org": "telegram",
-    "instagram.com": "instagram", "facebook.com": "facebook", "fb.com": "facebook",
-    "youtube.com": "youtube", "youtu.be": "youtube",
-    "twitter.com": "x", "x.com": "x", "tiktok.com": "tiktok",
-    "ok.ru": "ok", "odnoklassniki.ru": "ok",
-    "otzovik.com": "otzovik", "irecommend.ru": "irecommend",
+    "vk.com": "vk",
+    "vk.ru": "vk",
+    "vkontakte.ru": "vk",
+    "t.me": "telegram",
+    "telegram.me": "telegram",
+    "telegram.org": "telegram",
+    "instagram.com": "instagram",
+    "facebook.com": "facebook",
+    "fb.com": "facebook",
+    "youtube.com": "youtube",
+    "youtu.be": "youtube",
+    "twitter.com": "x",
+    "x.com": "x",
+    "tiktok.com": "tiktok",
+    "ok.ru": "ok",
+    "odnoklassniki.ru": "ok",
+    "otzovik.com": "otzovik",
+    "irecommend.ru": "irecommend",
 }
 # Resource types as YouScan (sourceType/resourceType) and Brand Analytics (hubtype) name them.
 _RESOURCE_PLATFORMS = {
-    "forum": "forum", "forums": "forum", "форумы": "forum", "форум": "forum",
-    "news": "news", "новости": "news", "сми": "news",
+    "forum": "forum",
+    "forums": "forum",
+    "форумы": "forum",
+    "форум": "forum",
+    "news": "news",
+    "новости": "news",
+    "сми": "news",
 }
 
 
@@ -332,8 +353,13 @@ def author_dict(external_id="", name="", handle="", url="", followers=0):
     ext = "" if external_id in (None, "") else str(external_id)
     if not (ext or name or handle or url):
         return None
-    return {"external_id": ext, "name": name or "", "handle": handle or "", "url": url or "",
-            "followers": to_int(followers)}
+    return {
+        "external_id": ext,
+        "name": name or "",
+        "handle": handle or "",
+        "url": url or "",
+        "followers": to_int(followers),
+    }
 
 
 def parse_retry_after(value, now=None):
@@ -357,14 +383,15 @@ def parse_retry_after(value, now=None):
 
 # ---------------------------------------------------------------------------------------------
 
+
 class SourceAdapter:
     """One connection to one source.  Subclasses set ``kind``, ``default_base_url`` and the
     field lists, and implement what their platform offers; the rest raises a readable error."""
 
     kind = ""
-    label = ""           # the kind's name in the source form's selection (marked with _lt)
-    sequence = 100       # its place in that selection
-    help = ""            # what to fill in for this kind, shown on the source form
+    label = ""  # the kind's name in the source form's selection (marked with _lt)
+    sequence = 100  # its place in that selection
+    help = ""  # what to fill in for this kind, shown on the source form
     default_base_url = ""
     needs_credentials = True  # False: the kind receives data (webhook, file), nothing to pull
     # config key → the source field it is read from ("platform_id.code" follows a relation;
@@ -381,8 +408,14 @@ class SourceAdapter:
     # still returned on WebhookResult for the caller to de-duplicate.
     seen_event = None
 
-    def __init__(self, config: dict | None = None, session=None, timeout=10.0, max_retries=3,
-                 sleep=time.sleep):
+    def __init__(
+        self,
+        config: dict | None = None,
+        session=None,
+        timeout=10.0,
+        max_retries=3,
+        sleep=time.sleep,
+    ):
         self.config = dict(config or {})
         if session is None:
             if requests is None:  # pragma: no cover
@@ -414,8 +447,9 @@ class SourceAdapter:
         return value
 
     def _secrets(self):
-        return [str(self.config[f[0]]) for f in self.credential_fields
-                if f[2] and self.config.get(f[0])]
+        return [
+            str(self.config[f[0]]) for f in self.credential_fields if f[2] and self.config.get(f[0])
+        ]
 
     def _redact(self, text):
         text = str(text)
@@ -435,13 +469,15 @@ class SourceAdapter:
     def fetch(self, cursor: dict | None, limit: int = 500) -> FetchResult:
         raise SourceError(f"{self.name} cannot be pulled; it only receives pushed data")
 
-    def parse_webhook(self, headers: dict, body: bytes, query: dict | None = None,
-                      path_token: str | None = None) -> WebhookResult:
+    def parse_webhook(
+        self, headers: dict, body: bytes, query: dict | None = None, path_token: str | None = None
+    ) -> WebhookResult:
         raise SourceError(f"{self.name} does not receive webhooks")
 
     def post_reply(self, target: dict, text: str) -> dict:
-        raise SourceError(f"{self.name} does not allow replying through its API; "
-                          "reply on the platform itself")
+        raise SourceError(
+            f"{self.name} does not allow replying through its API; reply on the platform itself"
+        )
 
     def register_webhook(self, url: str) -> str:
         """Point the platform's push at ``url`` where its API allows it; else say how."""
@@ -492,7 +528,7 @@ class SourceAdapter:
                 raise error
             wait = error.retry_after
             if wait is None:
-                wait = min(self.backoff * (2 ** attempt), self.max_wait)
+                wait = min(self.backoff * (2**attempt), self.max_wait)
             elif wait > self.max_wait:
                 # The server asks for a long pause: don't block a worker for it, let the
                 # scheduler come back after ``error.retry_after``.
@@ -517,8 +553,15 @@ class SourceAdapter:
         except ValueError:
             data = None
         if isinstance(data, dict):
-            for key in ("message", "description", "error_description", "error", "detail",
-                        "title", "error_msg"):
+            for key in (
+                "message",
+                "description",
+                "error_description",
+                "error",
+                "detail",
+                "title",
+                "error_msg",
+            ):
                 value = data.get(key)
                 if isinstance(value, dict):
                     value = value.get("message") or value.get("error_msg") or value
@@ -536,20 +579,25 @@ class SourceAdapter:
         suffix = f": {reason}" if reason else ""
         if status == 429:
             retry_after = parse_retry_after(resp.headers.get("Retry-After"))
-            return RateLimited(f"{what}: rate limited (HTTP 429){suffix}",
-                               retry_after=retry_after)
+            return RateLimited(f"{what}: rate limited (HTTP 429){suffix}", retry_after=retry_after)
         if status >= 500:
-            return SourceError(f"{what}: server error HTTP {status}{suffix}", status=status,
-                               retry_after=parse_retry_after(resp.headers.get("Retry-After")),
-                               retryable=True)
+            return SourceError(
+                f"{what}: server error HTTP {status}{suffix}",
+                status=status,
+                retry_after=parse_retry_after(resp.headers.get("Retry-After")),
+                retryable=True,
+            )
         if status == 401:
-            return AuthError(f"{what}: not authenticated (HTTP 401) — check the credentials"
-                             f"{suffix}", status=401)
+            return AuthError(
+                f"{what}: not authenticated (HTTP 401) — check the credentials{suffix}", status=401
+            )
         if status == 403:
             return AuthError(f"{what}: access denied (HTTP 403){suffix}", status=403)
         if status == 402:
-            return AuthError(f"{what}: payment required (HTTP 402) — API access is not part "
-                             f"of the plan{suffix}", status=402)
+            return AuthError(
+                f"{what}: payment required (HTTP 402) — API access is not part of the plan{suffix}",
+                status=402,
+            )
         return SourceError(f"{what}: HTTP {status}{suffix}", status=status)
 
     def _json(self, resp, what=""):
@@ -561,8 +609,11 @@ class SourceAdapter:
             # page may echo the request's headers.
             snippet = self._redact((resp.text or "")[:400])[:80].replace("\n", " ")
             where = what or f"{self.name} {self._describe(resp.request.method, resp.url)}"
-            raise SourceError(f"{where}: the answer is not JSON ({snippet!r})",
-                              status=resp.status_code, retryable=True) from None
+            raise SourceError(
+                f"{where}: the answer is not JSON ({snippet!r})",
+                status=resp.status_code,
+                retryable=True,
+            ) from None
 
     def _get_json(self, url, what="", **kw):
         resp = self._request("GET", url, what=what or None, **kw)

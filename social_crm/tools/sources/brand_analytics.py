@@ -9,13 +9,27 @@ share their boundary second (a re-read message updates, never doubles: the key i
 Cursor: ``{ts_from, ts_to, offset}`` while a window is being paged, ``{ts_from}`` between
 windows.  BA has no push and no reply API.
 """
+
 from __future__ import annotations
 
 import time
 
 from ..schema import normalize_lang
-from .base import _lt, register, FetchResult, PayloadError, SourceAdapter, SourceError, \
-    author_dict, iso_utc, item_label, map_item, platform_from, strip_html, to_int
+from .base import (
+    FetchResult,
+    PayloadError,
+    SourceAdapter,
+    SourceError,
+    _lt,
+    author_dict,
+    iso_utc,
+    item_label,
+    map_item,
+    platform_from,
+    register,
+    strip_html,
+    to_int,
+)
 
 PAGE_MAX = 150
 # hubtypeId as in filter[fm]: 1 microblogs, 2 blogs, 3 social, 4 news, 5 video, 6 forums,
@@ -30,8 +44,12 @@ def map_message(item):
     if ext in (None, ""):
         raise PayloadError("message has neither hash nor id")
     author = item.get("authorRow") or item.get("authorObject") or {}
-    followers = author.get("readers_count") or author.get("subscribers_count") or \
-        author.get("members_count") or author.get("friends_count")
+    followers = (
+        author.get("readers_count")
+        or author.get("subscribers_count")
+        or author.get("members_count")
+        or author.get("friends_count")
+    )
     hub = item.get("hubName") or item.get("hubTitle") or item.get("hub") or ""
     if isinstance(hub, dict):
         hub = hub.get("name") or hub.get("url") or hub.get("title") or ""
@@ -47,12 +65,14 @@ def map_message(item):
         "external_id": str(ext),
         "url": item.get("url") or "",
         "title": strip_html(item.get("title")),
-        "text": item.get("textNorm") or strip_html(item.get("text"))
+        "text": item.get("textNorm")
+        or strip_html(item.get("text"))
         or strip_html(item.get("title")),
         "published_at": iso_utc(item.get("timeCreate")),
-        "platform": platform_from(hub or item.get("url"),
-                                  _HUBTYPES.get(to_int(item.get("hubtypeId")), "")
-                                  or item.get("hubtype") or ""),
+        "platform": platform_from(
+            hub or item.get("url"),
+            _HUBTYPES.get(to_int(item.get("hubtypeId")), "") or item.get("hubtype") or "",
+        ),
         "lang": normalize_lang(item.get("lang") or item.get("langCode") or item.get("language")),
         "sentiment": item.get("toneMark") if item.get("toneMark") not in (None, "") else "",
         "rating": rating,
@@ -61,9 +81,13 @@ def map_message(item):
         "likes": to_int(item.get("likesCount")),
         "reposts": to_int(item.get("repostsCount")),
         "comments": to_int(item.get("commentsCount")),
-        "author": author_dict(author.get("id_external") or author.get("hash"),
-                              author.get("fullname"), author.get("nickname"),
-                              author.get("url"), followers),
+        "author": author_dict(
+            author.get("id_external") or author.get("hash"),
+            author.get("fullname"),
+            author.get("nickname"),
+            author.get("url"),
+            followers,
+        ),
         "raw": item,
     }
 
@@ -93,9 +117,11 @@ class BrandAnalyticsAdapter(SourceAdapter):
     source_fields = {"token": "api_key", "theme_id": "account"}
     default_base_url = "https://bans-api.brandanalytics.ru/ba_api"
     credential_fields = [("token", "API token", True)]
-    config_fields = [("theme_id", "Theme ID", False),
-                     ("initial_hours", "First import: hours back", False),
-                     ("time_window_days", "Publication window (days)", False)]
+    config_fields = [
+        ("theme_id", "Theme ID", False),
+        ("initial_hours", "First import: hours back", False),
+        ("time_window_days", "Publication window (days)", False),
+    ]
 
     def fetch(self, cursor, limit=500):
         theme = self._conf("theme_id")
@@ -103,19 +129,28 @@ class BrandAnalyticsAdapter(SourceAdapter):
         now = int(self.config.get("now") or time.time())
         state = dict(cursor or {})
         if "ts_to" not in state:  # a new window
-            start = state.get("ts_from") or now - int(self.config.get("initial_hours") or 24) \
-                * 3600
+            start = state.get("ts_from") or now - int(self.config.get("initial_hours") or 24) * 3600
             state = {"ts_from": int(start), "ts_to": now, "offset": 0}
         page = max(1, min(PAGE_MAX, int(limit)))
         days = int(self.config.get("time_window_days") or 90)
         records, errors, window_done = [], [], False
         while len(records) + len(errors) < limit:
-            params = {"token": token, "themeId": theme, "timeFrom": now - days * 86400,
-                      "timeTo": now, "tsFrom": state["ts_from"], "tsTo": state["ts_to"],
-                      "sortingField": "time_store", "sortingOrder": "ASC",
-                      "offset": state["offset"], "limit": page}
-            what = (f"Brand Analytics theme {theme} messages saved {state['ts_from']}–"
-                    f"{state['ts_to']} at offset {state['offset']}")
+            params = {
+                "token": token,
+                "themeId": theme,
+                "timeFrom": now - days * 86400,
+                "timeTo": now,
+                "tsFrom": state["ts_from"],
+                "tsTo": state["ts_to"],
+                "sortingField": "time_store",
+                "sortingOrder": "ASC",
+                "offset": state["offset"],
+                "limit": page,
+            }
+            what = (
+                f"Brand Analytics theme {theme} messages saved {state['ts_from']}–"
+                f"{state['ts_to']} at offset {state['offset']}"
+            )
             data = self._get_json("/feed.messages", what, params=params)
             if isinstance(data, dict) and data.get("error") and _messages(data) is None:
                 error = data["error"]
@@ -124,8 +159,7 @@ class BrandAnalyticsAdapter(SourceAdapter):
                 raise SourceError(f"{what}: {self._redact(error)}")
             items = _messages(data)
             if items is None:
-                raise SourceError(f"{what}: the answer holds no list of messages",
-                                  retryable=True)
+                raise SourceError(f"{what}: the answer holds no list of messages", retryable=True)
             for item in items:
                 # Each message on its own: a poison one is an error entry and the offset
                 # moves past it, so the next run does not read it again.
@@ -145,5 +179,7 @@ class BrandAnalyticsAdapter(SourceAdapter):
 
     def test_connection(self):
         result = self.fetch(None, limit=1)
-        return f"Brand Analytics: theme {self.config.get('theme_id')} is readable " \
-               f"({len(result.records)} message(s) in the last day's first page)"
+        return (
+            f"Brand Analytics: theme {self.config.get('theme_id')} is readable "
+            f"({len(result.records)} message(s) in the last day's first page)"
+        )

@@ -5,6 +5,7 @@ echoes.  Those are answered like any delivery but produce no record; ``Delivery.
 says which item was left out and why, so a source's log can show it and a test can check
 that nothing was dropped silently.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass, field

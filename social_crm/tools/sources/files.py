@@ -16,10 +16,11 @@ its preamble, ``Hash сообщения`` is the key), ``normalized`` (the canon
 maps anything else.  Headers are matched by name, never by position.  Local date-times are
 read in ``tz``; the result is UTC.
 """
+
 from __future__ import annotations
 
-import contextlib
 import codecs
+import contextlib
 import csv
 import io
 import itertools
@@ -27,12 +28,27 @@ import json
 import math
 import re
 from dataclasses import dataclass, field
-from datetime import date, datetime, time as dtime, timedelta, timezone
+from datetime import date, datetime, timedelta, timezone
+from datetime import time as dtime
 
-from ..schema import (Problem, RecordError, normalize_count, normalize_lang, normalize_platform,
-                      normalize_record, short)
-from .base import _lt, register, PayloadError, SourceAdapter, author_dict, normalize_url, \
-    platform_from
+from ..schema import (
+    Problem,
+    RecordError,
+    normalize_count,
+    normalize_lang,
+    normalize_platform,
+    normalize_record,
+    short,
+)
+from .base import (
+    PayloadError,
+    SourceAdapter,
+    _lt,
+    author_dict,
+    normalize_url,
+    platform_from,
+    register,
+)
 
 try:
     from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
@@ -44,13 +60,48 @@ PRESETS = ("auto", "youscan", "brand_analytics", "normalized")
 
 # Canonical field names of the flat file format plus ``date``/``time`` for split columns.
 CANONICAL = (
-    "source_system", "source_account", "source_record_id", "platform", "platform_domain",
-    "source_type", "content_type", "external_id", "url", "title", "text", "published_at",
-    "date", "time", "collected_at", "lang", "author_external_id", "author_name",
-    "author_handle", "author_url", "author_followers", "author_type", "place_name",
-    "place_url", "place_followers", "parent_external_id", "parent_url", "thread_external_id",
-    "sentiment", "sentiment_score", "rating", "likes", "comments", "reposts", "views",
-    "reactions", "engagement", "reach", "country_code", "region", "city", "tags",
+    "source_system",
+    "source_account",
+    "source_record_id",
+    "platform",
+    "platform_domain",
+    "source_type",
+    "content_type",
+    "external_id",
+    "url",
+    "title",
+    "text",
+    "published_at",
+    "date",
+    "time",
+    "collected_at",
+    "lang",
+    "author_external_id",
+    "author_name",
+    "author_handle",
+    "author_url",
+    "author_followers",
+    "author_type",
+    "place_name",
+    "place_url",
+    "place_followers",
+    "parent_external_id",
+    "parent_url",
+    "thread_external_id",
+    "sentiment",
+    "sentiment_score",
+    "rating",
+    "likes",
+    "comments",
+    "reposts",
+    "views",
+    "reactions",
+    "engagement",
+    "reach",
+    "country_code",
+    "region",
+    "city",
+    "tags",
     "message_id",
 )
 
@@ -58,11 +109,33 @@ CANONICAL = (
 _ALIASES = {
     "url": ["URL", "Url", "Ссылка", "Link"],
     "title": ["Title", "Заголовок", "Título"],
-    "text": ["Text", "Текст", "Дайджест текста", "Text digest", "Texto", "Message",
-             "Текст сообщения", "Сообщение", "Message text", "Content", "Body",
-             "Текст публикации", "Текст поста", "Post text", "Текст отзыва", "Review text"],
-    "published_at": ["Дата и время", "Date and time", "Дата публикации", "Published",
-                     "Published at", "Publication date", "Время публикации"],
+    "text": [
+        "Text",
+        "Текст",
+        "Дайджест текста",
+        "Text digest",
+        "Texto",
+        "Message",
+        "Текст сообщения",
+        "Сообщение",
+        "Message text",
+        "Content",
+        "Body",
+        "Текст публикации",
+        "Текст поста",
+        "Post text",
+        "Текст отзыва",
+        "Review text",
+    ],
+    "published_at": [
+        "Дата и время",
+        "Date and time",
+        "Дата публикации",
+        "Published",
+        "Published at",
+        "Publication date",
+        "Время публикации",
+    ],
     "date": ["Date", "Дата", "Fecha"],
     "time": ["Time", "Время", "Hora"],
     "collected_at": ["Saved at", "Сохранено"],
@@ -78,8 +151,7 @@ _ALIASES = {
     "author_type": ["Тип автора"],
     "author_followers": ["Subscribers", "Подписчики", "Аудитория"],
     "place_name": ["Publication place", "Место публикации", "Lugar de publicación"],
-    "place_url": ["Publication place profile", "Профиль места публикации",
-                  "Url места публикации"],
+    "place_url": ["Publication place profile", "Профиль места публикации", "Url места публикации"],
     "place_followers": ["Publication place subscribers", "Подписчики места публикации"],
     "sentiment": ["Sentiment", "Тональность", "Sentimiento"],
     "lang": ["Language", "Язык", "Idioma"],
@@ -107,6 +179,7 @@ _MAX_HEADER_SCAN = 30
 
 # ---------------------------------------------------------------------------------------------
 # entry points
+
 
 @dataclass
 class FileRow:
@@ -145,8 +218,11 @@ def open_file(filename, content, preset="auto", mapping=None, tz="UTC"):
     """A :class:`FileReader` on an uploaded file: its headers are read (and a file that
     cannot be imported at all raises PayloadError); ``rows()`` streams the rest."""
     if preset not in PRESETS:
-        raise PayloadError(f"unknown preset '{preset}'; use one of {', '.join(PRESETS)}",
-                           code="preset_unknown", preset=preset)
+        raise PayloadError(
+            f"unknown preset '{preset}'; use one of {', '.join(PRESETS)}",
+            code="preset_unknown",
+            preset=preset,
+        )
     zone = _zone(tz)
     if isinstance(content, str):
         content = content.encode("utf-8")
@@ -174,8 +250,9 @@ def _file_kind(filename, content):
     if name.endswith((".csv", ".txt", ".tsv")):
         return "csv"
     if name.endswith(".xls"):
-        raise PayloadError("old Excel .xls files are not supported; save the file as .xlsx "
-                           "or CSV", code="xls_old")
+        raise PayloadError(
+            "old Excel .xls files are not supported; save the file as .xlsx or CSV", code="xls_old"
+        )
     if content[:2] == b"PK":
         return "xlsx"
     head = content[:64]
@@ -191,9 +268,15 @@ def _file_kind(filename, content):
 
 # Single-byte encodings a chardet guess may choose among (the exports of the services we
 # read are UTF-8 or Windows-1251; the others are what office software writes elsewhere).
-_LEGACY_ENCODINGS = {"windows-1251": "cp1251", "koi8-r": "koi8_r", "maccyrillic": "mac_cyrillic",
-                     "ibm866": "cp866", "iso-8859-5": "iso8859_5", "windows-1252": "cp1252",
-                     "iso-8859-1": "cp1252"}
+_LEGACY_ENCODINGS = {
+    "windows-1251": "cp1251",
+    "koi8-r": "koi8_r",
+    "maccyrillic": "mac_cyrillic",
+    "ibm866": "cp866",
+    "iso-8859-5": "iso8859_5",
+    "windows-1252": "cp1252",
+    "iso-8859-1": "cp1252",
+}
 _UNDECODABLE = re.compile("[\udc80-\udcff]")  # bytes kept by errors="surrogateescape"
 _MIN_LEGACY_BYTES = 4
 
@@ -208,7 +291,7 @@ def decode_text(content):
     as UTF-8) the single-byte encoding ``chardet`` recognises, Windows-1251 without it.
     """
     if content.startswith(codecs.BOM_UTF8):
-        return content[len(codecs.BOM_UTF8):].decode("utf-8", "surrogateescape"), "UTF-8"
+        return content[len(codecs.BOM_UTF8) :].decode("utf-8", "surrogateescape"), "UTF-8"
     if content.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
         return _decode_utf16(content, "utf-16"), "UTF-16"
     utf16 = _utf16_without_bom(content)
@@ -266,9 +349,12 @@ def _undecodable(values, encoding):
     """A FileRow reason for cells holding bytes that are not text, or None."""
     for value in values:
         if isinstance(value, str) and _UNDECODABLE.search(value):
-            return dict(code="undecodable", params={"encoding": encoding},
-                        reason=f"the row holds bytes that are not {encoding} text; save the "
-                               "file as UTF-8 and import it again")
+            return dict(
+                code="undecodable",
+                params={"encoding": encoding},
+                reason=f"the row holds bytes that are not {encoding} text; save the "
+                "file as UTF-8 and import it again",
+            )
     return None
 
 
@@ -300,7 +386,7 @@ class _Lines:
             raise StopIteration
         match = _EOL.search(self.text, self.pos)
         end = match.end() if match else len(self.text)
-        line = self.text[self.pos:end]
+        line = self.text[self.pos : end]
         self.pos = end
         self.number += 1
         return line
@@ -331,15 +417,26 @@ def csv_records(text, delimiter, width=None):
             return
         except csv.Error as exc:
             lines.rewind_to_line_after(pos, number)
-            yield number + 1, None, f"the row cannot be read as CSV ({exc}); check its " \
-                                    "quotation marks"
+            yield (
+                number + 1,
+                None,
+                f"the row cannot be read as CSV ({exc}); check its quotation marks",
+            )
             continue
         spans = lines.number - number
-        if width and spans > 1 and len(cells) != width and any("\n" in c or "\r" in c
-                                                               for c in cells):
+        if (
+            width
+            and spans > 1
+            and len(cells) != width
+            and any("\n" in c or "\r" in c for c in cells)
+        ):
             lines.rewind_to_line_after(pos, number)
-            yield number + 1, None, "a quotation mark in the row is not closed: it runs " \
-                                    f"over {spans} lines; check its quotation marks"
+            yield (
+                number + 1,
+                None,
+                "a quotation mark in the row is not closed: it runs "
+                f"over {spans} lines; check its quotation marks",
+            )
             continue
         yield number + 1, cells, None
 
@@ -348,7 +445,7 @@ def _choose_delimiter(text, mapping):
     best = None
     for delimiter in (";", ",", "\t"):
         sample = []
-        for number, cells, problem in csv_records(text, delimiter):
+        for number, cells, _problem in csv_records(text, delimiter):
             if cells is not None:
                 sample.append((number, cells))
             if len(sample) >= _MAX_HEADER_SCAN or number > _MAX_HEADER_SCAN * 4:
@@ -367,23 +464,34 @@ def _xlsx_rows(content):
     try:
         import openpyxl  # Odoo ships it; imported here so CSV users don't need it
     except ImportError:  # pragma: no cover
-        raise PayloadError("reading .xlsx needs the Python package openpyxl",
-                           code="xlsx_unreadable", reason="openpyxl") from None
+        raise PayloadError(
+            "reading .xlsx needs the Python package openpyxl",
+            code="xlsx_unreadable",
+            reason="openpyxl",
+        ) from None
     try:
         book = openpyxl.load_workbook(io.BytesIO(content), read_only=True, data_only=True)
     except Exception as exc:  # zipfile.BadZipFile, KeyError, InvalidFileException…
-        raise PayloadError(f"the file is not a readable .xlsx workbook ({exc})",
-                           code="xlsx_unreadable", reason=str(exc)) from None
+        raise PayloadError(
+            f"the file is not a readable .xlsx workbook ({exc})",
+            code="xlsx_unreadable",
+            reason=str(exc),
+        ) from None
 
     def rows():
         try:
-            sheet = next((book[name] for name in book.sheetnames
-                          if name.strip().lower() in ("mentions", "упоминания")), None)
+            sheet = next(
+                (
+                    book[name]
+                    for name in book.sheetnames
+                    if name.strip().lower() in ("mentions", "упоминания")
+                ),
+                None,
+            )
             sheet = sheet or book.worksheets[0]
             if hasattr(sheet, "reset_dimensions"):
                 sheet.reset_dimensions()  # some exporters write a wrong <dimension>; read all
-            for number, values in enumerate(sheet.iter_rows(min_row=1, values_only=True),
-                                            start=1):
+            for number, values in enumerate(sheet.iter_rows(min_row=1, values_only=True), start=1):
                 yield number, list(values)
         finally:
             book.close()
@@ -414,20 +522,27 @@ def _find_header(rows, mapping=None):
 # ---------------------------------------------------------------------------------------------
 # tables
 
+
 def _columns(headers, mapping):
     """column index → canonical field (None = keep in raw only)."""
     user = {}
     for key, value in (mapping or {}).items():
         value = (value or "").strip()
         if value and value not in CANONICAL:
-            raise PayloadError(f"mapping: '{value}' is not a field that can be imported; "
-                               f"use one of {', '.join(CANONICAL)}", code="mapping_bad_field",
-                               field=value)
+            raise PayloadError(
+                f"mapping: '{value}' is not a field that can be imported; "
+                f"use one of {', '.join(CANONICAL)}",
+                code="mapping_bad_field",
+                field=value,
+            )
         user[str(key).strip().lower()] = value or None
     missing = [k for k in user if k not in {h.lower() for h in headers}]
     if missing:
-        raise PayloadError(f"mapping: the file has no column named {', '.join(missing)}",
-                           code="mapping_missing_column", columns=", ".join(missing))
+        raise PayloadError(
+            f"mapping: the file has no column named {', '.join(missing)}",
+            code="mapping_missing_column",
+            columns=", ".join(missing),
+        )
     columns, taken = {}, set()
     for index, name in enumerate(headers):
         low = name.lower()
@@ -449,18 +564,23 @@ def guess_field(header, headers):
     """The field a column is recognised as (for a mapping form), '' when none: like
     :func:`_columns`, a date column is a date-and-time unless a time column goes with it."""
     name = ALIASES.get(str(header).strip().lower(), "")
-    if name == "date" and not any(ALIASES.get(str(h).strip().lower()) == "time"
-                                  for h in headers):
+    if name == "date" and not any(ALIASES.get(str(h).strip().lower()) == "time" for h in headers):
         return "published_at"
     return name
 
 
 # What each preset keys mentions on; a file without that column is not what was chosen.
 _PRESET_KEYS = {
-    "brand_analytics": ("source_record_id", "no 'Hash сообщения' column: this does not look "
-                                            "like a Brand Analytics export", "not_ba_export"),
-    "youscan": ("url", "no 'URL' column: a YouScan export is keyed on the mention URL",
-                "not_youscan_export"),
+    "brand_analytics": (
+        "source_record_id",
+        "no 'Hash сообщения' column: this does not look like a Brand Analytics export",
+        "not_ba_export",
+    ),
+    "youscan": (
+        "url",
+        "no 'URL' column: a YouScan export is keyed on the mention URL",
+        "not_youscan_export",
+    ),
 }
 
 
@@ -489,8 +609,13 @@ class TableReader:
         else:
             self._text, self.encoding = decode_text(content)
             self.delimiter = _choose_delimiter(self._text, mapping)
-            sample = [(n, cells) for n, cells, _p in itertools.islice(
-                csv_records(self._text, self.delimiter), _MAX_HEADER_SCAN) if cells is not None]
+            sample = [
+                (n, cells)
+                for n, cells, _p in itertools.islice(
+                    csv_records(self._text, self.delimiter), _MAX_HEADER_SCAN
+                )
+                if cells is not None
+            ]
         index, _score = _find_header(sample, mapping)
         if index is None:
             raise PayloadError("the file is empty", code="file_empty")
@@ -504,16 +629,22 @@ class TableReader:
         self.preset = _detect_preset(fields, headers) if preset == "auto" else preset
         columns_text = ", ".join(h for h in headers if h)
         if "text" not in fields and "title" not in fields:
-            raise PayloadError(f"row {self.header_row}: no text column among the headers "
-                               f"({columns_text}); map one with the column mapping",
-                               code="no_text_column", columns=columns_text)
+            raise PayloadError(
+                f"row {self.header_row}: no text column among the headers "
+                f"({columns_text}); map one with the column mapping",
+                code="no_text_column",
+                columns=columns_text,
+            )
         required = _PRESET_KEYS.get(self.preset)
         if required and required[0] not in fields:
             raise PayloadError(f"row {self.header_row}: {required[1]}", code=required[2])
         if not fields & {"external_id", "source_record_id", "url"}:
-            raise PayloadError(f"row {self.header_row}: no column identifies a mention (an id, "
-                               "'Hash сообщения' or a URL); map one with the column mapping",
-                               code="no_id_column", columns=columns_text)
+            raise PayloadError(
+                f"row {self.header_row}: no column identifies a mention (an id, "
+                "'Hash сообщения' or a URL); map one with the column mapping",
+                code="no_id_column",
+                columns=columns_text,
+            )
 
     def last_row(self):
         """The number of the file's last row (its last line for a text file): the measure
@@ -578,21 +709,28 @@ def table_preview(filename, content):
     else:
         text, _encoding = decode_text(content)
         delimiter = _choose_delimiter(text, None)
-        sample = [(n, cells) for n, cells, _p in itertools.islice(
-            csv_records(text, delimiter), _MAX_HEADER_SCAN * 2) if cells is not None]
+        sample = [
+            (n, cells)
+            for n, cells, _p in itertools.islice(csv_records(text, delimiter), _MAX_HEADER_SCAN * 2)
+            if cells is not None
+        ]
     index, _score = _find_header(sample[:_MAX_HEADER_SCAN])
     if index is None:
         raise PayloadError("the file is empty", code="file_empty")
     headers = [_cell_text(c) for c in sample[index][1]]
-    first = next((cells for _n, cells in sample[index + 1:]
-                  if any(_cell_text(c) for c in cells)), [])
-    return [(h, _cell_text(first[i]) if i < len(first) else "")
-            for i, h in enumerate(headers) if h]
+    first = next(
+        (cells for _n, cells in sample[index + 1 :] if any(_cell_text(c) for c in cells)), []
+    )
+    return [(h, _cell_text(first[i]) if i < len(first) else "") for i, h in enumerate(headers) if h]
 
 
 def _failed(number, exc):
-    return FileRow(number, reason=str(exc), code=getattr(exc, "code", ""),
-                   params=dict(getattr(exc, "params", {}) or {}))
+    return FileRow(
+        number,
+        reason=str(exc),
+        code=getattr(exc, "code", ""),
+        params=dict(getattr(exc, "params", {}) or {}),
+    )
 
 
 def _validated(number, record):
@@ -618,15 +756,28 @@ def build_record(values, preset="normalized", zone=timezone.utc):
         raise Problem("text_missing", "text is empty")
     published = _published(values, zone)
     platform = get("platform")
-    platform = normalize_platform(platform) if platform else \
-        platform_from(get("platform_domain") or url, get("source_type"))
-    author = author_dict(get("author_external_id") or get("author_url") or get("author_handle")
-                         or get("author_name"), get("author_name"), get("author_handle"),
-                         get("author_url"), _number(values.get("author_followers"),
-                                                    "author followers"))
+    platform = (
+        normalize_platform(platform)
+        if platform
+        else platform_from(get("platform_domain") or url, get("source_type"))
+    )
+    author = author_dict(
+        get("author_external_id")
+        or get("author_url")
+        or get("author_handle")
+        or get("author_name"),
+        get("author_name"),
+        get("author_handle"),
+        get("author_url"),
+        _number(values.get("author_followers"), "author followers"),
+    )
     sentiment = values.get("sentiment")
-    if isinstance(sentiment, str) and sentiment.strip().lower() in ("undefined", "не определено",
-                                                                      "-", "—"):
+    if isinstance(sentiment, str) and sentiment.strip().lower() in (
+        "undefined",
+        "не определено",
+        "-",
+        "—",
+    ):
         sentiment = ""
     record = {
         "external_id": external_id,
@@ -638,8 +789,8 @@ def build_record(values, preset="normalized", zone=timezone.utc):
         "lang": normalize_lang(get("lang")) if get("lang") else "",
         "sentiment": sentiment if sentiment is not None else "",
         "rating": values.get("rating"),
-        "parent_external_id": get("parent_external_id") or
-        (normalize_url(get("parent_url")) if get("parent_url") else ""),
+        "parent_external_id": get("parent_external_id")
+        or (normalize_url(get("parent_url")) if get("parent_url") else ""),
         "reach": _number(values.get("reach"), "reach"),
         "likes": _number(values.get("likes"), "likes"),
         "reposts": _number(values.get("reposts"), "reposts"),
@@ -690,8 +841,12 @@ def _utc_iso(dt, zone):
     try:
         dt = dt.astimezone(timezone.utc)
     except OverflowError:  # a local 9999-12-31 23:59 in a zone ahead of UTC
-        raise Problem("date_future", f"date {dt.isoformat()} is in the future",
-                      field="published_at", value=dt.isoformat(" ")) from None
+        raise Problem(
+            "date_future",
+            f"date {dt.isoformat()} is in the future",
+            field="published_at",
+            value=dt.isoformat(" "),
+        ) from None
     return dt.replace(tzinfo=None, microsecond=0).isoformat() + "Z"
 
 
@@ -718,8 +873,9 @@ def _combine(day, clock):
             except ValueError:
                 continue
         else:
-            raise Problem("time_unreadable", f"unreadable time {short(repr(text))}",
-                          value=short(text))
+            raise Problem(
+                "time_unreadable", f"unreadable time {short(repr(text))}", value=short(text)
+            )
     return datetime.combine(base.date(), clock.replace(microsecond=0))
 
 
@@ -753,15 +909,26 @@ def _timestamp(value):
             raise OverflowError
         return datetime.fromtimestamp(seconds, tz=timezone.utc)
     except (OverflowError, OSError, ValueError):
-        raise Problem("date_unreadable", f"date {short(repr(value))} is not a point in time",
-                      value=short(value)) from None
+        raise Problem(
+            "date_unreadable",
+            f"date {short(repr(value))} is not a point in time",
+            value=short(value),
+        ) from None
 
 
 # ---------------------------------------------------------------------------------------------
 # JSONL
 
-_FLAT_KEYS = {"author_name", "author_url", "author_external_id", "author_handle",
-              "source_record_id", "platform_domain", "date", "time"}
+_FLAT_KEYS = {
+    "author_name",
+    "author_url",
+    "author_external_id",
+    "author_handle",
+    "source_record_id",
+    "platform_domain",
+    "date",
+    "time",
+}
 
 
 class JsonLinesReader:
@@ -781,11 +948,15 @@ class JsonLinesReader:
             try:
                 items = json.loads(stripped)
             except (ValueError, RecursionError) as exc:
-                raise PayloadError(f"the JSON file is not valid ({_json_reason(exc)})",
-                                   code="json_invalid_file", reason=_json_reason(exc)) from None
+                raise PayloadError(
+                    f"the JSON file is not valid ({_json_reason(exc)})",
+                    code="json_invalid_file",
+                    reason=_json_reason(exc),
+                ) from None
             if not isinstance(items, list):
-                raise PayloadError("the JSON file does not hold a list of records",
-                                   code="json_not_list")
+                raise PayloadError(
+                    "the JSON file does not hold a list of records", code="json_not_list"
+                )
             self._items = items
 
     def last_row(self):
@@ -809,8 +980,15 @@ class JsonLinesReader:
                 yield number, json.loads(line)
             except (ValueError, RecursionError) as exc:
                 reason = _json_reason(exc)
-                yield number, FileRow(number, reason=f"not valid JSON ({reason})",
-                                      code="json_invalid", params={"reason": reason})
+                yield (
+                    number,
+                    FileRow(
+                        number,
+                        reason=f"not valid JSON ({reason})",
+                        code="json_invalid",
+                        params={"reason": reason},
+                    ),
+                )
 
     def rows(self, start_after=0):
         for number, item in self._lines():
@@ -845,12 +1023,15 @@ def _json_record(item, zone):
     keys = set(item)
     if "external_id" not in keys and {"hash", "timeCreate"} <= keys:
         from .brand_analytics import map_message
+
         return map_message(item)
     if "external_id" not in keys and {"seq", "postId"} <= keys:
         from .youscan import map_mention
+
         return map_mention(item)
     if "external_id" not in keys and {"mentionId", "topicId"} <= keys:
         from .youscan import map_mention
+
         return map_mention(item, webhook=True)
     if _FLAT_KEYS & keys:
         record = build_record(item, "normalized", zone)
@@ -869,8 +1050,9 @@ def _json_record(item, zone):
                 record[key] = metrics[key]
     parent = record.pop("parent", None)
     if isinstance(parent, dict) and not record.get("parent_external_id"):
-        record["parent_external_id"] = parent.get("external_id") or \
-            (normalize_url(parent["url"]) if parent.get("url") else "")
+        record["parent_external_id"] = parent.get("external_id") or (
+            normalize_url(parent["url"]) if parent.get("url") else ""
+        )
     if not record.get("external_id") and record.get("url"):
         record["external_id"] = normalize_url(record["url"])
     if record.get("published_at") and not isinstance(record["published_at"], datetime):
@@ -881,6 +1063,7 @@ def _json_record(item, zone):
 
 
 # ---------------------------------------------------------------------------------------------
+
 
 def _cell_text(value):
     if value is None:
@@ -905,17 +1088,25 @@ class FileAdapter(SourceAdapter):
     kind = "file"
     label = _lt("File import")
     sequence = 20
-    help = _lt("Upload exports with Import file (YouScan, Brand Analytics, normalized CSV, or "
-               "any table with a column mapping).")
+    help = _lt(
+        "Upload exports with Import file (YouScan, Brand Analytics, normalized CSV, or "
+        "any table with a column mapping)."
+    )
     needs_credentials = False
     can_fetch = False
-    config_fields = [("preset", "Preset (auto / youscan / brand_analytics / normalized)", False),
-                     ("tz", "Time zone of local dates", False)]
+    config_fields = [
+        ("preset", "Preset (auto / youscan / brand_analytics / normalized)", False),
+        ("tz", "Time zone of local dates", False),
+    ]
 
     def parse_file(self, filename, content, preset=None, mapping=None, tz=None):
-        return parse_file(filename, content, preset or self.config.get("preset") or "auto",
-                          mapping if mapping is not None else self.config.get("mapping"),
-                          tz or self.config.get("tz") or "UTC")
+        return parse_file(
+            filename,
+            content,
+            preset or self.config.get("preset") or "auto",
+            mapping if mapping is not None else self.config.get("mapping"),
+            tz or self.config.get("tz") or "UTC",
+        )
 
     def test_connection(self):
         return "File import: nothing to connect to; upload a file"

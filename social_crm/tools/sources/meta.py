@@ -30,6 +30,7 @@
 The comment URL built from ids is a convention, not an API field; Instagram's comment events
 carry no permalink, so their records have no URL.
 """
+
 from __future__ import annotations
 
 import hashlib
@@ -37,10 +38,22 @@ import hmac
 from datetime import datetime
 
 from ..schema import parse_datetime
-
-from .base import _lt, register, AuthError, FetchResult, PayloadError, RateLimited, \
-    SourceAdapter, SourceError, author_dict, check_secret, header, iso_utc, load_json_body, \
-    to_int
+from .base import (
+    AuthError,
+    FetchResult,
+    PayloadError,
+    RateLimited,
+    SourceAdapter,
+    SourceError,
+    _lt,
+    author_dict,
+    check_secret,
+    header,
+    iso_utc,
+    load_json_body,
+    register,
+    to_int,
+)
 from .events import Delivery
 from .private import check_length, is_private
 
@@ -66,14 +79,16 @@ def verify_subscription(query, verify_token):
 def check_signature(headers, body, app_secret):
     given = header(headers, SIGNATURE_HEADER)
     if not app_secret:
-        raise AuthError("no app secret is configured on this source; deliveries are refused",
-                        403)
+        raise AuthError("no app secret is configured on this source; deliveries are refused", 403)
     if not given:
         raise AuthError(f"{SIGNATURE_HEADER} header is missing", 401)
-    expected = "sha256=" + hmac.new(str(app_secret).encode("utf-8"), body or b"",
-                                    hashlib.sha256).hexdigest()
-    if not hmac.compare_digest(str(given).strip().lower().encode("utf-8"),
-                               expected.encode("utf-8")):
+    expected = (
+        "sha256="
+        + hmac.new(str(app_secret).encode("utf-8"), body or b"", hashlib.sha256).hexdigest()
+    )
+    if not hmac.compare_digest(
+        str(given).strip().lower().encode("utf-8"), expected.encode("utf-8")
+    ):
         raise AuthError(f"{SIGNATURE_HEADER} does not match the body", 403)
 
 
@@ -122,9 +137,20 @@ ADD_VERBS = ("add", "edited", "edit")
 GONE_VERBS = {"remove": "removed", "delete": "deleted", "hide": "hidden"}
 SERVICE_ITEMS = ("reaction", "like", "like_reaction")
 # Messaging events that are not a person's message (receipts, clicks, hand-over protocol).
-SERVICE_MESSAGING = ("delivery", "read", "reaction", "postback", "referral", "optin",
-                     "account_linking", "pass_thread_control", "take_thread_control",
-                     "request_thread_control", "app_roles", "policy_enforcement")
+SERVICE_MESSAGING = (
+    "delivery",
+    "read",
+    "reaction",
+    "postback",
+    "referral",
+    "optin",
+    "account_linking",
+    "pass_thread_control",
+    "take_thread_control",
+    "request_thread_control",
+    "app_roles",
+    "policy_enforcement",
+)
 
 
 class Skip(Exception):
@@ -163,9 +189,12 @@ def map_tagged_post(post):
         "text": post.get("message") or "",
         "published_at": _when(post.get("created_time")),
         "platform": "facebook",
-        "author": author_dict(author.get("id"), author.get("name"), "",
-                              f"https://www.facebook.com/{author['id']}"
-                              if author.get("id") else ""),
+        "author": author_dict(
+            author.get("id"),
+            author.get("name"),
+            "",
+            f"https://www.facebook.com/{author['id']}" if author.get("id") else "",
+        ),
         "raw": post,
     }
 
@@ -182,8 +211,10 @@ def map_change(value, page_id="", field="feed", entry_time=None):
         raise Skip(f"{what}: a {item} is a reaction, not a mention")
     if verb in GONE_VERBS:
         ident = value.get("comment_id") or value.get("post_id") or "?"
-        raise Skip(f"{what}: {item} {ident} was {GONE_VERBS[verb]} on Facebook; the mention "
-                   "already received is kept")
+        raise Skip(
+            f"{what}: {item} {ident} was {GONE_VERBS[verb]} on Facebook; the mention "
+            "already received is kept"
+        )
     if verb not in ADD_VERBS:
         raise Skip(f"{what}: the verb {verb!r} does not add or edit text")
     if field == "feed" and item not in TEXT_ITEMS:
@@ -208,8 +239,10 @@ def map_change(value, page_id="", field="feed", entry_time=None):
         key = "comment_id" if item == "comment" else "post_id"
         raise PayloadError(f"{what} has no {key}")
     if not text and field == "mention":
-        raise Skip(f"{what}: the event carries no text of {item} {ext}; posts that tag the "
-                   f"page are read by the scheduled import ({value.get('permalink_url') or url})")
+        raise Skip(
+            f"{what}: the event carries no text of {item} {ext}; posts that tag the "
+            f"page are read by the scheduled import ({value.get('permalink_url') or url})"
+        )
     if not text:
         raise Skip(f"{what}: {item} {ext} has no text (a {item} without a message)")
     return {
@@ -236,8 +269,12 @@ def map_instagram_change(value, field, entry_time=None):
         raise Skip(f"Instagram comment {ext} has no text")
     who = value.get("from") or {}
     username = who.get("username") or ""
-    author = author_dict(who.get("id") or username, username, username,
-                         f"https://www.instagram.com/{username}" if username else "")
+    author = author_dict(
+        who.get("id") or username,
+        username,
+        username,
+        f"https://www.instagram.com/{username}" if username else "",
+    )
     media = value.get("media") or {}
     parent = value.get("parent_id") or media.get("id") or ""
     return {
@@ -256,9 +293,10 @@ def map_instagram_change(value, field, entry_time=None):
 
 def is_private_event(raw):
     """True for a stored Messenger / Instagram Direct event (a private message)."""
-    return bool(isinstance(raw.get("sender"), dict)
-                and (isinstance(raw.get("message"), dict)
-                     or isinstance(raw.get("message_edit"), dict)))
+    return bool(
+        isinstance(raw.get("sender"), dict)
+        and (isinstance(raw.get("message"), dict) or isinstance(raw.get("message_edit"), dict))
+    )
 
 
 def map_message(event, platform, page_id=""):
@@ -271,26 +309,40 @@ def map_message(event, platform, page_id=""):
     where = "Instagram Direct" if platform == "instagram" else "Messenger"
     message, edit = event.get("message"), event.get("message_edit")
     if not isinstance(message, dict) and not isinstance(edit, dict):
-        kind = next((k for k in SERVICE_MESSAGING if k in event), None) or \
-            ", ".join(sorted(k for k in event if k not in ("sender", "recipient",
-                                                             "timestamp"))) or "empty"
-        raise Skip(f"{where} event from {sender or '?'}: '{kind}' is a service event, "
-                   "not a message")
+        kind = (
+            next((k for k in SERVICE_MESSAGING if k in event), None)
+            or ", ".join(sorted(k for k in event if k not in ("sender", "recipient", "timestamp")))
+            or "empty"
+        )
+        raise Skip(
+            f"{where} event from {sender or '?'}: '{kind}' is a service event, not a message"
+        )
     data = message if isinstance(message, dict) else edit
     mid = data.get("mid")
     if data.get("is_echo") or (page_id and sender == str(page_id)):
         raise Skip(f"{where} message {mid}: an echo of the page's own message")
     if data.get("is_deleted"):
-        raise Skip(f"{where} message {mid} was deleted by its sender; the mention already "
-                   "received is kept")
+        raise Skip(
+            f"{where} message {mid} was deleted by its sender; the mention already received is kept"
+        )
     if not mid:
         raise PayloadError(f"{where} message from {sender or '?'} has no mid")
     if not sender:
         raise PayloadError(f"{where} message {mid} has no sender.id")
     text = (data.get("text") or "").strip()
     if not text:
-        kinds = ", ".join(sorted({str(a.get("type")) for a in data.get("attachments") or []
-                                  if isinstance(a, dict)})) or "no content"
+        kinds = (
+            ", ".join(
+                sorted(
+                    {
+                        str(a.get("type"))
+                        for a in data.get("attachments") or []
+                        if isinstance(a, dict)
+                    }
+                )
+            )
+            or "no content"
+        )
         raise Skip(f"{where} message {mid} has no text ({kinds})")
     reply_to = (data.get("reply_to") or {}).get("mid") or ""
     return {
@@ -319,22 +371,32 @@ class MetaAdapter(SourceAdapter):
     kind = "facebook"
     label = _lt("Facebook page")
     sequence = 90
-    help = _lt("Account: the page id. API key: the page access token (answering Messenger and "
-               "Instagram Direct needs the pages_messaging and instagram_manage_messages "
-               "permissions). Secret: the app secret that signs events. Verify token: what "
-               "Meta sends when the webhook is subscribed. Subscribe the page to feed, mention, "
-               "messages and message_edits, and its Instagram account to comments and "
-               "messages.")
-    source_fields = {"app_secret": "api_secret", "verify_token": "verify_token",
-                     "page_access_token": "api_key", "page_id": "account",
-                     "posts_depth": "posts_depth"}
+    help = _lt(
+        "Account: the page id. API key: the page access token (answering Messenger and "
+        "Instagram Direct needs the pages_messaging and instagram_manage_messages "
+        "permissions). Secret: the app secret that signs events. Verify token: what "
+        "Meta sends when the webhook is subscribed. Subscribe the page to feed, mention, "
+        "messages and message_edits, and its Instagram account to comments and "
+        "messages."
+    )
+    source_fields = {
+        "app_secret": "api_secret",
+        "verify_token": "verify_token",
+        "page_access_token": "api_key",
+        "page_id": "account",
+        "posts_depth": "posts_depth",
+    }
     default_base_url = "https://graph.facebook.com/v19.0"
     can_reply = True
-    credential_fields = [("app_secret", "App secret", True),
-                         ("verify_token", "Webhook verify token", True),
-                         ("page_access_token", "Page access token", True)]
-    config_fields = [("page_id", "Page ID", False),
-                     ("posts_depth", "Recent posts to poll for comments", False)]
+    credential_fields = [
+        ("app_secret", "App secret", True),
+        ("verify_token", "Webhook verify token", True),
+        ("page_access_token", "Page access token", True),
+    ]
+    config_fields = [
+        ("page_id", "Page ID", False),
+        ("posts_depth", "Recent posts to poll for comments", False),
+    ]
     comment_fields = "id,from,message,created_time,parent,like_count,comment_count,permalink_url"
 
     def verify_subscription(self, query):
@@ -350,9 +412,12 @@ class MetaAdapter(SourceAdapter):
             return error
         subcode = to_int(resp.json()["error"].get("error_subcode"), 0)
         if subcode in _WINDOW_SUBCODES:
-            return SourceError(f"{error.message} — the person wrote more than 24 hours ago; "
-                               "a private answer is only allowed within 24 hours of their "
-                               "last message", status=resp.status_code)
+            return SourceError(
+                f"{error.message} — the person wrote more than 24 hours ago; "
+                "a private answer is only allowed within 24 hours of their "
+                "last message",
+                status=resp.status_code,
+            )
         if code in _RATE_CODES:
             return RateLimited(error.message, status=resp.status_code, retry_after=None)
         if code in _AUTH_CODES:
@@ -365,8 +430,10 @@ class MetaAdapter(SourceAdapter):
         event = load_json_body(body, self.max_body, "Meta event")
         obj = event.get("object") if isinstance(event, dict) else None
         if obj not in ("page", "instagram"):
-            raise PayloadError(f"Meta event is not a Page or Instagram event (object "
-                               f"{obj!r}; it must be 'page' or 'instagram')")
+            raise PayloadError(
+                f"Meta event is not a Page or Instagram event (object "
+                f"{obj!r}; it must be 'page' or 'instagram')"
+            )
         entries = event.get("entry")
         if not isinstance(entries, list):
             raise PayloadError("Meta event has no 'entry' list")
@@ -377,10 +444,12 @@ class MetaAdapter(SourceAdapter):
             for change in entry.get("changes") or []:
                 self._read_change(change, obj, entry, result)
             # "standby" holds the messages another app owns the thread of (handover).
+            page = entry.get("id")
             for key in ("messaging", "standby"):
                 for item in entry.get(key) or []:
-                    self._read(lambda item=item: map_message(item, platform, entry.get("id")),
-                               result)
+                    self._read(
+                        lambda item=item, page=page: map_message(item, platform, page), result
+                    )
         return result
 
     def _read_change(self, change, obj, entry, result):
@@ -417,37 +486,56 @@ class MetaAdapter(SourceAdapter):
         # An Instagram comment is answered on its /replies edge, a Facebook object on
         # /comments.
         edge = "replies" if instagram else "comments"
-        resp = self._request("POST", f"/{ext}/{edge}", data={"message": text},
-                             headers={"Authorization": f"Bearer {token}"}, idempotent=False,
-                             what=what)
+        resp = self._request(
+            "POST",
+            f"/{ext}/{edge}",
+            data={"message": text},
+            headers={"Authorization": f"Bearer {token}"},
+            idempotent=False,
+            what=what,
+        )
         data = self._json(resp, what)
         cid = data.get("id") if isinstance(data, dict) else None
         if not cid:
             raise SourceError(f"{what}: {where} returned no comment id")
-        return {"external_id": str(cid),
-                "url": "" if instagram else f"https://www.facebook.com/{cid}"}
+        return {
+            "external_id": str(cid),
+            "url": "" if instagram else f"https://www.facebook.com/{cid}",
+        }
 
     def _send_private(self, target, text):
         """Answer a Messenger / Instagram Direct message through the Send API."""
         token = self._conf("page_access_token")
         raw = target.get("raw") if isinstance(target.get("raw"), dict) else {}
-        platform = "instagram" if raw.get("object") == "instagram" else \
-            (target.get("platform") or "facebook")
+        platform = (
+            "instagram"
+            if raw.get("object") == "instagram"
+            else (target.get("platform") or "facebook")
+        )
         where = "Instagram Direct" if platform == "instagram" else "Messenger"
         ext = str(target.get("external_id") or "")
-        recipient = str((raw.get("sender") or {}).get("id") or target.get("recipient_id")
-                        or "")
+        recipient = str((raw.get("sender") or {}).get("id") or target.get("recipient_id") or "")
         what = f"{where}: answer to message {ext or '?'}"
         if not recipient:
-            raise SourceError(f"{what}: the sender of the message is unknown, so the answer "
-                              "has no recipient")
+            raise SourceError(
+                f"{what}: the sender of the message is unknown, so the answer has no recipient"
+            )
         check_length(platform, text, what)
         page = str(self.config.get("page_id") or "").strip()
         path = f"/{page}/messages" if page else "/me/messages"
-        payload = {"recipient": {"id": recipient}, "messaging_type": "RESPONSE",
-                   "message": {"text": text}}
-        resp = self._request("POST", path, json=payload, idempotent=False, what=what,
-                             headers={"Authorization": f"Bearer {token}"})
+        payload = {
+            "recipient": {"id": recipient},
+            "messaging_type": "RESPONSE",
+            "message": {"text": text},
+        }
+        resp = self._request(
+            "POST",
+            path,
+            json=payload,
+            idempotent=False,
+            what=what,
+            headers={"Authorization": f"Bearer {token}"},
+        )
         data = self._json(resp, what)
         mid = data.get("message_id") if isinstance(data, dict) else None
         if not mid:
@@ -466,14 +554,21 @@ class MetaAdapter(SourceAdapter):
         newest = (cursor or {}).get("newest") or ""
         stop = _moment(newest)
         depth = max(1, min(100, to_int(self.config.get("posts_depth"), 10)))
-        posts = self._graph(f"/{page}/posts", {"fields": "id,created_time", "limit": depth},
-                            f"Facebook page {page} posts")["data"]
+        posts = self._graph(
+            f"/{page}/posts",
+            {"fields": "id,created_time", "limit": depth},
+            f"Facebook page {page} posts",
+        )["data"]
         records, errors = [], []
         for post in posts:
             after = ""
             while True:
-                params = {"filter": "stream", "order": "reverse_chronological", "limit": 100,
-                          "fields": self.comment_fields}
+                params = {
+                    "filter": "stream",
+                    "order": "reverse_chronological",
+                    "limit": 100,
+                    "fields": self.comment_fields,
+                }
                 if after:
                     params["after"] = after
                 what = f"Facebook comments of post {post.get('id')}"
@@ -496,8 +591,10 @@ class MetaAdapter(SourceAdapter):
         new_cursor = {"newest": newest} if newest else {}
         tagged = self._fetch_tagged(page, (cursor or {}).get("tagged_newest") or "", errors)
         records.extend(tagged)
-        tagged_newest = max([(cursor or {}).get("tagged_newest") or ""]
-                            + [r["published_at"] for r in tagged], key=_moment)
+        tagged_newest = max(
+            [(cursor or {}).get("tagged_newest") or ""] + [r["published_at"] for r in tagged],
+            key=_moment,
+        )
         if tagged_newest:
             new_cursor["tagged_newest"] = tagged_newest
         return FetchResult(records=records, cursor=new_cursor, more=False, errors=errors)
@@ -532,6 +629,10 @@ class MetaAdapter(SourceAdapter):
 
     def test_connection(self):
         page = self._conf("page_id")
-        self._get_json(f"/{page}", "Facebook page", params={"fields": "id,name"},
-                       headers={"Authorization": f"Bearer {self._conf('page_access_token')}"})
+        self._get_json(
+            f"/{page}",
+            "Facebook page",
+            params={"fields": "id,name"},
+            headers={"Authorization": f"Bearer {self._conf('page_access_token')}"},
+        )
         return f"Facebook: page {page} is reachable"

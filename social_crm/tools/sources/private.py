@@ -5,6 +5,7 @@ answer must go back privately, through the platform's messaging API, never as a 
 comment; each adapter's ``post_reply`` asks :func:`is_private` about its target and checks
 the length against the messaging limit, which differs from the public comment's.
 """
+
 from __future__ import annotations
 
 from .base import SourceError
@@ -32,8 +33,9 @@ def private_reply_problem(platform, text):
     limit, unit = private_reply_limit(platform)
     size = len((text or "").encode("utf-8")) if unit == "bytes" else len(text or "")
     if limit and size > limit:
-        return (f"the answer has {size} {unit}; a private message on {platform} takes at "
-                f"most {limit}")
+        return (
+            f"the answer has {size} {unit}; a private message on {platform} takes at most {limit}"
+        )
     return ""
 
 

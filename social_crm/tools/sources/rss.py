@@ -12,6 +12,7 @@ the cursor with the ids of the entries already returned (bounded).  Google's red
 are unwrapped to the real URL.  The XML parser refuses any DTD or entity declaration, so a
 hostile feed cannot expand entities or reach local files.
 """
+
 from __future__ import annotations
 
 import email.utils
@@ -19,15 +20,27 @@ import re
 import xml.etree.ElementTree as ET
 import xml.parsers.expat
 
-from .base import _lt, register, FetchResult, SourceAdapter, SourceError, author_dict, \
-    iso_utc, platform_from, strip_html, unwrap_redirect
+from .base import (
+    FetchResult,
+    SourceAdapter,
+    SourceError,
+    _lt,
+    author_dict,
+    iso_utc,
+    platform_from,
+    register,
+    strip_html,
+    unwrap_redirect,
+)
 
 SEEN_MAX = 2000
-_NS = {"atom": "http://www.w3.org/2005/Atom",
-       "content": "http://purl.org/rss/1.0/modules/content/",
-       "dc": "http://purl.org/dc/elements/1.1/",
-       "itunes": "http://www.itunes.com/dtds/podcast-1.0.dtd",
-       "rdf": "http://www.w3.org/1999/02/22-rdf-syntax-ns#"}
+_NS = {
+    "atom": "http://www.w3.org/2005/Atom",
+    "content": "http://purl.org/rss/1.0/modules/content/",
+    "dc": "http://purl.org/dc/elements/1.1/",
+    "itunes": "http://www.itunes.com/dtds/podcast-1.0.dtd",
+    "rdf": "http://www.w3.org/1999/02/22-rdf-syntax-ns#",
+}
 # RSS 1.0 and its predecessor RSS 0.90 (also RDF, older namespace).
 _RDF_NS = ("http://purl.org/rss/1.0/", "http://my.netscape.com/rdf/simple/0.9/")
 _RDF_ABOUT = "{http://www.w3.org/1999/02/22-rdf-syntax-ns#}about"
@@ -63,7 +76,8 @@ def parse_xml(content):
     expat.UnparsedEntityDeclHandler = _forbid
     expat.ExternalEntityRefHandler = _forbid
     expat.StartElementHandler = lambda name, attrs: builder.start(
-        _qname(name), {_qname(k): v for k, v in attrs.items()})
+        _qname(name), {_qname(k): v for k, v in attrs.items()}
+    )
     expat.EndElementHandler = lambda name: builder.end(_qname(name))
     expat.CharacterDataHandler = builder.data
     try:
@@ -81,7 +95,7 @@ def _trim_prolog(content):
     data = bytes(content or b"")
     for bom in _BOMS:
         if data.startswith(bom):
-            data = data[len(bom):]
+            data = data[len(bom) :]
     return data.lstrip(b" \t\r\n")
 
 
@@ -172,8 +186,9 @@ def _parse_rss(root, platform, ns_uri=""):
     for index, item in enumerate(items):
         # RSS 1.0 has no guid: the link is the id, rdf:about the fallback for both.
         about = item.get(_RDF_ABOUT, "").strip()
-        link = _text(item, f"{q}link", ns) or \
-            (about if about.startswith(("http://", "https://")) else "")
+        link = _text(item, f"{q}link", ns) or (
+            about if about.startswith(("http://", "https://")) else ""
+        )
         guid = _text(item, f"{q}guid", ns) or link or about
         if not (guid or link):
             missing = "no link and no rdf:about" if ns_uri else "no guid and no link"
@@ -183,11 +198,26 @@ def _parse_rss(root, platform, ns_uri=""):
         description = _text(item, f"{q}description", ns)
         body = _text(item, "content:encoded", ns) or description
         published = _text(item, f"{q}pubDate", ns) or _text(item, "dc:date", ns)
-        raw = {"guid": guid, "link": link, "title": title, "pubDate": published,
-               "description": description}
-        records.append(_record(guid, link, title, body, _rfc822(published),
-                               _item_author(item, channel_author),
-                               _text(item, "dc:language", ns) or lang, platform, raw))
+        raw = {
+            "guid": guid,
+            "link": link,
+            "title": title,
+            "pubDate": published,
+            "description": description,
+        }
+        records.append(
+            _record(
+                guid,
+                link,
+                title,
+                body,
+                _rfc822(published),
+                _item_author(item, channel_author),
+                _text(item, "dc:language", ns) or lang,
+                platform,
+                raw,
+            )
+        )
     return records, errors
 
 
@@ -205,15 +235,33 @@ def _parse_atom(root, platform):
         if not (ext or link):
             errors.append({"record": f"entry #{index + 1}", "reason": "has no id and no link"})
             continue
-        author = _atom_author(entry.find("atom:author", _NS)) or \
-            _rss_author(_text(entry, "dc:creator")) or (dict(feed_author) if feed_author
-                                                        else None)
+        author = (
+            _atom_author(entry.find("atom:author", _NS))
+            or _rss_author(_text(entry, "dc:creator"))
+            or (dict(feed_author) if feed_author else None)
+        )
         body = _text(entry, "atom:content") or _text(entry, "atom:summary")
         published = _text(entry, "atom:published") or _text(entry, "atom:updated")
-        raw = {"id": ext, "link": link, "title": _text(entry, "atom:title"),
-               "published": published, "content": body}
-        records.append(_record(ext, link, _text(entry, "atom:title"), body, published,
-                               author, entry.get(_XML_LANG, feed_lang), platform, raw))
+        raw = {
+            "id": ext,
+            "link": link,
+            "title": _text(entry, "atom:title"),
+            "published": published,
+            "content": body,
+        }
+        records.append(
+            _record(
+                ext,
+                link,
+                _text(entry, "atom:title"),
+                body,
+                published,
+                author,
+                entry.get(_XML_LANG, feed_lang),
+                platform,
+                raw,
+            )
+        )
     return records, errors
 
 
@@ -226,8 +274,10 @@ def parse_feed(content, platform=""):
     if tag == "RDF":
         # The items' namespace is the channel's: RSS 1.0, or RSS 0.90 in older feeds.
         for uri in _RDF_NS:
-            if root.find(f"{{{uri}}}channel") is not None or \
-                    root.find(f"{{{uri}}}item") is not None:
+            if (
+                root.find(f"{{{uri}}}channel") is not None
+                or root.find(f"{{{uri}}}item") is not None
+            ):
                 return _parse_rss(root, platform, uri)
         return _parse_rss(root, platform)
     if tag == "feed":
@@ -252,8 +302,9 @@ class RSSAdapter(SourceAdapter):
     def fetch(self, cursor, limit=500):
         url = self._conf("feed_url")
         state = dict(cursor or {})
-        headers = {"Accept": "application/atom+xml, application/rss+xml, application/xml;q=0.9, "
-                             "*/*;q=0.5"}
+        headers = {
+            "Accept": "application/atom+xml, application/rss+xml, application/xml;q=0.9, */*;q=0.5"
+        }
         if state.get("etag"):
             headers["If-None-Match"] = state["etag"]
         if state.get("last_modified"):
@@ -268,7 +319,7 @@ class RSSAdapter(SourceAdapter):
         seen = list(state.get("seen") or [])
         known = set(seen)
         fresh = [r for r in records if r["external_id"] not in known]
-        fresh = fresh[:max(1, int(limit))]
+        fresh = fresh[: max(1, int(limit))]
         seen.extend(r["external_id"] for r in fresh)
         new_state = {"seen": seen[-SEEN_MAX:]}
         more = len(fresh) < len([r for r in records if r["external_id"] not in known])

@@ -6,9 +6,9 @@ and no URL — even when the person has a public username, the chat itself is no
 its answer goes to that chat only.  So are the messages customers write to a Telegram
 Business account the bot is connected to (``business_message``): their external id is
 ``business:<chat>:<message>`` and the answer carries the ``business_connection_id``, so it is
-sent as the business; what the business account itself writes is not a mention.  Updates that carry no one's words (joins, pins, the bot
-being blocked, stickers) produce no record; a webhook delivery lists them in
-``Delivery.ignored`` with the reason.
+sent as the business; what the business account itself writes is not a mention.  Updates
+that carry no one's words (joins, pins, the bot being blocked, stickers) produce no record;
+a webhook delivery lists them in ``Delivery.ignored`` with the reason.
 
 Pull with ``getUpdates`` (cursor ``offset`` = max ``update_id`` + 1) or receive each Update on
 a webhook authenticated by the ``X-Telegram-Bot-Api-Secret-Token`` header.  Replies go out with
@@ -17,18 +17,37 @@ a webhook authenticated by the ``X-Telegram-Bot-Api-Secret-Token`` header.  Repl
 ``fetch`` reads one page per call on purpose: asking Telegram for the next page confirms (and
 deletes) the previous one, and that must not happen before the Odoo side has stored it.
 """
+
 from __future__ import annotations
 
 import re
 
-from .base import _lt, register, AuthError, FetchResult, PayloadError, RateLimited, \
-    SourceAdapter, SourceError, check_secret, header, iso_utc, load_json_body
+from .base import (
+    AuthError,
+    FetchResult,
+    PayloadError,
+    RateLimited,
+    SourceAdapter,
+    SourceError,
+    _lt,
+    check_secret,
+    header,
+    iso_utc,
+    load_json_body,
+    register,
+)
 from .events import Delivery
 from .private import check_length, is_private
 
 SECRET_HEADER = "X-Telegram-Bot-Api-Secret-Token"
-MESSAGE_KINDS = ("message", "edited_message", "channel_post", "edited_channel_post",
-                 "business_message", "edited_business_message")
+MESSAGE_KINDS = (
+    "message",
+    "edited_message",
+    "channel_post",
+    "edited_channel_post",
+    "business_message",
+    "edited_business_message",
+)
 # Messages of a Telegram Business account the bot is connected to: private chats of the
 # business with its customers, answered on the business's behalf.
 BUSINESS_KINDS = ("business_message", "edited_business_message")
@@ -54,9 +73,13 @@ def message_url(chat, message_id):
 def _person(user):
     name = " ".join(p for p in (user.get("first_name"), user.get("last_name")) if p)
     username = user.get("username") or ""
-    return {"external_id": str(user.get("id", "")), "name": name or username,
-            "handle": username, "url": f"https://t.me/{username}" if username else "",
-            "followers": 0}
+    return {
+        "external_id": str(user.get("id", "")),
+        "name": name or username,
+        "handle": username,
+        "url": f"https://t.me/{username}" if username else "",
+        "followers": 0,
+    }
 
 
 def _chat_author(chat, signature=""):
@@ -64,8 +87,13 @@ def _chat_author(chat, signature=""):
     title = chat.get("title") or username
     if signature:
         title = f"{title} ({signature})" if title else signature
-    return {"external_id": str(chat.get("id", "")), "name": title, "handle": username,
-            "url": f"https://t.me/{username}" if username else "", "followers": 0}
+    return {
+        "external_id": str(chat.get("id", "")),
+        "name": title,
+        "handle": username,
+        "url": f"https://t.me/{username}" if username else "",
+        "followers": 0,
+    }
 
 
 def _message_of(update):
@@ -79,8 +107,9 @@ def is_private_chat(raw):
     """True for a stored update whose message was written in a private chat (with the bot,
     or with the business account the bot answers for)."""
     kind, message = _message_of(raw) if isinstance(raw, dict) else (None, None)
-    return bool(message and (kind in BUSINESS_KINDS
-                             or (message.get("chat") or {}).get("type") == "private"))
+    return bool(
+        message and (kind in BUSINESS_KINDS or (message.get("chat") or {}).get("type") == "private")
+    )
 
 
 def read_update(update):
@@ -91,21 +120,37 @@ def read_update(update):
         return None, f"a {other} update, not a message"
     text = message.get("text") or message.get("caption") or ""
     if not text.strip():
-        content = next((k for k in ("sticker", "photo", "video", "voice", "document",
-                                    "animation", "new_chat_members", "left_chat_member",
-                                    "pinned_message", "new_chat_title") if k in message),
-                       "no content")
+        content = next(
+            (
+                k
+                for k in (
+                    "sticker",
+                    "photo",
+                    "video",
+                    "voice",
+                    "document",
+                    "animation",
+                    "new_chat_members",
+                    "left_chat_member",
+                    "pinned_message",
+                    "new_chat_title",
+                )
+                if k in message
+            ),
+            "no content",
+        )
         return None, f"{kind} without text ({content})"
     chat = message.get("chat") or {}
     if chat.get("type") == "private" and _START.match(text.strip()):
         return None, "the /start command that opens a private chat with the bot"
     if "id" not in chat or "message_id" not in message:
-        raise PayloadError(f"update {update.get('update_id')}: {kind} has no chat.id or "
-                           "message_id")
+        raise PayloadError(f"update {update.get('update_id')}: {kind} has no chat.id or message_id")
     chat_id, message_id = chat["id"], message["message_id"]
     business = kind in BUSINESS_KINDS
-    if business and (message.get("sender_business_bot")
-                     or str((message.get("from") or {}).get("id")) != str(chat_id)):
+    if business and (
+        message.get("sender_business_bot")
+        or str((message.get("from") or {}).get("id")) != str(chat_id)
+    ):
         # in a private chat the other person's id is the chat's: anyone else writing is the
         # business account itself (or a bot on its behalf)
         return None, f"{kind} written by the business account itself"
@@ -147,15 +192,19 @@ class TelegramAdapter(SourceAdapter):
     kind = "telegram"
     label = _lt("Telegram bot")
     sequence = 60
-    help = _lt("API key: the bot token. Secret: the webhook secret token (empty: the webhook "
-               "token). Set import interval 0 when the webhook is registered: Telegram then "
-               "stops answering getUpdates. Private chats with the bot become private "
-               "mentions, answered in the same chat.")
+    help = _lt(
+        "API key: the bot token. Secret: the webhook secret token (empty: the webhook "
+        "token). Set import interval 0 when the webhook is registered: Telegram then "
+        "stops answering getUpdates. Private chats with the bot become private "
+        "mentions, answered in the same chat."
+    )
     source_fields = {"bot_token": "api_key", "secret_token": "api_secret"}
     default_base_url = "https://api.telegram.org"
     can_reply = True
-    credential_fields = [("bot_token", "Bot token", True),
-                         ("secret_token", "Webhook secret token", True)]
+    credential_fields = [
+        ("bot_token", "Bot token", True),
+        ("secret_token", "Webhook secret token", True),
+    ]
     config_fields = []
 
     def _method_url(self, method):
@@ -177,8 +226,9 @@ class TelegramAdapter(SourceAdapter):
         return error
 
     def _call(self, method, payload, what, idempotent=True):
-        resp = self._request("POST", self._method_url(method), json=payload,
-                             idempotent=idempotent, what=what)
+        resp = self._request(
+            "POST", self._method_url(method), json=payload, idempotent=idempotent, what=what
+        )
         data = self._json(resp, what)
         if not isinstance(data, dict) or not data.get("ok"):
             desc = data.get("description") if isinstance(data, dict) else None
@@ -213,8 +263,9 @@ class TelegramAdapter(SourceAdapter):
         new_cursor = dict(cursor or {})
         if max_id is not None:
             new_cursor["offset"] = max_id + 1
-        return FetchResult(records=records, cursor=new_cursor, more=len(updates) >= size,
-                           errors=errors)
+        return FetchResult(
+            records=records, cursor=new_cursor, more=len(updates) >= size, errors=errors
+        )
 
     def test_connection(self):
         me = self._call("getMe", {}, "Telegram getMe")
@@ -224,13 +275,17 @@ class TelegramAdapter(SourceAdapter):
         """``setWebhook`` with our secret token; getUpdates stops working while it is set."""
         secret = self.config.get("secret_token") or self.config.get("webhook_token") or ""
         if not re.fullmatch(r"[A-Za-z0-9_-]{1,256}", secret):
-            raise SourceError("Telegram: the webhook secret token must be 1–256 characters of "
-                              "A–Z, a–z, 0–9, _ and -")
+            raise SourceError(
+                "Telegram: the webhook secret token must be 1–256 characters of "
+                "A–Z, a–z, 0–9, _ and -"
+            )
         if not str(url).startswith("https://"):
             raise SourceError("Telegram: the webhook URL must be https://")
-        self._call("setWebhook", {"url": url, "secret_token": secret,
-                                  "allowed_updates": list(ALLOWED_UPDATES)},
-                   "Telegram setWebhook")
+        self._call(
+            "setWebhook",
+            {"url": url, "secret_token": secret, "allowed_updates": list(ALLOWED_UPDATES)},
+            "Telegram setWebhook",
+        )
         return "Telegram: webhook set"
 
     # -- push ---------------------------------------------------------------------------------
@@ -252,13 +307,17 @@ class TelegramAdapter(SourceAdapter):
     def post_reply(self, target, text):
         ext = str(target.get("external_id") or "")
         business = ext.startswith(BUSINESS_PREFIX)
-        chat_id, _, message_id = ext[len(BUSINESS_PREFIX) if business else 0:].rpartition(":")
+        chat_id, _, message_id = ext[len(BUSINESS_PREFIX) if business else 0 :].rpartition(":")
         if not chat_id or not message_id.lstrip("-").isdigit():
             raise SourceError(f"Telegram: cannot reply to '{ext}': not a chat:message id")
-        payload = {"chat_id": int(chat_id) if chat_id.lstrip("-").isdigit() else chat_id,
-                   "text": text,
-                   "reply_parameters": {"message_id": int(message_id),
-                                        "allow_sending_without_reply": True}}
+        payload = {
+            "chat_id": int(chat_id) if chat_id.lstrip("-").isdigit() else chat_id,
+            "text": text,
+            "reply_parameters": {
+                "message_id": int(message_id),
+                "allow_sending_without_reply": True,
+            },
+        }
         raw = target.get("raw") or {}
         message = _message_of(raw)[1] or {}
         if message.get("is_topic_message") and message.get("message_thread_id"):
@@ -266,8 +325,10 @@ class TelegramAdapter(SourceAdapter):
         if business:
             connection = message.get("business_connection_id")
             if not connection:
-                raise SourceError(f"Telegram: cannot answer '{ext}' on behalf of the business "
-                                  "account: its business_connection_id is unknown")
+                raise SourceError(
+                    f"Telegram: cannot answer '{ext}' on behalf of the business "
+                    "account: its business_connection_id is unknown"
+                )
             payload["business_connection_id"] = connection
         private = business or is_private(target, is_private_chat)
         what = f"Telegram: reply to message {ext}"
@@ -277,5 +338,7 @@ class TelegramAdapter(SourceAdapter):
         sent = self._call("sendMessage", payload, what, idempotent=False)
         chat = (sent or {}).get("chat") or {"id": chat_id}
         prefix = BUSINESS_PREFIX if business else ""
-        return {"external_id": f"{prefix}{chat.get('id')}:{(sent or {}).get('message_id', '')}",
-                "url": "" if private else message_url(chat, (sent or {}).get("message_id", ""))}
+        return {
+            "external_id": f"{prefix}{chat.get('id')}:{(sent or {}).get('message_id', '')}",
+            "url": "" if private else message_url(chat, (sent or {}).get("message_id", "")),
+        }

@@ -25,14 +25,27 @@ still match the source's secret or its webhook token).
 The token travels in the ``Authorization: Bearer`` header, never in URLs.  VK reports errors
 inside HTTP 200 bodies; they are mapped to the same retry / auth / readable-error rules.
 """
+
 from __future__ import annotations
 
 import hashlib
 import re
 import time
 
-from .base import _lt, register, AuthError, FetchResult, PayloadError, RateLimited, \
-    SourceAdapter, SourceError, check_secret, iso_utc, load_json_body, to_int
+from .base import (
+    AuthError,
+    FetchResult,
+    PayloadError,
+    RateLimited,
+    SourceAdapter,
+    SourceError,
+    _lt,
+    check_secret,
+    iso_utc,
+    load_json_body,
+    register,
+    to_int,
+)
 from .events import Delivery
 from .private import check_length, is_private
 
@@ -41,8 +54,19 @@ SEARCH_PAGE_MAX = 200
 COMMENTS_PAGE_MAX = 100
 
 _RETRY_CODES = {1, 6, 9, 10}  # unknown, too many requests per second, flood, internal
-_AUTH_CODES = {5: 401, 7: 403, 15: 403, 17: 403, 27: 403, 28: 403, 30: 403, 200: 403,
-               203: 403, 212: 403, 213: 403}
+_AUTH_CODES = {
+    5: 401,
+    7: 403,
+    15: 403,
+    17: 403,
+    27: 403,
+    28: 403,
+    30: 403,
+    200: 403,
+    203: 403,
+    212: 403,
+    213: 403,
+}
 COMMENT_EVENTS = ("wall_reply_new", "wall_reply_edit", "wall_reply_restore")
 POST_EVENTS = ("wall_post_new", "wall_repost")
 MESSAGE_EVENTS = ("message_new", "message_edit")
@@ -64,17 +88,22 @@ def _authors(data):
     for profile in (data or {}).get("profiles") or []:
         pid = profile.get("id")
         name = " ".join(p for p in (profile.get("first_name"), profile.get("last_name")) if p)
-        authors[pid] = {"external_id": str(pid), "name": name,
-                        "handle": profile.get("screen_name") or "",
-                        "url": f"https://vk.com/id{pid}",
-                        "followers": to_int(profile.get("followers_count"))}
+        authors[pid] = {
+            "external_id": str(pid),
+            "name": name,
+            "handle": profile.get("screen_name") or "",
+            "url": f"https://vk.com/id{pid}",
+            "followers": to_int(profile.get("followers_count")),
+        }
     for group in (data or {}).get("groups") or []:
         gid = group.get("id")
-        authors[-abs(to_int(gid))] = {"external_id": str(-abs(to_int(gid))),
-                                      "name": group.get("name") or "",
-                                      "handle": group.get("screen_name") or "",
-                                      "url": f"https://vk.com/club{abs(to_int(gid))}",
-                                      "followers": to_int(group.get("members_count"))}
+        authors[-abs(to_int(gid))] = {
+            "external_id": str(-abs(to_int(gid))),
+            "name": group.get("name") or "",
+            "handle": group.get("screen_name") or "",
+            "url": f"https://vk.com/club{abs(to_int(gid))}",
+            "followers": to_int(group.get("members_count")),
+        }
     return authors
 
 
@@ -93,8 +122,7 @@ def map_post(item, authors=None):
     if owner is None or pid is None:
         raise PayloadError(f"post {item.get('id')!r} has no owner_id or id")
     copy = (item.get("copy_history") or [{}])[0]
-    parent = f"{copy['owner_id']}_{copy['id']}" if copy.get("owner_id") and copy.get("id") \
-        else ""
+    parent = f"{copy['owner_id']}_{copy['id']}" if copy.get("owner_id") and copy.get("id") else ""
     return {
         "external_id": f"{owner}_{pid}",
         "url": post_url(owner, pid),
@@ -172,24 +200,37 @@ class VKAdapter(SourceAdapter):
     kind = "vk"
     label = _lt("VK")
     sequence = 50
-    help = _lt("API key: an access token (a community token with access to messages also "
-               "answers private messages). Search mode reads posts matching the search query; "
-               "wall mode reads comments on the community whose id is the account. Callback "
-               "API: give VK the webhook URL and the confirmation string below. Setting a "
-               "secret key is recommended: enter the same one in Secret and in the community's "
-               "Callback API settings; without it, events are accepted from anyone who knows "
-               "the webhook URL.")
-    source_fields = {"access_token": "api_key", "secret": "api_secret", "group_id": "account",
-                     "mode": "vk_mode", "query": "search_query",
-                     "confirmation": "confirmation_code", "posts_depth": "posts_depth"}
+    help = _lt(
+        "API key: an access token (a community token with access to messages also "
+        "answers private messages). Search mode reads posts matching the search query; "
+        "wall mode reads comments on the community whose id is the account. Callback "
+        "API: give VK the webhook URL and the confirmation string below. Setting a "
+        "secret key is recommended: enter the same one in Secret and in the community's "
+        "Callback API settings; without it, events are accepted from anyone who knows "
+        "the webhook URL."
+    )
+    source_fields = {
+        "access_token": "api_key",
+        "secret": "api_secret",
+        "group_id": "account",
+        "mode": "vk_mode",
+        "query": "search_query",
+        "confirmation": "confirmation_code",
+        "posts_depth": "posts_depth",
+    }
     default_base_url = "https://api.vk.com/method"
     can_reply = True
-    credential_fields = [("access_token", "Access token", True),
-                         ("secret", "Callback API secret key", True)]
-    config_fields = [("mode", "Mode (search / wall)", False), ("query", "Search query", False),
-                     ("group_id", "Community id", False),
-                     ("confirmation", "Callback API confirmation string", False),
-                     ("posts_depth", "Wall posts to watch", False)]
+    credential_fields = [
+        ("access_token", "Access token", True),
+        ("secret", "Callback API secret key", True),
+    ]
+    config_fields = [
+        ("mode", "Mode (search / wall)", False),
+        ("query", "Search query", False),
+        ("group_id", "Community id", False),
+        ("confirmation", "Callback API confirmation string", False),
+        ("posts_depth", "Wall posts to watch", False),
+    ]
 
     # -- HTTP: VK reports errors in 200 bodies -------------------------------------------------
     def _response_error(self, resp, what):
@@ -207,8 +248,11 @@ class VKAdapter(SourceAdapter):
         msg = self._redact(vk_error.get("error_msg") or "unknown error")
         text = f"{what}: VK error {code}: {msg}"
         if code in _RETRY_CODES:
-            return RateLimited(text, status=resp.status_code) if code in (6, 9) else \
-                SourceError(text, status=resp.status_code, retryable=True)
+            return (
+                RateLimited(text, status=resp.status_code)
+                if code in (6, 9)
+                else SourceError(text, status=resp.status_code, retryable=True)
+            )
         if code == 29:  # per-method daily quota: not worth waiting for in-process
             return RateLimited(text, retry_after=3600.0)
         if code in _AUTH_CODES:
@@ -241,14 +285,20 @@ class VKAdapter(SourceAdapter):
         now = int(self.config.get("now") or time.time())
         state = dict(cursor)
         if not state.get("next_from"):  # a new window
-            start = state.get("start_time") or now - int(self.config.get("initial_hours") or 24) \
-                * 3600
+            start = (
+                state.get("start_time") or now - int(self.config.get("initial_hours") or 24) * 3600
+            )
             state = {"start_time": int(start), "end_time": now, "window_max": 0}
         records, errors = [], []
         while True:
-            params = {"q": query, "extended": 1, "count": min(SEARCH_PAGE_MAX, max(1, limit)),
-                      "start_time": state["start_time"], "end_time": state["end_time"],
-                      "fields": "screen_name,followers_count,members_count"}
+            params = {
+                "q": query,
+                "extended": 1,
+                "count": min(SEARCH_PAGE_MAX, max(1, limit)),
+                "start_time": state["start_time"],
+                "end_time": state["end_time"],
+                "fields": "screen_name,followers_count,members_count",
+            }
             if state.get("next_from"):
                 params["start_from"] = state["next_from"]
             what = f"VK newsfeed.search '{query}' from {state['start_time']}"
@@ -295,8 +345,9 @@ class VKAdapter(SourceAdapter):
                 continue
             if to_int(post.get("comments")) == 0:
                 continue
-            new, last, post_more = self._post_comments(owner, pid, last, limit - len(records),
-                                                       errors)
+            new, last, post_more = self._post_comments(
+                owner, pid, last, limit - len(records), errors
+            )
             records.extend(new)
             watched[str(pid)] = last
             more = more or post_more
@@ -305,9 +356,17 @@ class VKAdapter(SourceAdapter):
     def _post_comments(self, owner, pid, last, budget, errors):
         records = []
         while True:
-            params = {"owner_id": owner, "post_id": pid, "sort": "asc", "need_likes": 1,
-                      "count": COMMENTS_PAGE_MAX, "extended": 1, "thread_items_count": 10,
-                      "preview_length": 0, "fields": "screen_name,followers_count"}
+            params = {
+                "owner_id": owner,
+                "post_id": pid,
+                "sort": "asc",
+                "need_likes": 1,
+                "count": COMMENTS_PAGE_MAX,
+                "extended": 1,
+                "thread_items_count": 10,
+                "preview_length": 0,
+                "fields": "screen_name,followers_count",
+            }
             if last:
                 params["start_comment_id"] = last
             what = f"VK wall.getComments of post {owner}_{pid} after comment {last}"
@@ -323,8 +382,9 @@ class VKAdapter(SourceAdapter):
                     try:
                         records.append(map_comment(item, owner, pid, authors))
                     except PayloadError as exc:
-                        errors.append({"record": f"VK comment on {owner}_{pid}",
-                                       "reason": str(exc)})
+                        errors.append(
+                            {"record": f"VK comment on {owner}_{pid}", "reason": str(exc)}
+                        )
                 last = max(last, to_int(comment.get("id")))
             if len(items) < COMMENTS_PAGE_MAX or not fresh:
                 return records, last, False
@@ -336,8 +396,9 @@ class VKAdapter(SourceAdapter):
             owner = -abs(to_int(self._conf("group_id")))
             self._call("wall.get", {"owner_id": owner, "count": 1}, "VK wall.get")
             return f"VK: the wall of community {-owner} is readable"
-        data = self._call("newsfeed.search", {"q": self._conf("query"), "count": 1},
-                          "VK newsfeed.search")
+        data = self._call(
+            "newsfeed.search", {"q": self._conf("query"), "count": 1}, "VK newsfeed.search"
+        )
         return f"VK: search works ({to_int((data or {}).get('total_count'))} posts found)"
 
     # -- push (Callback API) --------------------------------------------------------------------
@@ -351,8 +412,11 @@ class VKAdapter(SourceAdapter):
             check_secret(given, configured, "secret")
         elif given not in (None, ""):
             if not self.config.get("webhook_token"):
-                raise AuthError("VK sends a secret key but none is configured on this "
-                                "source; enter the community's Callback API secret key", 403)
+                raise AuthError(
+                    "VK sends a secret key but none is configured on this "
+                    "source; enter the community's Callback API secret key",
+                    403,
+                )
             check_secret(given, self.config.get("webhook_token"), "secret")
 
     def parse_webhook(self, headers, body, query=None, path_token=None):
@@ -362,8 +426,9 @@ class VKAdapter(SourceAdapter):
         kind = event["type"]
         group = self.config.get("group_id")
         if group and to_int(event.get("group_id")) != abs(to_int(group)):
-            raise AuthError(f"event is for community {event.get('group_id')}, "
-                            f"not {abs(to_int(group))}", 403)
+            raise AuthError(
+                f"event is for community {event.get('group_id')}, not {abs(to_int(group))}", 403
+            )
         if kind == "confirmation":
             # The answer is only the confirmation string, which VK itself shows in the
             # community settings; a secret sent with the handshake must still be right.
@@ -382,8 +447,11 @@ class VKAdapter(SourceAdapter):
         result = Delivery(reply="ok", event_id=event_id)
         label = f"VK {kind} event {event_id}".strip()
         community = abs(to_int(group))
-        if kind in COMMENT_EVENTS + POST_EVENTS and community and \
-                to_int(obj.get("from_id")) == -community:
+        if (
+            kind in COMMENT_EVENTS + POST_EVENTS
+            and community
+            and to_int(obj.get("from_id")) == -community
+        ):
             # the community's own posts and the answers posted from it come back as events
             result.skip(label, f"written by the community {community} itself")
         elif kind in COMMENT_EVENTS:
@@ -399,12 +467,14 @@ class VKAdapter(SourceAdapter):
             if to_int(message.get("out")):
                 result.skip(label, "a message the community itself sent")
             else:
-                self._keep(map_message(message, raw), label, result,
-                           message.get("attachments"))
+                self._keep(map_message(message, raw), label, result, message.get("attachments"))
         elif kind == "wall_reply_delete":
-            result.skip(label, f"comment {obj.get('owner_id')}_{obj.get('post_id')}_"
-                               f"{obj.get('id')} was deleted on VK; the mention already "
-                               "received is kept")
+            result.skip(
+                label,
+                f"comment {obj.get('owner_id')}_{obj.get('post_id')}_"
+                f"{obj.get('id')} was deleted on VK; the mention already "
+                "received is kept",
+            )
         elif kind == "message_reply":
             result.skip(label, "a message the community itself sent")
         else:
@@ -416,8 +486,12 @@ class VKAdapter(SourceAdapter):
         if record["text"]:
             result.records.append(record)
             return
-        kinds = ", ".join(sorted({str(a.get("type")) for a in attachments or []
-                                  if isinstance(a, dict)})) or "no content"
+        kinds = (
+            ", ".join(
+                sorted({str(a.get("type")) for a in attachments or [] if isinstance(a, dict)})
+            )
+            or "no content"
+        )
         result.skip(label, f"{record['external_id']} has no text ({kinds})")
 
     # -- reply ---------------------------------------------------------------------------------
@@ -431,27 +505,35 @@ class VKAdapter(SourceAdapter):
         groups = [ext[1:] for ext in external_ids if ext.startswith("-")]
         found = {}
         if people:
-            data = self._call("users.get", {"user_ids": ",".join(people),
-                                            "fields": "screen_name,followers_count"},
-                              "VK users.get")
+            data = self._call(
+                "users.get",
+                {"user_ids": ",".join(people), "fields": "screen_name,followers_count"},
+                "VK users.get",
+            )
             for item in data if isinstance(data, list) else []:
                 name = " ".join(p for p in (item.get("first_name"), item.get("last_name")) if p)
                 found[str(item.get("id"))] = {
-                    "name": name, "handle": item.get("screen_name") or f"id{item.get('id')}",
-                    "followers": item.get("followers_count") or 0}
+                    "name": name,
+                    "handle": item.get("screen_name") or f"id{item.get('id')}",
+                    "followers": item.get("followers_count") or 0,
+                }
         if groups:
-            data = self._call("groups.getById", {"group_ids": ",".join(groups),
-                                                 "fields": "members_count"},
-                              "VK groups.getById")
+            data = self._call(
+                "groups.getById",
+                {"group_ids": ",".join(groups), "fields": "members_count"},
+                "VK groups.getById",
+            )
             items = data.get("groups", []) if isinstance(data, dict) else data
             for item in items if isinstance(items, list) else []:
                 found[f"-{item.get('id')}"] = {
                     "name": item.get("name") or "",
                     "handle": item.get("screen_name") or f"club{item.get('id')}",
-                    "followers": item.get("members_count") or 0}
+                    "followers": item.get("members_count") or 0,
+                }
         for ext in external_ids:
-            found.setdefault(ext, {"handle": f"club{ext[1:]}" if ext.startswith("-")
-                                   else f"id{ext}"})
+            found.setdefault(
+                ext, {"handle": f"club{ext[1:]}" if ext.startswith("-") else f"id{ext}"}
+            )
         return found
 
     def post_reply(self, target, text):
@@ -462,9 +544,13 @@ class VKAdapter(SourceAdapter):
         if len(parts) not in (2, 3) or not all(p.lstrip("-").isdigit() for p in parts):
             raise SourceError(f"VK: cannot reply to '{ext}': not a post or comment id")
         owner, post = int(parts[0]), int(parts[1])
-        params = {"owner_id": owner, "post_id": post, "message": text,
-                  # the same reply to the same mention is posted once, even when retried
-                  "guid": hashlib.sha1(f"{ext}\n{text}".encode("utf-8")).hexdigest()[:32]}
+        params = {
+            "owner_id": owner,
+            "post_id": post,
+            "message": text,
+            # the same reply to the same mention is posted once, even when retried
+            "guid": hashlib.sha1(f"{ext}\n{text}".encode()).hexdigest()[:32],
+        }
         if len(parts) == 3:
             params["reply_to_comment"] = int(parts[2])
         group = self.config.get("group_id")
@@ -492,9 +578,8 @@ class VKAdapter(SourceAdapter):
         if not peer:
             raise SourceError(f"{what}: the dialog (peer_id) of the message is unknown")
         check_length("vk", text, what)
-        digest = hashlib.sha1(f"{ext}\n{text}".encode("utf-8")).hexdigest()
-        params = {"peer_id": peer, "random_id": int(digest[:8], 16) & 0x7FFFFFFF,
-                  "message": text}
+        digest = hashlib.sha1(f"{ext}\n{text}".encode()).hexdigest()
+        params = {"peer_id": peer, "random_id": int(digest[:8], 16) & 0x7FFFFFFF, "message": text}
         data = self._call("messages.send", params, what, post=True)
         if isinstance(data, list) and data and isinstance(data[0], dict):
             data = data[0]

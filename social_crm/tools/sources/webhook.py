@@ -5,10 +5,19 @@ header ``X-Social-CRM-Token`` or the token in the URL path, against ``webhook_to
 Records are passed through as they are; ``schema.normalize_batch`` on the Odoo side reports
 each bad one by name, so one bad record never rejects the rest.
 """
+
 from __future__ import annotations
 
-from .base import _lt, register, PayloadError, SourceAdapter, WebhookResult, check_secret, header, \
-    load_json_body
+from .base import (
+    PayloadError,
+    SourceAdapter,
+    WebhookResult,
+    _lt,
+    check_secret,
+    header,
+    load_json_body,
+    register,
+)
 
 TOKEN_HEADER = "X-Social-CRM-Token"
 

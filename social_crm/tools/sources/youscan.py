@@ -3,14 +3,33 @@
 The API has no reply endpoint, so ``post_reply`` is not offered.  The webhook has no
 signature: YouScan is given a URL with our token in the path (optionally Basic auth too).
 """
+
 from __future__ import annotations
 
 import base64
 
 from ..schema import normalize_lang
-from .base import _lt, register, AuthError, PayloadError, SourceAdapter, SourceError, \
-    WebhookResult, FetchResult, author_dict, check_secret, domain_of, header, item_label, \
-    load_json_body, map_item, normalize_url, platform_from, strip_html, to_int
+from .base import (
+    AuthError,
+    FetchResult,
+    PayloadError,
+    SourceAdapter,
+    SourceError,
+    WebhookResult,
+    _lt,
+    author_dict,
+    check_secret,
+    domain_of,
+    header,
+    item_label,
+    load_json_body,
+    map_item,
+    normalize_url,
+    platform_from,
+    register,
+    strip_html,
+    to_int,
+)
 from .webhook import TOKEN_HEADER
 
 PAGE_MAX = 1000  # YouScan's maximum ``size``
@@ -53,14 +72,19 @@ def map_mention(item, webhook=False):
         "sentiment": "" if item.get("sentiment") in (None, "undefined") else item["sentiment"],
         "rating": item.get("rating"),
         "parent_external_id": mention_external_id(item.get("parentPostId"), source, "")
-        if item.get("parentPostId") not in (None, "") else "",
+        if item.get("parentPostId") not in (None, "")
+        else "",
         "reach": to_int(item.get("potentialReach")),
         "likes": to_int(counters.get("likes")),
         "reposts": to_int(counters.get("reposts")),
         "comments": to_int(counters.get("comments")),
-        "author": author_dict(author.get("profileId"), author.get("name"),
-                              author.get("nickname"), author.get("url"),
-                              author.get("subscribers")),
+        "author": author_dict(
+            author.get("profileId"),
+            author.get("name"),
+            author.get("nickname"),
+            author.get("url"),
+            author.get("subscribers"),
+        ),
         "raw": item,
     }
 
@@ -84,10 +108,14 @@ def _map_pulled(item):
 def _map_pushed(item):
     if not isinstance(item, dict):
         raise PayloadError("is not a JSON object")
-    if item.get("mentionId") in (None, "") and not item.get("url") \
-            and item.get("postId") in (None, ""):
-        raise PayloadError("has neither mentionId, postId nor url; it is not a YouScan "
-                           "WebhookMention")
+    if (
+        item.get("mentionId") in (None, "")
+        and not item.get("url")
+        and item.get("postId") in (None, "")
+    ):
+        raise PayloadError(
+            "has neither mentionId, postId nor url; it is not a YouScan WebhookMention"
+        )
     return map_mention(item, webhook=True)
 
 
@@ -96,14 +124,20 @@ class YouScanAdapter(SourceAdapter):
     kind = "youscan"
     label = _lt("YouScan")
     sequence = 30
-    help = _lt("Account: the topic id. API key: YouScan's X-API-KEY. For the webhook, give "
-               "YouScan the webhook URL: it carries the token in its path.")
+    help = _lt(
+        "Account: the topic id. API key: YouScan's X-API-KEY. For the webhook, give "
+        "YouScan the webhook URL: it carries the token in its path."
+    )
     source_fields = {"api_key": "api_key", "topic_id": "account"}
     default_base_url = "https://api.youscan.io/api/external"
-    credential_fields = [("api_key", "API key", True),
-                         ("basic_password", "Webhook Basic auth password (optional)", True)]
-    config_fields = [("topic_id", "Topic ID", False),
-                     ("basic_user", "Webhook Basic auth user (optional)", False)]
+    credential_fields = [
+        ("api_key", "API key", True),
+        ("basic_password", "Webhook Basic auth password (optional)", True),
+    ]
+    config_fields = [
+        ("topic_id", "Topic ID", False),
+        ("basic_user", "Webhook Basic auth user (optional)", False),
+    ]
 
     def _headers(self):
         return {"X-API-KEY": self._conf("api_key"), "Accept": "application/json"}
@@ -122,8 +156,9 @@ class YouScanAdapter(SourceAdapter):
             elif self.config.get("start_date"):
                 params["from"] = self.config["start_date"]
             what = f"YouScan topic {topic} mentions after seq {since or 0}"
-            data = self._get_json(f"/topics/{topic}/mentions", what, params=params,
-                                  headers=self._headers())
+            data = self._get_json(
+                f"/topics/{topic}/mentions", what, params=params, headers=self._headers()
+            )
             mentions = data.get("mentions") if isinstance(data, dict) else None
             if not isinstance(mentions, list):
                 raise SourceError(f"{what}: the answer has no 'mentions' list", retryable=True)
@@ -133,8 +168,12 @@ class YouScanAdapter(SourceAdapter):
                 label = item_label("YouScan mention", item, "id")
                 seq = _seq(item)
                 if seq is None:
-                    errors.append({"record": label, "reason": "has no seq (its position in "
-                                                              "the topic); skipped"})
+                    errors.append(
+                        {
+                            "record": label,
+                            "reason": "has no seq (its position in the topic); skipped",
+                        }
+                    )
                     continue
                 since = max(seq, int(since or 0))
                 good, bad = map_item(item, _map_pulled, label)
@@ -169,8 +208,9 @@ class YouScanAdapter(SourceAdapter):
             given = base64.b64decode(auth[6:].strip()).decode("utf-8")
         except ValueError:
             raise AuthError("Basic auth credentials are malformed", 401) from None
-        check_secret(given, f"{user}:{self.config.get('basic_password') or ''}",
-                     "Basic auth credentials")
+        check_secret(
+            given, f"{user}:{self.config.get('basic_password') or ''}", "Basic auth credentials"
+        )
 
     def parse_webhook(self, headers, body, query=None, path_token=None):
         given = path_token or header(headers, TOKEN_HEADER)

@@ -9,19 +9,38 @@ the previous pass.  Cursor: ``{"newest": ISO}`` between passes, plus ``page_toke
 Reading uses the API key; replying (``comments.insert``, 50 units) needs an OAuth access token
 with the ``youtube.force-ssl`` scope, refreshed by the caller.
 """
+
 from __future__ import annotations
 
 from datetime import datetime
 
 from ..schema import parse_datetime
-from .base import _lt, register, AuthError, FetchResult, PayloadError, RateLimited, \
-    SourceAdapter, SourceError, author_dict, item_label, map_item, to_int
+from .base import (
+    AuthError,
+    FetchResult,
+    PayloadError,
+    RateLimited,
+    SourceAdapter,
+    SourceError,
+    _lt,
+    author_dict,
+    item_label,
+    map_item,
+    register,
+    to_int,
+)
 
 PAGE_MAX = 100
 _RATE_REASONS = {"rateLimitExceeded", "userRateLimitExceeded"}
 _QUOTA_REASONS = {"quotaExceeded", "dailyLimitExceeded"}
-_AUTH_REASONS = {"keyInvalid", "keyExpired", "authError", "forbidden",
-                 "insufficientPermissions", "ineligibleAccount"}
+_AUTH_REASONS = {
+    "keyInvalid",
+    "keyExpired",
+    "authError",
+    "forbidden",
+    "insufficientPermissions",
+    "ineligibleAccount",
+}
 
 
 def _when(value):
@@ -54,9 +73,12 @@ def map_comment(comment, video_id="", replies=0):
         "parent_external_id": snippet.get("parentId") or "",
         "likes": to_int(snippet.get("likeCount")),
         "comments": to_int(replies),
-        "author": author_dict(channel or snippet.get("authorDisplayName"),
-                              snippet.get("authorDisplayName"), "",
-                              snippet.get("authorChannelUrl")),
+        "author": author_dict(
+            channel or snippet.get("authorDisplayName"),
+            snippet.get("authorDisplayName"),
+            "",
+            snippet.get("authorChannelUrl"),
+        ),
         "raw": comment,
     }
 
@@ -81,17 +103,28 @@ class YouTubeAdapter(SourceAdapter):
     kind = "youtube"
     label = _lt("YouTube")
     sequence = 70
-    help = _lt("Account: the channel id (or a video id below). API key: a YouTube Data API key. "
-               "Replies need an OAuth token with the youtube.force-ssl scope.")
-    source_fields = {"api_key": "api_key", "access_token": "reply_token",
-                     "channel_id": "account", "video_id": "video_id",
-                     "search_terms": "search_query"}
+    help = _lt(
+        "Account: the channel id (or a video id below). API key: a YouTube Data API key. "
+        "Replies need an OAuth token with the youtube.force-ssl scope."
+    )
+    source_fields = {
+        "api_key": "api_key",
+        "access_token": "reply_token",
+        "channel_id": "account",
+        "video_id": "video_id",
+        "search_terms": "search_query",
+    }
     default_base_url = "https://www.googleapis.com/youtube/v3"
     can_reply = True
-    credential_fields = [("api_key", "API key", True),
-                         ("access_token", "OAuth access token (for replies)", True)]
-    config_fields = [("channel_id", "Channel ID", False), ("video_id", "Video ID", False),
-                     ("search_terms", "Search terms", False)]
+    credential_fields = [
+        ("api_key", "API key", True),
+        ("access_token", "OAuth access token (for replies)", True),
+    ]
+    config_fields = [
+        ("channel_id", "Channel ID", False),
+        ("video_id", "Video ID", False),
+        ("search_terms", "Search terms", False),
+    ]
 
     def _response_error(self, resp, what):
         error = super()._response_error(resp, what)
@@ -102,8 +135,11 @@ class YouTubeAdapter(SourceAdapter):
         except (ValueError, KeyError, TypeError, AttributeError):
             return error
         if reasons & _QUOTA_REASONS:
-            return RateLimited(f"{error.message} — the daily API quota is used up",
-                               status=resp.status_code, retry_after=3600.0)
+            return RateLimited(
+                f"{error.message} — the daily API quota is used up",
+                status=resp.status_code,
+                retry_after=3600.0,
+            )
         if reasons & _RATE_REASONS:
             return RateLimited(error.message, status=resp.status_code)
         if reasons & _AUTH_REASONS:
@@ -119,14 +155,22 @@ class YouTubeAdapter(SourceAdapter):
         key = self._conf("api_key")
         state = dict(cursor or {})
         if "stop_at" not in state:  # a new pass from the newest thread
-            state = {"stop_at": state.get("newest") or "", "pass_newest": state.get("newest")
-                     or "", "page_token": ""}
+            state = {
+                "stop_at": state.get("newest") or "",
+                "pass_newest": state.get("newest") or "",
+                "page_token": "",
+            }
         stop_at = state["stop_at"]
         records, errors, done = [], [], False
         while len(records) < limit:
-            params = dict(self._filter(), part="snippet,replies", order="time",
-                          maxResults=min(PAGE_MAX, max(1, int(limit))),
-                          textFormat="plainText", key=key)
+            params = dict(
+                self._filter(),
+                part="snippet,replies",
+                order="time",
+                maxResults=min(PAGE_MAX, max(1, int(limit))),
+                textFormat="plainText",
+                key=key,
+            )
             if self.config.get("search_terms"):
                 params["searchTerms"] = self.config["search_terms"]
             if state.get("page_token"):
@@ -141,21 +185,24 @@ class YouTubeAdapter(SourceAdapter):
                 # Each thread on its own: a poison comment is an error entry, the others are
                 # kept, and only accepted comments move the pass's newest date (a comment
                 # dated 9999 must not make every later pass stop at once).
-                thread_records, bad = map_item(thread, map_thread,
-                                               item_label("YouTube thread", thread, "id"))
+                thread_records, bad = map_item(
+                    thread, map_thread, item_label("YouTube thread", thread, "id")
+                )
                 errors.extend(bad)
                 if not thread_records:
                     continue
                 published = thread_records[0]["published_at"]
                 if stop_at and published and _when(published) <= _when(stop_at):
                     # Older than the last pass: only replies newer than it are news.
-                    records.extend(r for r in thread_records[1:]
-                                   if _when(r["published_at"]) > _when(stop_at))
+                    records.extend(
+                        r for r in thread_records[1:] if _when(r["published_at"]) > _when(stop_at)
+                    )
                     done = True
                     break
                 records.extend(thread_records)
-                state["pass_newest"] = max([r["published_at"] for r in thread_records]
-                                           + [state["pass_newest"]], key=_when)
+                state["pass_newest"] = max(
+                    [r["published_at"] for r in thread_records] + [state["pass_newest"]], key=_when
+                )
             state["page_token"] = data.get("nextPageToken") or ""
             if done or not state["page_token"]:
                 done = True
@@ -178,10 +225,15 @@ class YouTubeAdapter(SourceAdapter):
         if not parent:
             raise SourceError("YouTube: cannot reply: the comment id is unknown")
         what = f"YouTube: reply to comment {target.get('external_id')}"
-        resp = self._request("POST", "/comments", params={"part": "snippet"},
-                             json={"snippet": {"parentId": parent, "textOriginal": text}},
-                             headers={"Authorization": f"Bearer {token}"}, idempotent=False,
-                             what=what)
+        resp = self._request(
+            "POST",
+            "/comments",
+            params={"part": "snippet"},
+            json={"snippet": {"parentId": parent, "textOriginal": text}},
+            headers={"Authorization": f"Bearer {token}"},
+            idempotent=False,
+            what=what,
+        )
         data = self._json(resp, what)
         cid = data.get("id") if isinstance(data, dict) else None
         if not cid:

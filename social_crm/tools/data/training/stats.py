@@ -3,6 +3,7 @@
 Run ``python social_crm/tools/data/training/stats.py`` to print them, or with ``--readme`` to
 rewrite the tables between the COUNTS markers of this folder's README.md. Pure Python, no Odoo.
 """
+
 import collections
 import json
 import pathlib
@@ -10,7 +11,16 @@ import re
 import sys
 
 HERE = pathlib.Path(__file__).resolve().parent
-STAGES = ["general", "competitor", "product", "first_review", "negative", "support", "churn", "awkward"]
+STAGES = [
+    "general",
+    "competitor",
+    "product",
+    "first_review",
+    "negative",
+    "support",
+    "churn",
+    "awkward",
+]
 LANGS = ["ru", "kk", "uk", "en"]
 SENTIMENTS = ["negative", "neutral", "positive"]
 LENGTHS = ["≤ 5 words", "6–20 words", "> 20 words"]
@@ -29,8 +39,10 @@ def load(folder=HERE):
 def _table(records, row_key, columns, column_key, title):
     rows = sorted({r[row_key] for r in records})
     counts = collections.Counter((r[row_key], r[column_key]) for r in records)
-    lines = [f"| {title} | " + " | ".join(columns) + " | total |",
-             "| --- | " + " | ".join("---:" for _ in columns) + " | ---: |"]
+    lines = [
+        f"| {title} | " + " | ".join(columns) + " | total |",
+        "| --- | " + " | ".join("---:" for _ in columns) + " | ---: |",
+    ]
     for row in rows:
         cells = [counts[row, c] for c in columns]
         lines.append(f"| {row} | " + " | ".join(str(n) for n in cells) + f" | {sum(cells)} |")
@@ -55,18 +67,29 @@ def _length_bucket(text):
 
 def report(records):
     """The Markdown tables of the README's counts section."""
-    return "\n\n".join([
-        f"{len(records)} mentions in {len({r['industry'] for r in records})} industries. "
-        + _rating_line(records),
-        "**Industry × stage**\n\n" + _table(records, "industry", STAGES, "stage", "industry"),
-        "**Industry × language**\n\n" + _table(records, "industry", LANGS, "lang", "industry"),
-        "**Industry × sentiment**\n\n" + _table(records, "industry", SENTIMENTS, "sentiment", "industry"),
-        "**Stage × sentiment**\n\n" + _table(records, "stage", SENTIMENTS, "sentiment", "stage"),
-        "**Stage × language**\n\n" + _table(records, "stage", LANGS, "lang", "stage"),
-        "**Language × sentiment**\n\n" + _table(records, "lang", SENTIMENTS, "sentiment", "language"),
-        "**Language × length**\n\n" + _table([dict(r, length=_length_bucket(r["text"])) for r in records],
-                                               "lang", LENGTHS, "length", "language"),
-    ])
+    return "\n\n".join(
+        [
+            f"{len(records)} mentions in {len({r['industry'] for r in records})} industries. "
+            + _rating_line(records),
+            "**Industry × stage**\n\n" + _table(records, "industry", STAGES, "stage", "industry"),
+            "**Industry × language**\n\n" + _table(records, "industry", LANGS, "lang", "industry"),
+            "**Industry × sentiment**\n\n"
+            + _table(records, "industry", SENTIMENTS, "sentiment", "industry"),
+            "**Stage × sentiment**\n\n"
+            + _table(records, "stage", SENTIMENTS, "sentiment", "stage"),
+            "**Stage × language**\n\n" + _table(records, "stage", LANGS, "lang", "stage"),
+            "**Language × sentiment**\n\n"
+            + _table(records, "lang", SENTIMENTS, "sentiment", "language"),
+            "**Language × length**\n\n"
+            + _table(
+                [dict(r, length=_length_bucket(r["text"])) for r in records],
+                "lang",
+                LENGTHS,
+                "length",
+                "language",
+            ),
+        ]
+    )
 
 
 def update_readme(records, readme=HERE / "README.md"):
