@@ -1,4 +1,5 @@
 """Knowledge search (word forms, ranking, language and stage, thresholds) and question clusters."""
+
 import json
 import random
 
@@ -9,27 +10,78 @@ from social_crm.tools.knowledge import GOOD_SCORE, AnswerDoc, KnowledgeIndex, cl
 
 # A food-delivery service, a scooter sharing app and an online school: not one brand.
 DOCS = [
-    AnswerDoc("pizza-delivery", ["Сколько стоит доставка пиццы?", "Доставка платная?"],
-              "Доставка бесплатная от 1500 рублей, иначе 199 рублей.", "ru", ["product"],
-              ["доставка"]),
-    AnswerDoc("late-order", ["Где мой заказ? Курьер опаздывает"],
-              "Напишите номер заказа в личные сообщения, проверим, где курьер.", "ru",
-              ["negative", "support"], []),
-    AnswerDoc("refund", ["Как вернуть деньги за отменённый заказ?"],
-              "Деньги возвращаются на карту за 3–5 рабочих дней.", "ru", ["support"], []),
-    AnswerDoc("scooter-battery", ["Самокат разрядился во время поездки"],
-              "Завершите поездку в приложении, мы вернём стоимость.", "ru", ["negative"], []),
-    AnswerDoc("course-cert", ["Выдаёте ли вы сертификат после курса?"],
-              "Да, сертификат приходит на почту после финального теста.", "ru", ["product"],
-              []),
-    AnswerDoc("delivery-en", ["How much is delivery?", "Is delivery free?"],
-              "Delivery is free on orders over $20.", "en", ["product"], []),
-    AnswerDoc("delivery-uk", ["Скільки коштує доставка?"],
-              "Доставка безкоштовна від 500 гривень.", "uk", ["product"], []),
-    AnswerDoc("delivery-kk", ["Жеткізу қанша тұрады?"],
-              "Жеткізу 5000 теңгеден бастап тегін.", "kk", ["product"], []),
-    AnswerDoc("app-login", ["Не могу войти в приложение"],
-              "Обновите приложение и попробуйте войти по коду из SMS.", "ru", ["support"], []),
+    AnswerDoc(
+        "pizza-delivery",
+        ["Сколько стоит доставка пиццы?", "Доставка платная?"],
+        "Доставка бесплатная от 1500 рублей, иначе 199 рублей.",
+        "ru",
+        ["product"],
+        ["доставка"],
+    ),
+    AnswerDoc(
+        "late-order",
+        ["Где мой заказ? Курьер опаздывает"],
+        "Напишите номер заказа в личные сообщения, проверим, где курьер.",
+        "ru",
+        ["negative", "support"],
+        [],
+    ),
+    AnswerDoc(
+        "refund",
+        ["Как вернуть деньги за отменённый заказ?"],
+        "Деньги возвращаются на карту за 3–5 рабочих дней.",
+        "ru",
+        ["support"],
+        [],
+    ),
+    AnswerDoc(
+        "scooter-battery",
+        ["Самокат разрядился во время поездки"],
+        "Завершите поездку в приложении, мы вернём стоимость.",
+        "ru",
+        ["negative"],
+        [],
+    ),
+    AnswerDoc(
+        "course-cert",
+        ["Выдаёте ли вы сертификат после курса?"],
+        "Да, сертификат приходит на почту после финального теста.",
+        "ru",
+        ["product"],
+        [],
+    ),
+    AnswerDoc(
+        "delivery-en",
+        ["How much is delivery?", "Is delivery free?"],
+        "Delivery is free on orders over $20.",
+        "en",
+        ["product"],
+        [],
+    ),
+    AnswerDoc(
+        "delivery-uk",
+        ["Скільки коштує доставка?"],
+        "Доставка безкоштовна від 500 гривень.",
+        "uk",
+        ["product"],
+        [],
+    ),
+    AnswerDoc(
+        "delivery-kk",
+        ["Жеткізу қанша тұрады?"],
+        "Жеткізу 5000 теңгеден бастап тегін.",
+        "kk",
+        ["product"],
+        [],
+    ),
+    AnswerDoc(
+        "app-login",
+        ["Не могу войти в приложение"],
+        "Обновите приложение и попробуйте войти по коду из SMS.",
+        "ru",
+        ["support"],
+        [],
+    ),
 ]
 
 
@@ -42,11 +94,14 @@ def ids(results):
     return [doc_id for doc_id, _ in results]
 
 
-@pytest.mark.parametrize("mention", [
-    "А доставку вы делаете бесплатно?",
-    "сколько стоит доставки пицц",
-    "Доставкой пользоваться дорого? какая стоимость у доставки",
-])
+@pytest.mark.parametrize(
+    "mention",
+    [
+        "А доставку вы делаете бесплатно?",
+        "сколько стоит доставки пицц",
+        "Доставкой пользоваться дорого? какая стоимость у доставки",
+    ],
+)
 def test_russian_word_forms_rank_the_right_answer_first(index, mention):
     assert ids(index.search(mention, lang="ru"))[0] == "pizza-delivery"
 
@@ -61,14 +116,17 @@ def test_the_same_question_in_other_word_forms_is_a_good_answer(index):
 
 def test_word_forms_in_english_ukrainian_and_kazakh(index):
     assert ids(index.search("Are deliveries free?", lang="en"))[0] == "delivery-en"
-    assert ids(index.search("А скільки коштують доставки до Львова?", lang="uk"))[0] == \
-        "delivery-uk"
+    assert (
+        ids(index.search("А скільки коштують доставки до Львова?", lang="uk"))[0] == "delivery-uk"
+    )
     assert ids(index.search("Жеткізуді қанша тұрады?", lang="kk"))[0] == "delivery-kk"
 
 
 def test_a_question_asked_amid_chatter_is_still_found(index):
-    mention = ("Ну вот опять, сижу голодный уже час, курьер опаздывает, где мой заказ вообще?? "
-               "Больше не закажу")
+    mention = (
+        "Ну вот опять, сижу голодный уже час, курьер опаздывает, где мой заказ вообще?? "
+        "Больше не закажу"
+    )
     results = index.search(mention, lang="ru", stage="negative")
     assert ids(results)[0] == "late-order"
     assert results[0][1] >= GOOD_SCORE
@@ -82,8 +140,7 @@ def test_the_exact_question_scores_one_and_scores_stay_in_range(index):
 
 
 def test_unrelated_mentions_have_no_good_answer(index):
-    for mention in ("Какая сегодня погода в Казани?", "Отличный концерт был вчера!",
-                    "ну и ну"):
+    for mention in ("Какая сегодня погода в Казани?", "Отличный концерт был вчера!", "ну и ну"):
         results = index.search(mention, lang="ru")
         assert not results or results[0][1] < GOOD_SCORE, (mention, results)
     assert index.search("", lang="ru") == []
@@ -91,10 +148,20 @@ def test_unrelated_mentions_have_no_good_answer(index):
 
 
 def test_questions_weigh_more_than_the_answer_text():
-    docs = [AnswerDoc("answer-mentions-it", ["Как оплатить курс?"],
-                      "Оплатить можно картой; сертификат придёт позже.", "ru"),
-            AnswerDoc("question-asks-it", ["Когда придёт сертификат?"],
-                      "В течение недели после экзамена.", "ru")]
+    docs = [
+        AnswerDoc(
+            "answer-mentions-it",
+            ["Как оплатить курс?"],
+            "Оплатить можно картой; сертификат придёт позже.",
+            "ru",
+        ),
+        AnswerDoc(
+            "question-asks-it",
+            ["Когда придёт сертификат?"],
+            "В течение недели после экзамена.",
+            "ru",
+        ),
+    ]
     results = KnowledgeIndex.build(docs).search("сертификат", lang="ru")
     assert ids(results) == ["question-asks-it", "answer-mentions-it"]
     assert results[0][1] > results[1][1] / k.ANSWER_WEIGHT * 0.99
@@ -115,8 +182,10 @@ def test_unknown_language_searches_every_language(index):
 
 
 def test_stage_boost_breaks_a_tie():
-    docs = [AnswerDoc("for-product", ["Есть ли подарочные карты?"], "Есть.", "ru", ["product"]),
-            AnswerDoc("for-support", ["Есть ли подарочные карты?"], "Есть.", "ru", ["support"])]
+    docs = [
+        AnswerDoc("for-product", ["Есть ли подарочные карты?"], "Есть.", "ru", ["product"]),
+        AnswerDoc("for-support", ["Есть ли подарочные карты?"], "Есть.", "ru", ["support"]),
+    ]
     index = KnowledgeIndex.build(docs)
     assert ids(index.search("подарочные карты есть?", lang="ru"))[0] == "for-product"
     boosted = index.search("подарочные карты есть?", lang="ru", stage="support")
@@ -142,18 +211,26 @@ def test_round_trip_through_plain_data(index):
 
 def _random_corpus(seed=3, n=300):
     rng = random.Random(seed)
-    words = ("доставка заказ курьер оплата карта тариф приложение магазин возврат товар скидка "
-             "подписка пароль бонус адрес чек гарантия ремонт самокат поездка курс урок "
-             "сертификат пицца столик бронь меню").split()
+    words = (
+        "доставка заказ курьер оплата карта тариф приложение магазин возврат товар скидка "
+        "подписка пароль бонус адрес чек гарантия ремонт самокат поездка курс урок "
+        "сертификат пицца столик бронь меню"
+    ).split()
     forms = ("", "у", "и", "ой", "ами")
 
     def phrase(n_words):
-        return " ".join(rng.choice(words).rstrip("аи") + rng.choice(forms)
-                        for _ in range(n_words))
-    docs = [AnswerDoc(i, [phrase(rng.randint(2, 4)) for _ in range(rng.randint(1, 2))],
-                      phrase(rng.randint(5, 15)), rng.choice(["ru", "ru", "uk", ""]),
-                      [rng.choice(["product", "support", "negative"])])
-            for i in range(n)]
+        return " ".join(rng.choice(words).rstrip("аи") + rng.choice(forms) for _ in range(n_words))
+
+    docs = [
+        AnswerDoc(
+            i,
+            [phrase(rng.randint(2, 4)) for _ in range(rng.randint(1, 2))],
+            phrase(rng.randint(5, 15)),
+            rng.choice(["ru", "ru", "uk", ""]),
+            [rng.choice(["product", "support", "negative"])],
+        )
+        for i in range(n)
+    ]
     mentions = [phrase(rng.randint(1, 8)) for _ in range(60)]
     return docs, mentions
 
@@ -177,13 +254,15 @@ def test_pure_python_path_matches_numpy():
     fast = [index.search(m, lang="ru", stage="support") for m in mentions]
     index._arrays = None
     slow = [index.search(m, lang="ru", stage="support") for m in mentions]
-    for a, b in zip(fast, slow):
+    for a, b in zip(fast, slow, strict=False):
         assert [s for _, s in a] == pytest.approx([s for _, s in b], abs=1e-4)
 
 
 def test_matched_terms_explain_a_suggestion(index):
-    assert index.matched_terms("pizza-delivery", "А доставку вы делаете бесплатно?", "ru") == \
-        ["доставку", "бесплатно"]
+    assert index.matched_terms("pizza-delivery", "А доставку вы делаете бесплатно?", "ru") == [
+        "доставку",
+        "бесплатно",
+    ]
 
 
 # --------------------------------------------------------------------------- clusters
@@ -210,8 +289,9 @@ def test_clusters_group_word_forms_and_leave_singletons_out():
     assert all(6 not in m for m in members)
     delivery = next(c for c in clusters if 1 in c.member_ids)
     assert delivery.representative_id in (1, 3, 5)
-    assert delivery.representative == dict((i, t) for i, t, _ in QUESTIONS)[
-        delivery.representative_id]
+    assert (
+        delivery.representative == dict((i, t) for i, t, _ in QUESTIONS)[delivery.representative_id]
+    )
     assert "доставка" in delivery.key_terms or "доставки" in delivery.key_terms
     assert delivery.lang == "ru"
     assert clusters[-1].size == 2  # largest first
@@ -237,8 +317,9 @@ def test_min_size():
 def test_empty_and_dict_inputs():
     assert KnowledgeIndex.build([]).search("доставка", lang="ru") == []
     assert KnowledgeIndex.build([AnswerDoc(1, [], "", "ru")]).search("доставка", lang="ru") == []
-    index = KnowledgeIndex.build([{"id": 7, "questions": ["Где мой заказ?"], "answer": "",
-                                   "lang": "ru"}])
+    index = KnowledgeIndex.build(
+        [{"id": 7, "questions": ["Где мой заказ?"], "answer": "", "lang": "ru"}]
+    )
     assert index.search("где заказ", lang="ru") == [(7, 1.0)]
 
 
@@ -252,10 +333,11 @@ SMS_QUESTIONS = [
 
 def _unrelated_questions(n, seed=11):
     rng = random.Random(seed)
-    words = ("тариф роутер договор отделение вклад кредит кэшбэк курьер пицца самокат "
-             "сертификат столик бронь меню гарантия ремонт чек скидка подписка пароль").split()
-    return [(100 + i, " ".join(rng.sample(words, rng.randint(3, 6))) + "?", "ru")
-            for i in range(n)]
+    words = (
+        "тариф роутер договор отделение вклад кредит кэшбэк курьер пицца самокат "
+        "сертификат столик бронь меню гарантия ремонт чек скидка подписка пароль"
+    ).split()
+    return [(100 + i, " ".join(rng.sample(words, rng.randint(3, 6))) + "?", "ru") for i in range(n)]
 
 
 @pytest.mark.parametrize("others", [0, 5, 60, 400])
@@ -268,24 +350,28 @@ def test_a_cluster_does_not_depend_on_what_else_was_asked(others):
 
 
 def test_a_hyphenated_compound_shares_its_parts():
-    clusters = cluster_questions([(1, "Не приходит смс-код", "ru"),
-                                  (2, "Код по смс не приходит", "ru")])
+    clusters = cluster_questions(
+        [(1, "Не приходит смс-код", "ru"), (2, "Код по смс не приходит", "ru")]
+    )
     assert [sorted(c.member_ids) for c in clusters] == [[1, 2]]
 
 
 # --------------------------------------------------------------------------- incremental update
 
+
 def _top1(index, mentions, lang="ru", stage="support"):
-    return [(index.search(m, lang=lang, stage=stage, limit=1) or [(None, 0.0)])[0]
-            for m in mentions]
+    return [
+        (index.search(m, lang=lang, stage=stage, limit=1) or [(None, 0.0)])[0] for m in mentions
+    ]
 
 
 def test_an_update_finds_new_and_edited_answers_and_forgets_removed_ones():
     docs, _ = _random_corpus(seed=7, n=400)
     docs = [doc for doc in docs if doc.lang == "ru"]
     base = KnowledgeIndex.build(docs)
-    edited = AnswerDoc(docs[5].id, ["Работает ли кальянная на крыше по ночам?"],
-                       "Да, до 4 утра.", "ru")
+    edited = AnswerDoc(
+        docs[5].id, ["Работает ли кальянная на крыше по ночам?"], "Да, до 4 утра.", "ru"
+    )
     added = AnswerDoc(1000, ["Можно ли прийти с собакой в коворкинг?"], "Да, с маленькой.", "ru")
     updated = base.updated([edited, added], removed_ids=[docs[7].id])
     assert updated.overlay_size == 3 and len(updated) == len(docs)
@@ -294,12 +380,12 @@ def test_an_update_finds_new_and_edited_answers_and_forgets_removed_ones():
     old_question = docs[5].questions[0]
     assert dict(base.search(old_question, lang="ru", limit=0))[docs[5].id] == 1.0
     assert docs[5].id not in ids(updated.search(old_question, lang="ru", limit=0))
-    everything = {doc_id for m in docs[7].questions
-                  for doc_id in ids(updated.search(m, lang="ru", limit=0))}
+    everything = {
+        doc_id for m in docs[7].questions for doc_id in ids(updated.search(m, lang="ru", limit=0))
+    }
     assert docs[7].id not in everything
     assert updated.matched_terms(docs[7].id, docs[7].questions[0], "ru") == []
-    assert updated.matched_terms(docs[5].id, "кальянная на крыше", "ru") == \
-        ["кальянная", "крыше"]
+    assert updated.matched_terms(docs[5].id, "кальянная на крыше", "ru") == ["кальянная", "крыше"]
     # the index it came from is untouched: a thread still searching it sees the old answers
     assert len(base) == len(docs) and base.overlay_size == 0
     assert docs[7].id in ids(base.search(docs[7].questions[0], lang="ru", limit=0))
@@ -312,15 +398,20 @@ def test_an_update_ranks_like_a_full_rebuild():
     rng = random.Random(4)
     current = list(docs)
     for i in rng.sample(range(len(docs)), 20):  # 3.3 % of the answers: still an overlay
-        current[i] = AnswerDoc(current[i].id, current[i].questions[::-1] + [mentions[i % 60]],
-                               current[i].answer, current[i].lang, current[i].stages)
-    changed = [doc for doc, old in zip(current, docs) if doc is not old]
+        current[i] = AnswerDoc(
+            current[i].id,
+            current[i].questions[::-1] + [mentions[i % 60]],
+            current[i].answer,
+            current[i].lang,
+            current[i].stages,
+        )
+    changed = [doc for doc, old in zip(current, docs, strict=False) if doc is not old]
     updated = base.updated(changed, removed_ids=[current[0].id])
     assert updated.overlay_size > 0
     full = KnowledgeIndex.build(current[1:])
     inc, ref = _top1(updated, mentions), _top1(full, mentions)
-    assert sum(a[0] == b[0] for a, b in zip(inc, ref)) >= 0.95 * len(mentions)
-    assert max(abs(a[1] - b[1]) for a, b in zip(inc, ref) if a[0] == b[0]) < 0.05
+    assert sum(a[0] == b[0] for a, b in zip(inc, ref, strict=False)) >= 0.95 * len(mentions)
+    assert max(abs(a[1] - b[1]) for a, b in zip(inc, ref, strict=False) if a[0] == b[0]) < 0.05
     # and an update of an update is the same as one update with both changes
     twice = base.updated(changed[:10]).updated(changed[10:], removed_ids=[current[0].id])
     assert _top1(twice, mentions) == inc
@@ -329,9 +420,13 @@ def test_an_update_ranks_like_a_full_rebuild():
 def test_ties_keep_the_order_of_a_full_build():
     docs = [AnswerDoc(i, ["Есть ли подарочные карты?"], "Есть.", "ru") for i in range(40)]
     base = KnowledgeIndex.build(docs)
-    updated = base.updated([AnswerDoc(3, ["Есть ли подарочные карты?"], "Есть!", "ru"),
-                            AnswerDoc(99, ["Есть ли подарочные карты?"], "Есть.", "ru")],
-                           removed_ids=[0])
+    updated = base.updated(
+        [
+            AnswerDoc(3, ["Есть ли подарочные карты?"], "Есть!", "ru"),
+            AnswerDoc(99, ["Есть ли подарочные карты?"], "Есть.", "ru"),
+        ],
+        removed_ids=[0],
+    )
     assert ids(updated.search("подарочные карты", lang="ru", limit=4)) == [1, 2, 3, 4]
     assert ids(updated.search("подарочные карты", lang="ru", limit=0))[-1] == 99
 
@@ -339,23 +434,28 @@ def test_ties_keep_the_order_of_a_full_build():
 def test_many_changes_rebuild_in_full():
     docs, mentions = _random_corpus(seed=3, n=200)
     base = KnowledgeIndex.build(docs)
-    few = base.updated(docs[:int(200 * k.REBUILD_FRACTION)])
+    few = base.updated(docs[: int(200 * k.REBUILD_FRACTION)])
     assert few.overlay_size == int(200 * k.REBUILD_FRACTION)
     many = few.updated(docs[20:30])
     assert many.overlay_size == 0, "past REBUILD_FRACTION the result is a full build"
-    assert [many.search(m, lang="ru") for m in mentions] == \
-        [base.search(m, lang="ru") for m in mentions]
+    assert [many.search(m, lang="ru") for m in mentions] == [
+        base.search(m, lang="ru") for m in mentions
+    ]
 
 
 def test_a_language_leaves_with_its_last_answer():
-    docs = [AnswerDoc(1, ["Is delivery free?"], "Yes.", "en")] + \
-        [AnswerDoc(i, [f"Доставка в город {i}?"], "Да.", "ru") for i in range(2, 40)]
+    docs = [AnswerDoc(1, ["Is delivery free?"], "Yes.", "en")] + [
+        AnswerDoc(i, [f"Доставка в город {i}?"], "Да.", "ru") for i in range(2, 40)
+    ]
     base = KnowledgeIndex.build(docs)
     assert base._langs == ("en", "ru")
     assert base.updated(removed_ids=[1])._langs == ("ru",)
     assert base.updated([AnswerDoc(1, ["Is delivery free?"], "Yes.", "")])._langs == ("ru",)
-    assert base.updated([AnswerDoc(99, ["Чи є доставка?"], "Так.", "uk")])._langs == \
-        ("en", "ru", "uk")
+    assert base.updated([AnswerDoc(99, ["Чи є доставка?"], "Так.", "uk")])._langs == (
+        "en",
+        "ru",
+        "uk",
+    )
 
 
 def test_pure_python_and_numpy_agree_on_an_updated_index():
@@ -364,7 +464,8 @@ def test_pure_python_and_numpy_agree_on_an_updated_index():
     docs, mentions = _random_corpus(seed=5)
     updated = KnowledgeIndex.build(docs).updated(
         [AnswerDoc(3, ["курьер самокат"], "бронь", "ru"), AnswerDoc(999, ["пицца меню"], "", "")],
-        removed_ids=[4])
+        removed_ids=[4],
+    )
     fast = [updated.search(m, lang="ru", stage="support") for m in mentions]
     updated._arrays = None
     slow = [updated.search(m, lang="ru", stage="support") for m in mentions]

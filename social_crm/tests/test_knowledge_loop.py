@@ -1,6 +1,7 @@
 """The knowledge loop in Odoo: suggestions that understand word forms, approval rights, the
 expert loop end to end (ask → activity → answer → draft → reply → approval → suggested for
 the next similar mention), typical questions and the communication matrix's assignment."""
+
 from odoo.exceptions import AccessError, UserError
 from odoo.tests import Form, new_test_user, tagged
 
@@ -18,28 +19,44 @@ class KnowledgeCase(SocialCrmCase):
         cls.env["social_crm.matrix"].search([]).unlink()
         cls.stage_product = cls.env.ref("social_crm.stage_product")
         cls.stage_support = cls.env.ref("social_crm.stage_support")
-        cls.agent = new_test_user(cls.env, "kb_agent", groups="social_crm.group_user",
-                                  name="Kate Agent")
-        cls.manager = new_test_user(cls.env, "kb_manager", groups="social_crm.group_manager",
-                                    name="Max Manager")
+        cls.agent = new_test_user(
+            cls.env, "kb_agent", groups="social_crm.group_user", name="Kate Agent"
+        )
+        cls.manager = new_test_user(
+            cls.env, "kb_manager", groups="social_crm.group_manager", name="Max Manager"
+        )
         # An expert from another department: an internal user who answers activities.
-        cls.expert = new_test_user(cls.env, "kb_expert", groups="base.group_user",
-                                   name="Erik Expert")
+        cls.expert = new_test_user(
+            cls.env, "kb_expert", groups="base.group_user", name="Erik Expert"
+        )
         # A topic the demo knowledge base (telecom) does not cover: parcel delivery.
-        cls.delivery = cls.Answer.create({
-            "name": "Есть ли доставка в Караганду?",
-            "question_variants": "Сколько идёт посылка в Караганду\nДоставляете ли в регионы",
-            "answer": "Да, доставляем в Караганду за 2–3 дня; [[Вы получите|ты получишь]] "
-                      "трек-номер в SMS.",
-            "lang": "ru", "stage_ids": [(6, 0, cls.stage_product.ids)], "state": "approved"})
-        cls.refund = cls.Answer.create({
-            "name": "Как вернуть деньги за возвращённую посылку?",
-            "answer": "Деньги возвращаются на карту в течение 5 рабочих дней после приёма "
-                      "посылки на складе.",
-            "lang": "ru", "state": "approved"})
-        cls.draft = cls.Answer.create({
-            "name": "Доставка в Караганду курьером до двери",
-            "answer": "Черновик: пока не подтверждено.", "lang": "ru"})
+        cls.delivery = cls.Answer.create(
+            {
+                "name": "Есть ли доставка в Караганду?",
+                "question_variants": "Сколько идёт посылка в Караганду\nДоставляете ли в регионы",
+                "answer": "Да, доставляем в Караганду за 2–3 дня; [[Вы получите|ты получишь]] "
+                "трек-номер в SMS.",
+                "lang": "ru",
+                "stage_ids": [(6, 0, cls.stage_product.ids)],
+                "state": "approved",
+            }
+        )
+        cls.refund = cls.Answer.create(
+            {
+                "name": "Как вернуть деньги за возвращённую посылку?",
+                "answer": "Деньги возвращаются на карту в течение 5 рабочих дней после приёма "
+                "посылки на складе.",
+                "lang": "ru",
+                "state": "approved",
+            }
+        )
+        cls.draft = cls.Answer.create(
+            {
+                "name": "Доставка в Караганду курьером до двери",
+                "answer": "Черновик: пока не подтверждено.",
+                "lang": "ru",
+            }
+        )
 
     def mention(self, ext, text, stage=None, **extra):
         mention = self.source.ingest([make_record(ext, text, lang="ru", **extra)])
@@ -51,13 +68,17 @@ class KnowledgeCase(SocialCrmCase):
 class TestSuggestions(KnowledgeCase):
     def test_word_forms_find_the_right_answer(self):
         # доставка / доставку / доставки, Караганду / Караганды: other forms than the answer's.
-        mention = self.mention("s1", "Подскажите, а доставку до Караганды делаете? Сколько "
-                                     "дней ждать доставки?", self.stage_product)
+        mention = self.mention(
+            "s1",
+            "Подскажите, а доставку до Караганды делаете? Сколько дней ждать доставки?",
+            self.stage_product,
+        )
         self.assertEqual(mention.suggested_answer_ids[:1], self.delivery)
         self.assertGreaterEqual(mention.suggestion_score, self.Answer._good_score())
         self.assertTrue(mention.has_good_answer)
-        self.assertNotIn(self.draft, mention.suggested_answer_ids,
-                         "a draft answer is never suggested")
+        self.assertNotIn(
+            self.draft, mention.suggested_answer_ids, "a draft answer is never suggested"
+        )
         matched = self.Answer._matched_words(self.delivery, mention._question_text(), "ru")
         self.assertTrue({"доставку", "караганды"} & {w.lower() for w in matched}, matched)
 
@@ -69,9 +90,13 @@ class TestSuggestions(KnowledgeCase):
     def test_an_approval_is_picked_up_by_the_next_suggestion(self):
         mention = self.mention("s3", "Можно ли оплатить заказ при получении наличными?")
         self.assertFalse(mention.has_good_answer)
-        cash = self.Answer.create({"name": "Можно ли оплатить наличными при получении?",
-                                   "answer": "Да, курьеру наличными или картой.",
-                                   "lang": "ru"})
+        cash = self.Answer.create(
+            {
+                "name": "Можно ли оплатить наличными при получении?",
+                "answer": "Да, курьеру наличными или картой.",
+                "lang": "ru",
+            }
+        )
         mention.invalidate_recordset(["suggested_answer_ids", "has_good_answer"])
         self.assertNotIn(cash, mention.suggested_answer_ids)
         cash.with_user(self.manager).action_approve()
@@ -84,12 +109,17 @@ class TestSuggestions(KnowledgeCase):
 
     def test_answers_of_another_company_are_not_suggested(self):
         other = self.env["res.company"].create({"name": "Other Co"})
-        self.Answer.create({"name": "Работает ли пункт выдачи в Шымкенте по субботам?",
-                            "answer": "Да, с 10 до 16.", "lang": "ru", "state": "approved",
-                            "company_id": other.id})
+        self.Answer.create(
+            {
+                "name": "Работает ли пункт выдачи в Шымкенте по субботам?",
+                "answer": "Да, с 10 до 16.",
+                "lang": "ru",
+                "state": "approved",
+                "company_id": other.id,
+            }
+        )
         mention = self.mention("s4", "Пункт выдачи в Шымкенте по субботам работает?")
-        self.assertFalse(mention.suggested_answer_ids.filtered(
-            lambda a: a.company_id == other))
+        self.assertFalse(mention.suggested_answer_ids.filtered(lambda a: a.company_id == other))
 
 
 class TestApproval(KnowledgeCase):
@@ -127,8 +157,9 @@ class TestExpertLoop(KnowledgeCase):
 
         # The agent asks; the stage's default expert is proposed, the deadline is set.
         action = mention.action_ask_expert()
-        wizard = Form(self.env[action["res_model"]].with_user(self.agent)
-                      .with_context(action["context"]))
+        wizard = Form(
+            self.env[action["res_model"]].with_user(self.agent).with_context(**action["context"])
+        )
         self.assertEqual(wizard.expert_id, self.expert)
         self.assertIn("адрес доставки", wizard.question)
         wizard.note = "Клиент пишет публично, нужен ответ сегодня."
@@ -142,8 +173,10 @@ class TestExpertLoop(KnowledgeCase):
         self.assertIn("Клиент пишет публично", activity.note)
 
         # The expert answers from the activity (Mark done with feedback).
-        expert_text = ("Адрес можно сменить, пока посылка не передана курьеру: "
-                       "[[напишите|напиши]] номер отправления в личные сообщения.")
+        expert_text = (
+            "Адрес можно сменить, пока посылка не передана курьеру: "
+            "[[напишите|напиши]] номер отправления в личные сообщения."
+        )
         activity.with_user(self.expert).action_feedback(feedback=expert_text)
         self.assertFalse(mention.sudo()._expert_activities())
         answer = mention.knowledge_answer_id
@@ -160,8 +193,11 @@ class TestExpertLoop(KnowledgeCase):
         self.assertIn("Erik Expert answered", mention.message_ids[0].body)
 
         # The agent sends it from the composer: answered, first response recorded.
-        composer = Form(self.env["social_crm.reply.composer"].with_user(self.agent)
-                        .with_context(default_mention_id=mention.id))
+        composer = Form(
+            self.env["social_crm.reply.composer"]
+            .with_user(self.agent)
+            .with_context(default_mention_id=mention.id)
+        )
         self.assertEqual(composer.body, mention.reply)
         composer.save().action_send()
         self.assertEqual(mention.state, "answered")
@@ -169,9 +205,11 @@ class TestExpertLoop(KnowledgeCase):
 
         # After approval the answer is suggested for a similar question in other words.
         answer.with_user(self.manager).action_approve()
-        similar = self.mention("e2",
-                               "Подскажите, поменять адрес доставки можно? Посылка уже в пути",
-                               self.stage_support)
+        similar = self.mention(
+            "e2",
+            "Подскажите, поменять адрес доставки можно? Посылка уже в пути",
+            self.stage_support,
+        )
         self.assertEqual(similar.suggested_answer_ids[:1], answer)
         self.assertTrue(similar.has_good_answer)
 
@@ -181,15 +219,17 @@ class TestExpertLoop(KnowledgeCase):
         mention.expert_answer = "Да, в Бишкек отправляем через партнёра, 5–7 дней."
         mention.with_user(self.manager).action_submit_expert_answer()
         self.assertFalse(mention._expert_activities(), "the activity is done")
-        self.assertEqual(mention.knowledge_answer_id.answer,
-                         "Да, в Бишкек отправляем через партнёра, 5–7 дней.")
+        self.assertEqual(
+            mention.knowledge_answer_id.answer, "Да, в Бишкек отправляем через партнёра, 5–7 дней."
+        )
         self.assertEqual(mention.knowledge_answer_id.expert_id, self.manager)
         self.assertEqual(mention.state, "in_progress")
 
     def test_no_expert_says_what_to_do(self):
         self.stage_product.expert_id = False
-        mention = self.mention("e4", "Есть ли у вас упаковка для хрупких вещей?",
-                               self.stage_product)
+        mention = self.mention(
+            "e4", "Есть ли у вас упаковка для хрупких вещей?", self.stage_product
+        )
         with self.assertRaisesRegex(UserError, "Choose an expert.*default expert.*stage"):
             mention._request_expert(self.env["res.users"], mention.text, False)
         self.assertEqual(mention.state, "new")
@@ -205,16 +245,50 @@ class TestIncrementalIndex(KnowledgeCase):
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
-        cities = ["Алматы", "Астану", "Шымкент", "Караганду", "Актобе", "Тараз", "Павлодар",
-                  "Семей", "Костанай", "Кызылорду", "Уральск", "Атырау", "Актау", "Петропавловск",
-                  "Туркестан", "Кокшетау", "Талдыкорган", "Экибастуз", "Темиртау", "Жезказган"]
-        cls.Answer.create([{
-            "name": f"Работает ли пункт выдачи в городе {city} по воскресеньям?",
-            "answer": f"Пункт выдачи в городе {city} работает с 10 до 18 без выходных.",
-            "lang": "ru", "state": "approved"} for city in cities] * 2
-            + [{"name": f"Сколько стоит упаковка коробки размера {size}?",
-                "answer": f"Коробка {size} стоит {n * 100} тенге.", "lang": "ru",
-                "state": "approved"} for n, size in enumerate("SMLX", start=1)] * 5)
+        cities = [
+            "Алматы",
+            "Астану",
+            "Шымкент",
+            "Караганду",
+            "Актобе",
+            "Тараз",
+            "Павлодар",
+            "Семей",
+            "Костанай",
+            "Кызылорду",
+            "Уральск",
+            "Атырау",
+            "Актау",
+            "Петропавловск",
+            "Туркестан",
+            "Кокшетау",
+            "Талдыкорган",
+            "Экибастуз",
+            "Темиртау",
+            "Жезказган",
+        ]
+        cls.Answer.create(
+            [
+                {
+                    "name": f"Работает ли пункт выдачи в городе {city} по воскресеньям?",
+                    "answer": f"Пункт выдачи в городе {city} работает с 10 до 18 без выходных.",
+                    "lang": "ru",
+                    "state": "approved",
+                }
+                for city in cities
+            ]
+            * 2
+            + [
+                {
+                    "name": f"Сколько стоит упаковка коробки размера {size}?",
+                    "answer": f"Коробка {size} стоит {n * 100} тенге.",
+                    "lang": "ru",
+                    "state": "approved",
+                }
+                for n, size in enumerate("SMLX", start=1)
+            ]
+            * 5
+        )
 
     def setUp(self):
         super().setUp()
@@ -229,8 +303,8 @@ class TestIncrementalIndex(KnowledgeCase):
         docs, _stamps = self.Answer._index_docs(self.env.company.id)
         full = type(index).build(docs)
         for text in texts:
-            (found, score), = index.search(text, lang="ru", limit=1)
-            (expected, expected_score), = full.search(text, lang="ru", limit=1)
+            ((found, score),) = index.search(text, lang="ru", limit=1)
+            ((expected, expected_score),) = full.search(text, lang="ru", limit=1)
             self.assertEqual(found, expected, text)
             # the overlay keeps the statistics of the last full build: scores move a little
             self.assertAlmostEqual(score, expected_score, delta=0.05, msg=text)
@@ -241,28 +315,43 @@ class TestIncrementalIndex(KnowledgeCase):
         self.delivery.question_variants = "Привезёте ли холодильник в Караганду на грузовике?"
         after = self.index()
         self.assertIsNot(after, before)
-        self.assertEqual(after.overlay_size, before.overlay_size + 1,
-                         "one answer changed: one answer applied, no rebuild")
-        self.assertEqual(after.search("холодильник на грузовике привезёте?", lang="ru")[0][0],
-                         self.delivery.id)
+        self.assertEqual(
+            after.overlay_size,
+            before.overlay_size + 1,
+            "one answer changed: one answer applied, no rebuild",
+        )
+        self.assertEqual(
+            after.search("холодильник на грузовике привезёте?", lang="ru")[0][0], self.delivery.id
+        )
         self.assertIs(self.index(), after, "nothing changed since: the cached index")
-        self.assert_same_as_a_full_build(after, ["холодильник на грузовике",
-                                                 "доставка в Караганду",
-                                                 "пункт выдачи в Тараз по воскресеньям"])
+        self.assert_same_as_a_full_build(
+            after,
+            [
+                "холодильник на грузовике",
+                "доставка в Караганду",
+                "пункт выдачи в Тараз по воскресеньям",
+            ],
+        )
 
     def test_a_change_made_by_another_worker_is_learnt_from_the_database(self):
         before = self.index()
         # another worker's committed edit: this process's ORM never saw it, only its rows
         # (its transaction began an hour ago: a write date older than any the index holds)
-        self.env.cr.execute("""
+        self.env.cr.execute(
+            """
             UPDATE social_crm_knowledge_answer
                SET name = 'Принимаете ли оплату криптовалютой?',
                    write_date = now() at time zone 'UTC' - interval '1 hour'
-             WHERE id = %s""", [self.refund.id])
-        self.env.cr.execute("""
+             WHERE id = %s""",
+            [self.refund.id],
+        )
+        self.env.cr.execute(
+            """
             UPDATE social_crm_knowledge_answer
                SET state = 'archived', write_date = now() at time zone 'UTC' + interval '1 second'
-             WHERE id = %s""", [self.delivery.id])
+             WHERE id = %s""",
+            [self.delivery.id],
+        )
         self.Answer.invalidate_model()
         # signature, answers written since the last sync, the full list of approved answers
         # (the old write date does not add up), the changed answers (3), the access check
@@ -271,18 +360,24 @@ class TestIncrementalIndex(KnowledgeCase):
         self.assertEqual(found[0][0], self.refund)
         after = self.index()
         self.assertEqual(after.overlay_size, before.overlay_size + 2)
-        self.assertNotIn(self.delivery.id,
-                         [i for i, _ in after.search("доставка в Караганду", lang="ru", limit=0)])
-        self.assert_same_as_a_full_build(after, ["криптовалютой оплатить", "доставка в Караганду",
-                                                 "упаковка коробки M"])
+        self.assertNotIn(
+            self.delivery.id,
+            [i for i, _ in after.search("доставка в Караганду", lang="ru", limit=0)],
+        )
+        self.assert_same_as_a_full_build(
+            after, ["криптовалютой оплатить", "доставка в Караганду", "упаковка коробки M"]
+        )
 
     def test_a_change_checked_by_the_signature_costs_no_full_list(self):
         self.index()
-        self.env.cr.execute("""
+        self.env.cr.execute(
+            """
             UPDATE social_crm_knowledge_answer
                SET name = 'Принимаете ли оплату криптовалютой?',
                    write_date = now() at time zone 'UTC' + interval '1 second'
-             WHERE id = %s""", [self.refund.id])
+             WHERE id = %s""",
+            [self.refund.id],
+        )
         self.Answer.invalidate_model()
         # signature, answers written since the last sync, the changed answer (3), access
         with self.assertQueryCount(6):
@@ -291,31 +386,45 @@ class TestIncrementalIndex(KnowledgeCase):
 
     def test_new_and_deleted_answers(self):
         before = self.index()
-        new = self.Answer.create({"name": "Можно ли забрать заказ ночью из постамата?",
-                                  "answer": "Да, постаматы работают круглосуточно.",
-                                  "lang": "ru", "state": "approved"})
+        new = self.Answer.create(
+            {
+                "name": "Можно ли забрать заказ ночью из постамата?",
+                "answer": "Да, постаматы работают круглосуточно.",
+                "lang": "ru",
+                "state": "approved",
+            }
+        )
         self.assertEqual(self.index().search("постамат ночью забрать", lang="ru")[0][0], new.id)
         self.refund.unlink()
         after = self.index()
         self.assertEqual(after.overlay_size, before.overlay_size + 2)
         self.assertEqual(len(after), len(before))
-        self.assertFalse(self.Answer._suggest("Как вернуть деньги за возвращённую посылку?",
-                                              lang="ru", min_score=0.5))
+        self.assertFalse(
+            self.Answer._suggest(
+                "Как вернуть деньги за возвращённую посылку?", lang="ru", min_score=0.5
+            )
+        )
 
 
 class TestTypicalQuestions(KnowledgeCase):
     def test_similar_questions_become_a_proposed_answer(self):
-        texts = ["Почему не приходит SMS с кодом для входа в приложение?",
-                 "Не приходят смс коды для входа в приложение, что делать?",
-                 "Третий день не приходит SMS-код для входа в приложении",
-                 "Как оформить возврат товара ненадлежащего качества?"]
+        texts = [
+            "Почему не приходит SMS с кодом для входа в приложение?",
+            "Не приходят смс коды для входа в приложение, что делать?",
+            "Третий день не приходит SMS-код для входа в приложении",
+            "Как оформить возврат товара ненадлежащего качества?",
+        ]
         mentions = self.Mention
         for n, text in enumerate(texts):
-            mentions |= self.mention(f"c{n}", text, self.stage_support,
-                                     published_at="2026-11-20T10:00:00+00:00")
+            mentions |= self.mention(
+                f"c{n}", text, self.stage_support, published_at="2026-11-20T10:00:00+00:00"
+            )
         mentions.write({"is_question": True, "state": "new"})
-        wizard = self.env["social_crm.question.cluster"].with_user(self.manager).create(
-            {"days": 36500, "min_size": 2})
+        wizard = (
+            self.env["social_crm.question.cluster"]
+            .with_user(self.manager)
+            .create({"days": 36500, "min_size": 2})
+        )
         wizard.action_find()
         sms = wizard.line_ids.filtered(lambda line: line.mention_ids & mentions[:3])
         self.assertEqual(len(sms), 1, wizard.line_ids.mapped("question"))
@@ -335,8 +444,9 @@ class TestTypicalQuestions(KnowledgeCase):
     def _questions(self, texts, prefix):
         mentions = self.Mention
         for n, text in enumerate(texts):
-            mentions |= self.mention(f"{prefix}{n}", text, self.stage_product,
-                                     published_at="2026-11-20T10:00:00+00:00")
+            mentions |= self.mention(
+                f"{prefix}{n}", text, self.stage_product, published_at="2026-11-20T10:00:00+00:00"
+            )
         mentions.write({"is_question": True, "state": "new"})
         return mentions
 
@@ -351,20 +461,24 @@ class TestTypicalQuestions(KnowledgeCase):
 
     def test_candidates_are_checked_against_the_knowledge_base_in_one_batch(self):
         covered = "Подскажите, а доставку до Караганды делаете? Сколько дней ждать доставки?"
-        few = self._questions([covered, "Есть ли у вас подарочные сертификаты?",
-                               "Работаете ли вы в праздники?"], "q")
-        wizard = self.env["social_crm.question.cluster"].with_user(self.manager).create(
-            {"days": 36500})
+        few = self._questions(
+            [covered, "Есть ли у вас подарочные сертификаты?", "Работаете ли вы в праздники?"], "q"
+        )
+        wizard = (
+            self.env["social_crm.question.cluster"].with_user(self.manager).create({"days": 36500})
+        )
         few_queries, candidates = self._queries_of_candidates(wizard)
         self.assertNotIn(few[0], candidates, "a question with a good answer is left out")
         self.assertIn(few[1], candidates)
-        many = self._questions([covered] * 5 + [f"Можно ли вернуть заказ номер {n}?"
-                                                for n in range(20)], "r")
+        many = self._questions(
+            [covered] * 5 + [f"Можно ли вернуть заказ номер {n}?" for n in range(20)], "r"
+        )
         many_queries, candidates = self._queries_of_candidates(wizard)
         self.assertFalse(many.filtered(lambda m: m.text == covered) & candidates)
         self.assertEqual(len(candidates & many), 20)
-        self.assertEqual(many_queries, few_queries,
-                         "checking 28 questions costs the queries of checking 3")
+        self.assertEqual(
+            many_queries, few_queries, "checking 28 questions costs the queries of checking 3"
+        )
         self.env.invalidate_all()
         with self.assertQueryCount(6):
             wizard._candidate_mentions()
@@ -374,13 +488,13 @@ class TestTypicalQuestions(KnowledgeCase):
         self.assertEqual(action.target, "current", "a page under the menu, not a dialog")
         # whatever else the database holds (demo mentions) is older than the period asked
         self.Mention.search([]).write({"published_at": "2000-01-01 00:00:00"})
-        wizard = self.env["social_crm.question.cluster"].with_user(self.manager).create(
-            {"days": 7})
+        wizard = self.env["social_crm.question.cluster"].with_user(self.manager).create({"days": 7})
         self.assertTrue(wizard.action_find(), "the form reloads in place, no new window")
         self.assertFalse(wizard.line_ids)
         self.assertIn("No typical question found in the last 7 days", wizard.result_message)
-        self._questions(["Есть ли у вас подарочные сертификаты?",
-                         "Работаете ли вы в праздники?"], "n")
+        self._questions(
+            ["Есть ли у вас подарочные сертификаты?", "Работаете ли вы в праздники?"], "n"
+        )
         wizard.days = 60
         wizard.action_find()
         self.assertFalse(wizard.line_ids)
@@ -401,27 +515,55 @@ class TestMatrix(KnowledgeCase):
     def test_new_mentions_go_to_the_least_busy_member_of_the_row(self):
         Matrix = self.env["social_crm.matrix"]
         vk = self.env.ref("social_crm.platform_vk")
-        other_agent = new_test_user(self.env, "kb_agent2", groups="social_crm.group_user",
-                                    name="Oleg Agent")
-        Matrix.create({"stage_id": self.stage_product.id, "user_ids": [(6, 0, self.agent.ids)],
-                       "note": "Every platform"})
-        Matrix.create({"stage_id": self.stage_product.id, "platform_id": vk.id,
-                       "user_ids": [(6, 0, (self.agent | other_agent).ids)],
-                       "note": "VK: answer within 10 minutes"})
+        other_agent = new_test_user(
+            self.env, "kb_agent2", groups="social_crm.group_user", name="Oleg Agent"
+        )
+        Matrix.create(
+            {
+                "stage_id": self.stage_product.id,
+                "user_ids": [(6, 0, self.agent.ids)],
+                "note": "Every platform",
+            }
+        )
+        Matrix.create(
+            {
+                "stage_id": self.stage_product.id,
+                "platform_id": vk.id,
+                "user_ids": [(6, 0, (self.agent | other_agent).ids)],
+                "note": "VK: answer within 10 minutes",
+            }
+        )
         # ingest analyses the text; force the stage through the record like a source does
-        first = self.Mention.create({"source_id": self.source.id, "external_id": "m1",
-                                     "text": "Какие размеры коробок?", "platform_id": vk.id,
-                                     "stage_id": self.stage_product.id})
-        second = self.Mention.create({"source_id": self.source.id, "external_id": "m2",
-                                      "text": "А сколько весит коробка?", "platform_id": vk.id,
-                                      "stage_id": self.stage_product.id})
+        first = self.Mention.create(
+            {
+                "source_id": self.source.id,
+                "external_id": "m1",
+                "text": "Какие размеры коробок?",
+                "platform_id": vk.id,
+                "stage_id": self.stage_product.id,
+            }
+        )
+        second = self.Mention.create(
+            {
+                "source_id": self.source.id,
+                "external_id": "m2",
+                "text": "А сколько весит коробка?",
+                "platform_id": vk.id,
+                "stage_id": self.stage_product.id,
+            }
+        )
         self.assertEqual(first.user_id | second.user_id, self.agent | other_agent)
         self.assertEqual(first.matrix_note, "VK: answer within 10 minutes")
         telegram = self.env.ref("social_crm.platform_telegram")
-        third = self.Mention.create({"source_id": self.source.id, "external_id": "m3",
-                                     "text": "Есть ли коробки побольше?",
-                                     "platform_id": telegram.id,
-                                     "stage_id": self.stage_product.id})
+        third = self.Mention.create(
+            {
+                "source_id": self.source.id,
+                "external_id": "m3",
+                "text": "Есть ли коробки побольше?",
+                "platform_id": telegram.id,
+                "stage_id": self.stage_product.id,
+            }
+        )
         self.assertEqual(third.user_id, self.agent)
         self.assertEqual(third.matrix_note, "Every platform")
         with self.assertRaisesRegex(Exception, "already has a row"):

@@ -22,6 +22,7 @@ An answer's score is its best unit's, times ``LANG_MISMATCH`` when its language 
 the mention's, boosted by ``STAGE_BOOST`` when it is tagged with the mention's stage.  Scores
 mean the same for every query, so ``score >= GOOD_SCORE`` decides "we have an answer".
 """
+
 from __future__ import annotations
 
 import functools
@@ -36,11 +37,11 @@ try:  # vectorised accumulation: ~1 ms per mention over 10,000 answers
 except ImportError:  # pure Python gives the same scores, only slower on large bases
     _np = None
 
-GOOD_SCORE = 0.5          # at or above: a suggestion worth showing first
-SHOW_SCORE = 0.1          # below: a stray shared word, not worth an agent's look
-ANSWER_WEIGHT = 0.6       # the answer text counts for less than the questions it answers
-LANG_MISMATCH = 0.75      # an answer in another language than the mention's
-STAGE_BOOST = 0.1         # an answer made for the mention's stage
+GOOD_SCORE = 0.5  # at or above: a suggestion worth showing first
+SHOW_SCORE = 0.1  # below: a stray shared word, not worth an agent's look
+ANSWER_WEIGHT = 0.6  # the answer text counts for less than the questions it answers
+LANG_MISMATCH = 0.75  # an answer in another language than the mention's
+STAGE_BOOST = 0.1  # an answer made for the mention's stage
 QUERY_COVERAGE_EXPONENT = 0.3
 BM25_K1 = 1.2
 BM25_B = 0.75
@@ -51,7 +52,8 @@ REBUILD_FRACTION = 0.05
 
 # Words that carry no topic in a question or a mention: function words and the polite frame
 # around a question («здравствуйте, подскажите, пожалуйста»).  Surface forms, normalised.
-STOP_WORDS = frozenset("""
+STOP_WORDS = frozenset(
+    """
 и в во не на что как это но или а уже очень мне меня мой моя мои я ты вы вас вам ваш ваша ваши
 он она они мы нас нам его ее их кто где когда почему зачем какой какая какие который которая
 которые чтобы если ли бы же только еще даже все всех всем был была были было будет есть нет да
@@ -70,7 +72,8 @@ the a an and or but is are was were be been am i you he she it we they me my you
 his her its this that these those what which who when where why how do does did have has had
 not no yes with for from to of in on at by about into can could should would will may might
 there here than then also only any some all please thanks thank hi hello hey anyone get got
-""".split())
+""".split()
+)
 
 
 @dataclass
@@ -159,26 +162,26 @@ class KnowledgeIndex:
 
     def __init__(self):
         self.docs = []
-        self._pos_of = {}        # answer id → doc position
+        self._pos_of = {}  # answer id → doc position
         self._removed = frozenset()  # positions of answers no longer indexed
-        self._postings = {}      # stem → [(unit, weight²)] (the base's units)
-        self._idf = {}           # stem → idf
-        self._unseen_idf = 0.0   # idf of a query term no answer uses
+        self._postings = {}  # stem → [(unit, weight²)] (the base's units)
+        self._idf = {}  # stem → idf
+        self._unseen_idf = 0.0  # idf of a query term no answer uses
         self._avg_len = {"q": 1.0, "a": 1.0}  # mean unit length per kind (BM25 norm)
-        self._unit_doc = []      # unit → doc position
-        self._unit_factor = []   # unit → 1.0 (question) | ANSWER_WEIGHT (answer text)
-        self._unit_mass = []     # unit → Σ weight² (inf: a switched-off unit, scores 0)
-        self._unit_terms = []    # unit → {stem: weight²} (the linear reference scan)
-        self._doc_units = []     # doc position → (first unit, end) in the base
-        self._doc_lang = []      # doc position → language ('' = any)
+        self._unit_doc = []  # unit → doc position
+        self._unit_factor = []  # unit → 1.0 (question) | ANSWER_WEIGHT (answer text)
+        self._unit_mass = []  # unit → Σ weight² (inf: a switched-off unit, scores 0)
+        self._unit_terms = []  # unit → {stem: weight²} (the linear reference scan)
+        self._doc_units = []  # doc position → (first unit, end) in the base
+        self._doc_lang = []  # doc position → language ('' = any)
         self._doc_stages = []
         self._langs = ()
-        self._lang_count = {}    # language → indexed answers in it
-        self._arrays = None      # numpy copies of the above (see _build_arrays)
+        self._lang_count = {}  # language → indexed answers in it
+        self._arrays = None  # numpy copies of the above (see _build_arrays)
         self._pair_postings = None  # the pure-Python path's postings (see _pairs)
         self._stage_masks = {}
-        self._base = None        # the fully built index this one overlays (None: itself)
-        self._overlay = {}       # doc position → AnswerDoc | None (removed), since the base
+        self._base = None  # the fully built index this one overlays (None: itself)
+        self._overlay = {}  # doc position → AnswerDoc | None (removed), since the base
         self._overlay_postings = {}  # stem → [(unit, weight²)] of the overlay's units
         self._overlay_pairs = {}
 
@@ -241,12 +244,14 @@ class KnowledgeIndex:
         self._build_unit_arrays()
 
     def _build_unit_arrays(self):
-        self._arrays.update({
-            "unit_doc": _np.array(self._unit_doc, dtype=_np.int64),
-            "unit_factor": _np.array(self._unit_factor, dtype=_np.float64),
-            "unit_mass": _np.array(self._unit_mass, dtype=_np.float64),
-            "doc_lang": _np.array(self._doc_lang, dtype=object),
-        })
+        self._arrays.update(
+            {
+                "unit_doc": _np.array(self._unit_doc, dtype=_np.int64),
+                "unit_factor": _np.array(self._unit_factor, dtype=_np.float64),
+                "unit_mass": _np.array(self._unit_mass, dtype=_np.float64),
+                "doc_lang": _np.array(self._doc_lang, dtype=object),
+            }
+        )
 
     def _pairs(self):
         """The pure-Python path's postings, (base's, overlay's): one complex number per
@@ -255,10 +260,18 @@ class KnowledgeIndex:
         if self._pair_postings is None:
             self._overlay_pairs = {
                 stem: [(unit, complex(weight2, self._idf[stem] ** 2)) for unit, weight2 in plist]
-                for stem, plist in self._overlay_postings.items()}
-            self._pair_postings = self._base._pairs()[0] if self._base is not None else {
-                stem: [(unit, complex(weight2, self._idf[stem] ** 2)) for unit, weight2 in plist]
-                for stem, plist in self._postings.items()}
+                for stem, plist in self._overlay_postings.items()
+            }
+            self._pair_postings = (
+                self._base._pairs()[0]
+                if self._base is not None
+                else {
+                    stem: [
+                        (unit, complex(weight2, self._idf[stem] ** 2)) for unit, weight2 in plist
+                    ]
+                    for stem, plist in self._postings.items()
+                }
+            )
         return self._pair_postings, self._overlay_pairs
 
     # ------------------------------------------------------------------ incremental update
@@ -312,8 +325,11 @@ class KnowledgeIndex:
                 doc_terms.update(counts)
             for stem in doc_terms.difference(base._idf):
                 new_df[stem] = new_df.get(stem, 0) + 1
-        index._idf = base._idf if not new_df else {
-            **base._idf, **{stem: _idf(count, n_built) for stem, count in new_df.items()}}
+        index._idf = (
+            base._idf
+            if not new_df
+            else {**base._idf, **{stem: _idf(count, n_built) for stem, count in new_df.items()}}
+        )
         unit_mass = list(base._unit_mass)
         for pos in overlay:  # the base's units of a changed or removed answer score 0
             if pos < len(base.docs):
@@ -351,10 +367,16 @@ class KnowledgeIndex:
         index._doc_lang, index._doc_stages, index._lang_count = doc_lang, doc_stages, lang_count
         index._langs = tuple(sorted(lang for lang, count in lang_count.items() if lang and count))
         if base._arrays is not None:
-            index._arrays = dict(base._arrays, overlay={
-                stem: (_np.array([u for u, _ in plist], dtype=_np.int64),
-                       _np.array([w for _, w in plist], dtype=_np.float64))
-                for stem, plist in postings.items()})
+            index._arrays = dict(
+                base._arrays,
+                overlay={
+                    stem: (
+                        _np.array([u for u, _ in plist], dtype=_np.int64),
+                        _np.array([w for _, w in plist], dtype=_np.float64),
+                    )
+                    for stem, plist in postings.items()
+                },
+            )
             index._build_unit_arrays()
         else:
             index._pairs()
@@ -370,9 +392,10 @@ class KnowledgeIndex:
 
     def to_dict(self):
         """Plain data to cache or ship; :meth:`from_dict` rebuilds (fast: stems are cached)."""
-        return {"version": INDEX_VERSION,
-                "docs": [asdict(doc) for pos, doc in enumerate(self.docs)
-                         if pos not in self._removed]}
+        return {
+            "version": INDEX_VERSION,
+            "docs": [asdict(doc) for pos, doc in enumerate(self.docs) if pos not in self._removed],
+        }
 
     @classmethod
     def from_dict(cls, data):
@@ -391,8 +414,11 @@ class KnowledgeIndex:
             return 0.0
         unit_cov = min(matched_unit / self._unit_mass[unit], 1.0)
         query_cov = min(matched_query / query_mass, 1.0)
-        return self._unit_factor[unit] * unit_cov ** (1 - QUERY_COVERAGE_EXPONENT) \
-            * query_cov ** QUERY_COVERAGE_EXPONENT
+        return (
+            self._unit_factor[unit]
+            * unit_cov ** (1 - QUERY_COVERAGE_EXPONENT)
+            * query_cov**QUERY_COVERAGE_EXPONENT
+        )
 
     def _doc_factor(self, pos, lang, stage):
         factor = 1.0
@@ -437,8 +463,8 @@ class KnowledgeIndex:
             for stem in stems:
                 span = arrays["ranges"].get(stem)
                 if span is not None:
-                    units = arrays["units"][span[0]:span[1]]
-                    matched_unit[units] += arrays["weights"][span[0]:span[1]]
+                    units = arrays["units"][span[0] : span[1]]
+                    matched_unit[units] += arrays["weights"][span[0] : span[1]]
                     matched_query[units] += self._idf[stem] ** 2
                 overlaid = arrays["overlay"].get(stem)
                 if overlaid is not None:
@@ -454,9 +480,11 @@ class KnowledgeIndex:
                 touched, docs = touched[keep], docs[keep]
             unit_cov = _np.minimum(matched_unit[touched] / arrays["unit_mass"][touched], 1.0)
             query_cov = _np.minimum(matched_query[touched] / query_mass, 1.0)
-            scores = arrays["unit_factor"][touched] \
-                * unit_cov ** (1 - QUERY_COVERAGE_EXPONENT) \
-                * query_cov ** QUERY_COVERAGE_EXPONENT
+            scores = (
+                arrays["unit_factor"][touched]
+                * unit_cov ** (1 - QUERY_COVERAGE_EXPONENT)
+                * query_cov**QUERY_COVERAGE_EXPONENT
+            )
             _np.maximum.at(best, docs, scores)
         return self._rank_numpy(best, lang, stage, limit, min_score)
 
@@ -484,8 +512,10 @@ class KnowledgeIndex:
         order = _np.lexsort((positions, -scores[positions]))
         if limit:
             order = order[:limit]
-        return [(self.docs[int(pos)].id, round(min(float(scores[pos]), 1.0), 4))
-                for pos in positions[order]]
+        return [
+            (self.docs[int(pos)].id, round(min(float(scores[pos]), 1.0), 4))
+            for pos in positions[order]
+        ]
 
     def _search_python(self, value, lang="", stage="", limit=5, min_score=0.0):
         lang = (lang or "").lower()
@@ -511,7 +541,7 @@ class KnowledgeIndex:
                 # the same arithmetic as _unit_score, inlined: this loop is the hot path
                 unit_cov = min(pair.real / unit_mass[unit], 1.0)
                 query_cov = min(pair.imag / query_mass, 1.0)
-                score = unit_factor[unit] * unit_cov ** unit_exp * query_cov ** query_exp
+                score = unit_factor[unit] * unit_cov**unit_exp * query_cov**query_exp
                 if score > best.get(pos, 0.0):
                     best[pos] = score
         return self._rank(best, lang, stage, limit, min_score)
@@ -528,8 +558,12 @@ class KnowledgeIndex:
                 common = [s for s in stems if s in weights]
                 if not common:
                     continue
-                score = self._unit_score(unit, sum(weights[s] for s in common),
-                                         sum(self._idf[s] ** 2 for s in common), query_mass)
+                score = self._unit_score(
+                    unit,
+                    sum(weights[s] for s in common),
+                    sum(self._idf[s] ** 2 for s in common),
+                    query_mass,
+                )
                 if score > best.get(pos, 0.0):
                     best[pos] = score
         return self._rank(best, lang, stage, limit, min_score)
@@ -572,8 +606,11 @@ class KnowledgeIndex:
                 doc_stems.update(self._unit_terms[unit])
         words = []
         for token in text.tokenize(value):
-            if token not in STOP_WORDS and text.stem(token, stem_lang) in doc_stems \
-                    and token not in words:
+            if (
+                token not in STOP_WORDS
+                and text.stem(token, stem_lang) in doc_stems
+                and token not in words
+            ):
                 words.append(token)
         return words
 
@@ -581,7 +618,7 @@ class KnowledgeIndex:
 # ---------------------------------------------------------------------------------------------
 # Typical questions: group recent questions into clusters → new knowledge answers
 
-CLUSTER_SIMILARITY = 0.4   # idf-weighted cosine between two questions to share a cluster
+CLUSTER_SIMILARITY = 0.4  # idf-weighted cosine between two questions to share a cluster
 KEY_TERMS = 5
 # The idf of a clustering term is smoothed as if every term had also been seen in
 # CLUSTER_PRIOR_DF of CLUSTER_PRIOR_DOCS other questions.  On a few dozen questions raw idf
@@ -595,10 +632,10 @@ CLUSTER_PRIOR_DF = 1
 
 @dataclass
 class Cluster:
-    representative: str            # the member closest to all others
+    representative: str  # the member closest to all others
     representative_id: object
     member_ids: list
-    key_terms: list                # the commonest topic words (surface forms)
+    key_terms: list  # the commonest topic words (surface forms)
     lang: str = ""
 
     @property
@@ -677,8 +714,9 @@ def cluster_questions(items, min_size=2, similarity=CLUSTER_SIMILARITY):
                 close[j] = sim
         neighbours.append(close)
 
-    order = sorted(range(len(items)),
-                   key=lambda i: (-len(neighbours[i]), -sum(neighbours[i].values()), i))
+    order = sorted(
+        range(len(items)), key=lambda i: (-len(neighbours[i]), -sum(neighbours[i].values()), i)
+    )
     taken = set()
     clusters = []
     for seed in order:
@@ -689,8 +727,13 @@ def cluster_questions(items, min_size=2, similarity=CLUSTER_SIMILARITY):
             continue
         taken.update(members)
         members.sort()
-        clusters.append((-len(members), members[0],
-                         _make_cluster(items, members, vectors, stems_of, idf, surface)))
+        clusters.append(
+            (
+                -len(members),
+                members[0],
+                _make_cluster(items, members, vectors, stems_of, idf, surface),
+            )
+        )
     clusters.sort(key=lambda c: c[:2])
     return [cluster for _, _, cluster in clusters]
 
@@ -718,5 +761,10 @@ def _make_cluster(items, members, vectors, stems_of, idf, surface):
         lang = (items[i][2] or "").lower()
         langs[lang] = langs.get(lang, 0) + 1
     lang = max(sorted(langs), key=lambda code: langs[code]) if langs else ""
-    return Cluster(representative=items[rep][1], representative_id=items[rep][0],
-                   member_ids=[items[i][0] for i in members], key_terms=key_terms, lang=lang)
+    return Cluster(
+        representative=items[rep][1],
+        representative_id=items[rep][0],
+        member_ids=[items[i][0] for i in members],
+        key_terms=key_terms,
+        lang=lang,
+    )
