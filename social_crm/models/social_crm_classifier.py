@@ -23,6 +23,18 @@ _LABEL_SQL = {
 CORRECTED_FIELDS = {"stage": "stage_id", "sentiment": "sentiment"}
 
 
+def _model_class(kind):
+    """What learns each kind: stages on top of the shipped stage model, sentiment on top of
+    the shipped sentiment model."""
+    if kind == "sentiment":
+        from ..tools.sentiment_model import SentimentModel
+
+        return SentimentModel
+    from ..tools.learn import StageModel
+
+    return StageModel
+
+
 class SocialCrmClassifier(models.Model):
     """What the database learnt from staff corrections: per company, a stage model and a
     sentiment model. Retrained when staff correct a mention (never while importing: the
@@ -52,15 +64,13 @@ class SocialCrmClassifier(models.Model):
     def _get_model(self, company, kind="stage"):
         """The company's model of ``kind`` as last trained (None before any correction).
         One indexed read; the model itself is kept in memory per training."""
-        from ..tools.learn import StageModel
-
         record = self.sudo().search([("company_id", "=", company.id), ("kind", "=", kind)], limit=1)
         if not record or not record.n_samples or not record.data:
             return None
         key = (self.env.cr.dbname, record.id, record.signature)
         model = _MODEL_CACHE.get(key)
         if model is None:
-            model = StageModel.from_dict(record.data)
+            model = _model_class(kind).from_dict(record.data)
             if len(_MODEL_CACHE) >= _MODEL_CACHE_SIZE:
                 _MODEL_CACHE.clear()
             _MODEL_CACHE[key] = model
@@ -69,15 +79,13 @@ class SocialCrmClassifier(models.Model):
     @api.model
     def _retrain(self, companies, kinds=("stage", "sentiment")):
         """Train the models of ``companies`` on every hand-set label, and store them."""
-        from ..tools.learn import StageModel
-
         self.env["social_crm.mention"].flush_model(
             ["stage_manual", "stage_id", "sentiment_manual", "sentiment", "text", "lang"]
         )
         for company in companies:
             for kind in kinds:
                 self.env.cr.execute(_LABEL_SQL[kind], [company.id])
-                model = StageModel().train(self.env.cr.fetchall())
+                model = _model_class(kind)().train(self.env.cr.fetchall())
                 now = fields.Datetime.now()
                 values = {
                     "data": model.to_dict() if model.n_samples else False,

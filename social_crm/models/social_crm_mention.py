@@ -16,6 +16,7 @@ from odoo.exceptions import UserError
 from odoo.tools import plaintext2html
 
 from ..tools import tone as tone_tools
+from ..tools.classify import CUE_TEXTS
 from ..tools.knowledge import SHOW_SCORE
 from ..tools.sources.private import private_reply_limit
 from .mail_activity import EXPERT_ACTIVITY_XMLID
@@ -137,7 +138,11 @@ class SocialCrmMention(models.Model):
     )
     stage_code = fields.Selection(related="stage_id.code")
     stage_confidence = fields.Float(digits=(3, 2))
-    stage_cues = fields.Text(string="Why this stage", readonly=True)
+    stage_cue_data = fields.Json(
+        readonly=True, help="The reasons of the stage decision as (code, parameters).")
+    stage_cues = fields.Text(
+        string="Why this stage", compute="_compute_stage_cues",
+        help="The reasons of the stage decision, in the reader's language.")
     stage_manual = fields.Boolean(
         string="Stage set by hand", help="Re-processing never overwrites a stage set by hand."
     )
@@ -278,6 +283,27 @@ class SocialCrmMention(models.Model):
         for mention in self:
             base = (mention.title or mention.text or "").strip().replace("\n", " ")
             mention.name = base[:77] + "…" if len(base) > 80 else base
+
+    @api.depends("stage_cue_data")
+    def _compute_stage_cues(self):
+        """Each reason as a sentence in the reader's language: the classifier's English
+        sentence for its code (``tools.classify.CUE_TEXTS``, in the translation template),
+        translated, with its parameters."""
+        sentiments = dict(self._fields["sentiment"]._description_selection(self.env))
+        for mention in self:
+            lines = []
+            for code, params in mention.stage_cue_data or []:
+                template = CUE_TEXTS.get(code)
+                if not template:
+                    continue
+                params = dict(params or {})
+                if "label" in params:
+                    params["label"] = sentiments.get(params["label"], params["label"])
+                try:
+                    lines.append(self.env._(template) % params)  # pylint: disable=translation-required
+                except (KeyError, TypeError, ValueError):
+                    lines.append(template % params)
+            mention.stage_cues = "\n".join(lines) or False
 
     @api.depends("sentiment")
     def _compute_sentiment_rank(self):
@@ -512,7 +538,7 @@ class SocialCrmMention(models.Model):
             values.update(
                 stage_id=stage.id if stage else False,
                 stage_confidence=result.stage_confidence,
-                stage_cues="\n".join(result.cues),
+                stage_cue_data=[[code, params] for code, params in result.cue_codes],
             )
         names = {n.lower() for n in result.brands + result.competitors}
         ours = [b.id for b in brands if not b.is_competitor and b.name.lower() in names]
