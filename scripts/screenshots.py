@@ -3,10 +3,13 @@
     make demo            # in one terminal (or DEMO_NO_SERVE=1 make demo, then serve it)
     python3 scripts/screenshots.py --url http://localhost:8069 --db social_crm_demo
 
-Needs the `playwright` package and a Chromium (default /usr/bin/chromium); it logs in as
-admin / admin and saves the kanban, a mention's form, the sources list, the reply composer
-on a mention the knowledge base answers, the knowledge base, a tone of voice and the
-communication matrix.
+Needs the `playwright` Python package (``pip install playwright`` in any virtualenv; its own
+browser download is not needed) and Chromium (``apt-get install chromium``; default
+/usr/bin/chromium). It logs in as admin / admin and saves the kanban (at 1400 px), a
+mention's form, the sources list and a source's run log, the expert page (it asks an expert
+on a mention of the demo), the reply composer on a mention the knowledge base answers, the
+knowledge base, a tone of voice and the communication matrix grid. It changes the demo
+database (the question to the expert), so run it on a fresh ``make demo``.
 """
 
 import argparse
@@ -46,10 +49,45 @@ def main():
             page.wait_for_timeout(wait)
             page.screenshot(path=str(DOCS / f"{name}{suffix}.png"))
 
+        page.set_viewport_size({"width": 1400, "height": 900})  # all eight columns at 1400 px
         shot("action-social_crm.social_crm_mention_action", ".o_kanban_record", "kanban", 1500)
+        page.set_viewport_size({"width": 1600, "height": 900})
         page.click(".o_kanban_group:nth-child(5) .o_kanban_record >> nth=0")
         shot("", ".o_form_view .o-mail-Chatter", "mention", 1000)
         shot("action-social_crm.social_crm_source_action", ".o_list_view", "sources")
+        # A source's run log: every delivery, pulled batch, file and failure.
+        page.click(".o_data_row >> nth=0")
+        page.wait_for_selector(".o_form_view")
+        page.click('.o_notebook a[name="runs"]')
+        shot("", '.o_field_widget[name="run_ids"]', "source_runs")
+
+        # An expert from another department answers on the page their activity links to.
+        page.goto(f"{args.url}/odoo/action-social_crm.social_crm_mention_action")
+        page.wait_for_selector(".o_kanban_record")
+        page.click(".o_kanban_group:nth-child(3) .o_kanban_record >> nth=0")  # product: an expert is set
+        page.wait_for_selector('.o_form_statusbar button[name="action_ask_expert"]')
+        page.click('.o_form_statusbar button[name="action_ask_expert"]')
+        page.wait_for_selector('.modal button[name="action_confirm"]')
+        page.click('.modal button[name="action_confirm"]')
+        page.wait_for_timeout(1500)
+        activity_id = page.evaluate(
+            """async () => {
+                const r = await fetch("/web/dataset/call_kw/mail.activity/search_read", {
+                    method: "POST", headers: {"Content-Type": "application/json"},
+                    body: JSON.stringify({jsonrpc: "2.0", method: "call", params: {
+                        model: "mail.activity", method: "search_read",
+                        args: [[["res_model", "=", "social_crm.mention"],
+                                ["activity_type_id.name", "=", "Expert answer"]], ["id"]],
+                        kwargs: {order: "id desc", limit: 1}}})});
+                return (await r.json()).result[0].id;
+            }"""
+        )
+        page.set_viewport_size({"width": 1000, "height": 900})
+        page.goto(f"{args.url}/social_crm/expert/{activity_id}")
+        page.wait_for_selector("textarea[name=answer]")
+        page.wait_for_timeout(500)
+        page.screenshot(path=str(DOCS / f"expert{suffix}.png"))
+        page.set_viewport_size({"width": 1600, "height": 900})
 
         # The composer on an open mention whose question the knowledge base answers well.
         page.goto(f"{args.url}/odoo/action-social_crm.social_crm_mention_action")
