@@ -17,6 +17,5 @@ pytest:          ## only the plain pytest part (no database)
 bench: deps      ## benchmarks that print figures
 	@eval "$$(scripts/find-odoo)" && for b in bench/*.py; do echo "== $$b"; "$$ODOO_PYTHON" $$b || exit 1; done
 
-lint:            ## syntax of every Python and XML file
-	python3 -m compileall -q social_crm tests bench
-	python3 -c "import pathlib, xml.etree.ElementTree as E; [E.parse(p) for p in pathlib.Path('social_crm').rglob('*.xml')]"
+lint:            ## ruff (format, imports, bugbear, pyupgrade) and pylint-odoo for 18.0; XML syntax
+	scripts/lint

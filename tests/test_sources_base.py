@@ -189,3 +189,46 @@ def test_adapter_timeout_against_a_slow_api(server, sleeps):
                           timeout=0.2, max_retries=0, sleep=sleeps)
     with pytest.raises(SourceError, match="YouScan topic 1 .*no answer within 0.2 s"):
         adapter.fetch({"since_seq": 3})
+
+
+def test_json_nested_too_deep_is_a_bad_request_not_a_crash():
+    with pytest.raises(PayloadError, match="nested too deep") as exc:
+        load_json_body(b"[" * 5000 + b"]" * 5000)
+    assert exc.value.status == 400
+
+
+def test_map_item_turns_any_failure_of_one_item_into_an_error_entry():
+    from social_crm.tools.sources.base import item_label, map_item
+
+    good = {"external_id": "1", "text": "ok", "published_at": "2026-05-01T10:00:00Z"}
+    assert map_item(good, dict, "item 1") == ([good], [])
+    assert map_item({"id": 2}, lambda item: item["missing"], "item 2") == (
+        [], [{"record": "item 2", "reason": "cannot be read (KeyError: 'missing')"}])
+    records, errors = map_item(None, lambda _item: [good, dict(good, external_id="2",
+                                                                likes=10 ** 30)], "thread 9")
+    assert records == [good]
+    assert errors[0]["record"] == "thread 9, record 2"
+    assert errors[0]["reason"].startswith("likes 1000000000000000000000000000000 is more than")
+    assert item_label("VK post", {"id": "x" * 100}, "id") == "VK post " + "x" * 60 + "…"
+    assert item_label("VK post", "junk", "id") == "VK post ?"
+
+
+def test_counts_and_dates_beyond_any_range_are_errors_not_crashes():
+    from social_crm.tools.sources.base import iso_utc, to_int
+
+    assert to_int(10 ** 30) == 10 ** 30  # passed on: the normalized schema refuses it
+    assert to_int("12 345") == 12345 and to_int("n/a") == 0 and to_int(True) == 1
+    with pytest.raises(ValueError, match="beyond any count"):
+        to_int("1e400")
+    with pytest.raises(ValueError, match="not a point in time"):
+        iso_utc(1e20)
+    with pytest.raises(ValueError, match="not a point in time"):
+        iso_utc(float("nan"))
+
+
+def test_a_non_json_answer_is_quoted_without_the_key(server, sleeps):
+    server.route("GET", "/x", (200, {"Content-Type": "text/html"},
+                               "<html>Upstream refused: X-API-KEY: s3cr3t-key</html>"))
+    with pytest.raises(SourceError, match="not JSON") as exc:
+        probe(server, sleeps)._get_json("/x")
+    assert "s3cr3t-key" not in str(exc.value) and "***" in str(exc.value)

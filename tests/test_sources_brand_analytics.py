@@ -72,7 +72,7 @@ def test_reviews_comments_and_list_envelope(server, sleeps):
     first, second = result.records
     assert first["rating"] == 2 and first["platform"] == "web"
     assert second["parent_external_id"] == "ab" * 20 and second["platform"] == "forum"
-    assert result.errors == [{"record": "message at offset 2",
+    assert result.errors == [{"record": "Brand Analytics message at offset 2",
                               "reason": "message has neither hash nor id"}]
 
 
@@ -91,3 +91,19 @@ def test_rate_limit_then_malformed_page(server, sleeps):
     server.route("GET", "/feed.messages", {"error": "themeId not found"})
     with pytest.raises(SourceError, match="themeId not found"):
         ba(server, sleeps).fetch(None)
+
+
+def test_poison_messages_are_errors_and_the_offset_moves_on(server, sleeps):
+    store = [message(1), message(2, timeCreate=1e20), message(3, textNorm="a\x00b"),
+             message(4, likesCount=10 ** 30), message(5, authorRow="broken"), message(6)]
+    server.route("GET", "/feed.messages",
+                 lambda req: {"data": store[int(req.query["offset"]):]
+                              if req.query["tsFrom"] == str(NOW - 86400) else []})
+    result = ba(server, sleeps).fetch(None, limit=150)
+    assert [r["external_id"] for r in result.records] == [message(1)["hash"], message(6)["hash"]]
+    assert [e["record"] for e in result.errors] == [
+        f"Brand Analytics message {message(n)['hash']}" for n in (2, 3, 4, 5)]
+    assert [e["reason"][:30] for e in result.errors] == [
+        "date '1e+20' is not a point in", "text contains a NUL character ",
+        "likes 100000000000000000000000", "cannot be read (AttributeError"]
+    assert result.cursor == {"ts_from": NOW} and not result.more

@@ -114,7 +114,7 @@ def test_youscan_xlsx_english_date_time_merge_and_url_key():
     assert second["published_at"] == "2026-05-02T04:15:00Z"
     assert errors == [{"row": 4, "reason": "unreadable time '25:99'"},
                       {"row": 5, "reason": "text is empty"},
-                      {"row": 6, "reason": "rating 9.0 is outside 0…5"}]
+                      {"row": 6, "reason": "rating 9 is outside 1…5"}]
 
 
 def test_youscan_russian_csv_comma_separated():
@@ -191,6 +191,9 @@ def test_unreadable_files():
         parse_file("x.csv", b"a;b\n", tz="Mars/Olympus")
     with pytest.raises(PayloadError, match="unknown preset"):
         parse_file("x.csv", b"a;b\n", preset="iqbuzz")
+    for blank in (b"", b"\n\n", b"  \r\n\t\n"):
+        with pytest.raises(PayloadError, match="the file is empty"):
+            parse_file("x.csv", blank)
 
 
 def test_brand_analytics_json_export():
@@ -221,3 +224,137 @@ def test_explicit_preset_checks_its_key_column():
     assert errors == [] and records[0]["external_id"] == "https://vk.com/wall1_1"
     with pytest.raises(PayloadError, match="keyed on the mention URL"):
         parse_file("ys.csv", "Date;Time;Text\n01.05.2026;10:00;x\n".encode(), preset="youscan")
+
+
+# -- what is read is what was written ---------------------------------------------------------
+
+NORMALIZED = "external_id;text;published_at\n"
+
+
+def rows_of(content, filename="m.csv", **kw):
+    records, errors, _headers = parse_file(filename, content, **kw)
+    return [(r["external_id"], r["text"]) for r in records], errors
+
+
+def test_utf16_with_bom_as_excel_writes_unicode_text():
+    text = NORMALIZED + "u1;Привет, банк 👋;2026-05-01T10:00:00Z\nu2;Ещё;2026-05-01\n"
+    for encoding in ("utf-16", "utf-16-be", "utf-16-le"):
+        content = text.encode(encoding)  # "utf-16" writes a BOM, the others none
+        got, errors = rows_of(content)
+        assert got == [("u1", "Привет, банк 👋"), ("u2", "Ещё")], encoding
+        assert errors == []
+
+
+def test_utf8_bom_and_tab_separated_utf16_from_excel():
+    got, errors = rows_of(("\ufeff" + NORMALIZED + "b1;Отзыв;2026-05-01\n").encode("utf-8"))
+    assert got == [("b1", "Отзыв")] and errors == []
+    tsv = "external_id\ttext\n" + "t1\tКарта не работает\n"
+    got, errors = rows_of(b"\xff\xfe" + tsv.encode("utf-16-le"), "unicode.txt")
+    assert got == [("t1", "Карта не работает")] and errors == []
+
+
+def test_one_invalid_utf8_byte_is_reported_in_its_row_not_read_as_cp1251():
+    content = (NORMALIZED + "g1;Всё хорошо;2026-05-01\n").encode() + \
+        "g2;Плохой байт ".encode() + b"\xff" + b";2026-05-01\n" + \
+        (b"g3;" + "Снова хорошо".encode() + b";2026-05-01\n")
+    got, errors = rows_of(content)
+    assert got == [("g1", "Всё хорошо"), ("g3", "Снова хорошо")]
+    assert errors == [{"row": 3, "reason": "the row holds bytes that are not UTF-8 text; save "
+                                          "the file as UTF-8 and import it again"}]
+
+
+def test_windows_1251_and_koi8_files_are_recognised():
+    text = NORMALIZED + "w1;Здравствуйте, у меня не работает мобильное приложение банка;2026-05-01\n" \
+        "w2;Перевод не дошёл до получателя уже третий день подряд;2026-05-01\n"
+    for encoding in ("cp1251", "koi8_r"):
+        got, errors = rows_of(text.encode(encoding))
+        assert [t for _e, t in got] == [
+            "Здравствуйте, у меня не работает мобильное приложение банка",
+            "Перевод не дошёл до получателя уже третий день подряд"], encoding
+        assert errors == []
+
+
+def test_unterminated_quote_is_an_error_and_the_next_rows_are_read():
+    content = b'external_id,text\nq1,"unterminated\nq2,ok\nq3,fine\n'
+    got, errors = rows_of(content)
+    assert got == [("q2", "ok"), ("q3", "fine")]
+    assert [e["row"] for e in errors] == [2]
+    assert "quotation marks" in errors[0]["reason"]
+    # A quote closed further down (swallowing rows in between) is caught too.
+    content = b'external_id,text,likes\nq1,"unterminated,1\nq2,ok,2\nq3,"closed",3\n'
+    got, errors = rows_of(content)
+    assert got == [("q2", "ok"), ("q3", "closed")] and [e["row"] for e in errors] == [2]
+
+
+def test_a_quoted_multiline_cell_is_still_one_row():
+    content = 'external_id,text\nm1,"первая строка\nвторая, с запятой"\nm2,дальше\n'.encode()
+    got, errors = rows_of(content)
+    assert got == [("m1", "первая строка\nвторая, с запятой"), ("m2", "дальше")]
+    assert errors == []
+
+
+def test_nul_byte_and_year_9999_are_errors_of_their_rows():
+    content = (NORMALIZED + "n1;Нормально;2026-05-01\n" + "n2;С нулём\x00 внутри;2026-05-01\n"
+               + "n3;Из будущего;9999-12-31 23:59\n" + "n4;Тоже нормально;2026-05-02\n").encode()
+    got, errors = rows_of(content, tz="Asia/Almaty")
+    assert got == [("n1", "Нормально"), ("n4", "Тоже нормально")]
+    assert errors == [
+        {"row": 3, "reason": "text contains a NUL character (at position 8)"},
+        {"row": 4, "reason": "published_at 9999-12-31T18:59:00 is in the future"}]
+    # West of UTC the same local time is beyond the calendar's last day in UTC.
+    assert rows_of(content, tz="America/New_York")[1][1] == \
+        {"row": 4, "reason": "date 9999-12-31T23:59:00-05:00 is in the future"}
+    utc = (NORMALIZED + "n5;UTC;9999-12-31T23:59:59Z\n").encode()
+    assert rows_of(utc)[1] == [{"row": 2, "reason": "published_at 9999-12-31T23:59:59 is in "
+                                                    "the future"}]
+
+
+def test_jsonl_lines_with_bad_bytes_and_deep_nesting_are_row_errors():
+    good = json.dumps({"external_id": "j1", "text": "ok"}).encode()
+    deep = b"[" * 5000 + b"]" * 5000
+    content = good + b"\n" + b'{"external_id": "j2", "text": "\xff"}\n' + deep + b"\n"
+    records, errors, _ = parse_file("m.jsonl", content)
+    assert [r["external_id"] for r in records] == ["j1"]
+    assert [e["row"] for e in errors] == [2, 3]
+    assert errors[1]["reason"] == "not valid JSON (nested too deep)"
+
+
+def test_natural_text_headers_and_a_date_time_column():
+    for header in ("Текст сообщения", "Сообщение", "Message text", "Content", "Body", "Текст"):
+        text = f"Ссылка;{header};Дата\nhttps://t.me/bank/1;Где выписка?;01.05.2026 13:30\n"
+        records, errors, _ = parse_file("x.csv", text.encode(), tz="Europe/Moscow")
+        assert errors == [], header
+        assert records[0]["text"] == "Где выписка?", header
+        # one date column holds date and time: it is the publication time
+        assert records[0]["published_at"] == "2026-05-01T10:30:00Z", header
+
+
+def test_guess_field_keeps_date_and_time_apart_only_with_a_time_column():
+    from social_crm.tools.sources.files import guess_field
+
+    assert guess_field("Дата", ["Дата", "Текст"]) == "published_at"
+    assert guess_field("Date", ["Date", "Time", "Text"]) == "date"
+    assert guess_field("Текст сообщения", ["Текст сообщения"]) == "text"
+    assert guess_field("Что-то", ["Что-то"]) == ""
+
+
+def test_file_level_problems_carry_a_code_for_the_user_interface():
+    with pytest.raises(PayloadError) as exc:
+        parse_file("other.csv", "Когда;Что;Где\n1;2;3\n".encode())
+    assert exc.value.code == "no_text_column" and exc.value.params["columns"] == "Когда, Что, Где"
+    from social_crm.tools.sources.files import open_file
+
+    rows = list(open_file("m.csv", (NORMALIZED + "x;;2026-05-01\ny;ok;1900-01-01\n")
+                          .encode()).rows())
+    assert [(r.row, r.code) for r in rows] == [(2, "text_missing"), (3, "date_past")]
+    assert rows[1].params["limit"] == "1990-01-01"
+
+
+def test_rows_stream_and_resume_after_a_row():
+    from social_crm.tools.sources.files import open_file
+
+    content = (NORMALIZED + "".join(f"r{i};текст {i};2026-05-01\n" for i in range(1, 6))).encode()
+    reader = open_file("m.csv", content)
+    rows = reader.rows(start_after=4)
+    assert next(rows).record["external_id"] == "r4"  # the 4th data row is line 5
+    assert [r.record["external_id"] for r in rows] == ["r5"]

@@ -15,7 +15,7 @@ server, sleeps = httpfake.server, httpfake.sleeps  # pytest fixtures
 
 
 def api_mention(seq, post_id=None, **extra):
-    """A YouScan API ``Mention`` as SOURCES.md §1 names its fields."""
+    """A YouScan API ``Mention`` as the YouScan API names its fields."""
     item = {
         "id": f"ys-{seq}", "seq": seq, "postId": post_id or f"-1_{seq}",
         "url": f"https://vk.com/wall-1_{seq}", "title": "",
@@ -225,3 +225,43 @@ def test_youscan_webhook_malformed():
         adapter.parse_webhook({}, b'{"hello": 1}', {}, "tok-123")
     with pytest.raises(PayloadError, match="not valid JSON"):
         adapter.parse_webhook({}, b"<html>", {}, "tok-123")
+
+
+def test_youscan_page_with_poison_mentions_moves_on(server, sleeps):
+    """One bad mention never stalls the topic: it becomes an error entry naming it, the good
+    ones around it are returned, and the cursor moves past all of them."""
+    page = [api_mention(1),
+            api_mention(2, published="9999-12-31T23:59:59Z"),
+            api_mention(3, fullText="Нет\x00связи"),
+            api_mention(4, engagement={"likes": 10 ** 30}),
+            api_mention(5, author=["not", "an", "object"]),
+            dict(api_mention(6), seq="abc"),
+            api_mention(7, potentialReach="1e400"),
+            api_mention(8)]
+    server.route("GET", f"/topics/{TOPIC}/mentions", {"mentions": page})
+    result = youscan(server, sleeps).fetch({"since_seq": 0}, limit=100)
+    assert [r["external_id"] for r in result.records] == ["vk.com:-1_1", "vk.com:-1_8"]
+    assert result.cursor == {"since_seq": 8}
+    labels = [e["record"] for e in result.errors]
+    assert labels == [f"YouScan mention ys-{n}" for n in range(2, 8)]
+    reasons = [e["reason"] for e in result.errors]
+    assert reasons[0] == "published_at 9999-12-31T23:59:59 is in the future"
+    assert reasons[1] == "text contains a NUL character (at position 4)"
+    assert reasons[2].startswith("likes 1000000000000000000000000000000 is more than")
+    assert reasons[3].startswith("cannot be read (AttributeError")
+    assert reasons[4].startswith("has no seq")
+    assert reasons[5] == "count '1e400' is beyond any count"
+    assert normalize_batch(result.records)[1] == []
+
+
+def test_youscan_push_with_one_bad_mention_keeps_the_others():
+    adapter = get_adapter("youscan", {"webhook_token": "tok-123"})
+    good = {"mentionId": 1, "topicId": TOPIC, "url": "https://vk.com/wall-1_1",
+            "sourceName": "vk.com", "text": "Очередь два часа",
+            "published": "2026-05-01T10:00:00Z"}
+    body = json.dumps([good, {"mentionId": 2, "topicId": TOPIC, "author": "x",
+                              "url": "https://vk.com/wall-1_2"}, "junk"]).encode()
+    result = adapter.parse_webhook({}, body, {}, "tok-123")
+    assert [r["external_id"] for r in result.records] == ["https://vk.com/wall-1_1"]
+    assert [e["record"] for e in result.errors] == ["YouScan mention 2", "YouScan mention #3"]
+    assert result.errors[1]["reason"] == "is not a JSON object"

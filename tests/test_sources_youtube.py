@@ -113,3 +113,21 @@ def test_reply_error_is_readable(server, sleeps):
         "errors": [{"reason": "commentTextTooLong"}]}}))
     with pytest.raises(SourceError, match="reply to comment t3: HTTP 400: The comment text"):
         yt(server, sleeps).post_reply({"external_id": "t3", "raw": {}}, "x" * 20000)
+
+
+def test_poison_comment_is_an_error_and_does_not_move_the_newest_date(server, sleeps):
+    poison = thread("t9", "9999-12-31T23:59:59Z")
+    server.route("GET", "/commentThreads", {"items": [
+        thread("t8", "2026-05-08T10:00:00Z",
+               [comment("t8.r1", "2026-05-08T11:00:00Z", "ok\x00", parent="t8")]),
+        poison, "junk", thread("t7", "2026-05-07T10:00:00Z")]})
+    result = yt(server, sleeps).fetch(None)
+    assert [r["external_id"] for r in result.records] == ["t8", "t7"]
+    assert result.errors == [
+        {"record": "YouTube thread t8, record t8.r1",
+         "reason": "text contains a NUL character (at position 3)"},
+        {"record": "YouTube thread t9",
+         "reason": "published_at 9999-12-31T23:59:59 is in the future"},
+        {"record": "YouTube thread ?", "reason": "a comment thread is not an object"}]
+    # The pass ends at the newest accepted comment, not at the poison's year 9999.
+    assert result.cursor == {"newest": "2026-05-08T10:00:00Z"}

@@ -58,6 +58,8 @@ class SocialCrmMention(models.Model):
     company_id = fields.Many2one("res.company", required=True, index=True,
                                  default=lambda self: self.env.company)
     url = fields.Char(string="Link to the post")
+    import_note = fields.Char(readonly=True,
+                              help="What the import had to change, e.g. a text cut to length.")
     is_private = fields.Boolean(
         string="Private message", readonly=True,
         help="A message sent to the company's account in private (VK community messages, a "

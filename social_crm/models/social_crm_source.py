@@ -10,6 +10,7 @@ import logging
 import secrets
 import threading
 import time
+import zlib
 from datetime import timedelta
 
 import psycopg2
@@ -41,6 +42,12 @@ DEFAULTS = {
 MAX_BACKOFF_SECONDS = 3600
 CONCURRENT_RETRIES = 3
 ENRICH_BATCH = 100  # authors named per source and cron call
+
+
+def _key_hash(key):
+    """A stable signed 32-bit number for an advisory lock on ``key``."""
+    value = zlib.crc32(key.encode("utf-8"))
+    return value - (1 << 32) if value >= (1 << 31) else value
 
 
 class ConcurrentIngestError(Exception):
@@ -283,6 +290,8 @@ class SocialCrmSource(models.Model):
                 return default_platform
             return platforms[rec.platform]
 
+        self._reserve(accepted, [(platform_of(r).id, r.author.external_id)
+                                 for r in accepted if r.author])
         authors = self.env["social_crm.author"].with_company(self.company_id)._upsert([
             (platform_of(r), r.author, r.published_at) for r in accepted if r.author])
 
@@ -313,6 +322,60 @@ class SocialCrmSource(models.Model):
         return {"mentions": mentions, "created": len(created),
                 "updated": len(updated), "errors": errors}
 
+    def _reserve(self, records, author_keys):
+        """Claim this batch's mentions and authors before writing them.
+
+        Concurrent deliveries of the same records wait here for each other (advisory locks
+        on their keys, taken in one order), and a transaction whose snapshot missed what
+        another one committed meanwhile finds out here, quietly, and raises
+        ConcurrentIngestError to be retried — instead of failing later on a unique index
+        or a concurrent update, which the server would log as an error.
+        """
+        if not records:
+            return
+        cr = self.env.cr
+        ext_ids = sorted({r.external_id for r in records})
+        author_keys = sorted(set(author_keys))
+        keys = sorted({(1, _key_hash(f"{self.id}:{ext}")) for ext in ext_ids}
+                      | {(2, _key_hash(f"{pid}:{ext}")) for pid, ext in author_keys})
+        cr.execute("""
+            SELECT count(pg_advisory_xact_lock(k.ns, k.h))
+              FROM (SELECT * FROM unnest(%s::int[], %s::int[]) AS k(ns, h) ORDER BY ns, h) k
+        """, [[k[0] for k in keys], [k[1] for k in keys]])
+        try:
+            # rows this batch will update: locked, and an error now if changed meanwhile
+            cr.execute("""SELECT id FROM social_crm_mention
+                           WHERE source_id = %s AND external_id = ANY(%s)
+                           ORDER BY id FOR NO KEY UPDATE""", [self.id, ext_ids],
+                       log_exceptions=False)
+            if author_keys:
+                cr.execute("""SELECT a.id FROM social_crm_author a
+                                JOIN unnest(%s::int[], %s::varchar[]) AS k(p, e)
+                                  ON a.platform_id = k.p AND a.external_id = k.e
+                               ORDER BY a.id FOR NO KEY UPDATE OF a""",
+                           [[k[0] for k in author_keys], [k[1] for k in author_keys]],
+                           log_exceptions=False)
+            # rows this batch will create: an insert meets any committed meanwhile
+            cr.execute("SAVEPOINT social_crm_reserve")
+            cr.execute("""INSERT INTO social_crm_mention
+                                 (source_id, external_id, company_id, platform_id, text, state)
+                          SELECT %s, ext, %s, (SELECT min(id) FROM social_crm_platform), '',
+                                 'new'
+                            FROM unnest(%s::varchar[]) AS ext
+                     ON CONFLICT (source_id, external_id) DO NOTHING""",
+                       [self.id, self.company_id.id, ext_ids], log_exceptions=False)
+            if author_keys:
+                cr.execute("""INSERT INTO social_crm_author (platform_id, external_id, name)
+                              SELECT k.p, k.e, '' FROM unnest(%s::int[], %s::varchar[]) AS k(p, e)
+                         ON CONFLICT (platform_id, external_id) DO NOTHING""",
+                           [[k[0] for k in author_keys], [k[1] for k in author_keys]],
+                           log_exceptions=False)
+            cr.execute("ROLLBACK TO SAVEPOINT social_crm_reserve")
+        except (psycopg2.errors.SerializationFailure, psycopg2.errors.UniqueViolation) as exc:
+            raise ConcurrentIngestError(self.env._(
+                "Source “%(name)s”: the same records were imported by another run meanwhile; "
+                "try again.", name=self.display_name)) from exc
+
     def _changed_values(self, mention, rec):
         values = {"text": rec.text, "title": rec.title or False, "url": rec.url or False,
                   "reach": rec.reach, "likes": rec.likes, "reposts": rec.reposts,
@@ -341,6 +404,10 @@ class SocialCrmSource(models.Model):
             "user_id": self.assign_user_id.id or False,
             "state": "in_progress" if self.assign_user_id else "new",
         }
+        if getattr(rec, "truncated", None):
+            values["import_note"] = self.env._(
+                "Too long: %(fields)s cut on import (the original payload is complete).",
+                fields=", ".join(rec.truncated))
         if rec.lang:
             values.update(lang=rec.lang, lang_confidence=1.0, lang_origin="source")
         if rec.sentiment:
@@ -718,8 +785,11 @@ class SocialCrmSource(models.Model):
                 self, result.event_id):
             report["duplicate"] = True
             return report
-        if result.records:
-            report.update(self._ingest(result.records, origin="webhook"))
+        errors = list(getattr(result, "errors", None) or [])
+        if result.records or errors:
+            # items the adapter could not map are logged on the run beside the records
+            report.update(self._ingest(result.records, origin="webhook", extra_errors=errors))
+            report["errors"] = errors + report["errors"]
         return report
 
     def _webhook_verify(self, query):

@@ -9,6 +9,7 @@ from . import test_import_wizard
 from . import test_knowledge_loop
 from . import test_tone_replies
 from . import test_concurrency
+from . import test_bad_values
 from . import test_hardening
 from . import test_performance
 from . import test_expert_page

@@ -50,9 +50,10 @@ class TestPayloadWebhooks(HttpCase):
         guarded = self.Source.create({"name": "VK with secret", "source_type": "vk",
                                       "account": "218000001", "api_secret": "vk-secret",
                                       "interval_minutes": 0})
+        # (the same answer as any wrong credential, so sources can't be probed)
         refused = self.post(guarded, dict(event, event_id="e-2"))
-        self.assertEqual(refused.status_code, 401)
-        self.assertIn("secret is missing", refused.json()["error"])
+        self.assertEqual(refused.status_code, 403)
+        self.assertEqual(refused.json()["error"], "unknown source or wrong credentials")
         self.assertFalse(self.mentions(guarded))
 
     def test_telegram_private_chat_is_kept_without_a_link_and_answered_there(self):

@@ -8,7 +8,7 @@ from .common import SocialCrmCase, make_record
 # A batch of 1,000 new records: a few dozen queries (validation, de-duplication, authors,
 # analysis, create, threads and duplicates, the run log) — none per record.
 INGEST_NEW_1000 = 80
-INGEST_SAME_1000 = 12
+INGEST_SAME_1000 = 16
 # The mentions kanban: the groups, then one search_read per column (8 stages).
 KANBAN_FIRST_LOAD = 50
 
@@ -42,7 +42,9 @@ class TestQueryCounts(SocialCrmCase):
             self.source._ingest(records)
             self.env.flush_all()
             counts.append(self.cr.sql_log_count - before)
-        self.assertEqual(counts[0], counts[1], "queries per batch, not per record")
+        # Odoo inserts 100 rows per statement (mentions and authors): 300 more records may
+        # cost 2 × 3 more INSERTs, never a query per record
+        self.assertLessEqual(counts[1] - counts[0], 6, "queries per batch, not per record")
 
     def _kanban_spec(self):
         Mention = self.env["social_crm.mention"]

@@ -16,6 +16,8 @@ from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
+from ..schema import RecordError, normalize_record
+
 try:  # requests is a dependency of the module; the helpers below work without it.
     import requests
 except ImportError:  # pragma: no cover
@@ -68,14 +70,17 @@ class RateLimited(SourceError):
 
 
 class PayloadError(ValueError):
-    """A body we cannot read; the message says why.  ``status`` is the HTTP answer to give."""
+    """A body we cannot read; the message says why.  ``status`` is the HTTP answer to give;
+    ``code`` / ``params`` (optional) let a user interface say it in the user's words."""
 
     status = 400
 
-    def __init__(self, message, status=None):
+    def __init__(self, message, status=None, code="", **params):
         super().__init__(message)
         if status is not None:
             self.status = status
+        self.code = code
+        self.params = params
 
 
 class PayloadTooLarge(PayloadError):
@@ -97,6 +102,9 @@ class WebhookResult:
     status: int = 200
     duplicate: bool = False
     event_id: str = ""
+    # Items of the delivery that could not be mapped: {"record": label, "reason": ...}; the
+    # records of the other items are in ``records``.
+    errors: list = field(default_factory=list)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -139,6 +147,53 @@ def load_json_body(body, max_bytes=DEFAULT_MAX_BODY, what="body"):
         raise PayloadError(f"{what} is not UTF-8 ({exc.reason} at byte {exc.start})") from None
     except ValueError as exc:
         raise PayloadError(f"{what} is not valid JSON ({exc})") from None
+    except RecursionError:
+        raise PayloadError(f"{what} is nested too deep to be a record") from None
+
+
+def map_item(item, mapper, label):
+    """Map one item of a pulled page on its own: ``(records, errors)``.
+
+    ``mapper(item)`` returns a normalized record (or a list of them).  A pulled page must
+    never stall on one poison item, so whatever goes wrong with this item — the mapping
+    raising, or a record the normalized schema refuses (a far-future date, a counter beyond
+    the database's integer, a NUL in the text…) — becomes an error entry
+    ``{"record": label, "reason": ...}`` and the caller moves on to the next item.
+    """
+    try:
+        mapped = mapper(item)
+    except Exception as exc:  # noqa: BLE001 - any malformed item is reported, not raised
+        return [], [{"record": label, "reason": _reason(exc)}]
+    mapped = mapped if isinstance(mapped, list) else [mapped]
+    records, errors = [], []
+    for record in mapped:
+        try:
+            normalize_record(record)
+        except RecordError as exc:
+            # An item mapped to several records (a thread and its replies) names which one.
+            name = label if len(mapped) == 1 else f"{label}, {exc.label}"
+            errors.append({"record": name, "reason": exc.reason})
+            continue
+        records.append(record)
+    return records, errors
+
+
+def _reason(exc):
+    """A readable reason for a mapping failure, at most a few hundred characters."""
+    if isinstance(exc, (PayloadError, ValueError)):
+        text = str(exc)
+    else:
+        text = f"cannot be read ({type(exc).__name__}: {exc})"
+    return text if len(text) <= 300 else text[:300] + "…"
+
+
+def item_label(kind, item, *keys):
+    """``"YouScan mention 123"``: the first of ``keys`` the item has, else ``?``."""
+    value = None
+    if isinstance(item, dict):
+        value = next((item.get(k) for k in keys if item.get(k) not in (None, "")), None)
+    text = "?" if value is None else str(value)
+    return f"{kind} {text if len(text) <= 60 else text[:60] + '…'}"
 
 
 def iso_utc(value):
@@ -148,7 +203,10 @@ def iso_utc(value):
     if isinstance(value, datetime):
         dt = value if value.tzinfo else value.replace(tzinfo=timezone.utc)
     else:
-        dt = datetime.fromtimestamp(float(value), tz=timezone.utc)
+        try:
+            dt = datetime.fromtimestamp(float(value), tz=timezone.utc)
+        except (OverflowError, OSError, ValueError):
+            raise ValueError(f"date {str(value)[:40]!r} is not a point in time") from None
     return dt.astimezone(timezone.utc).replace(microsecond=0).isoformat().replace("+00:00", "Z")
 
 
@@ -170,10 +228,16 @@ def to_int(value, default=0):
         return default
     if isinstance(value, dict):  # {"count": n} (VK) / {"total": n}
         value = value.get("count", value.get("total"))
+    if isinstance(value, bool):
+        return int(value)
+    if isinstance(value, int):
+        return value  # as sent: the normalized schema refuses what a database can't hold
     try:
         return int(float(str(value).replace("\u00a0", "").replace(" ", "").replace(",", ".")))
     except (TypeError, ValueError):
         return default
+    except OverflowError:
+        raise ValueError(f"count {str(value)[:40]!r} is beyond any count") from None
 
 
 def unwrap_redirect(url):
@@ -192,7 +256,7 @@ def unwrap_redirect(url):
 
 def normalize_url(url):
     """The URL as a dedupe key: https, lower-case host without ``www.``/``m.``, no utm_*,
-    no fragment, Google redirects unwrapped (SOURCES.md §10.1)."""
+    no fragment, Google redirects unwrapped."""
     url = unwrap_redirect(str(url or "").strip())
     if not url:
         return ""
@@ -494,7 +558,9 @@ class SourceAdapter:
         try:
             return resp.json()
         except ValueError:
-            snippet = (resp.text or "")[:80].replace("\n", " ")
+            # Redacted before it is cut, so a key straddling the cut is masked too: a proxy
+            # page may echo the request's headers.
+            snippet = self._redact((resp.text or "")[:400])[:80].replace("\n", " ")
             where = what or f"{self.name} {self._describe(resp.request.method, resp.url)}"
             raise SourceError(f"{where}: the answer is not JSON ({snippet!r})",
                               status=resp.status_code, retryable=True) from None

@@ -1,4 +1,4 @@
-"""Brand Analytics: ``feed.messages`` pull (SOURCES.md §2); exports go through files.py.
+"""Brand Analytics: ``feed.messages`` pull; exports go through files.py.
 
 Incremental recipe from the Feed API docs: a window on ``tsFrom``…``tsTo`` (the time BA saved
 a message), a wide ``timeFrom``/``timeTo`` (publication), ``sortingField=time_store`` ascending,
@@ -14,8 +14,8 @@ from __future__ import annotations
 import time
 
 from ..schema import normalize_lang
-from .base import _lt, register, FetchResult, PayloadError, SourceAdapter, SourceError, author_dict, \
-    iso_utc, platform_from, strip_html, to_int
+from .base import _lt, register, FetchResult, PayloadError, SourceAdapter, SourceError, \
+    author_dict, iso_utc, item_label, map_item, platform_from, strip_html, to_int
 
 PAGE_MAX = 150
 # hubtypeId as in filter[fm]: 1 microblogs, 2 blogs, 3 social, 4 news, 5 video, 6 forums,
@@ -127,11 +127,14 @@ class BrandAnalyticsAdapter(SourceAdapter):
                 raise SourceError(f"{what}: the answer holds no list of messages",
                                   retryable=True)
             for item in items:
-                try:
-                    records.append(map_message(item))
-                except PayloadError as exc:
-                    errors.append({"record": f"message at offset {state['offset']}",
-                                   "reason": str(exc)})
+                # Each message on its own: a poison one is an error entry and the offset
+                # moves past it, so the next run does not read it again.
+                label = item_label("Brand Analytics message", item, "hash", "id")
+                if label.endswith(" ?"):
+                    label = f"Brand Analytics message at offset {state['offset']}"
+                good, bad = map_item(item, map_message, label)
+                records.extend(good)
+                errors.extend(bad)
                 state["offset"] += 1
             if len(items) < page:
                 window_done = True

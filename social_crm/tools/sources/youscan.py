@@ -1,4 +1,4 @@
-"""YouScan: API pull (``sinceSeq`` + ``orderBy=seqAsc``) and WebhookMention push (SOURCES.md §1).
+"""YouScan: API pull (``sinceSeq`` + ``orderBy=seqAsc``) and WebhookMention push.
 
 The API has no reply endpoint, so ``post_reply`` is not offered.  The webhook has no
 signature: YouScan is given a URL with our token in the path (optionally Basic auth too).
@@ -8,9 +8,9 @@ from __future__ import annotations
 import base64
 
 from ..schema import normalize_lang
-from .base import _lt, register, AuthError, PayloadError, SourceAdapter, SourceError, WebhookResult, \
-    FetchResult, author_dict, check_secret, domain_of, header, load_json_body, \
-    normalize_url, platform_from, strip_html, to_int
+from .base import _lt, register, AuthError, PayloadError, SourceAdapter, SourceError, \
+    WebhookResult, FetchResult, author_dict, check_secret, domain_of, header, item_label, \
+    load_json_body, map_item, normalize_url, platform_from, strip_html, to_int
 from .webhook import TOKEN_HEADER
 
 PAGE_MAX = 1000  # YouScan's maximum ``size``
@@ -65,6 +65,32 @@ def map_mention(item, webhook=False):
     }
 
 
+def _seq(item):
+    """A mention's ``seq`` as an int, None when missing or not a number."""
+    seq = item.get("seq") if isinstance(item, dict) else None
+    try:
+        return int(seq) if seq not in (None, "") and not isinstance(seq, bool) else None
+    except (TypeError, ValueError):
+        return None
+
+
+def _map_pulled(item):
+    record = map_mention(item)
+    if not record["text"] and not record["title"]:
+        raise PayloadError("has no text (YouScan strips X/Twitter texts)")
+    return record
+
+
+def _map_pushed(item):
+    if not isinstance(item, dict):
+        raise PayloadError("is not a JSON object")
+    if item.get("mentionId") in (None, "") and not item.get("url") \
+            and item.get("postId") in (None, ""):
+        raise PayloadError("has neither mentionId, postId nor url; it is not a YouScan "
+                           "WebhookMention")
+    return map_mention(item, webhook=True)
+
+
 @register
 class YouScanAdapter(SourceAdapter):
     kind = "youscan"
@@ -102,18 +128,18 @@ class YouScanAdapter(SourceAdapter):
             if not isinstance(mentions, list):
                 raise SourceError(f"{what}: the answer has no 'mentions' list", retryable=True)
             for item in mentions:
-                seq = item.get("seq") if isinstance(item, dict) else None
+                # Each mention on its own: a poison one is an error entry, the cursor still
+                # moves past it, and the good ones around it are returned.
+                label = item_label("YouScan mention", item, "id")
+                seq = _seq(item)
                 if seq is None:
-                    label = item.get("id", "?") if isinstance(item, dict) else "?"
-                    errors.append({"record": f"mention {label}", "reason": "has no seq; skipped"})
+                    errors.append({"record": label, "reason": "has no seq (its position in "
+                                                              "the topic); skipped"})
                     continue
-                since = max(int(seq), int(since or 0))
-                record = map_mention(item)
-                if not record["text"] and not record["title"]:
-                    errors.append({"record": f"mention {item.get('id')}",
-                                   "reason": "has no text (YouScan strips X/Twitter texts)"})
-                    continue
-                records.append(record)
+                since = max(seq, int(since or 0))
+                good, bad = map_item(item, _map_pulled, label)
+                records.extend(good)
+                errors.extend(bad)
             more = len(mentions) >= size
             if not more or len(records) + len(errors) >= limit:
                 break
@@ -152,17 +178,18 @@ class YouScanAdapter(SourceAdapter):
         self._check_basic(headers)
         data = load_json_body(body, self.max_body)
         items = data if isinstance(data, list) else [data]
-        records = []
+        records, errors = [], []
         for index, item in enumerate(items):
-            if not isinstance(item, dict):
-                raise PayloadError(f"mention #{index + 1} is not a JSON object")
-            if item.get("mentionId") in (None, "") and not item.get("url") \
-                    and item.get("postId") in (None, ""):
-                raise PayloadError(f"mention #{index + 1} has neither mentionId, postId nor url;"
-                                   " it is not a YouScan WebhookMention")
-            records.append(map_mention(item, webhook=True))
+            label = item_label("YouScan mention", item, "mentionId", "postId", "url")
+            if label.endswith(" ?"):
+                label = f"YouScan mention #{index + 1}"
+            good, bad = map_item(item, _map_pushed, label)
+            records.extend(good)
+            errors.extend(bad)
+        if errors and not records:  # nothing usable at all: the delivery is refused
+            raise PayloadError("; ".join(f"{e['record']} {e['reason']}" for e in errors[:5]))
         event_id = ""
-        if len(items) == 1:
+        if len(items) == 1 and isinstance(items[0], dict):
             item = items[0]
             event_id = f"{item.get('topicId', '')}:{item.get('mentionId', '')}"
-        return WebhookResult(records=records, event_id=event_id)
+        return WebhookResult(records=records, event_id=event_id, errors=errors)

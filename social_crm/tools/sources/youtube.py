@@ -1,4 +1,4 @@
-"""YouTube Data API v3: comment threads of a channel or a video, replies (SOURCES.md §6).
+"""YouTube Data API v3: comment threads of a channel or a video, replies.
 
 ``commentThreads.list`` (1 unit) with ``allThreadsRelatedToChannelId`` or ``videoId``, optional
 ``searchTerms``, ``order=time``.  There is no ``since`` parameter: a pass pages with
@@ -14,8 +14,8 @@ from __future__ import annotations
 from datetime import datetime
 
 from ..schema import parse_datetime
-from .base import _lt, register, AuthError, FetchResult, PayloadError, RateLimited, SourceAdapter, \
-    SourceError, author_dict, to_int
+from .base import _lt, register, AuthError, FetchResult, PayloadError, RateLimited, \
+    SourceAdapter, SourceError, author_dict, item_label, map_item, to_int
 
 PAGE_MAX = 100
 _RATE_REASONS = {"rateLimitExceeded", "userRateLimitExceeded"}
@@ -63,6 +63,8 @@ def map_comment(comment, video_id="", replies=0):
 
 def map_thread(thread):
     """A ``commentThread`` → the top-level comment's record and those of the replies in it."""
+    if not isinstance(thread, dict):
+        raise PayloadError("a comment thread is not an object")
     snippet = thread.get("snippet") or {}
     top = snippet.get("topLevelComment")
     if not isinstance(top, dict):
@@ -136,11 +138,13 @@ class YouTubeAdapter(SourceAdapter):
             if not isinstance(items, list):
                 raise SourceError(f"{what}: the answer has no 'items' list", retryable=True)
             for thread in items:
-                try:
-                    thread_records = map_thread(thread)
-                except (PayloadError, AttributeError) as exc:
-                    label = thread.get("id") if isinstance(thread, dict) else "?"
-                    errors.append({"record": f"thread {label}", "reason": str(exc)})
+                # Each thread on its own: a poison comment is an error entry, the others are
+                # kept, and only accepted comments move the pass's newest date (a comment
+                # dated 9999 must not make every later pass stop at once).
+                thread_records, bad = map_item(thread, map_thread,
+                                               item_label("YouTube thread", thread, "id"))
+                errors.extend(bad)
+                if not thread_records:
                     continue
                 published = thread_records[0]["published_at"]
                 if stop_at and published and _when(published) <= _when(stop_at):

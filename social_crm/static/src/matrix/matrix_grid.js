@@ -24,7 +24,7 @@ export class MatrixGrid extends Component {
             this.orm.searchRead("social_crm.platform", [], ["name", "code"], { order: "sequence, name" }),
             this.orm.searchRead("social_crm.matrix", [],
                 ["stage_id", "platform_id", "template_id", "tone_id", "user_ids", "note"]),
-            this.orm.call("social_crm.matrix", "has_access", ["write"]),
+            this.orm.call("social_crm.matrix", "has_access", [[], "write"]),
         ]);
         const cells = {};
         for (const row of rows) {
