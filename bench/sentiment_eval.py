@@ -10,7 +10,9 @@ company's corrections on a left-out industry after 0 / 25 / 50 / 100 / 200 corre
 
 Held out: the 1-in-10 evaluation slice of every corpus (by a hash of the text, see
 scripts/train_sentiment.py); the training script never sees it. `report()` returns the
-lines so bench/nlp.py can print them.
+lines so bench/nlp.py can print them: the held-out part takes about a minute; with
+`loio=True, curve=True` it trains one model per industry (about 17 minutes for 22
+industries on two shared cores).
 """
 
 import argparse
