@@ -12,6 +12,7 @@ Prints figures; it is not a pass/fail test.
 - The learning curve: a left-out industry's mentions, shuffled; the first k become the
   company's corrections (k = 0, 25, 50, 100, 200), the rest are measured.
 """
+
 import argparse
 import json
 import pathlib
@@ -35,19 +36,37 @@ from social_crm.tools.classify import STAGES  # noqa: E402
 from social_crm.tools.language import detect_language  # noqa: E402
 from social_crm.tools.pipeline import Analyzer, BrandSpec, MentionInput  # noqa: E402
 
-LABELS = {-1: "negative", 0: "neutral", 1: "positive", "negative": "negative",
-          "neutral": "neutral", "positive": "positive"}
+LABELS = {
+    -1: "negative",
+    0: "neutral",
+    1: "positive",
+    "negative": "negative",
+    "neutral": "neutral",
+    "positive": "positive",
+}
 CURVE = (0, 25, 50, 100, 200)
 # A learning-curve point is measured only when at least this many mentions remain to test.
 MIN_REST = 20
 
 
 def load_dev(data_dir):
-    rows = [json.loads(line) for line in (data_dir / "dev_mentions.jsonl").read_text(encoding="utf-8").splitlines() if line.strip()]
+    rows = [
+        json.loads(line)
+        for line in (data_dir / "dev_mentions.jsonl").read_text(encoding="utf-8").splitlines()
+        if line.strip()
+    ]
     config = json.loads((data_dir / "dev_config.json").read_text(encoding="utf-8"))
-    brands = [BrandSpec(config["brand"]["name"], config["brand"].get("aliases", []), config["brand"].get("products", []))]
-    brands += [BrandSpec(c["name"], c.get("aliases", []), c.get("products", []), is_competitor=True)
-               for c in config.get("competitors", [])]
+    brands = [
+        BrandSpec(
+            config["brand"]["name"],
+            config["brand"].get("aliases", []),
+            config["brand"].get("products", []),
+        )
+    ]
+    brands += [
+        BrandSpec(c["name"], c.get("aliases", []), c.get("products", []), is_competitor=True)
+        for c in config.get("competitors", [])
+    ]
     return rows, brands
 
 
@@ -114,11 +133,14 @@ def argmax_stage(logits):
 
 # --- development set -------------------------------------------------------------------------
 
+
 def dev_report(rows, brands):
     analyzer = Analyzer(brands)
     results = analyzer.analyse([MentionInput(text=r["text"]) for r in rows])
-    print(f"DEVELOPMENT SET (for development only, never trained or tuned on): {len(rows)} mentions, "
-          f"{dict(Counter(r['lang'] for r in rows))}")
+    print(
+        f"DEVELOPMENT SET (for development only, never trained or tuned on): {len(rows)} mentions, "
+        f"{dict(Counter(r['lang'] for r in rows))}"
+    )
     ok = sum(a.lang == r["lang"] for r, a in zip(rows, results, strict=True))
     print(f"  language accuracy: {ok / len(rows):.3f}")
     ok = sum(a.sentiment == LABELS[r["sentiment"]] for r, a in zip(rows, results, strict=True))
@@ -127,7 +149,9 @@ def dev_report(rows, brands):
     rules = [analyzer.prepare(MentionInput(text=r["text"]))[-1].rules.stage for r in rows]
     predicted = [a.stage for a in results]
     shipped = "shipped model + rules" if analyzer.base is not None else "rules (no shipped weights)"
-    print(f"  stage macro-F1: rules alone {macro_f1(gold, rules):.3f}   {shipped} {macro_f1(gold, predicted):.3f}")
+    print(
+        f"  stage macro-F1: rules alone {macro_f1(gold, rules):.3f}   {shipped} {macro_f1(gold, predicted):.3f}"
+    )
     print("\n".join("    " + line for line in stage_lines(gold, predicted)))
     print("  confusion matrix:")
     print("\n".join("    " + line for line in confusion(gold, predicted)))
@@ -136,22 +160,32 @@ def dev_report(rows, brands):
 
 # --- leave one industry out ------------------------------------------------------------------
 
+
 def loio_report(prepared, rows, epochs):
     """Train on every industry but one, measure on it; returns {industry: fold model}."""
     industries = sorted({r["industry"] for r in rows})
     n_extra = sum(1 for r in rows if r.get("extra"))
-    print(f"\nLEAVE-ONE-INDUSTRY-OUT stage ({len(rows) - n_extra} training texts + {n_extra} extra "
-          f"borderline texts trained on, never measured; {len(industries)} industries, {epochs} epochs per fold)")
-    head = f"  {'left out':<16}{'n':>5}{'rules':>7}{'model':>7}  " + "".join(f"{s[:6]:>7}" for s in STAGES)
+    print(
+        f"\nLEAVE-ONE-INDUSTRY-OUT stage ({len(rows) - n_extra} training texts + {n_extra} extra "
+        f"borderline texts trained on, never measured; {len(industries)} industries, {epochs} epochs per fold)"
+    )
+    head = f"  {'left out':<16}{'n':>5}{'rules':>7}{'model':>7}  " + "".join(
+        f"{s[:6]:>7}" for s in STAGES
+    )
     print(head)
     models, all_gold, all_pred, all_rules = {}, [], [], []
     macro_sum = {"rules": 0.0, "model": 0.0}
     stage_sum, stage_n = defaultdict(float), Counter()
     start = time.perf_counter()
     for industry in industries:
-        train = [(p, s) for (p, s), r in zip(prepared, rows, strict=True) if r["industry"] != industry]
-        test = [(p, s) for (p, s), r in zip(prepared, rows, strict=True)
-                if r["industry"] == industry and not r.get("extra")]
+        train = [
+            (p, s) for (p, s), r in zip(prepared, rows, strict=True) if r["industry"] != industry
+        ]
+        test = [
+            (p, s)
+            for (p, s), r in zip(prepared, rows, strict=True)
+            if r["industry"] == industry and not r.get("extra")
+        ]
         model = stage_train.train_stage_model(train, epochs=epochs)
         models[industry] = model
         gold = [s for _, s in test]
@@ -164,19 +198,32 @@ def loio_report(prepared, rows, epochs):
             if n:
                 stage_sum[stage] += f1
                 stage_n[stage] += 1
-        cells = "".join(f"{per[s][2]:7.2f}" if s in per and per[s][3] else f"{'-':>7}" for s in STAGES)
-        print(f"  {industry:<16}{len(test):5d}{macro_f1(gold, rules):7.3f}{macro_f1(gold, pred):7.3f}  {cells}")
+        cells = "".join(
+            f"{per[s][2]:7.2f}" if s in per and per[s][3] else f"{'-':>7}" for s in STAGES
+        )
+        print(
+            f"  {industry:<16}{len(test):5d}{macro_f1(gold, rules):7.3f}{macro_f1(gold, pred):7.3f}  {cells}"
+        )
         all_gold += gold
         all_pred += pred
         all_rules += rules
     k = len(industries)
-    cells = "".join(f"{stage_sum[s] / stage_n[s]:7.2f}" if stage_n[s] else f"{'-':>7}" for s in STAGES)
-    print(f"  {'mean':<16}{len(all_gold):5d}{macro_sum['rules'] / k:7.3f}{macro_sum['model'] / k:7.3f}  {cells}")
+    cells = "".join(
+        f"{stage_sum[s] / stage_n[s]:7.2f}" if stage_n[s] else f"{'-':>7}" for s in STAGES
+    )
+    print(
+        f"  {'mean':<16}{len(all_gold):5d}{macro_sum['rules'] / k:7.3f}{macro_sum['model'] / k:7.3f}  {cells}"
+    )
     pooled = per_stage_f1(all_gold, all_pred)
     cells = "".join(f"{pooled[s][2]:7.2f}" if s in pooled else f"{'-':>7}" for s in STAGES)
-    print(f"  {'pooled':<16}{len(all_gold):5d}{macro_f1(all_gold, all_rules):7.3f}{macro_f1(all_gold, all_pred):7.3f}  {cells}")
-    print(f"  ({time.perf_counter() - start:.0f} s; 'rules' = the hand-written rules alone, 'model' = the "
-          f"trained model over the rules' scores and the text)")
+    print(
+        f"  {'pooled':<16}{len(all_gold):5d}{macro_f1(all_gold, all_rules):7.3f}"
+        f"{macro_f1(all_gold, all_pred):7.3f}  {cells}"
+    )
+    print(
+        f"  ({time.perf_counter() - start:.0f} s; 'rules' = the hand-written rules alone, 'model' = the "
+        f"trained model over the rules' scores and the text)"
+    )
     print("  pooled confusion matrix of the model:")
     print("\n".join("    " + line for line in confusion(all_gold, all_pred)))
     return models
@@ -184,9 +231,11 @@ def loio_report(prepared, rows, epochs):
 
 def learning_curve(prepared, rows, models, seeds):
     """Macro-F1 of a left-out industry's other mentions before and after k of them are corrected."""
-    print(f"\nLEARNING CURVE on left-out industries: the first k of an industry's shuffled mentions "
-          f"are corrected, the rest measured\n  before (the model trained without that industry) and "
-          f"after its k corrections; {seeds} shuffles; a point needs {MIN_REST}+ mentions left")
+    print(
+        f"\nLEARNING CURVE on left-out industries: the first k of an industry's shuffled mentions "
+        f"are corrected, the rest measured\n  before (the model trained without that industry) and "
+        f"after its k corrections; {seeds} shuffles; a point needs {MIN_REST}+ mentions left"
+    )
     by_industry = defaultdict(list)
     for (p, s), r in zip(prepared, rows, strict=True):
         if not r.get("extra"):
@@ -208,26 +257,35 @@ def learning_curve(prepared, rows, models, seeds):
                 if not k:
                     after[k].append(before[k][-1])
                     continue
-                fit = learn.fit_corrections([p for p, _ in shuffled[:k]],
-                                            [s for _, s in shuffled[:k]], base=base)
+                fit = learn.fit_corrections(
+                    [p for p, _ in shuffled[:k]], [s for _, s in shuffled[:k]], base=base
+                )
                 scales[k].append((fit.scale, fit.recall))
-                learnt = [argmax_stage(fit.logits(p.features, stage_model.stage_logits(base, p)))
-                          for p, _ in rest]
+                learnt = [
+                    argmax_stage(fit.logits(p.features, stage_model.stage_logits(base, p)))
+                    for p, _ in rest
+                ]
                 after[k].append(macro_f1(gold, learnt))
     for k in CURVE:
         if not after[k]:
             print(f"  {k:4d} corrections: no industry has {k + MIN_REST} mentions")
             continue
         b, a = sum(before[k]) / len(before[k]), sum(after[k]) / len(after[k])
-        pull = (f", mean pull of the word model {sum(s for s, _ in scales[k]) / len(scales[k]):.2f}"
-                f" and of the nearest corrections {sum(r for _, r in scales[k]) / len(scales[k]):.1f}"
-                if scales[k] else "")
-        print(f"  {k:4d} corrections: macro-F1 {b:.3f} -> {a:.3f} ({a - b:+.3f}; worst industry "
-              f"{min(after[k]):.3f}; {len(after[k]) // seeds} industries{pull})")
+        pull = (
+            f", mean pull of the word model {sum(s for s, _ in scales[k]) / len(scales[k]):.2f}"
+            f" and of the nearest corrections {sum(r for _, r in scales[k]) / len(scales[k]):.1f}"
+            if scales[k]
+            else ""
+        )
+        print(
+            f"  {k:4d} corrections: macro-F1 {b:.3f} -> {a:.3f} ({a - b:+.3f}; worst industry "
+            f"{min(after[k]):.3f}; {len(after[k]) // seeds} industries{pull})"
+        )
     print(f"  ({time.perf_counter() - start:.0f} s)")
 
 
 # --- throughput -------------------------------------------------------------------------------
+
 
 def throughput(analyzer, texts, repeat, name):
     items = [MentionInput(text=t) for t in texts]
@@ -235,6 +293,7 @@ def throughput(analyzer, texts, repeat, name):
     analyzer.analyse([MentionInput(text="warm up")])
     from langdetect import DetectorFactory, detect
     from langdetect.lang_detect_exception import LangDetectException
+
     DetectorFactory.seed = 0
 
     def langdetect_all():
@@ -248,23 +307,43 @@ def throughput(analyzer, texts, repeat, name):
     t_language = timed(lambda: [detect_language(t) for t in texts], repeat)
     t_pipeline = timed(lambda: analyzer.analyse(items), repeat)
     n = len(texts)
-    print(f"\nTHROUGHPUT on {n} {name}, best CPU time of {repeat} passes, caches cleared before each")
-    print(f"  langdetect alone (detect() on every text)   {n / t_langdetect:9.0f} texts/s  {t_langdetect / n * 1000:.3f} ms/text")
-    print(f"  social_crm language only                    {n / t_language:9.0f} texts/s  {t_language / n * 1000:.3f} ms/text")
-    print(f"  social_crm whole NLP step (Analyzer)        {n / t_pipeline:9.0f} texts/s  {t_pipeline / n * 1000:.3f} ms/text")
+    print(
+        f"\nTHROUGHPUT on {n} {name}, best CPU time of {repeat} passes, caches cleared before each"
+    )
+    print(
+        f"  langdetect alone (detect() on every text)   {n / t_langdetect:9.0f} texts/s"
+        f"  {t_langdetect / n * 1000:.3f} ms/text"
+    )
+    print(
+        f"  social_crm language only                    {n / t_language:9.0f} texts/s"
+        f"  {t_language / n * 1000:.3f} ms/text"
+    )
+    print(
+        f"  social_crm whole NLP step (Analyzer)        {n / t_pipeline:9.0f} texts/s"
+        f"  {t_pipeline / n * 1000:.3f} ms/text"
+    )
     prepared = [analyzer.prepare(item)[-1] for item in items]
     base = analyzer.base
 
     def stage_model_only():
         for p in prepared:
             features = stage_model.extract_features(
-                p.text, "", p.tokens, p.matches, p.question, p.sentiment, p.rules.scores,
-                p.rules.stage)
+                p.text,
+                "",
+                p.tokens,
+                p.matches,
+                p.question,
+                p.sentiment,
+                p.rules.scores,
+                p.rules.stage,
+            )
             if base is not None:
                 base.logits(features)
 
     t_model = timed(stage_model_only, repeat)
-    print(f"  of which the stage model (features, logits)  {n / t_model:9.0f} texts/s  {t_model / n * 1000:.3f} ms/text")
+    print(
+        f"  of which the stage model (features, logits)  {n / t_model:9.0f} texts/s  {t_model / n * 1000:.3f} ms/text"
+    )
 
 
 def language_report():
@@ -279,15 +358,32 @@ def language_report():
 
 
 def main():
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--data", default=str(next(
-        (d for d in (ROOT.parent / "shared" / "data", ROOT.parent.parent / "shared" / "data")
-         if (d / "dev_mentions.jsonl").exists()), ROOT.parent / "shared" / "data")))
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    parser.add_argument(
+        "--data",
+        default=str(
+            next(
+                (
+                    d
+                    for d in (
+                        ROOT.parent / "shared" / "data",
+                        ROOT.parent.parent / "shared" / "data",
+                    )
+                    if (d / "dev_mentions.jsonl").exists()
+                ),
+                ROOT.parent / "shared" / "data",
+            )
+        ),
+    )
     parser.add_argument("--training", default=str(stage_train.TRAINING_DIR))
     parser.add_argument("--repeat", type=int, default=5)
     parser.add_argument("--seeds", type=int, default=3)
     parser.add_argument("--epochs", type=int, default=stage_train.EPOCHS)
-    parser.add_argument("--skip-loio", action="store_true", help="only the dev set, language and speed")
+    parser.add_argument(
+        "--skip-loio", action="store_true", help="only the dev set, language and speed"
+    )
     args = parser.parse_args()
     dev_rows, brands = load_dev(pathlib.Path(args.data))
     analyzer, _ = dev_report(dev_rows, brands)
@@ -305,8 +401,9 @@ def main():
     throughput(analyzer, [r["text"] for r in dev_rows], args.repeat, "development set")
     if train_texts:
         # Every n-th training text, 1,000 at most: longer, more varied posts.
-        throughput(analyzer, train_texts[::-(-len(train_texts) // 1000)], args.repeat,
-                   "training texts")
+        throughput(
+            analyzer, train_texts[:: -(-len(train_texts) // 1000)], args.repeat, "training texts"
+        )
 
 
 if __name__ == "__main__":

@@ -64,7 +64,9 @@ def main():
         # An expert from another department answers on the page their activity links to.
         page.goto(f"{args.url}/odoo/action-social_crm.social_crm_mention_action")
         page.wait_for_selector(".o_kanban_record")
-        page.click(".o_kanban_group:nth-child(3) .o_kanban_record >> nth=0")  # product: an expert is set
+        page.click(
+            ".o_kanban_group:nth-child(3) .o_kanban_record >> nth=0"
+        )  # product: an expert is set
         page.wait_for_selector('.o_form_statusbar button[name="action_ask_expert"]')
         page.click('.o_form_statusbar button[name="action_ask_expert"]')
         page.wait_for_selector('.modal button[name="action_confirm"]')

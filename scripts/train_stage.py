@@ -8,6 +8,7 @@ industry's brand configuration (brand names become placeholders), trains the mul
 logistic regression and writes its weights. Deterministic: the same training set gives the
 same file byte for byte.
 """
+
 import argparse
 import gzip
 import json
@@ -43,12 +44,19 @@ def main():
     payload = json.dumps(model.to_dict(), sort_keys=True, separators=(",", ":"))
     out = pathlib.Path(args.out)
     # mtime=0: no timestamp in the gzip header, so the file depends on the data only.
-    with open(out, "wb") as raw, gzip.GzipFile(filename="", fileobj=raw, mode="wb", mtime=0) as handle:
+    with (
+        open(out, "wb") as raw,
+        gzip.GzipFile(filename="", fileobj=raw, mode="wb", mtime=0) as handle,
+    ):
         handle.write(payload.encode("utf-8"))
-    print(f"{len(rows)} texts from {len(industries)} industries "
-          f"({dict(sorted(Counter(r['stage'] for r in rows).items()))})")
-    print(f"{len(model.to_dict()['weights'])} weighted features -> {out} "
-          f"({out.stat().st_size / 1024:.0f} KB) in {time.perf_counter() - start:.1f} s")
+    print(
+        f"{len(rows)} texts from {len(industries)} industries "
+        f"({dict(sorted(Counter(r['stage'] for r in rows).items()))})"
+    )
+    print(
+        f"{len(model.to_dict()['weights'])} weighted features -> {out} "
+        f"({out.stat().st_size / 1024:.0f} KB) in {time.perf_counter() - start:.1f} s"
+    )
 
 
 if __name__ == "__main__":

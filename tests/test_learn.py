@@ -1,10 +1,14 @@
 """Learning from a company's corrections: new vocabulary, calibrated pull, storage."""
+
 import json
 
 from social_crm.tools.learn import MAX_ROWS, StageModel
 from social_crm.tools.pipeline import Analyzer, BrandSpec, MentionInput
 
-BRANDS = [BrandSpec("Dastarkhan", ["Дастархан"], []), BrandSpec("Kazan Grill", [], [], is_competitor=True)]
+BRANDS = [
+    BrandSpec("Dastarkhan", ["Дастархан"], []),
+    BrandSpec("Kazan Grill", [], [], is_competitor=True),
+]
 
 # A café chain's staff: «тойбастар» (their banquet package, a word no rule knows) questions are
 # product questions; «кешбэк не пришёл на карту гостя» how-tos are support.
@@ -36,8 +40,9 @@ GUEST_CARD = [
     "как оплатить баллами с карты гостя половину чека",
     "Карта гостя заблокирована, баллы вернут?",
 ]
-CORRECTIONS = ([(t, "ru", "product") for t in PRODUCT_SLANG]
-               + [(t, "ru", "support") for t in GUEST_CARD])
+CORRECTIONS = [(t, "ru", "product") for t in PRODUCT_SLANG] + [
+    (t, "ru", "support") for t in GUEST_CARD
+]
 
 
 def _stage(model, text):
@@ -64,9 +69,11 @@ def test_corrections_also_teach_support_vocabulary():
 def test_a_few_corrections_move_only_what_they_are_about():
     """The decisions on unrelated mentions stay what the shipped model says."""
     model = StageModel().train(CORRECTIONS)
-    for text in ("Посоветуйте кафе с детской комнатой в Алматы",
-                 "Dastarkhan или Kazan Grill — где вкуснее плов?",
-                 "Правда ли, что Дастархан закрывают за антисанитарию?"):
+    for text in (
+        "Посоветуйте кафе с детской комнатой в Алматы",
+        "Dastarkhan или Kazan Grill — где вкуснее плов?",
+        "Правда ли, что Дастархан закрывают за антисанитарию?",
+    ):
         assert _stage(model, text).stage == _stage(None, text).stage, text
 
 
@@ -108,7 +115,10 @@ def test_a_label_set_of_its_own_is_learnt_from_scratch():
 def test_corrections_the_shipped_model_agrees_with_still_teach_their_words():
     """Staff confirm (re-file) every «выписка по милям» question as support: the nearest
     corrected mentions carry that to a much shorter wording the shipped model files elsewhere."""
-    texts = [f"Вопрос {i}: где в приложении Дастархан выписка по бонусам за месяц {i}?" for i in range(30)]
+    texts = [
+        f"Вопрос {i}: где в приложении Дастархан выписка по бонусам за месяц {i}?"
+        for i in range(30)
+    ]
     model = StageModel().train([(t, "ru", "support") for t in texts])
     query = "где выписка по бонусам"
     assert _stage(None, query).stage != "support"

@@ -10,7 +10,9 @@ BRANDS = [
 
 
 def test_analysis_fields():
-    result, = Analyzer(BRANDS).analyse([MentionInput(text="Qanat Air потеряли мой чемодан, третий день никто не отвечает!")])
+    (result,) = Analyzer(BRANDS).analyse(
+        [MentionInput(text="Qanat Air потеряли мой чемодан, третий день никто не отвечает!")]
+    )
     assert isinstance(result, Analysis)
     assert result.lang == "ru" and 0 < result.lang_confidence <= 1
     assert result.sentiment == "negative" and -1 <= result.sentiment_score < 0
@@ -23,30 +25,38 @@ def test_analysis_fields():
 
 def test_source_language_and_sentiment_are_kept():
     item = MentionInput(text="Qanat Air потеряли мой чемодан", lang="kk", sentiment_score=0.4)
-    result, = Analyzer(BRANDS).analyse([item])
+    (result,) = Analyzer(BRANDS).analyse([item])
     assert (result.lang, result.lang_confidence) == ("kk", 1.0)
     assert (result.sentiment_score, result.sentiment) == (0.4, "positive")
 
 
 def test_rating_steers_sentiment():
-    result, = Analyzer(BRANDS).analyse([MentionInput(text="Полёт Qanat в Астану", rating=1)])
+    (result,) = Analyzer(BRANDS).analyse([MentionInput(text="Полёт Qanat в Астану", rating=1)])
     assert result.sentiment == "negative"
-    result, = Analyzer(BRANDS).analyse([MentionInput(text="Полёт Qanat в Астану", rating=5)])
+    (result,) = Analyzer(BRANDS).analyse([MentionInput(text="Полёт Qanat в Астану", rating=5)])
     assert result.sentiment == "positive"
 
 
 def test_title_is_analysed_with_text():
-    result, = Analyzer(BRANDS).analyse([MentionInput(title="Qanat Air или Steppe Wings?", text="Куда лететь дешевле")])
+    (result,) = Analyzer(BRANDS).analyse(
+        [MentionInput(title="Qanat Air или Steppe Wings?", text="Куда лететь дешевле")]
+    )
     assert result.stage == "competitor" and result.competitors == ["Steppe Wings"]
 
 
 def test_product_found():
-    result, = Analyzer(BRANDS).analyse([MentionInput(text="Сколько миль Qanat Miles дают за перелёт в Дубай?")])
+    (result,) = Analyzer(BRANDS).analyse(
+        [MentionInput(text="Сколько миль Qanat Miles дают за перелёт в Дубай?")]
+    )
     assert result.products == ["Qanat Miles"] and result.stage == "product" and result.is_question
 
 
 def test_batch_keeps_order_and_length():
-    texts = ["Qanat Air, how do I change my seat?", "Посоветуйте авиакомпанию для полёта в Сеул", ""]
+    texts = [
+        "Qanat Air, how do I change my seat?",
+        "Посоветуйте авиакомпанию для полёта в Сеул",
+        "",
+    ]
     results = Analyzer(BRANDS).analyse([MentionInput(text=t) for t in texts])
     assert [r.stage for r in results[:2]] == ["support", "general"]
     assert results[2].lang == "" and results[2].sentiment == "neutral"
@@ -56,16 +66,23 @@ def test_corrections_change_decisions_from_a_few_dozen():
     # This airline's staff file every «пропали мили» post as a complaint, not a how-to.
     corrections = [(f"Куда пропали мили за рейс номер {n}?", "ru", "negative") for n in range(30)]
     text = "Куда пропали мили за рейс?"
-    plain, = Analyzer(BRANDS).analyse([MentionInput(text=text)])
-    learnt, = Analyzer(BRANDS, model=StageModel().train(corrections)).analyse([MentionInput(text=text)])
-    few, = Analyzer(BRANDS, model=StageModel().train(corrections[:2])).analyse([MentionInput(text=text)])
+    (plain,) = Analyzer(BRANDS).analyse([MentionInput(text=text)])
+    (learnt,) = Analyzer(BRANDS, model=StageModel().train(corrections)).analyse(
+        [MentionInput(text=text)]
+    )
+    (few,) = Analyzer(BRANDS, model=StageModel().train(corrections[:2])).analyse(
+        [MentionInput(text=text)]
+    )
     assert plain.stage != "negative"
     assert learnt.stage == "negative" and learnt.cues[0] == "learnt from 30 corrections"
     assert few.stage == plain.stage, "two corrections do not overrule the shipped model"
 
 
 def test_author_history_is_optional():
-    item = MentionInput(text="Qanat, can I bring a guitar on board?", author=AuthorHistory(mentions=3, is_customer=True))
+    item = MentionInput(
+        text="Qanat, can I bring a guitar on board?",
+        author=AuthorHistory(mentions=3, is_customer=True),
+    )
     assert Analyzer(BRANDS).analyse([item])[0].stage == "support"
 
 
@@ -79,7 +96,8 @@ def test_sentiment_learnt_from_corrections_shifts_the_label():
     corrections = [(f"{text} на рейсе {i}", "ru", "negative") for i in range(40)]
     corrections += [(f"место у окна на рейсе {i}, спасибо", "ru", "positive") for i in range(40)]
     learnt = Analyzer([], sentiment_model=SentimentModel().train(corrections)).analyse(
-        [MentionInput(text=text)])[0]
+        [MentionInput(text=text)]
+    )[0]
     assert learnt.sentiment == "negative"
     assert ("sentiment_learnt", {"count": 80}) in learnt.cue_codes
     assert "sentiment learnt from 80 corrections" in learnt.cues
@@ -90,18 +108,24 @@ def test_sentiment_learnt_from_corrections_shifts_the_label():
 def test_reasons_come_as_codes_and_english_sentences():
     from social_crm.tools.classify import CUE_TEXTS
 
-    result, = Analyzer(BRANDS).analyse([MentionInput(text="Как расторгнуть договор с Qanat Air?")])
+    (result,) = Analyzer(BRANDS).analyse(
+        [MentionInput(text="Как расторгнуть договор с Qanat Air?")]
+    )
     assert result.stage == "churn"
     assert result.cue_codes and all(code in CUE_TEXTS for code, _ in result.cue_codes)
     assert result.cues == [CUE_TEXTS[code] % params for code, params in result.cue_codes]
-    assert any(code == "phrase" and "расторгнуть" in params["quote"] for code, params in result.cue_codes)
+    assert any(
+        code == "phrase" and "расторгнуть" in params["quote"] for code, params in result.cue_codes
+    )
     json.dumps(result.cue_codes, ensure_ascii=False)  # storable as is
 
 
 def test_customer_history_counts_beside_the_trained_model():
     text = "Qanat, can I bring a guitar on board?"
-    stranger, = Analyzer(BRANDS).analyse([MentionInput(text=text)])
-    customer, = Analyzer(BRANDS).analyse([MentionInput(text=text, author=AuthorHistory(mentions=3, is_customer=True))])
+    (stranger,) = Analyzer(BRANDS).analyse([MentionInput(text=text)])
+    (customer,) = Analyzer(BRANDS).analyse(
+        [MentionInput(text=text, author=AuthorHistory(mentions=3, is_customer=True))]
+    )
     assert stranger.stage == "product"
     assert customer.stage == "support" and "the author is a customer" in customer.cues
 
@@ -114,8 +138,12 @@ def test_a_huge_record_is_analysed_in_bounded_time():
     letters = "абвгдежзийклмнопрстуфхцчшщыэюяё"
     huge = (letters * 30_000)[:800_000]
     assert len(huge.encode("utf-8")) >= 1_600_000
-    items = [MentionInput(text=huge),
-             MentionInput(title="Qanat Air", text="Жалоба: " + huge[:400_000] + " третий день никто не отвечает")]
+    items = [
+        MentionInput(text=huge),
+        MentionInput(
+            title="Qanat Air", text="Жалоба: " + huge[:400_000] + " третий день никто не отвечает"
+        ),
+    ]
     start = time.perf_counter()
     results = Analyzer(BRANDS).analyse(items)
     assert time.perf_counter() - start < 1.0

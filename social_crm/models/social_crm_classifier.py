@@ -71,6 +71,14 @@ class SocialCrmClassifier(models.Model):
         model = _MODEL_CACHE.get(key)
         if model is None:
             model = _model_class(kind).from_dict(record.data)
+            if model.n_samples != record.n_samples:
+                # stored by an older version that kept no corrections: learn them again
+                self._retrain(company, [kind])
+                record.invalidate_recordset()
+                model = _model_class(kind).from_dict(record.data) if record.data else None
+                if model is None:
+                    return None
+                key = (self.env.cr.dbname, record.id, record.signature)
             if len(_MODEL_CACHE) >= _MODEL_CACHE_SIZE:
                 _MODEL_CACHE.clear()
             _MODEL_CACHE[key] = model

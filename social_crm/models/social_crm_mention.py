@@ -139,10 +139,13 @@ class SocialCrmMention(models.Model):
     stage_code = fields.Selection(related="stage_id.code")
     stage_confidence = fields.Float(digits=(3, 2))
     stage_cue_data = fields.Json(
-        readonly=True, help="The reasons of the stage decision as (code, parameters).")
+        readonly=True, help="The reasons of the stage decision as (code, parameters)."
+    )
     stage_cues = fields.Text(
-        string="Why this stage", compute="_compute_stage_cues",
-        help="The reasons of the stage decision, in the reader's language.")
+        string="Why this stage",
+        compute="_compute_stage_cues",
+        help="The reasons of the stage decision, in the reader's language.",
+    )
     stage_manual = fields.Boolean(
         string="Stage set by hand", help="Re-processing never overwrites a stage set by hand."
     )

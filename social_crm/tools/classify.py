@@ -7,38 +7,111 @@ manager lists a name once. Stages: each stage collects points from its cue vocab
 author's history; the best total wins and the cues that earned it are kept as the
 "why this stage" of the mention.
 """
+
 import math
 import re
 from dataclasses import dataclass, field
 from functools import lru_cache
 
 from .data.stage_cues import (
-    CANCEL_PRODUCT, CUES, FROM_WORDS, KK_ABLATIVE, KK_DATIVE, QUESTION, SWITCH, TO_WORDS,
+    CANCEL_PRODUCT,
+    CUES,
+    FROM_WORDS,
+    KK_ABLATIVE,
+    KK_DATIVE,
+    QUESTION,
+    SWITCH,
+    TO_WORDS,
 )
+from .i18n import _lt
 from .text import normalize, tokenize
 
 __all__ = [
-    "STAGES", "CUE_TEXTS", "BrandMatcher", "BrandMatch", "StageRules", "StageResult", "cue_text",
-    "is_question", "skeleton",
+    "STAGES",
+    "CUE_TEXTS",
+    "BrandMatcher",
+    "BrandMatch",
+    "StageRules",
+    "StageResult",
+    "cue_text",
+    "is_question",
+    "skeleton",
 ]
 
-STAGES = ("general", "competitor", "product", "first_review", "negative", "support", "churn", "awkward")
+STAGES = (
+    "general",
+    "competitor",
+    "product",
+    "first_review",
+    "negative",
+    "support",
+    "churn",
+    "awkward",
+)
 
 # ---------------------------------------------------------------------------------------------
 # Brand matching
 
-_TRANSLIT = str.maketrans({
-    "а": "a", "б": "b", "в": "v", "г": "g", "д": "d", "е": "e", "ё": "e", "ж": "zh", "з": "z",
-    "и": "i", "й": "i", "к": "k", "л": "l", "м": "m", "н": "n", "о": "o", "п": "p", "р": "r",
-    "с": "s", "т": "t", "у": "u", "ф": "f", "х": "h", "ц": "ts", "ч": "ch", "ш": "sh", "щ": "sh",
-    "ъ": "", "ы": "i", "ь": "", "э": "e", "ю": "iu", "я": "ia", "ә": "a", "ғ": "g", "қ": "k",
-    "ң": "n", "ө": "o", "ұ": "u", "ү": "u", "һ": "h", "і": "i", "ї": "i", "є": "e", "ґ": "g",
-    "'": "", "’": "",
-})
+_TRANSLIT = str.maketrans(
+    {
+        "а": "a",
+        "б": "b",
+        "в": "v",
+        "г": "g",
+        "д": "d",
+        "е": "e",
+        "ё": "e",
+        "ж": "zh",
+        "з": "z",
+        "и": "i",
+        "й": "i",
+        "к": "k",
+        "л": "l",
+        "м": "m",
+        "н": "n",
+        "о": "o",
+        "п": "p",
+        "р": "r",
+        "с": "s",
+        "т": "t",
+        "у": "u",
+        "ф": "f",
+        "х": "h",
+        "ц": "ts",
+        "ч": "ch",
+        "ш": "sh",
+        "щ": "sh",
+        "ъ": "",
+        "ы": "i",
+        "ь": "",
+        "э": "e",
+        "ю": "iu",
+        "я": "ia",
+        "ә": "a",
+        "ғ": "g",
+        "қ": "k",
+        "ң": "n",
+        "ө": "o",
+        "ұ": "u",
+        "ү": "u",
+        "һ": "h",
+        "і": "i",
+        "ї": "i",
+        "є": "e",
+        "ґ": "g",
+        "'": "",
+        "’": "",
+    }
+)
 _LATIN_RULES = [
-    (re.compile(r"ph"), "f"), (re.compile(r"kh"), "h"), (re.compile(r"x"), "ks"),
-    (re.compile(r"c(?=[eiy])"), "s"), (re.compile(r"ck|c|q"), "k"), (re.compile(r"w"), "v"),
-    (re.compile(r"y"), "i"), (re.compile(r"(?<=[ae])u"), "v"),  # Aurora ~ Аврора, Europe ~ Европа
+    (re.compile(r"ph"), "f"),
+    (re.compile(r"kh"), "h"),
+    (re.compile(r"x"), "ks"),
+    (re.compile(r"c(?=[eiy])"), "s"),
+    (re.compile(r"ck|c|q"), "k"),
+    (re.compile(r"w"), "v"),
+    (re.compile(r"y"), "i"),
+    (re.compile(r"(?<=[ae])u"), "v"),  # Aurora ~ Аврора, Europe ~ Европа
     (re.compile(r"(.)\1+"), r"\1"),
 ]
 _VOWELS = set("aeiou")
@@ -48,8 +121,36 @@ _MAX_ENDING = 7
 # Russian / Ukrainian case endings, and chains of Kazakh case / plural / possessive suffixes.
 # «Орбитой», «Орбіті», «Орбитаның», «Орбитадағы» pass; «орбитальная», «Орбиталь» do not.
 _SLAVIC_ENDINGS = {
-    "", "a", "i", "e", "u", "o", "iu", "ia", "oi", "ei", "om", "em", "am", "ah", "ami", "iam",
-    "iami", "iah", "oiu", "eiu", "ov", "ev", "im", "ih", "imi", "ogo", "ego", "omu", "emu", "s",
+    "",
+    "a",
+    "i",
+    "e",
+    "u",
+    "o",
+    "iu",
+    "ia",
+    "oi",
+    "ei",
+    "om",
+    "em",
+    "am",
+    "ah",
+    "ami",
+    "iam",
+    "iami",
+    "iah",
+    "oiu",
+    "eiu",
+    "ov",
+    "ev",
+    "im",
+    "ih",
+    "imi",
+    "ogo",
+    "ego",
+    "omu",
+    "emu",
+    "s",
 }
 # Adjective endings of inner words of a name (Небесные / Небесными, Красный / Красным).
 _ADJ_ENDINGS = {"ie", "oe", "aia", "iaia", "uiu", "iuiu", "ii", "oi", "ei", "ogo", "ego", "imi"}
@@ -79,12 +180,12 @@ def skeleton(word):
 
 @dataclass(frozen=True)
 class BrandMatch:
-    name: str        # the configured brand name
-    kind: str        # "brand", "competitor" or "product"
-    term: str        # the alias or product name that matched
-    start: int       # first token index
-    end: int         # one past the last token index
-    ending: str      # what follows the stem in the last token (Kazakh case endings)
+    name: str  # the configured brand name
+    kind: str  # "brand", "competitor" or "product"
+    term: str  # the alias or product name that matched
+    start: int  # first token index
+    end: int  # one past the last token index
+    ending: str  # what follows the stem in the last token (Kazakh case endings)
 
 
 @dataclass
@@ -93,7 +194,7 @@ class _Term:
     name: str
     kind: str
     term: str
-    exact: bool      # very short names (KFC, МТС) match whole words only
+    exact: bool  # very short names (KFC, МТС) match whole words only
 
 
 def _strip_ending(part):
@@ -154,7 +255,7 @@ class BrandMatcher:
             word = skels[i + j]
             if not word.startswith(prefix):
                 return None
-            rest = word[len(prefix):]
+            rest = word[len(prefix) :]
             if entry.exact:
                 if rest and not rest.startswith("-"):
                     return None
@@ -172,14 +273,28 @@ class BrandMatcher:
             for entry in self._index.get(word[:2], ()):
                 ending = self._match_at(entry, skels, i)
                 if ending is not None:
-                    found.append(BrandMatch(entry.name, entry.kind, entry.term, i,
-                                            i + len(entry.prefixes), tokens[i + len(entry.prefixes) - 1][-len(ending):] if ending else ""))
+                    found.append(
+                        BrandMatch(
+                            entry.name,
+                            entry.kind,
+                            entry.term,
+                            i,
+                            i + len(entry.prefixes),
+                            tokens[i + len(entry.prefixes) - 1][-len(ending) :] if ending else "",
+                        )
+                    )
         # A product name containing the brand («Orbita Pay») is reported as the product only
         # once, the brand keeps its own mention too.
         found.sort(key=lambda m: (m.start, -(m.end - m.start)))
         kept = []
         for match in found:
-            if any(k.kind == match.kind and k.start <= match.start and match.end <= k.end and k != match for k in kept):
+            if any(
+                k.kind == match.kind
+                and k.start <= match.start
+                and match.end <= k.end
+                and k != match
+                for k in kept
+            ):
                 continue
             kept.append(match)
         return kept
@@ -201,24 +316,25 @@ def is_question(text):
 # ---------------------------------------------------------------------------------------------
 # Why this stage: cues as (code, params) with one English sentence per code
 
-# Every reason a stage decision can give. The Odoo side renders the same codes translated.
+# Every reason a stage decision can give, marked for the translation template: the Odoo side
+# renders the same codes in the reader's language.
 CUE_TEXTS = {
-    "phrase": "the words «%(quote)s»",
-    "sentiment": "the tone is %(label)s",
-    "brand": "our brand is named: %(name)s",
-    "competitor": "a competitor is named: %(names)s",
-    "product": "our product is named: %(name)s",
-    "cancels_product": "cancels %(product)s: «%(quote)s»",
-    "switch_to_us": "switches from a competitor to us",
-    "switch_away": "switches to a competitor",
-    "question": "it is a question",
-    "no_brand": "no brand is named",
-    "author_customer": "the author is a customer",
-    "author_first": "the author's first mention",
-    "author_complained": "the author complained before",
-    "words": "words typical of this stage: %(words)s",
-    "learnt": "learnt from %(count)s corrections",
-    "sentiment_learnt": "sentiment learnt from %(count)s corrections",
+    "phrase": _lt("the words «%(quote)s»"),
+    "sentiment": _lt("the tone is %(label)s"),
+    "brand": _lt("our brand is named: %(name)s"),
+    "competitor": _lt("a competitor is named: %(names)s"),
+    "product": _lt("our product is named: %(name)s"),
+    "cancels_product": _lt("cancels %(product)s: «%(quote)s»"),
+    "switch_to_us": _lt("switches from a competitor to us"),
+    "switch_away": _lt("switches to a competitor"),
+    "question": _lt("it is a question"),
+    "no_brand": _lt("no brand is named"),
+    "author_customer": _lt("the author is a customer"),
+    "author_first": _lt("the author's first mention"),
+    "author_complained": _lt("the author complained before"),
+    "words": _lt("words typical of this stage: %(words)s"),
+    "learnt": _lt("learnt from %(count)s corrections"),
+    "sentiment_learnt": _lt("sentiment learnt from %(count)s corrections"),
 }
 
 
@@ -229,6 +345,7 @@ def cue_text(code, params):
 
 # ---------------------------------------------------------------------------------------------
 # Stage rules
+
 
 def _compile(patterns):
     return re.compile("|".join(f"(?:{p})" for p in patterns)) if patterns else None
@@ -276,9 +393,9 @@ def _phrase(hit):
 class StageResult:
     stage: str
     confidence: float
-    cue_codes: list                                   # [(code, params)], best reasons first
+    cue_codes: list  # [(code, params)], best reasons first
     scores: dict = field(default_factory=dict)
-    reasons: dict = field(default_factory=dict)       # stage → [(code, params)]
+    reasons: dict = field(default_factory=dict)  # stage → [(code, params)]
     author_points: dict = field(default_factory=dict)  # stage → points from the author's history
 
     @property
@@ -293,7 +410,7 @@ class _Board:
     def __init__(self):
         self.scores = dict.fromkeys(STAGES, 0.0)
         self.reasons = {s: [] for s in STAGES}
-        self.author = dict.fromkeys(STAGES, 0.0)   # the part of `scores` the author earned
+        self.author = dict.fromkeys(STAGES, 0.0)  # the part of `scores` the author earned
 
     def add(self, stage, points, reason=None):
         self.scores[stage] += points
@@ -308,6 +425,7 @@ class _Board:
 @dataclass
 class _Context:
     """What every stage step reads: the normalized text and what was found in it."""
+
     norm: str
     tokens: list
     matches: tuple
@@ -348,8 +466,14 @@ def _score_churn(board, ctx):
     if ctx.products:
         cancel = _CANCEL_PRODUCT_RE.search(ctx.norm)
         if cancel:
-            board.add("churn", 3.0, ("cancels_product", {"product": ctx.products[0].term,
-                                                         "quote": _quote(cancel.group(0))}))
+            board.add(
+                "churn",
+                3.0,
+                (
+                    "cancels_product",
+                    {"product": ctx.products[0].term, "quote": _quote(cancel.group(0))},
+                ),
+            )
     return bool(churn)
 
 
@@ -469,8 +593,9 @@ def _score_general(board, ctx):
 class StageRules:
     """Scores the eight stages of a mention from cues and context."""
 
-    def classify(self, text, *, tokens=None, matches=(), question=None, sentiment_score=0.0,
-                 author=None):
+    def classify(
+        self, text, *, tokens=None, matches=(), question=None, sentiment_score=0.0, author=None
+    ):
         ctx = _Context(
             norm=normalize(text),
             tokens=tokens if tokens is not None else tokenize(text),
@@ -507,5 +632,11 @@ class StageRules:
         top = max(scores.values())
         weights = {s: math.exp(v - top) for s, v in scores.items()}
         confidence = weights[best] / sum(weights.values())
-        return StageResult(best, round(confidence, 3), board.reasons[best][:4], dict(scores),
-                           board.reasons, dict(board.author))
+        return StageResult(
+            best,
+            round(confidence, 3),
+            board.reasons[best][:4],
+            dict(scores),
+            board.reasons,
+            dict(board.author),
+        )

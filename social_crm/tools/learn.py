@@ -15,11 +15,18 @@ Any other label set (sentiment) gets a plain per-company logistic regression.
 The corrections serialise to JSON, so Odoo keeps them in a Json field; the fit is redone
 (in a second or less) the first time a brand configuration uses them.
 """
+
 import math
 
 from .classify import STAGES
 from .stage_model import (
-    Features, Featurizer, LinearModel, base_model, softmax, stage_logits, train_linear,
+    Features,
+    Featurizer,
+    LinearModel,
+    base_model,
+    softmax,
+    stage_logits,
+    train_linear,
 )
 
 __all__ = ["StageModel", "CompanyFit", "company_scale", "MAX_ROWS", "fit_corrections"]
@@ -61,8 +68,9 @@ def _epochs(n_samples):
 class CompanyFit:
     """The corrections fitted for one brand configuration."""
 
-    def __init__(self, model, labels, is_stage, n_samples, base=None, scale=1.0, memory=None,
-                 recall=0.0):
+    def __init__(
+        self, model, labels, is_stage, n_samples, base=None, scale=1.0, memory=None, recall=0.0
+    ):
         self.model = model
         self.base = base
         self.labels = labels
@@ -118,9 +126,14 @@ class _Memory:
                     overlap[i] = overlap.get(i, 0) + 1
         if not overlap or not keys:
             return None
-        nearest = sorted(((count / math.sqrt(len(keys) * len(self.keysets[i])), i)
-                          for i, count in overlap.items() if i not in exclude),
-                         reverse=True)[:_NEIGHBOURS]
+        nearest = sorted(
+            (
+                (count / math.sqrt(len(keys) * len(self.keysets[i])), i)
+                for i, count in overlap.items()
+                if i not in exclude
+            ),
+            reverse=True,
+        )[:_NEIGHBOURS]
         votes = [0.0] * self.size
         for similarity, i in nearest:
             if similarity >= _MIN_SIMILARITY:
@@ -147,8 +160,14 @@ def _words_only(features):
     signals too (question, length, tone, the per-stage bias), a day of corrections that
     happen to be mostly support questions would tilt every other mention towards support.
     """
-    return Features({key: features.values[key] for key, token in features.words.items()
-                     if len(token) >= _MIN_WORD}, features.words)
+    return Features(
+        {
+            key: features.values[key]
+            for key, token in features.words.items()
+            if len(token) >= _MIN_WORD
+        },
+        features.words,
+    )
 
 
 def _word_keys(features):
@@ -156,8 +175,15 @@ def _word_keys(features):
 
 
 def _train(examples, names, offsets):
-    return train_linear(examples, names, epochs=_epochs(len(examples)), rate=_RATE, l2=_L2,
-                        offsets=offsets, model=LinearModel(names))
+    return train_linear(
+        examples,
+        names,
+        epochs=_epochs(len(examples)),
+        rate=_RATE,
+        l2=_L2,
+        offsets=offsets,
+        model=LinearModel(names),
+    )
 
 
 def _held_out_pull(examples, names, offsets, keysets):
@@ -183,8 +209,10 @@ def _held_out_pull(examples, names, offsets, keysets):
             own = model.logits(examples[i][0])
             votes = memory.votes(keysets[i]) or [0.0] * len(names)
             for scale, recall in grid:
-                logits = [o + scale * w + recall * v
-                          for o, w, v in zip(offsets[i], own, votes, strict=True)]
+                logits = [
+                    o + scale * w + recall * v
+                    for o, w, v in zip(offsets[i], own, votes, strict=True)
+                ]
                 loss[scale, recall] -= math.log(max(softmax(logits)[index[labels[i]]], 1e-12))
     return min(grid, key=lambda pair: (round(loss[pair], 6), pair))
 
@@ -201,8 +229,7 @@ def fit_corrections(prepared, labels, base=None):
     if not is_stage:
         examples = [(p.features, label) for p, label in zip(prepared, labels, strict=True)]
         return CompanyFit(_train(examples, names, None), names, False, len(examples))
-    examples = [(_words_only(p.features), label)
-                for p, label in zip(prepared, labels, strict=True)]
+    examples = [(_words_only(p.features), label) for p, label in zip(prepared, labels, strict=True)]
     offsets = [_offset(p, base) for p in prepared]
     keysets = [_word_keys(p.features) for p in prepared]
     if len(examples) >= _MIN_CALIBRATION:
@@ -220,7 +247,7 @@ class StageModel:
     VERSION = 2
 
     def __init__(self):
-        self.rows = []          # [(text, lang, label)], oldest first
+        self.rows = []  # [(text, lang, label)], oldest first
         self._fits = {}
 
     @property
@@ -284,4 +311,3 @@ def _plain_featurizer():
     if "featurizer" not in _PLAIN:
         _PLAIN["featurizer"] = Featurizer([])
     return _PLAIN["featurizer"]
-

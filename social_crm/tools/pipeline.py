@@ -10,6 +10,7 @@ when no shipped weights are installed. Only the first `text.MAX_TEXT_CHARS` char
 mention are analysed, with words cut to `text.MAX_WORD_CHARS` letters, so the work per
 mention is bounded whatever its size.
 """
+
 from dataclasses import dataclass, field
 
 from .classify import STAGES, cue_text
@@ -31,7 +32,7 @@ class BrandSpec:
 
 @dataclass
 class AuthorHistory:
-    mentions: int = 0                 # earlier mentions by this author
+    mentions: int = 0  # earlier mentions by this author
     is_customer: bool = False
     last_stage: str = ""
     days_since_first: float | None = None
@@ -43,7 +44,7 @@ class MentionInput:
     title: str = ""
     lang: str = ""
     sentiment_score: float | None = None
-    rating: float | None = None       # review stars, 1–5
+    rating: float | None = None  # review stars, 1–5
     author: AuthorHistory | None = None
 
 
@@ -55,7 +56,7 @@ class Analysis:
     sentiment: str
     stage: str
     stage_confidence: float
-    cues: list[str]                   # why this stage, as English sentences
+    cues: list[str]  # why this stage, as English sentences
     brands: list[str]
     competitors: list[str]
     products: list[str]
@@ -89,8 +90,9 @@ class Analyzer:
         self.model = model if model is not None and model.n_samples else None
         self.fit = self.model.fitted(self.featurizer) if self.model is not None else None
         # A sentiment_model.SentimentModel learnt from hand-set sentiments.
-        self.sentiment_model = (sentiment_model if sentiment_model is not None
-                                and sentiment_model.n_samples else None)
+        self.sentiment_model = (
+            sentiment_model if sentiment_model is not None and sentiment_model.n_samples else None
+        )
 
     def analyse(self, items):
         return [self.analyse_one(item) for item in items]
@@ -100,8 +102,9 @@ class Analyzer:
         text = clip_text(" ".join(p for p in (item.title, item.text) if p).strip())
         lang, lang_confidence = detect_language(text, hint=item.lang or "")
         score, learnt = self._sentiment(item, text, lang)
-        prepared = self.featurizer.prepare(text, lang, sentiment=score, rating=item.rating,
-                                           author=item.author)
+        prepared = self.featurizer.prepare(
+            text, lang, sentiment=score, rating=item.rating, author=item.author
+        )
         return lang, lang_confidence, score, learnt, prepared
 
     def analyse_one(self, item):
@@ -109,8 +112,12 @@ class Analyzer:
         stage, confidence, cue_codes = self._stage(prepared)
         if learnt_sentiment:
             cue_codes.append(("sentiment_learnt", {"count": self.sentiment_model.n_samples}))
-        if item.sentiment_score is None and stage == "churn" and not prepared.question \
-                and score > -0.2:
+        if (
+            item.sentiment_score is None
+            and stage == "churn"
+            and not prepared.question
+            and score > -0.2
+        ):
             # A customer announcing they leave is bad news for the brand, however polite.
             score = min(score, -0.3)
         matches = prepared.matches
@@ -134,13 +141,18 @@ class Analyzer:
         rules = prepared.rules
         if self.base is None and self.fit is None:
             return rules.stage, rules.confidence, list(rules.cue_codes)
-        logits = (stage_logits(self.base, prepared) if self.base is not None
-                  else [rules.scores[s] for s in STAGES])
+        logits = (
+            stage_logits(self.base, prepared)
+            if self.base is not None
+            else [rules.scores[s] for s in STAGES]
+        )
         if self.base is not None and any(rules.author_points.values()):
             # The training texts have no authors: their history counts as much as it does in
             # the rules, in the model's units.
-            logits = [v + AUTHOR_SCALE * rules.author_points[s]
-                      for v, s in zip(logits, STAGES, strict=True)]
+            logits = [
+                v + AUTHOR_SCALE * rules.author_points[s]
+                for v, s in zip(logits, STAGES, strict=True)
+            ]
         shipped = STAGES[max(range(len(STAGES)), key=logits.__getitem__)]
         explainer = self.base
         if self.fit is not None:

@@ -11,6 +11,7 @@ describe how people talk about any business, not about the businesses it was tra
 The weights shipped with the addon (data/stage_weights.json.gz) are rebuilt by
 ``scripts/train_stage.py`` from the multi-domain training set and loaded on first use.
 """
+
 import gzip
 import json
 import math
@@ -26,8 +27,18 @@ from .sentiment import analyse_sentiment
 from .text import clip_text, tokenize
 
 __all__ = [
-    "stage_logits", "RULE_BLEND", "Features", "LinearModel", "extract_features", "base_model", "softmax", "WEIGHTS_PATH",
-    "HASH_BITS", "train_linear", "Featurizer", "Prepared",
+    "stage_logits",
+    "RULE_BLEND",
+    "Features",
+    "LinearModel",
+    "extract_features",
+    "base_model",
+    "softmax",
+    "WEIGHTS_PATH",
+    "HASH_BITS",
+    "train_linear",
+    "Featurizer",
+    "Prepared",
 ]
 
 WEIGHTS_PATH = pathlib.Path(__file__).resolve().parent / "data" / "stage_weights.json.gz"
@@ -43,7 +54,9 @@ _RULE_CAP = 3.0
 _PLACEHOLDER = {"brand": "<brand>", "competitor": "<competitor>", "product": "<product>"}
 # Something that looks like an order, contract, flight or ticket number: №123, #4567, 12345.
 _ORDER_RE = re.compile(
-    r"(?:№|#|\bno\.?\s?|\bn\s?)\s*\d{3,}|\b[a-zа-я]{0,3}-?\d{5,}\b|\b\d{3,}-\d{2,}\b|\*\d{4}\b", re.I)
+    r"(?:№|#|\bno\.?\s?|\bn\s?)\s*\d{3,}|\b[a-zа-я]{0,3}-?\d{5,}\b|\b\d{3,}-\d{2,}\b|\*\d{4}\b",
+    re.I,
+)
 _DIGITS_RE = re.compile(r"\d")
 # Pictographs, dingbats and the supplementary symbol planes: one feature per distinct emoji.
 _EMOJI_RE = re.compile("[\u2600-\u27bf\U0001f300-\U0001faff]")
@@ -58,8 +71,9 @@ def _bucket(feature):
 @dataclass
 class Features:
     """Hashed feature → value, and the words behind the word features (for explanations)."""
+
     values: dict
-    words: dict = field(default_factory=dict)   # bucket → the token it came from
+    words: dict = field(default_factory=dict)  # bucket → the token it came from
 
 
 def _placeholder_tokens(tokens, matches):
@@ -136,7 +150,7 @@ def _signals(values, raw, tokens, matches, question, sentiment):
     if not kinds:
         _add(values, "has|none")
     if matches and matches[0].start == 0:
-        _add(values, "lead|" + matches[0].kind)       # addressed to a brand: «Volna, ...»
+        _add(values, "lead|" + matches[0].kind)  # addressed to a brand: «Volna, ...»
     if len({m.name for m in matches if m.kind == "competitor"}) > 1:
         _add(values, "has|competitors")
     if question:
@@ -172,8 +186,9 @@ def _rule_signals(values, rule_scores, rule_stage):
     _add(values, "rwin|" + rule_stage)
 
 
-def extract_features(raw, lang, tokens, matches, question, sentiment, rule_scores, rule_stage,
-                     rating=None):
+def extract_features(
+    raw, lang, tokens, matches, question, sentiment, rule_scores, rule_stage, rating=None
+):
     """The features of one mention from what the pipeline already computed for it."""
     values, words = {}, {}
     _lexical(values, words, _placeholder_tokens(tokens, matches))
@@ -244,18 +259,23 @@ class LinearModel:
         return found
 
     def to_dict(self, digits=3):
-        return {"labels": list(self.labels),
-                "weights": {str(k): [round(w, digits) for w in row]
-                            for k, row in self.weights.items()
-                            if any(abs(w) >= 0.5 * 10 ** -digits for w in row)}}
+        return {
+            "labels": list(self.labels),
+            "weights": {
+                str(k): [round(w, digits) for w in row]
+                for k, row in self.weights.items()
+                if any(abs(w) >= 0.5 * 10**-digits for w in row)
+            },
+        }
 
     @classmethod
     def from_dict(cls, data):
         return cls(data["labels"], {int(k): row for k, row in data["weights"].items()})
 
 
-def train_linear(examples, labels, *, epochs=12, rate=0.3, l2=1e-4, offsets=None, seed=13,
-                 model=None):
+def train_linear(
+    examples, labels, *, epochs=12, rate=0.3, l2=1e-4, offsets=None, seed=13, model=None
+):
     """Multinomial logistic regression by stochastic gradient descent.
 
     `examples` are (Features, label) pairs; `offsets`, when given, are fixed logits added
@@ -303,12 +323,13 @@ def base_model():
 @dataclass
 class Prepared:
     """One mention as the stage decision sees it."""
+
     text: str
     tokens: list
     matches: list
     question: bool
     sentiment: float
-    rules: object            # classify.StageResult
+    rules: object  # classify.StageResult
     features: Features
 
 
@@ -319,8 +340,11 @@ class Featurizer:
         brands = list(brands or ())
         self.matcher = BrandMatcher(brands)
         self.rules = StageRules()
-        self.key = tuple(sorted(
-            (b.name, tuple(b.aliases), tuple(b.products), bool(b.is_competitor)) for b in brands))
+        self.key = tuple(
+            sorted(
+                (b.name, tuple(b.aliases), tuple(b.products), bool(b.is_competitor)) for b in brands
+            )
+        )
 
     def prepare(self, text, lang, sentiment=None, rating=None, author=None):
         """Everything the stage decision needs about `text` (clipped to a bounded length)."""
@@ -330,8 +354,15 @@ class Featurizer:
         question = is_question(text)
         if sentiment is None:
             sentiment = analyse_sentiment(text, lang)[0]
-        rules = self.rules.classify(text, tokens=tokens, matches=matches, question=question,
-                                    sentiment_score=sentiment, author=author)
-        features = extract_features(text, lang, tokens, matches, question, sentiment,
-                                    rules.scores, rules.stage, rating)
+        rules = self.rules.classify(
+            text,
+            tokens=tokens,
+            matches=matches,
+            question=question,
+            sentiment_score=sentiment,
+            author=author,
+        )
+        features = extract_features(
+            text, lang, tokens, matches, question, sentiment, rules.scores, rules.stage, rating
+        )
         return Prepared(text, tokens, matches, question, sentiment, rules, features)

@@ -7,6 +7,7 @@ brand configuration, so brand names turn into placeholders and the model learns 
 people talk. Used by scripts/train_stage.py (the shipped weights) and bench/nlp.py
 (leave-one-industry-out).
 """
+
 import json
 import pathlib
 
@@ -14,8 +15,14 @@ from .classify import STAGES
 from .pipeline import Analyzer, BrandSpec, MentionInput
 from .stage_model import LinearModel, train_linear
 
-__all__ = ["TRAINING_DIR", "load_training", "brand_specs", "featurise", "train_stage_model",
-           "EPOCHS"]
+__all__ = [
+    "TRAINING_DIR",
+    "load_training",
+    "brand_specs",
+    "featurise",
+    "train_stage_model",
+    "EPOCHS",
+]
 
 TRAINING_DIR = pathlib.Path(__file__).resolve().parent / "data" / "training"
 # Texts written for the stage borderlines the set is thin on (a complaint with a rhetorical
@@ -55,11 +62,22 @@ def brand_specs(config):
     if not config:
         return []
     brand = config.get("brand") or {}
-    specs = [BrandSpec(brand.get("name", ""), list(brand.get("aliases", [])),
-                       list(brand.get("product_names", brand.get("products", []))))]
+    specs = [
+        BrandSpec(
+            brand.get("name", ""),
+            list(brand.get("aliases", [])),
+            list(brand.get("product_names", brand.get("products", []))),
+        )
+    ]
     for competitor in config.get("competitors", []):
-        specs.append(BrandSpec(competitor.get("name", ""), list(competitor.get("aliases", [])),
-                               list(competitor.get("product_names", [])), is_competitor=True))
+        specs.append(
+            BrandSpec(
+                competitor.get("name", ""),
+                list(competitor.get("aliases", [])),
+                list(competitor.get("product_names", [])),
+                is_competitor=True,
+            )
+        )
     return [s for s in specs if s.name]
 
 
@@ -80,5 +98,6 @@ def featurise(rows, industries):
 def train_stage_model(prepared, epochs=EPOCHS):
     """A LinearModel over STAGES from [(Prepared, stage)]."""
     examples = [(p.features, stage) for p, stage in prepared]
-    return train_linear(examples, STAGES, epochs=epochs, rate=RATE, l2=L2,
-                        model=LinearModel(STAGES))
+    return train_linear(
+        examples, STAGES, epochs=epochs, rate=RATE, l2=L2, model=LinearModel(STAGES)
+    )

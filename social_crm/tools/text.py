@@ -3,12 +3,15 @@
 Pure Python (never imports odoo). Stems are cached: the same few thousand word forms
 recur across mentions, so stemming is a dictionary look-up after warm-up.
 """
+
 import re
 from functools import lru_cache
 
 __all__ = ["normalize", "tokenize", "stem", "stems", "strip_suffixes", "clip_text"]
 
-_URL_RE = re.compile(r"(?:https?://|www\.)\S+|\b[\w.-]+\.(?:com|ru|kz|ua|org|net|io)(?:/\S*)?", re.I)
+_URL_RE = re.compile(
+    r"(?:https?://|www\.)\S+|\b[\w.-]+\.(?:com|ru|kz|ua|org|net|io)(?:/\S*)?", re.I
+)
 _SPACE_RE = re.compile(r"\s+")
 # Apostrophe variants used in Ukrainian (м'ята) and English (don't) -> one plain apostrophe.
 _APOSTROPHES = str.maketrans({"’": "'", "ʼ": "'", "`": "'", "´": "'", "‘": "'"})

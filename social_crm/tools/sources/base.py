@@ -18,6 +18,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
+from ..i18n import _lt  # noqa: F401  (re-exported for the adapters)
 from ..schema import RecordError, normalize_record
 
 try:  # requests is a dependency of the module; the helpers below work without it.
@@ -27,12 +28,6 @@ except ImportError:  # pragma: no cover
 
 DEFAULT_MAX_BODY = 2 * 1024 * 1024  # bytes accepted in one webhook delivery
 DEFAULT_MAX_WAIT = 60.0  # longest Retry-After honoured in-process; longer → RateLimited raised
-
-
-def _lt(text):
-    """Marks a user-facing English text for the translation template (Odoo's exporter reads
-    every ``_lt("...")`` of the addon); the Odoo side translates it when it shows it."""
-    return text
 
 
 # kind → adapter class; each adapter module registers its class with ``@register``.
