@@ -268,3 +268,17 @@ class TestIngest(SocialCrmCase):
             older,
             "earlier mentions list only what the author wrote before",
         )
+
+    def test_why_this_stage_reads_in_the_readers_language(self):
+        mention = self.source.ingest(
+            [make_record("why-1", text="Третий день нет интернета, ужасный сервис!")]
+        )
+        english = mention.with_context(lang="en_US").stage_cues
+        self.assertTrue(english, "the mention says why it is in its stage")
+        self.assertNotIn(":", english.split("\n")[0][:1], "sentences, not codes")
+        if not self.env["res.lang"]._lang_get("ru_RU"):
+            self.skipTest("Russian is not loaded in this database")
+        mention.invalidate_recordset(["stage_cues"])
+        russian = mention.with_context(lang="ru_RU").stage_cues
+        self.assertNotEqual(russian, english)
+        self.assertRegex(russian.split("\n")[0], "[а-яё]", "the reasons in Russian")
