@@ -14,8 +14,9 @@ test: deps       ## pytest for social_crm/tools, then Odoo's tests (tour include
 pytest:          ## only the plain pytest part (no database)
 	@eval "$$(scripts/find-odoo)" && "$$ODOO_PYTHON" -m pytest -q tests
 
-bench: deps      ## benchmarks that print figures
-	@eval "$$(scripts/find-odoo)" && for b in bench/*.py; do echo "== $$b"; "$$ODOO_PYTHON" $$b || exit 1; done
+bench: deps      ## benchmarks that print figures (webhook_load.py and file_import.py: see bench/README.md)
+	@eval "$$(scripts/find-odoo)" && for b in nlp ingest knowledge sentiment_eval; do \
+		echo "== bench/$$b.py"; "$$ODOO_PYTHON" bench/$$b.py || exit 1; done
 
 lint:            ## ruff (format, imports, bugbear, pyupgrade) and pylint-odoo for 18.0; XML syntax
 	scripts/lint
