@@ -483,3 +483,20 @@ def test_private_answer_refused_by_vk_is_readable(server, sleeps):
         SourceError, match="answer to message msg512000111_3051.*without permission"
     ):
         vk(server, sleeps).post_reply({"external_id": "msg512000111_3051"}, "hi")
+
+
+def test_a_poison_post_never_stalls_the_search(server, sleeps):
+    """One post VK sends that can't be read (a date in year 9999) is an error of the run;
+    the others are returned and the search moves on."""
+    good = {"id": 1, "owner_id": -5, "from_id": 77, "date": 1767225600, "text": "Связь пропала"}
+    bad = dict(good, id=2, date=253402300799)
+    server.route("GET", "/newsfeed.search", [{"response": {"items": [bad, good], "next_from": ""}}])
+    adapter = get_adapter(
+        "vk",
+        {"base_url": server.url, "access_token": "t", "query": "Орбита"},
+        timeout=2,
+        sleep=sleeps,
+    )
+    result = adapter.fetch(None, limit=100)
+    assert [r["external_id"] for r in result.records] == ["-5_1"]
+    assert len(result.errors) == 1 and "VK post -5_2" in result.errors[0]["record"]

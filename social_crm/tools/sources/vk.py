@@ -43,6 +43,7 @@ from .base import (
     check_secret,
     iso_utc,
     load_json_body,
+    map_item,
     register,
     to_int,
 )
@@ -308,12 +309,18 @@ class VKAdapter(SourceAdapter):
                 raise SourceError(f"{what}: the answer has no 'items' list", retryable=True)
             authors = _authors(data)
             for item in items:
-                try:
-                    records.append(map_post(item, authors))
-                except (PayloadError, AttributeError) as exc:
-                    errors.append({"record": "VK post", "reason": str(exc)})
-                    continue
-                state["window_max"] = max(state.get("window_max") or 0, to_int(item.get("date")))
+                label = (
+                    f"VK post {item.get('owner_id')}_{item.get('id')}"
+                    if isinstance(item, dict)
+                    else "VK post"
+                )
+                good, bad = map_item(item, lambda it, authors=authors: map_post(it, authors), label)
+                records += good
+                errors += bad
+                if good:
+                    state["window_max"] = max(
+                        state.get("window_max") or 0, to_int(item.get("date"))
+                    )
             state["next_from"] = data.get("next_from") or ""
             if not state["next_from"] or not items or len(records) >= limit:
                 break
@@ -379,12 +386,13 @@ class VKAdapter(SourceAdapter):
             for comment in fresh:
                 batch = [comment] + list((comment.get("thread") or {}).get("items") or [])
                 for item in batch:
-                    try:
-                        records.append(map_comment(item, owner, pid, authors))
-                    except PayloadError as exc:
-                        errors.append(
-                            {"record": f"VK comment on {owner}_{pid}", "reason": str(exc)}
-                        )
+                    good, bad = map_item(
+                        item,
+                        lambda it, authors=authors: map_comment(it, owner, pid, authors),
+                        f"VK comment on {owner}_{pid}",
+                    )
+                    records += good
+                    errors += bad
                 last = max(last, to_int(comment.get("id")))
             if len(items) < COMMENTS_PAGE_MAX or not fresh:
                 return records, last, False
