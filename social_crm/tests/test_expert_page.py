@@ -26,9 +26,14 @@ class TestExpertPage(HttpCase):
             groups="base.group_user",
             name="Erik Expert",
             password="xp_expert_pw",
+            lang="en_US",
         )
         cls.stranger = new_test_user(
-            cls.env, "xp_stranger", groups="base.group_user", password="xp_stranger_pw"
+            cls.env,
+            "xp_stranger",
+            groups="base.group_user",
+            password="xp_stranger_pw",
+            lang="en_US",
         )
 
     def ask(self, ext="x1", text="Можно ли вернуть товар без чека, если коробку выбросили?"):
