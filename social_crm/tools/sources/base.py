@@ -323,7 +323,7 @@ _RESOURCE_PLATFORMS = {
 
 
 def platform_from(url_or_domain="", resource_type=""):
-    """A platform code (DESIGN's list) from a domain or URL; else forum/news/web by type."""
+    """A platform code (the platforms the module knows) from a domain or URL; else forum/news/web by type."""
     text = str(url_or_domain or "").strip().lower()
     host = domain_of(text)
     path = urlsplit(text if "://" in text else "https://" + text).path if text else ""

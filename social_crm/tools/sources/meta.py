@@ -1,4 +1,4 @@
-"""Meta webhooks: Facebook Page feed and mentions, Messenger, Instagram; replies (SOURCES.md §7c).
+"""Meta webhooks: Facebook Page feed and mentions, Messenger, Instagram; replies.
 
 * Subscription handshake: a GET with ``hub.mode=subscribe``, ``hub.verify_token`` and
   ``hub.challenge`` — :func:`verify_subscription` returns the challenge to echo.

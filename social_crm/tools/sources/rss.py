@@ -1,4 +1,4 @@
-"""RSS 2.0, RSS 1.0 (RDF) and Atom 1.0 feeds, Google Alerts included (SOURCES.md §7a, §7b).
+"""RSS 2.0, RSS 1.0 (RDF) and Atom 1.0 feeds, Google Alerts included.
 
 RSS 1.0 puts ``channel`` and its ``item`` elements side by side under ``rdf:RDF``, all in the
 ``http://purl.org/rss/1.0/`` namespace; an item's ``rdf:about`` is its id when it has no

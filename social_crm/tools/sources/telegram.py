@@ -1,5 +1,5 @@
 """Telegram Bot API: updates from channels and groups where the bot is a member, and private
-chats with the bot (SOURCES.md §5).
+chats with the bot.
 
 A message in a private chat (``chat.type == "private"``) is a record with ``private: True``
 and no URL — even when the person has a public username, the chat itself is not public — and

@@ -1,4 +1,4 @@
-"""VK: post search, comments on a community wall, Callback API push, replies (SOURCES.md §4).
+"""VK: post search, comments on a community wall, Callback API push, replies.
 
 Two pull modes (config ``mode``):
 

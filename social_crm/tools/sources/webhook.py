@@ -1,4 +1,4 @@
-"""The generic webhook: senders post our normalized records (DESIGN, "Ingest pipeline").
+"""The generic webhook: senders post our normalized records (see ``tools/schema.py``).
 
 Body: a JSON list of records, ``{"records": [...]}`` or one record object.  Authentication:
 header ``X-Social-CRM-Token`` or the token in the URL path, against ``webhook_token``.
