@@ -1,6 +1,6 @@
 """The generic webhook: senders post our normalized records (see ``tools/schema.py``).
 
-Body: a JSON list of records, ``{"records": [...]}`` or one record object.  Authentication:
+Body: a JSON list of records or ``{"records": [...]}``.  Authentication:
 header ``X-Social-CRM-Token`` or the token in the URL path, against ``webhook_token``.
 Records are passed through as they are; ``schema.normalize_batch`` on the Odoo side reports
 each bad one by name, so one bad record never rejects the rest.
