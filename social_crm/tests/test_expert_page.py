@@ -57,7 +57,7 @@ class TestExpertPage(HttpCase):
             link, data={"answer": answer, "csrf_token": http_csrf(self, page.text)}
         )
         self.assertEqual(sent.status_code, 200)
-        self.assertIn("Thank you", sent.text)
+        self.assertIn('data-state="done"', sent.text)
         mention.invalidate_recordset()
         self.assertEqual(mention.state, "in_progress")
         self.assertEqual(mention.sudo().expert_answer, answer)
@@ -71,7 +71,7 @@ class TestExpertPage(HttpCase):
         self.authenticate("xp_stranger", "xp_stranger_pw")
         page = self.url_open(f"/social_crm/expert/{activity.id}")
         self.assertNotIn("коробку выбросили", page.text)
-        self.assertIn("no longer waiting for you", page.text)
+        self.assertIn('data-state="gone"', page.text)
         self.assertTrue(activity.exists(), "nothing changed")
 
     def test_done_without_an_answer_goes_back_to_the_agent(self):

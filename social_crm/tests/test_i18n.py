@@ -23,7 +23,9 @@ class TestTranslations(TransactionCase):
             sorted(current - pot)[:20],
             "strings missing from social_crm.pot: re-export it (see README, Translations)",
         )
-        self.assertFalse(sorted(pot - current)[:20], "stale strings in social_crm.pot")
+        if self.env.ref("social_crm.source_demo_webhook", raise_if_not_found=False):
+            # the template is exported with the demo data: without it, its terms are absent
+            self.assertFalse(sorted(pot - current)[:20], "stale strings in social_crm.pot")
 
     def test_russian_translation_is_complete(self):
         ru = polib.pofile(file_path("social_crm/i18n/ru.po"))
