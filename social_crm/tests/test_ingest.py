@@ -282,3 +282,20 @@ class TestIngest(SocialCrmCase):
         russian = mention.with_context(lang="ru_RU").stage_cues
         self.assertNotEqual(russian, english)
         self.assertRegex(russian.split("\n")[0], "[а-яё]", "the reasons in Russian")
+
+    def test_trouble_of_a_source_goes_to_a_person_never_a_bot(self):
+        # created by the system (demo data, scripts): no responsible, not OdooBot
+        source = self.env["social_crm.source"].create({"name": "System", "source_type": "vk"})
+        self.assertFalse(source.user_id)
+        source._notify_paused(5, "the API key was revoked")
+        activity = source.activity_ids[-1:]
+        self.assertEqual(activity.user_id, self.env.ref("base.user_admin"))
+        self.assertFalse(activity.user_id._is_superuser())
+        # a person who creates a source is its responsible
+        manager = new_test_user(self.env, "src_owner", groups="social_crm.group_manager")
+        owned = (
+            self.env["social_crm.source"]
+            .with_user(manager)
+            .create({"name": "Mine", "source_type": "vk"})
+        )
+        self.assertEqual(owned.user_id, manager)

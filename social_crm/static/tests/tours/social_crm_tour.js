@@ -17,6 +17,19 @@ registry.category("web_tour.tours").add("social_crm_mentions_tour", {
             trigger: ".o_kanban_renderer .o_kanban_group:nth-of-type(8) .o_column_title",
         },
         {
+            content: "All eight columns fit the screen: negative, churn and awkward are in view",
+            trigger: ".o_kanban_renderer .o_kanban_group:nth-of-type(8)",
+            run() {
+                const groups = document.querySelectorAll(".o_kanban_renderer .o_kanban_group");
+                const last = groups[groups.length - 1].getBoundingClientRect();
+                if (groups.length < 8 || last.right > window.innerWidth + 1) {
+                    throw new Error(
+                        `the last column ends at ${last.right}px of a ${window.innerWidth}px window`
+                    );
+                }
+            },
+        },
+        {
             content: "Open the mention",
             trigger: '.o_kanban_record:contains("Третий день нет интернета")',
             run: "click",
