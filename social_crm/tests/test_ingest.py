@@ -299,3 +299,13 @@ class TestIngest(SocialCrmCase):
             .create({"name": "Mine", "source_type": "vk"})
         )
         self.assertEqual(owned.user_id, manager)
+
+    def test_who_replies_becomes_the_assignee(self):
+        agent = new_test_user(self.env, "reply_agent", groups="social_crm.group_user")
+        mention = self.source.ingest([make_record("reply-1")]).with_user(agent)
+        self.assertFalse(mention.user_id)
+        mention._send_reply(
+            "Здравствуйте! Доставка в Алматы есть, 2–3 дня.", post_mode="manual", override=True
+        )
+        self.assertEqual((mention.state, mention.user_id), ("answered", agent))
+        self.assertTrue(mention.first_response_at)
