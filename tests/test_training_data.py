@@ -15,7 +15,9 @@ TRAINING = (
     pathlib.Path(__file__).resolve().parent.parent / "social_crm" / "tools" / "data" / "training"
 )
 # ../shared beside the checkout (the development set); the check is skipped without it
-DEV_MENTIONS = pathlib.Path(__file__).resolve().parents[2] / "shared" / "data" / "dev_mentions.jsonl"
+DEV_MENTIONS = (
+    pathlib.Path(__file__).resolve().parents[2] / "shared" / "data" / "dev_mentions.jsonl"
+)
 
 FIELDS = {"id", "industry", "text", "stage", "sentiment", "lang", "platform", "rating"}
 STAGES = {
