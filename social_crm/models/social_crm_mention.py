@@ -908,6 +908,7 @@ class SocialCrmMention(models.Model):
     def action_submit_expert_answer(self):
         """The expert answers from the mention: closes their activity with the answer."""
         self.ensure_one()
+        self.check_access("write")  # the answer is then recorded as superuser
         text = (self.expert_answer or "").strip()
         if not text:
             raise UserError(self.env._("Write the expert's answer first."))
