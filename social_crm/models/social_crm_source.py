@@ -176,6 +176,11 @@ class SocialCrmSource(models.Model):
         compute="_compute_capabilities", help="Replies can be posted through the platform's API."
     )
     connection_help = fields.Char(compute="_compute_capabilities")
+    needs_credentials = fields.Boolean(
+        compute="_compute_capabilities",
+        help="The kind connects to a service (nothing to connect to for a webhook, a file or "
+        "mentions entered by hand).",
+    )
 
     # Scheduling. Only the scheduled pull writes these (one run at a time per source).
     interval_minutes = fields.Integer(
@@ -232,6 +237,7 @@ class SocialCrmSource(models.Model):
             adapter = ADAPTERS.get(source.source_type)
             source.can_pull = bool(adapter and adapter.can_fetch and adapter.needs_credentials)
             source.can_reply = bool(adapter and adapter.can_reply)
+            source.needs_credentials = bool(adapter and adapter.needs_credentials)
             source.connection_help = self.env._(adapter.help) if adapter and adapter.help else False  # pylint: disable=translation-required
 
     def _compute_webhook_url(self):
