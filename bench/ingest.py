@@ -226,10 +226,15 @@ def start_server(db, port, log):
         "--log-level=warn",
         f"--logfile={log}",
     ]
-    proc = subprocess.Popen(cmd)
+    return wait_until_up(subprocess.Popen(cmd), port, log, timeout=60)
+
+
+def wait_until_up(proc, port, log, timeout):
+    """``proc`` once the Odoo server it runs answers /web/health on ``port``; stopped and
+    RuntimeError when it exits or does not answer within ``timeout`` seconds."""
     import requests
 
-    deadline = time.time() + 60
+    deadline = time.time() + timeout
     while time.time() < deadline:
         try:
             if requests.get(f"http://127.0.0.1:{port}/web/health", timeout=1).ok:

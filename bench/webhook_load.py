@@ -39,6 +39,8 @@ import time
 from datetime import datetime, timedelta, timezone
 
 ROOT = pathlib.Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT / "bench"))
+from ingest import wait_until_up  # noqa: E402  (the same wait as the ingest benchmark's)
 
 
 def ensure_python():
@@ -209,21 +211,7 @@ def start_server(odoo, db, port, workers, log):
         "--log-level=info",
         f"--logfile={log}",
     ]
-    proc = subprocess.Popen(cmd)
-    import requests
-
-    deadline = time.time() + 90
-    while time.time() < deadline:
-        try:
-            if requests.get(f"http://127.0.0.1:{port}/web/health", timeout=1).ok:
-                return proc
-        except requests.RequestException:
-            pass
-        if proc.poll() is not None:
-            raise RuntimeError(f"the Odoo server exited (see {log})")
-        time.sleep(0.3)
-    stop_server(proc)
-    raise RuntimeError(f"the Odoo server did not answer on port {port} (see {log})")
+    return wait_until_up(subprocess.Popen(cmd), port, log, timeout=90)
 
 
 def stop_server(proc):

@@ -1,3 +1,5 @@
+import json
+
 from odoo.tests import TransactionCase
 
 
@@ -25,3 +27,18 @@ class SocialCrmCase(TransactionCase):
             {"name": "Test webhook", "source_type": "webhook", "sla_minutes": 30}
         )
         cls.Mention = cls.env["social_crm.mention"]
+
+
+def post_webhook(case, source, body, headers=None, path_token=None, query=""):
+    """POST ``body`` (bytes, or JSON-encoded) to ``source``'s webhook from an HttpCase, with the
+    token in the path when ``path_token`` is given."""
+    url = f"/social_crm/webhook/{source.id}"
+    if path_token:
+        url += f"/{path_token}"
+    data = body if isinstance(body, bytes) else json.dumps(body).encode()
+    return case.opener.post(
+        case.base_url() + url + query,
+        data=data,
+        headers=dict({"Content-Type": "application/json"}, **(headers or {})),
+        timeout=30,
+    )

@@ -13,6 +13,7 @@ from odoo import fields
 from odoo.exceptions import AccessError, UserError
 from odoo.tests import HttpCase, TransactionCase, new_test_user, tagged
 
+from .common import post_webhook
 from .httpfake import FakeServer, slow
 
 CONNECTOR_LOG = "odoo.addons.social_crm.models.social_crm_source"
@@ -721,16 +722,7 @@ class TestConnectorWebhooks(HttpCase):
         cls.Mention = cls.env["social_crm.mention"]
 
     def post(self, source, body, headers=None, path_token=None, query=""):
-        url = f"/social_crm/webhook/{source.id}"
-        if path_token:
-            url += f"/{path_token}"
-        data = body if isinstance(body, bytes) else json.dumps(body).encode()
-        return self.opener.post(
-            self.base_url() + url + query,
-            data=data,
-            headers=dict({"Content-Type": "application/json"}, **(headers or {})),
-            timeout=30,
-        )
+        return post_webhook(self, source, body, headers, path_token, query)
 
     def count(self, source):
         return self.Mention.search_count([("source_id", "=", source.id)])

@@ -9,6 +9,7 @@ import json
 
 from odoo.tests import HttpCase, tagged
 
+from .common import post_webhook
 from .httpfake import FakeServer
 
 NOW = 1777629600  # 2026-05-01 10:00 UTC
@@ -27,13 +28,7 @@ class TestPayloadWebhooks(HttpCase):
         cls.env["ir.config_parameter"].sudo().set_param("social_crm.http_retries", "0")
 
     def post(self, source, body, headers=None):
-        data = body if isinstance(body, bytes) else json.dumps(body).encode()
-        return self.opener.post(
-            f"{self.base_url()}/social_crm/webhook/{source.id}/{source.sudo().webhook_token}",
-            data=data,
-            headers=dict({"Content-Type": "application/json"}, **(headers or {})),
-            timeout=30,
-        )
+        return post_webhook(self, source, body, headers, path_token=source.sudo().webhook_token)
 
     def mentions(self, source):
         return self.Mention.search([("source_id", "=", source.id)])

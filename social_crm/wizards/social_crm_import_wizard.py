@@ -226,6 +226,7 @@ class SocialCrmImportWizard(models.TransientModel):
         """Read the file with the chosen format; a table the format doesn't fit (no text or
         id column recognised) goes to the column mapping step instead of failing."""
         self.ensure_one()
+        self.source_id._check_manage_rights()
         if self.preset == "mapping":
             return self._to_mapping()
         try:
@@ -268,6 +269,7 @@ class SocialCrmImportWizard(models.TransientModel):
     def action_resume(self):
         """Go on with a stopped import after the last row that went in."""
         self.ensure_one()
+        self.source_id._check_manage_rights()
         self.write({"state": "running", "stop_reason": False})
         self.env.ref("social_crm.ir_cron_social_crm_import_files").sudo()._trigger()
         return self._reopen()
