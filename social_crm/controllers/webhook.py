@@ -147,8 +147,10 @@ class SocialCrmWebhook(http.Controller):
     (VK: "ok"). A GET answers a subscription handshake (Meta's hub.challenge).
 
     An unknown or archived source and missing or wrong credentials all get the same 403
-    answer. A ``webhook`` source's token is checked before the body is read; bodies are read
-    up to MAX_BODY_BYTES only (413 beyond), JSON deeper than MAX_JSON_DEPTH is a 400."""
+    answer. Credentials outside the body (tokens, secret headers) are checked before the body
+    is read; bodies are read up to MAX_BODY_BYTES only (413 beyond), JSON deeper than
+    MAX_JSON_DEPTH is a 400 — answers given only to an authenticated sender: where the
+    credentials are in or over the body (VK, Meta), such a body gets the unknown source's 403."""
 
     @http.route(
         ROUTES,
@@ -162,17 +164,21 @@ class SocialCrmWebhook(http.Controller):
     def receive(self, source_id, token=None, **_params):
         try:
             source = self._source(source_id)
+            headers = dict(request.httprequest.headers)
+            query = request.httprequest.args.to_dict()
+            authenticated = self._authenticate(source, headers, query, token)
+            try:
+                body = self._read_body()
+            except WebhookError as exc:
+                if authenticated:
+                    raise
+                # Credentials in or over the body could not be checked: a stranger gets
+                # the answer of an unknown source, not a hint that this id exists.
+                raise Refused(source.id, f"unauthenticated body refused: {exc.reason}") from None
             if source.source_type == "webhook":
-                self._authenticate(source, token)
-                report = self._ingest(source, self._read_body())
+                report = self._ingest(source, body)
             else:
-                report = self._ingest(
-                    source,
-                    self._read_body(),
-                    dict(request.httprequest.headers),
-                    request.httprequest.args.to_dict(),
-                    token,
-                )
+                report = self._ingest(source, body, headers, query, token)
         except Refused as exc:
             _logger.info("Webhook for source %s refused: %s", exc.source_id, exc.detail)
             return self._error(exc)
@@ -229,13 +235,17 @@ class SocialCrmWebhook(http.Controller):
             raise Refused(source_id, "the source is archived")
         return source
 
-    def _authenticate(self, source, path_token):
-        given = request.httprequest.headers.get(TOKEN_HEADER) or path_token
-        if not given:
-            raise Refused(source.id, f"no token in the {TOKEN_HEADER} header nor in the path")
-        expected = source.webhook_token or ""
-        if not hmac.compare_digest(given.encode(), expected.encode()):
-            raise Refused(source.id, "wrong token")
+    def _authenticate(self, source, headers, query, path_token):
+        """The kind's check of what the delivery carries outside its body (one mechanism for
+        every kind, in its adapter): True when the sender is authenticated before the body is
+        read, False when the credentials travel in or over the body."""
+        try:
+            return source._webhook_authenticate(headers, query, path_token)
+        except AuthError as exc:
+            raise Refused(source.id, exc.message) from None
+        except SourceError as exc:
+            self._refuse_unauthenticated(source, path_token, exc)
+            raise WebhookError(400, exc.message) from None
 
     def _read_body(self):
         """The request body, read in chunks and refused (413) as soon as it exceeds

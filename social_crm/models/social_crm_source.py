@@ -1029,6 +1029,16 @@ class SocialCrmSource(models.Model):
             report["errors"] = errors + report["errors"]
         return report
 
+    def _webhook_authenticate(self, headers, query=None, path_token=None):
+        """Authenticate a delivery by what it carries outside its body, before the body is
+        read: True when that authenticated the sender, False when this kind's credentials
+        are in or over the body (checked as it is parsed). Raises AuthError (wrong or
+        missing credentials) or SourceError (the kind receives no webhooks)."""
+        self.ensure_one()
+        return self._get_adapter(offline=True).authenticate_request(
+            headers or {}, query or {}, path_token
+        )
+
     def _webhook_verify(self, query):
         """A subscription handshake by GET (Meta's hub.challenge): the text to answer."""
         self.ensure_one()

@@ -911,6 +911,43 @@ class TestConnectorWebhooks(HttpCase):
             self.post(source, tampered, {"X-Hub-Signature-256": signature}).status_code, 403
         )
 
+    def test_bodies_a_stranger_sends_tell_nothing_about_the_source(self):
+        """Where credentials are in or over the body (VK's secret, Meta's signature), an
+        oversized or too deeply nested body is answered like an unknown source: a stranger
+        can't learn that the id exists; the token holder of a webhook source learns why."""
+        vk = self.Source.create(
+            {"name": "VK hook", "source_type": "vk", "account": "1", "interval_minutes": 0}
+        )
+        meta = self.Source.create(
+            {"name": "Meta hook", "source_type": "meta", "api_secret": "app-secret"}
+        )
+        missing = self.Source.browse(max(vk.id, meta.id) + 1000)
+        oversized = b"{" + b" " * (5 * 1024 * 1024 + 1) + b"}"
+        deep = b"[" * 5000 + b"]" * 5000
+        signed = {"X-Hub-Signature-256": "sha256=" + "0" * 64}
+        # A declared oversized body is refused by the route's limit before any source is
+        # looked at; a too deeply nested one after it: the same answer for every id.
+        for body, status in ((oversized, 413), (deep, 403)):
+            answers = {
+                (r.status_code, r.text)
+                for r in (
+                    self.post(missing, body),
+                    self.post(vk, body),
+                    self.post(meta, body, signed),
+                )
+            }
+            self.assertEqual(len(answers), 1, answers)
+            self.assertEqual(next(iter(answers))[0], status)
+        # Telegram's secret header authenticates before the body is read: its sender is
+        # told what is wrong with the body; a stranger is not.
+        telegram = self.Source.create(
+            {"name": "Bot", "source_type": "telegram", "api_key": "1:x", "interval_minutes": 0}
+        )
+        header = {"X-Telegram-Bot-Api-Secret-Token": telegram.webhook_token}
+        self.assertEqual(self.post(telegram, deep, header).status_code, 400)
+        self.assertEqual(self.post(telegram, deep).status_code, 403)
+        self.assertEqual(self.count(vk) + self.count(meta) + self.count(telegram), 0)
+
     def test_kinds_without_webhook_and_unknown_sources(self):
         rss = self.Source.create({"name": "Feed", "source_type": "rss"})
         response = self.post(rss, {"x": 1}, path_token=rss.webhook_token)

@@ -89,7 +89,7 @@ class TestWebhook(HttpCase):
             self.assertEqual((response.status_code, response.json()), expected, case)
         self.assertEqual(self.count(), 0)
         log = "\n".join(logs.output)
-        self.assertIn(f"source {self.source.id} refused: wrong token", log)
+        self.assertIn(f"source {self.source.id} refused: webhook token is wrong", log)
         self.assertIn(f"source {unknown_id} refused: no such source", log)
         self.assertIn(f"source {archived.id} refused: the source is archived", log)
         self.assertIn(f"source {feed.id} refused: ", log)

@@ -469,6 +469,19 @@ class SourceAdapter:
     ) -> WebhookResult:
         raise SourceError(f"{self.name} does not receive webhooks")
 
+    def authenticate_request(
+        self, headers: dict, query: dict | None = None, path_token: str | None = None
+    ) -> bool:
+        """Check the credentials a push carries outside its body (a token in a header or the
+        URL path, a secret header) before the body is read.
+
+        True: the sender is authenticated. False: this kind's credentials are in or over the
+        body (a secret field, a signature), checked by ``parse_webhook``; until then the
+        sender is a stranger, who must learn nothing from how a body is refused. Raises
+        AuthError when the credentials are wrong or missing, SourceError when the kind
+        receives no webhooks."""
+        raise SourceError(f"{self.name} does not receive webhooks")
+
     def post_reply(self, target: dict, text: str) -> dict:
         raise SourceError(
             f"{self.name} does not allow replying through its API; reply on the platform itself"

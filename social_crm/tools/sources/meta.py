@@ -50,7 +50,9 @@ from .base import (
     check_secret,
     header,
     iso_utc,
+    item_label,
     load_json_body,
+    map_item,
     register,
     to_int,
 )
@@ -96,7 +98,10 @@ def _when(value):
     if value in (None, ""):
         return ""
     if isinstance(value, (int, float)) or str(value).isdigit():
-        return iso_utc(value)
+        try:
+            return iso_utc(value)
+        except (ValueError, OverflowError, OSError):
+            return str(value)  # out of range: the record's validation names it
     try:  # Graph's "2026-05-01T10:00:00+0000" (Python 3.10's fromisoformat rejects +0000)
         return iso_utc(datetime.strptime(str(value), "%Y-%m-%dT%H:%M:%S%z"))
     except ValueError:
@@ -424,6 +429,17 @@ class MetaAdapter(SourceAdapter):
             return AuthError(error.message, status=401 if code == 190 else 403)
         return error
 
+    def authenticate_request(self, headers, query=None, path_token=None):
+        # The signature is over the body: only its presence and the app secret can be
+        # checked before the body is read.
+        if not self.config.get("app_secret"):
+            raise AuthError(
+                "no app secret is configured on this source; deliveries are refused", 403
+            )
+        if not header(headers, SIGNATURE_HEADER):
+            raise AuthError(f"{SIGNATURE_HEADER} header is missing", 401)
+        return False
+
     def parse_webhook(self, headers, body, query=None, path_token=None):
         body = body or b""
         check_signature(headers, body, self.config.get("app_secret"))
@@ -447,8 +463,11 @@ class MetaAdapter(SourceAdapter):
             page = entry.get("id")
             for key in ("messaging", "standby"):
                 for item in entry.get(key) or []:
+                    message = item.get("message") if isinstance(item, dict) else None
                     self._read(
-                        lambda item=item, page=page: map_message(item, platform, page), result
+                        lambda item=item, page=page: map_message(item, platform, page),
+                        result,
+                        item_label(f"{platform} message", message, "mid"),
                     )
         return result
 
@@ -459,18 +478,38 @@ class MetaAdapter(SourceAdapter):
         if not isinstance(value, dict):
             result.skip(f"{obj} change {field}", "has no value object")
         elif obj == "instagram":
-            self._read(lambda: map_instagram_change(value, field, when), result)
+            self._read(
+                lambda: map_instagram_change(value, field, when),
+                result,
+                item_label(f"Instagram {field}", value, "id"),
+            )
         elif field in ("feed", "mention"):
-            self._read(lambda: map_change(value, entry.get("id"), field, when), result)
+            self._read(
+                lambda: map_change(value, entry.get("id"), field, when),
+                result,
+                item_label(f"Page {field}", value, "comment_id", "post_id"),
+            )
         else:
             result.skip(f"Page change {field}", f"the '{field}' field is not a mention")
 
     @staticmethod
-    def _read(mapper, result):
-        try:
-            result.records.append(mapper())
-        except Skip as exc:
+    def _read(mapper, result, label):
+        """One item of a delivery through ``map_item``: a service event is skipped, a
+        malformed item becomes an error of the delivery and the other items still go in."""
+        skipped = []
+
+        def guarded(_item):
+            try:
+                return mapper()
+            except Skip as exc:
+                skipped.append(exc)
+                return []
+
+        good, bad = map_item(None, guarded, label)
+        for exc in skipped:
             result.skip(str(exc).split(":")[0], str(exc))
+        result.records.extend(good)
+        result.errors.extend(bad)
 
     def post_reply(self, target, text):
         if is_private(target, is_private_event):
@@ -575,14 +614,21 @@ class MetaAdapter(SourceAdapter):
                 data = self._graph(f"/{post.get('id')}/comments", params, what)
                 reached_old = False
                 for comment in data["data"]:
+                    if not isinstance(comment, dict):
+                        errors.append({"record": what, "reason": "a comment that is not an object"})
+                        continue
                     published = _when(comment.get("created_time"))
                     if stop and _moment(published) <= stop:
                         reached_old = True
                         break
-                    try:
-                        records.append(map_comment(comment, post.get("id")))
-                    except PayloadError as exc:
-                        errors.append({"record": what, "reason": str(exc)})
+                    post_id = post.get("id")
+                    good, bad = map_item(
+                        comment,
+                        lambda c, post_id=post_id: map_comment(c, post_id),
+                        item_label("Facebook comment", comment, "id"),
+                    )
+                    records.extend(good)
+                    errors.extend(bad)
                 after = ((data.get("paging") or {}).get("cursors") or {}).get("after")
                 if reached_old or not after or not (data.get("paging") or {}).get("next"):
                     break
@@ -617,14 +663,16 @@ class MetaAdapter(SourceAdapter):
             return []
         records = []
         for post in data["data"]:
+            if not isinstance(post, dict):
+                errors.append({"record": what, "reason": "a post that is not an object"})
+                continue
             if newest and _moment(_when(post.get("created_time"))) <= stop:
                 break
             if not (post.get("message") or "").strip():
                 continue  # a photo tag without words: nothing to answer
-            try:
-                records.append(map_tagged_post(post))
-            except PayloadError as exc:
-                errors.append({"record": what, "reason": str(exc)})
+            good, bad = map_item(post, map_tagged_post, item_label("Facebook post", post, "id"))
+            records.extend(good)
+            errors.extend(bad)
         return records
 
     def test_connection(self):

@@ -34,6 +34,7 @@ from .base import (
     header,
     iso_utc,
     load_json_body,
+    map_item,
     register,
 )
 from .events import Delivery
@@ -253,13 +254,11 @@ class TelegramAdapter(SourceAdapter):
                 errors.append({"record": f"update after {max_id}", "reason": "no update_id"})
                 continue
             max_id = max(update["update_id"], max_id or update["update_id"])
-            try:
-                record = map_update(update)
-            except PayloadError as exc:
-                errors.append({"record": f"update {update['update_id']}", "reason": str(exc)})
-                continue
-            if record:
-                records.append(record)
+            good, bad = map_item(
+                update, lambda u: map_update(u) or [], f"Telegram update {update['update_id']}"
+            )
+            records.extend(good)
+            errors.extend(bad)
         new_cursor = dict(cursor or {})
         if max_id is not None:
             new_cursor["offset"] = max_id + 1
@@ -289,18 +288,28 @@ class TelegramAdapter(SourceAdapter):
         return "Telegram: webhook set"
 
     # -- push ---------------------------------------------------------------------------------
-    def parse_webhook(self, headers, body, query=None, path_token=None):
+    def authenticate_request(self, headers, query=None, path_token=None):
         expected = self.config.get("secret_token") or self.config.get("webhook_token")
         check_secret(header(headers, SECRET_HEADER), expected, f"{SECRET_HEADER} header")
+        return True
+
+    def parse_webhook(self, headers, body, query=None, path_token=None):
+        self.authenticate_request(headers, query, path_token)
         update = load_json_body(body, self.max_body, "Telegram update")
         if not isinstance(update, dict) or not isinstance(update.get("update_id"), int):
             raise PayloadError("Telegram update has no integer update_id")
+        label = f"Telegram update {update['update_id']}"
         result = Delivery(event_id=str(update["update_id"]))
-        record, reason = read_update(update)
-        if record:
-            result.records.append(record)
-        else:
-            result.skip(f"Telegram update {update['update_id']}", reason)
+        reasons = []
+
+        def read(item):
+            record, reason = read_update(item)
+            reasons.append(reason)
+            return record or []
+
+        result.records, result.errors = map_item(update, read, label)
+        if not result.records and not result.errors and reasons and reasons[0]:
+            result.skip(label, reasons[0])
         return self._dedupe(result)
 
     # -- reply --------------------------------------------------------------------------------

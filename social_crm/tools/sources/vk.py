@@ -427,6 +427,9 @@ class VKAdapter(SourceAdapter):
                 )
             check_secret(given, self.config.get("webhook_token"), "secret")
 
+    def authenticate_request(self, headers, query=None, path_token=None):
+        return False  # VK's secret is a field of the event's body
+
     def parse_webhook(self, headers, body, query=None, path_token=None):
         event = load_json_body(body, self.max_body, "VK Callback API event")
         if not isinstance(event, dict) or not event.get("type"):

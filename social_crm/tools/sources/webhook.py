@@ -48,6 +48,10 @@ class WebhookAdapter(SourceAdapter):
     credential_fields = []
     config_fields = []
 
+    def authenticate_request(self, headers, query=None, path_token=None):
+        authenticate_token(self, headers, path_token)
+        return True
+
     def parse_webhook(self, headers, body, query=None, path_token=None):
         authenticate_token(self, headers, path_token)
         data = load_json_body(body, self.max_body)

@@ -212,10 +212,14 @@ class YouScanAdapter(SourceAdapter):
             given, f"{user}:{self.config.get('basic_password') or ''}", "Basic auth credentials"
         )
 
-    def parse_webhook(self, headers, body, query=None, path_token=None):
+    def authenticate_request(self, headers, query=None, path_token=None):
         given = path_token or header(headers, TOKEN_HEADER)
         check_secret(given, self.config.get("webhook_token"), "webhook token")
         self._check_basic(headers)
+        return True
+
+    def parse_webhook(self, headers, body, query=None, path_token=None):
+        self.authenticate_request(headers, query, path_token)
         data = load_json_body(body, self.max_body)
         items = data if isinstance(data, list) else [data]
         records, errors = [], []
