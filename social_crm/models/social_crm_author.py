@@ -1,4 +1,10 @@
-from odoo import api, fields, models
+import logging
+import threading
+
+from odoo import SUPERUSER_ID, api, fields, models
+from odoo.modules.registry import Registry
+
+_logger = logging.getLogger(__name__)
 
 
 class SocialCrmAuthor(models.Model):
@@ -21,10 +27,11 @@ class SocialCrmAuthor(models.Model):
     )
     company_id = fields.Many2one("res.company", default=lambda self: self.env.company)
     mention_ids = fields.One2many("social_crm.mention", "author_id", string="Mentions")
-    mention_count = fields.Integer(compute="_compute_counts", store=True)
-    negative_count = fields.Integer(
-        string="Negative mentions", compute="_compute_counts", store=True
-    )
+    # Figures over the author's mentions, kept by _refresh_stats() (one statement for many
+    # authors): an import refreshes them after it commits, so that concurrent imports
+    # meeting the same person never wait for or fight over the author's row.
+    mention_count = fields.Integer(readonly=True, default=0)
+    negative_count = fields.Integer(string="Negative mentions", readonly=True, default=0)
     first_seen = fields.Datetime(readonly=True)
     last_seen = fields.Datetime(readonly=True, index=True)
     is_customer = fields.Boolean(
@@ -40,19 +47,39 @@ class SocialCrmAuthor(models.Model):
         ),
     ]
 
-    @api.depends("mention_ids", "mention_ids.sentiment")
-    def _compute_counts(self):
-        groups = self.env["social_crm.mention"]._read_group(
-            [("author_id", "in", self.ids)], ["author_id", "sentiment"], ["__count"]
+    _STATS = ("mention_count", "negative_count", "first_seen", "last_seen")
+
+    def _refresh_stats(self):
+        """Mention and negative counts, first and last seen (min / max publication of the
+        author's mentions) from the mentions, in one statement; rows whose figures did not
+        change are not written."""
+        ids = [i for i in self.ids if i]
+        if not ids:
+            return
+        self.env["social_crm.mention"].flush_model(["author_id", "sentiment", "published_at"])
+        self.flush_model(self._STATS)
+        self.env.cr.execute(
+            """
+            UPDATE social_crm_author a
+               SET mention_count = s.total, negative_count = s.negative,
+                   first_seen = coalesce(s.first_seen, a.first_seen),
+                   last_seen = coalesce(s.last_seen, a.last_seen)
+              FROM (SELECT a2.id, count(m.id) AS total,
+                           count(m.id) FILTER (WHERE m.sentiment = 'negative') AS negative,
+                           min(m.published_at) AS first_seen, max(m.published_at) AS last_seen
+                      FROM social_crm_author a2
+                      LEFT JOIN social_crm_mention m ON m.author_id = a2.id
+                     WHERE a2.id = ANY(%s)
+                     GROUP BY a2.id) s
+             WHERE a.id = s.id
+               AND (a.mention_count, a.negative_count, a.first_seen, a.last_seen)
+                   IS DISTINCT FROM (s.total, s.negative,
+                                     coalesce(s.first_seen, a.first_seen),
+                                     coalesce(s.last_seen, a.last_seen))
+        """,
+            [ids],
         )
-        totals, negatives = {}, {}
-        for author, sentiment, count in groups:
-            totals[author] = totals.get(author, 0) + count
-            if sentiment == "negative":
-                negatives[author] = negatives.get(author, 0) + count
-        for author in self:
-            author.mention_count = totals.get(author, 0)
-            author.negative_count = negatives.get(author, 0)
+        self.invalidate_recordset(self._STATS)
 
     def _compute_display_name(self):
         for author in self:
@@ -78,14 +105,16 @@ class SocialCrmAuthor(models.Model):
 
     @api.model
     def _upsert(self, platform_records):
-        """Create or update authors set-wise.
+        """Find or create authors set-wise.
 
         ``platform_records``: list of (platform, AuthorRecord, seen_at). Returns
-        {(platform_id, external_id): author}. One search for the whole batch, one create
-        for the new ones; existing authors are updated only where a value changed.
+        ({(platform_id, external_id): author}, profiles): one search for the whole batch,
+        one create for the new ones. Existing authors are not written here: ``profiles``
+        ({author id: (values, seen)}) goes to _refresh_after_import() once the batch's
+        mentions are stored.
         """
         if not platform_records:
-            return {}
+            return {}, {}
         keys = {(platform.id, rec.external_id) for platform, rec, _seen in platform_records}
         platform_ids = list({pid for pid, _ext in keys})
         existing = (
@@ -111,7 +140,7 @@ class SocialCrmAuthor(models.Model):
                 latest[key] = (rec, seen)
             if seen and (key not in first or not first[key] or seen < first[key]):
                 first[key] = seen
-        to_create = []
+        to_create, profiles = [], {}
         for key, (rec, seen) in latest.items():
             author = by_key.get(key)
             earliest = first.get(key)
@@ -119,13 +148,9 @@ class SocialCrmAuthor(models.Model):
             if rec.followers:
                 values["followers"] = rec.followers
             if author:
-                changed = {k: v for k, v in values.items() if v and author[k] != v}
-                if seen and (not author.last_seen or seen > author.last_seen):
-                    changed["last_seen"] = seen
-                if earliest and (not author.first_seen or earliest < author.first_seen):
-                    changed["first_seen"] = earliest  # an older post imported later
-                if changed:
-                    author.write(changed)
+                if any(v and author[k] != v for k, v in values.items()):
+                    # applied once the batch is stored (_refresh_after_import)
+                    profiles[author.id] = (values, seen)
             else:
                 now = fields.Datetime.now()
                 values.update(
@@ -144,7 +169,52 @@ class SocialCrmAuthor(models.Model):
             )
             by_key.update({(a.platform_id.id, a.external_id): a for a in created})
             created._link_partners()
-        return by_key
+        return by_key, profiles
+
+    def _refresh_after_import(self, profiles):
+        """Bring the figures (counts, first / last seen) and profiles of the authors an
+        import met up to date, once the import has committed: in a short transaction of its
+        own (read committed, rows locked in id order), so that the import's transaction never
+        writes an existing author's row — concurrent deliveries meeting the same people
+        don't wait for each other or fail on that row. ``profiles``: {author id: (name,
+        handle, url, followers values, publication of the mention they came with)}: a
+        profile replaces the stored one when it came with the author's newest mention.
+
+        Tests run in one transaction that never commits: there it happens at once."""
+        if not self:
+            return
+        if self.env.registry.in_test_mode() or getattr(
+            threading.current_thread(), "testing", False
+        ):
+            self.sudo()._apply_import(profiles)
+            return
+        dbname, ids = self.env.cr.dbname, self.ids
+
+        @self.env.cr.postcommit.add
+        def refresh():
+            try:
+                with Registry(dbname).cursor() as cr:
+                    cr.execute("SET TRANSACTION ISOLATION LEVEL READ COMMITTED")
+                    cr.execute(
+                        "SELECT id FROM social_crm_author WHERE id = ANY(%s) "
+                        "ORDER BY id FOR NO KEY UPDATE",
+                        [ids],
+                    )
+                    locked = [row[0] for row in cr.fetchall()]
+                    env = api.Environment(cr, SUPERUSER_ID, {})
+                    env["social_crm.author"].browse(locked)._apply_import(profiles)
+            except Exception:
+                _logger.exception("Figures of %s author(s) could not be refreshed", len(ids))
+
+    def _apply_import(self, profiles):
+        self._refresh_stats()
+        for author in self:
+            values, seen = profiles.get(author.id, ({}, None))
+            if seen and author.last_seen and seen < author.last_seen:
+                continue  # an older mention's profile never replaces a newer one
+            changed = {k: v for k, v in values.items() if v and author[k] != v}
+            if changed:
+                author.write(changed)
 
     def _link_partners(self):
         """Link new authors to an existing contact with the same profile URL (website)

@@ -53,6 +53,10 @@ FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
 _HANDLE_LIKE = re.compile(r"[\d_@/]|^\W")
 
 
+# the mention fields the author's figures (counts, first / last seen) are made of
+AUTHOR_FIGURES = {"author_id", "sentiment", "published_at"}
+
+
 class SocialCrmMention(models.Model):
     _name = "social_crm.mention"
     _description = "Social CRM Mention"
@@ -396,10 +400,23 @@ class SocialCrmMention(models.Model):
             fresh = self.filtered(lambda m: m.state == "new")
             if fresh:
                 super(SocialCrmMention, fresh).write({"state": "in_progress"})
+        # the authors' figures follow a change by hand; an import refreshes its own
+        touched = bool(AUTHOR_FIGURES & set(vals)) and not self.env.context.get(
+            "social_crm_analysis"
+        )
+        before = self.author_id if touched else self.env["social_crm.author"]
         result = super().write(vals)
+        if touched:
+            (before | self.author_id).sudo()._refresh_stats()
         if corrected:
             # staff corrections teach the company's models, once per write
             self.env["social_crm.classifier"]._retrain(self.company_id, corrected)
+        return result
+
+    def unlink(self):
+        authors = self.author_id
+        result = super().unlink()
+        authors.sudo().exists()._refresh_stats()
         return result
 
     # -- analysis -----------------------------------------------------------------------

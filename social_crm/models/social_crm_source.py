@@ -391,15 +391,18 @@ class SocialCrmSource(models.Model):
         author_keys = [
             (platform_of(r).id, r.author.external_id) if r.author else None for r in new_records
         ]
-        known = self.env["social_crm.author"].sudo()._ids_by_key(filter(None, author_keys))
+        batch_author_keys = {
+            (platform_of(r).id, r.author.external_id) for r in accepted if r.author
+        }
+        known = self.env["social_crm.author"].sudo()._ids_by_key(batch_author_keys)
         results = Mention._analyse_records(
             self, new_records, [known.get(key) for key in author_keys]
         )
 
-        self._reserve(
-            accepted, [(platform_of(r).id, r.author.external_id) for r in accepted if r.author]
-        )
-        authors = (
+        # Only the authors this batch creates are claimed: the rows of the others are not
+        # written in this transaction (their figures follow after it commits).
+        self._reserve(accepted, [key for key in batch_author_keys if key not in known])
+        authors, profiles = (
             self.env["social_crm.author"]
             .with_company(self.company_id)
             ._upsert([(platform_of(r), r.author, r.published_at) for r in accepted if r.author])
@@ -434,6 +437,10 @@ class SocialCrmSource(models.Model):
                 social_crm_analysis=True,
             ).create(vals_list)
             created._link_threads_and_duplicates()
+        # the figures of the people whose mentions came or changed, and the new profiles
+        (
+            (created | updated).author_id | self.env["social_crm.author"].browse(list(profiles))
+        )._refresh_after_import(profiles)
         # Hand back records in the caller's context (not the import's technical one).
         mentions = self.env["social_crm.mention"].browse((created | updated).ids)
         return {
@@ -444,7 +451,7 @@ class SocialCrmSource(models.Model):
         }
 
     def _reserve(self, records, author_keys):
-        """Claim this batch's mentions and authors before writing them.
+        """Claim this batch's mentions and new authors before writing them.
 
         Concurrent deliveries of the same records wait here for each other (advisory locks
         on their keys, taken in one order), and a transaction whose snapshot missed what
@@ -477,15 +484,6 @@ class SocialCrmSource(models.Model):
                 [self.id, ext_ids],
                 log_exceptions=False,
             )
-            if author_keys:
-                cr.execute(
-                    """SELECT a.id FROM social_crm_author a
-                                JOIN unnest(%s::int[], %s::varchar[]) AS k(p, e)
-                                  ON a.platform_id = k.p AND a.external_id = k.e
-                               ORDER BY a.id FOR NO KEY UPDATE OF a""",
-                    [[k[0] for k in author_keys], [k[1] for k in author_keys]],
-                    log_exceptions=False,
-                )
             # rows this batch will create: an insert meets any committed meanwhile
             cr.execute("SAVEPOINT social_crm_reserve")
             cr.execute(

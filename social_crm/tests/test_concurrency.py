@@ -19,6 +19,7 @@ import subprocess
 import sys
 import time
 import uuid
+from datetime import datetime
 
 from odoo.sql_db import db_connect
 from odoo.tests import BaseCase, get_db_name, tagged
@@ -98,8 +99,9 @@ class TestConcurrentIngest(BaseCase):
         )
         return cr.fetchone()[0]
 
-    def _run_both(self, records_1, records_2):
-        """Run two imports at once; return their outcomes."""
+    def _run_both(self, records_1, records_2, stored_before=0):
+        """Run two imports at once; return their outcomes. ``stored_before``: mentions of
+        the source committed before (both imports must see only those)."""
         gate = self.db.cursor()
         try:
             gate.execute("SELECT pg_advisory_lock(%s)", [self.lock_key])
@@ -132,7 +134,9 @@ class TestConcurrentIngest(BaseCase):
         for outcome in outcomes:
             self.assertIsNone(outcome["failure"], "an import failed:\n%s" % outcome["failure"])
             self.assertEqual(
-                outcome["seen_before"], 0, "both imports must start before either commits"
+                outcome["seen_before"],
+                stored_before,
+                "both imports must start before either commits",
             )
         return outcomes
 
@@ -194,6 +198,41 @@ class TestConcurrentIngest(BaseCase):
         self._assert_stored_once()
         _winner, loser = self._assert_one_retry(outcomes)
         self.assertEqual(loser["updated"], 0, "identical records change nothing on retry")
+
+    def test_different_records_of_the_same_people_at_once(self):
+        """Two deliveries of different mentions by the same, already known people: neither
+        waits for nor fails on the other (no author row is written inside an import), and
+        once both committed every person's figures count both mentions."""
+        first = self._run_both(self._records(), [])
+        self.assertEqual(first[0]["reports"][0]["created"], COUNT)
+        self.ext_ids += [f"{ext}-b" for ext in self.ext_ids]
+        later = [
+            make_record(f"{ext}-b", published_at="2026-05-03T10:00:00+05:00", author=author)
+            for ext, author in zip(
+                self.ext_ids[COUNT:],
+                [record["author"] for record in self._records()[:COUNT]],
+                strict=True,
+            )
+        ]
+        half = COUNT // 2
+        outcomes = self._run_both(later[:half], later[half:], stored_before=COUNT)
+        self.assertEqual([o["conflicts"] for o in outcomes], [0, 0], "no import retried")
+        self.assertEqual(sorted(o["reports"][0]["created"] for o in outcomes), [half, half])
+        deadline = time.monotonic() + 30  # the figures follow each import's commit
+        while True:
+            with self.db.cursor() as cr:
+                cr.execute(
+                    """SELECT a.mention_count, a.first_seen, a.last_seen, count(*)
+                         FROM social_crm_author a
+                        WHERE a.platform_id = %s AND a.external_id IN %s
+                        GROUP BY 1, 2, 3""",
+                    [self.vk_id, tuple(self.author_ids)],
+                )
+                figures = cr.fetchall()
+            if figures == [(2, datetime(2026, 5, 1, 5), datetime(2026, 5, 3, 5), COUNT)]:
+                break
+            self.assertLess(time.monotonic(), deadline, f"author figures: {figures}")
+            time.sleep(0.2)
 
     def test_edited_records_at_once(self):
         """A re-delivery with new counters racing the first delivery: the retry updates
