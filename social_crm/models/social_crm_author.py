@@ -1,5 +1,11 @@
 from odoo import api, fields, models
 
+from ..tools import people
+
+# Default of the advocate flag's threshold (ir.config_parameter, set in Settings).
+ADVOCATE_THRESHOLD_PARAM = "social_crm.advocate_threshold"
+DEFAULT_ADVOCATE_THRESHOLD = 60
+
 
 class SocialCrmAuthor(models.Model):
     _name = "social_crm.author"
@@ -25,8 +31,56 @@ class SocialCrmAuthor(models.Model):
     negative_count = fields.Integer(
         string="Negative mentions", compute="_compute_counts", store=True
     )
-    first_seen = fields.Datetime(readonly=True)
-    last_seen = fields.Datetime(readonly=True, index=True)
+    positive_count = fields.Integer(
+        string="Positive mentions", compute="_compute_counts", store=True
+    )
+    recommendation_count = fields.Integer(
+        string="Recommendations",
+        compute="_compute_counts",
+        store=True,
+        help="Positive mentions that recommend the brand in words, or rate it 4 stars and more.",
+    )
+    first_seen = fields.Datetime(
+        compute="_compute_counts",
+        store=True,
+        help="When the author's earliest mention was published.",
+    )
+    last_seen = fields.Datetime(
+        compute="_compute_counts",
+        store=True,
+        index=True,
+        help="When the author's latest mention was published.",
+    )
+    last_positive_at = fields.Datetime(
+        string="Last positive mention", compute="_compute_counts", store=True
+    )
+    advocate_score = fields.Integer(
+        compute="_compute_counts",
+        store=True,
+        aggregator="avg",
+        help="0–100: positive mentions (40), recommendations (25), audience (20) and how "
+        "recent the last positive mention is (15), times the share of positives among the "
+        "author's positive and negative mentions. Recomputed daily.",
+    )
+    is_advocate = fields.Boolean(
+        string="Advocate",
+        compute="_compute_is_advocate",
+        store=True,
+        index=True,
+        help="The advocate score reaches the threshold set in Settings.",
+    )
+    handle_key = fields.Char(
+        compute="_compute_keys",
+        store=True,
+        index=True,
+        help="The handle as compared across platforms.",
+    )
+    url_key = fields.Char(
+        compute="_compute_keys", store=True, index=True, help="The profile URL as compared."
+    )
+    is_forgotten = fields.Boolean(string="Forgotten", readonly=True, copy=False)
+    forgotten_at = fields.Datetime(readonly=True, copy=False)
+    forgotten_by_id = fields.Many2one("res.users", string="Forgotten by", readonly=True, copy=False)
     is_customer = fields.Boolean(
         help="Known customer: their how-to questions are support, not pre-purchase queries."
     )
@@ -40,19 +94,110 @@ class SocialCrmAuthor(models.Model):
         ),
     ]
 
-    @api.depends("mention_ids", "mention_ids.sentiment")
+    @api.depends(
+        "mention_ids",
+        "mention_ids.sentiment",
+        "mention_ids.published_at",
+        "mention_ids.rating",
+        "mention_ids.text",
+        "followers",
+    )
     def _compute_counts(self):
-        groups = self.env["social_crm.mention"]._read_group(
-            [("author_id", "in", self.ids)], ["author_id", "sentiment"], ["__count"]
-        )
-        totals, negatives = {}, {}
-        for author, sentiment, count in groups:
-            totals[author] = totals.get(author, 0) + count
-            if sentiment == "negative":
-                negatives[author] = negatives.get(author, 0) + count
+        """Counts, first / last seen and the advocate score from the author's mentions, in one
+        query for the whole set (ingest recomputes a batch's authors at once)."""
+        stats = self._mention_stats()
+        now = fields.Datetime.now()
         for author in self:
-            author.mention_count = totals.get(author, 0)
-            author.negative_count = negatives.get(author, 0)
+            row = stats.get(author.id) or {}
+            author.mention_count = row.get("total", 0)
+            author.negative_count = row.get("negative", 0)
+            author.positive_count = row.get("positive", 0)
+            author.recommendation_count = row.get("recommendations", 0)
+            author.first_seen = row.get("first")
+            author.last_seen = row.get("last")
+            author.last_positive_at = row.get("last_positive")
+            days = (
+                (now - row["last_positive"]).total_seconds() / 86400.0
+                if row.get("last_positive")
+                else 0.0
+            )
+            author.advocate_score = people.advocate_score(
+                author.positive_count,
+                author.recommendation_count,
+                author.negative_count,
+                author.followers,
+                days,
+            )
+
+    def _mention_stats(self):
+        ids = [i for i in self.ids if isinstance(i, int)]
+        if not ids:
+            return {}
+        self.env["social_crm.mention"].flush_model(
+            ["author_id", "sentiment", "published_at", "rating", "text"]
+        )
+        self.env.cr.execute(
+            """
+            SELECT author_id, count(*),
+                   count(*) FILTER (WHERE sentiment = 'negative'),
+                   count(*) FILTER (WHERE sentiment = 'positive'),
+                   count(*) FILTER (WHERE sentiment = 'positive'
+                                      AND (coalesce(rating, 0) >= 4 OR text ~* %s)),
+                   min(published_at), max(published_at),
+                   max(published_at) FILTER (WHERE sentiment = 'positive')
+              FROM social_crm_mention
+             WHERE author_id = ANY(%s)
+          GROUP BY author_id
+        """,
+            [people.RECOMMENDATION_PATTERN, ids],
+        )
+        keys = (
+            "total",
+            "negative",
+            "positive",
+            "recommendations",
+            "first",
+            "last",
+            "last_positive",
+        )
+        return {row[0]: dict(zip(keys, row[1:], strict=True)) for row in self.env.cr.fetchall()}
+
+    @api.depends("advocate_score")
+    def _compute_is_advocate(self):
+        threshold = self._advocate_threshold()
+        for author in self:
+            author.is_advocate = bool(author.advocate_score) and author.advocate_score >= threshold
+
+    @api.model
+    def _advocate_threshold(self):
+        value = self.env["ir.config_parameter"].sudo().get_param(ADVOCATE_THRESHOLD_PARAM)
+        try:
+            return max(1, min(100, int(value))) if value else DEFAULT_ADVOCATE_THRESHOLD
+        except ValueError:
+            return DEFAULT_ADVOCATE_THRESHOLD
+
+    @api.depends("handle", "url")
+    def _compute_keys(self):
+        for author in self:
+            author.handle_key = people.handle_key(author.handle) or False
+            author.url_key = people.url_key(author.url) or False
+
+    @api.model
+    def _cron_recompute_advocates(self):
+        """The score fades with time since the last positive mention: recompute, daily, the
+        authors who have one (and so a score that can change)."""
+        authors = self.sudo().search([("last_positive_at", "!=", False)])
+        self.env.add_to_compute(self._fields["advocate_score"], authors)
+        authors.flush_recordset(["advocate_score", "is_advocate"])
+        return len(authors)
+
+    def _apply_advocate_threshold(self):
+        """Re-flag every scored author after the threshold changed in Settings."""
+        authors = self.sudo().search([("advocate_score", ">", 0)]) | self.sudo().search(
+            [("is_advocate", "=", True)]
+        )
+        self.env.add_to_compute(self._fields["is_advocate"], authors)
+        authors.flush_recordset(["is_advocate"])
 
     def _compute_display_name(self):
         for author in self:
@@ -103,36 +248,27 @@ class SocialCrmAuthor(models.Model):
             for a in existing
             if (a.platform_id.id, a.external_id) in keys
         }
-        latest, first = {}, {}
+        latest = {}
         for platform, rec, seen in platform_records:
             key = (platform.id, rec.external_id)
             prev = latest.get(key)
             if prev is None or (seen and (not prev[1] or seen >= prev[1])):
                 latest[key] = (rec, seen)
-            if seen and (key not in first or not first[key] or seen < first[key]):
-                first[key] = seen
         to_create = []
-        for key, (rec, seen) in latest.items():
+        # first / last seen are computed from the mentions (min / max of published_at)
+        for key, (rec, _seen) in latest.items():
             author = by_key.get(key)
-            earliest = first.get(key)
             values = {"name": rec.name, "handle": rec.handle or False, "url": rec.url or False}
             if rec.followers:
                 values["followers"] = rec.followers
             if author:
                 changed = {k: v for k, v in values.items() if v and author[k] != v}
-                if seen and (not author.last_seen or seen > author.last_seen):
-                    changed["last_seen"] = seen
-                if earliest and (not author.first_seen or earliest < author.first_seen):
-                    changed["first_seen"] = earliest  # an older post imported later
                 if changed:
                     author.write(changed)
             else:
-                now = fields.Datetime.now()
                 values.update(
                     platform_id=key[0],
                     external_id=key[1],
-                    first_seen=earliest or seen or now,
-                    last_seen=seen or now,
                     company_id=self.env.company.id,
                 )
                 to_create.append(values)
