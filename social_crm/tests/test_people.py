@@ -5,7 +5,7 @@ from datetime import datetime, timedelta
 from lxml import etree
 
 from odoo import fields
-from odoo.exceptions import AccessError, UserError
+from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.tests import Form, new_test_user, tagged
 
 from .common import SocialCrmCase, make_record
@@ -126,6 +126,22 @@ class TestPeopleIdentities(PeopleCase):
         again = self.post("mk-3", {"external_id": "new-id", "name": "Kate V."})
         self.assertEqual(again.author_id, old)
         self.assertEqual(old.mention_count, 4)
+
+    def test_merge_wizard_keeps_the_author_with_more_mentions(self):
+        busy = self.author_of("mw1", "Zhanna")
+        self.post("mw-2", {"external_id": "mw1", "name": "Zhanna"})
+        twin = self.author_of("mw2", "Zhanna")
+        wizard = (
+            self.env["social_crm.author.merge"]
+            .with_user(self.agent)
+            .with_context(active_model="social_crm.author", active_ids=(twin | busy).ids)
+            .create({})
+        )
+        self.assertEqual(wizard.dest_author_id, busy)
+        action = wizard.action_merge()
+        self.assertEqual(action["res_id"], busy.id)
+        self.assertFalse(twin.exists())
+        self.assertEqual(busy.mention_count, 3)
 
     def test_merge_refuses_authors_of_different_platforms(self):
         vk = self.author_of("mp1", "Ann")
@@ -277,6 +293,10 @@ class TestPeopleAdvocates(PeopleCase):
             order="advocate_score desc",
         )
         self.assertEqual(ranked.ids, [fan.id, once.id])
+
+    def test_the_threshold_is_between_1_and_100(self):
+        with self.assertRaises(ValidationError):
+            self.env["res.config.settings"].create({"social_crm_advocate_threshold": 101})
 
     def test_advocate_gets_the_thank_you_template_in_the_tone(self):
         mention = self.post(

@@ -228,8 +228,11 @@ def scrub_text(text, tokens, placeholder="[removed]"):
         text,
     )
     for token in tokens:
-        boundary_left = r"(?<!\w)" if token[:1].isalnum() or token[:1] == "_" else ""
-        boundary_right = r"(?!\w)" if token[-1:].isalnum() or token[-1:] == "_" else ""
+        if token.isdigit():  # an id: also inside "id98765", never inside a longer number
+            boundary_left, boundary_right = r"(?<!\d)", r"(?!\d)"
+        else:
+            boundary_left = r"(?<!\w)" if token[:1].isalnum() or token[:1] == "_" else ""
+            boundary_right = r"(?!\w)" if token[-1:].isalnum() or token[-1:] == "_" else ""
         text = re.sub(
             boundary_left + re.escape(token) + boundary_right, placeholder, text, flags=re.I
         )
