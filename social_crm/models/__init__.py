@@ -14,3 +14,10 @@ from . import social_crm_tone_phrase
 from . import social_crm_reply_template
 from . import social_crm_matrix
 from . import mail_activity
+from . import social_crm_author_alias
+from . import social_crm_author_match
+from . import social_crm_author_person
+from . import social_crm_mention_people
+from . import social_crm_reply_template_advocate
+from . import res_partner
+from . import res_config_settings_advocate

@@ -4,7 +4,13 @@ import threading
 from odoo import SUPERUSER_ID, api, fields, models
 from odoo.modules.registry import Registry
 
+from ..tools import people
+
 _logger = logging.getLogger(__name__)
+
+# Default of the advocate flag's threshold (ir.config_parameter, set in Settings).
+ADVOCATE_THRESHOLD_PARAM = "social_crm.advocate_threshold"
+DEFAULT_ADVOCATE_THRESHOLD = 60
 
 
 class SocialCrmAuthor(models.Model):
@@ -32,8 +38,47 @@ class SocialCrmAuthor(models.Model):
     # meeting the same person never wait for or fight over the author's row.
     mention_count = fields.Integer(readonly=True, default=0)
     negative_count = fields.Integer(string="Negative mentions", readonly=True, default=0)
-    first_seen = fields.Datetime(readonly=True)
-    last_seen = fields.Datetime(readonly=True, index=True)
+    positive_count = fields.Integer(string="Positive mentions", readonly=True, default=0)
+    recommendation_count = fields.Integer(
+        string="Recommendations",
+        readonly=True,
+        default=0,
+        help="Positive mentions that recommend the brand in words, or rate it 4 stars and more.",
+    )
+    first_seen = fields.Datetime(
+        readonly=True, help="When the author's earliest mention was published."
+    )
+    last_seen = fields.Datetime(
+        readonly=True, index=True, help="When the author's latest mention was published."
+    )
+    last_positive_at = fields.Datetime(string="Last positive mention", readonly=True)
+    advocate_score = fields.Integer(
+        readonly=True,
+        default=0,
+        aggregator="avg",
+        help="0–100: positive mentions (40), recommendations (25), audience (20) and how "
+        "recent the last positive mention is (15), times the share of positives among the "
+        "author's positive and negative mentions. Recomputed daily.",
+    )
+    is_advocate = fields.Boolean(
+        string="Advocate",
+        compute="_compute_is_advocate",
+        store=True,
+        index=True,
+        help="The advocate score reaches the threshold set in Settings.",
+    )
+    handle_key = fields.Char(
+        compute="_compute_keys",
+        store=True,
+        index=True,
+        help="The handle as compared across platforms.",
+    )
+    url_key = fields.Char(
+        compute="_compute_keys", store=True, index=True, help="The profile URL as compared."
+    )
+    is_forgotten = fields.Boolean(string="Forgotten", readonly=True, copy=False)
+    forgotten_at = fields.Datetime(readonly=True, copy=False)
+    forgotten_by_id = fields.Many2one("res.users", string="Forgotten by", readonly=True, copy=False)
     is_customer = fields.Boolean(
         help="Known customer: their how-to questions are support, not pre-purchase queries."
     )
@@ -47,39 +92,148 @@ class SocialCrmAuthor(models.Model):
         ),
     ]
 
-    _STATS = ("mention_count", "negative_count", "first_seen", "last_seen")
+    _STATS = (
+        "mention_count",
+        "negative_count",
+        "positive_count",
+        "recommendation_count",
+        "first_seen",
+        "last_seen",
+        "last_positive_at",
+        "advocate_score",
+    )
 
     def _refresh_stats(self):
-        """Mention and negative counts, first and last seen (min / max publication of the
-        author's mentions) from the mentions, in one statement; rows whose figures did not
-        change are not written."""
-        ids = [i for i in self.ids if i]
-        if not ids:
+        """Counts, first / last seen (min / max publication of the author's mentions) and the
+        advocate score from the mentions: one query to read them, one statement to store
+        those that changed (the advocate flag follows the score)."""
+        authors = self.browse([i for i in self.ids if isinstance(i, int)])
+        if not authors:
             return
-        self.env["social_crm.mention"].flush_model(["author_id", "sentiment", "published_at"])
+        stats = authors._mention_stats()
+        now = fields.Datetime.now()
+        rows = []
+        for author in authors:
+            row = stats.get(author.id) or {}
+            days = (
+                (now - row["last_positive"]).total_seconds() / 86400.0
+                if row.get("last_positive")
+                else 0.0
+            )
+            values = (
+                row.get("total", 0),
+                row.get("negative", 0),
+                row.get("positive", 0),
+                row.get("recommendations", 0),
+                row.get("first") or author.first_seen or None,
+                row.get("last") or author.last_seen or None,
+                row.get("last_positive"),
+                people.advocate_score(
+                    row.get("positive", 0),
+                    row.get("recommendations", 0),
+                    row.get("negative", 0),
+                    author.followers,
+                    days,
+                ),
+            )
+            current = tuple(
+                author[f] or (0 if "count" in f or f == "advocate_score" else None)
+                for f in self._STATS
+            )
+            if values != current:
+                rows.append((author.id, *values))
+        if not rows:
+            return
         self.flush_model(self._STATS)
+        columns = list(zip(*rows, strict=True))
         self.env.cr.execute(
             """
             UPDATE social_crm_author a
-               SET mention_count = s.total, negative_count = s.negative,
-                   first_seen = coalesce(s.first_seen, a.first_seen),
-                   last_seen = coalesce(s.last_seen, a.last_seen)
-              FROM (SELECT a2.id, count(m.id) AS total,
-                           count(m.id) FILTER (WHERE m.sentiment = 'negative') AS negative,
-                           min(m.published_at) AS first_seen, max(m.published_at) AS last_seen
-                      FROM social_crm_author a2
-                      LEFT JOIN social_crm_mention m ON m.author_id = a2.id
-                     WHERE a2.id = ANY(%s)
-                     GROUP BY a2.id) s
-             WHERE a.id = s.id
-               AND (a.mention_count, a.negative_count, a.first_seen, a.last_seen)
-                   IS DISTINCT FROM (s.total, s.negative,
-                                     coalesce(s.first_seen, a.first_seen),
-                                     coalesce(s.last_seen, a.last_seen))
+               SET mention_count = v.total, negative_count = v.negative,
+                   positive_count = v.positive, recommendation_count = v.recommendations,
+                   first_seen = v.first_seen, last_seen = v.last_seen,
+                   last_positive_at = v.last_positive, advocate_score = v.score
+              FROM unnest(%s::int[], %s::int[], %s::int[], %s::int[], %s::int[],
+                          %s::timestamp[], %s::timestamp[], %s::timestamp[], %s::int[])
+                   AS v(id, total, negative, positive, recommendations, first_seen, last_seen,
+                        last_positive, score)
+             WHERE a.id = v.id
         """,
-            [ids],
+            [list(c) for c in columns],
         )
-        self.invalidate_recordset(self._STATS)
+        changed = self.browse([row[0] for row in rows])
+        changed.invalidate_recordset(self._STATS)
+        self.env.add_to_compute(self._fields["is_advocate"], changed)
+        changed.flush_recordset(["is_advocate"])
+
+    def _mention_stats(self):
+        ids = [i for i in self.ids if isinstance(i, int)]
+        if not ids:
+            return {}
+        self.env["social_crm.mention"].flush_model(
+            ["author_id", "sentiment", "published_at", "rating", "text"]
+        )
+        self.env.cr.execute(
+            """
+            SELECT author_id, count(*),
+                   count(*) FILTER (WHERE sentiment = 'negative'),
+                   count(*) FILTER (WHERE sentiment = 'positive'),
+                   count(*) FILTER (WHERE sentiment = 'positive'
+                                      AND (coalesce(rating, 0) >= 4 OR text ~* %s)),
+                   min(published_at), max(published_at),
+                   max(published_at) FILTER (WHERE sentiment = 'positive')
+              FROM social_crm_mention
+             WHERE author_id = ANY(%s)
+          GROUP BY author_id
+        """,
+            [people.RECOMMENDATION_PATTERN, ids],
+        )
+        keys = (
+            "total",
+            "negative",
+            "positive",
+            "recommendations",
+            "first",
+            "last",
+            "last_positive",
+        )
+        return {row[0]: dict(zip(keys, row[1:], strict=True)) for row in self.env.cr.fetchall()}
+
+    @api.depends("advocate_score")
+    def _compute_is_advocate(self):
+        threshold = self._advocate_threshold()
+        for author in self:
+            author.is_advocate = bool(author.advocate_score) and author.advocate_score >= threshold
+
+    @api.model
+    def _advocate_threshold(self):
+        value = self.env["ir.config_parameter"].sudo().get_param(ADVOCATE_THRESHOLD_PARAM)
+        try:
+            return max(1, min(100, int(value))) if value else DEFAULT_ADVOCATE_THRESHOLD
+        except ValueError:
+            return DEFAULT_ADVOCATE_THRESHOLD
+
+    @api.depends("handle", "url")
+    def _compute_keys(self):
+        for author in self:
+            author.handle_key = people.handle_key(author.handle) or False
+            author.url_key = people.url_key(author.url) or False
+
+    @api.model
+    def _cron_recompute_advocates(self):
+        """The score fades with time since the last positive mention: recompute, daily, the
+        authors who have one (and so a score that can change)."""
+        authors = self.sudo().search([("last_positive_at", "!=", False)])
+        authors._refresh_stats()
+        return len(authors)
+
+    def _apply_advocate_threshold(self):
+        """Re-flag every scored author after the threshold changed in Settings."""
+        authors = self.sudo().search([("advocate_score", ">", 0)]) | self.sudo().search(
+            [("is_advocate", "=", True)]
+        )
+        self.env.add_to_compute(self._fields["is_advocate"], authors)
+        authors.flush_recordset(["is_advocate"])
 
     def _compute_display_name(self):
         for author in self:
@@ -132,18 +286,16 @@ class SocialCrmAuthor(models.Model):
             for a in existing
             if (a.platform_id.id, a.external_id) in keys
         }
-        latest, first = {}, {}
+        latest = {}
         for platform, rec, seen in platform_records:
             key = (platform.id, rec.external_id)
             prev = latest.get(key)
             if prev is None or (seen and (not prev[1] or seen >= prev[1])):
                 latest[key] = (rec, seen)
-            if seen and (key not in first or not first[key] or seen < first[key]):
-                first[key] = seen
         to_create, profiles = [], {}
+        # first / last seen are the min / max publication of the mentions (_refresh_stats)
         for key, (rec, seen) in latest.items():
             author = by_key.get(key)
-            earliest = first.get(key)
             values = {"name": rec.name, "handle": rec.handle or False, "url": rec.url or False}
             if rec.followers:
                 values["followers"] = rec.followers
@@ -152,12 +304,9 @@ class SocialCrmAuthor(models.Model):
                     # applied once the batch is stored (_refresh_after_import)
                     profiles[author.id] = (values, seen)
             else:
-                now = fields.Datetime.now()
                 values.update(
                     platform_id=key[0],
                     external_id=key[1],
-                    first_seen=earliest or seen or now,
-                    last_seen=seen or now,
                     company_id=self.env.company.id,
                 )
                 to_create.append(values)
@@ -215,6 +364,12 @@ class SocialCrmAuthor(models.Model):
             changed = {k: v for k, v in values.items() if v and author[k] != v}
             if changed:
                 author.write(changed)
+
+    def write(self, vals):
+        result = super().write(vals)
+        if "followers" in vals:
+            self._refresh_stats()  # the audience is part of the advocate score
+        return result
 
     def _link_partners(self):
         """Link new authors to an existing contact with the same profile URL (website)

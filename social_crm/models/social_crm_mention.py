@@ -54,7 +54,7 @@ _HANDLE_LIKE = re.compile(r"[\d_@/]|^\W")
 
 
 # the mention fields the author's figures (counts, first / last seen) are made of
-AUTHOR_FIGURES = {"author_id", "sentiment", "published_at"}
+AUTHOR_FIGURES = {"author_id", "sentiment", "published_at", "rating", "text"}
 
 
 class SocialCrmMention(models.Model):

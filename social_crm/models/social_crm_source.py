@@ -387,6 +387,8 @@ class SocialCrmSource(models.Model):
                 return default_platform
             return platforms[rec.platform]
 
+        # authors merged into another or forgotten: their old key leads to what they became
+        accepted = self.env["social_crm.author.alias"]._resolve(accepted, platform_of)
         new_records = [r for r in accepted if r.external_id not in by_ext]
         author_keys = [
             (platform_of(r).id, r.author.external_id) if r.author else None for r in new_records
