@@ -259,7 +259,7 @@ def _sentiment_base(weights):
 def _sentiments(analyzer, rest):
     """The sentiment label ingest gives each (row, item) of `rest` with `analyzer`."""
     out = []
-    for row, item in rest:
+    for _row, item in rest:
         text = text_tools.clip_text(item.text)
         lang = detect_language(text)[0]
         score, _ = analyzer._sentiment(item, text, lang)

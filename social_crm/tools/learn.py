@@ -290,9 +290,7 @@ def fit_corrections(prepared, labels, base=None):
     if not is_stage:
         examples = [(p.features, label) for p, label in zip(prepared, labels, strict=True)]
         return CompanyFit(_train(examples, names, None), names, False, len(examples))
-    features = [
-        _words_only(p.features) if STAGE_DELTA == "words" else p.features for p in prepared
-    ]
+    features = [_words_only(p.features) if STAGE_DELTA == "words" else p.features for p in prepared]
     return _fit_offset_model(
         features,
         [_offset(p, base) for p in prepared],
