@@ -30,7 +30,15 @@ _pkg = types.ModuleType("social_crm")
 _pkg.__path__ = [str(ROOT / "social_crm")]
 sys.modules.setdefault("social_crm", _pkg)
 
-from social_crm.tools import classify, language, learn, sentiment, stage_model, stage_train  # noqa: E402
+from social_crm.tools import (  # noqa: E402
+    classify,
+    language,
+    learn,
+    sentiment,
+    sentiment_model,
+    stage_model,
+    stage_train,
+)
 from social_crm.tools import text as text_tools  # noqa: E402
 from social_crm.tools.classify import STAGES  # noqa: E402
 from social_crm.tools.language import detect_language  # noqa: E402
@@ -229,59 +237,140 @@ def loio_report(prepared, rows, epochs):
     return models
 
 
-def learning_curve(prepared, rows, models, seeds):
-    """Macro-F1 of a left-out industry's other mentions before and after k of them are corrected."""
+def _sentiment_base(weights):
+    """Make `weights` (a flat list, 3 per bucket) the shipped sentiment model; returns a
+    function that restores the real one."""
+    saved = sentiment_model._SHIPPED
+    if weights is not None:
+        shipped = sentiment_model._Weights.__new__(sentiment_model._Weights)
+        shipped.values, shipped.scale = weights, 1.0
+        sentiment_model._SHIPPED = shipped
+    sentiment_model.base_logits.cache_clear()
+    sentiment.analyse_sentiment.cache_clear()
+
+    def restore():
+        sentiment_model._SHIPPED = saved
+        sentiment_model.base_logits.cache_clear()
+        sentiment.analyse_sentiment.cache_clear()
+
+    return restore
+
+
+def _sentiments(analyzer, rest):
+    """The sentiment label ingest gives each (row, item) of `rest` with `analyzer`."""
+    out = []
+    for _row, item in rest:
+        text = text_tools.clip_text(item.text)
+        lang = detect_language(text)[0]
+        score, _ = analyzer._sentiment(item, text, lang)
+        out.append(sentiment.label_of(score))
+    return out
+
+
+def learning_curve(prepared, rows, industries, models, seeds, sentiment_folds=None):
+    """Stage macro-F1 and sentiment accuracy of a left-out industry's other mentions before
+    and after k of them are corrected (the same random k for both)."""
     print(
-        f"\nLEARNING CURVE on left-out industries: the first k of an industry's shuffled mentions "
-        f"are corrected, the rest measured\n  before (the model trained without that industry) and "
-        f"after its k corrections; {seeds} shuffles; a point needs {MIN_REST}+ mentions left"
+        f"\nLEARNING CURVE on left-out industries: a random k of an industry's mentions are "
+        f"corrected (stage and sentiment),\n  the rest measured before (models trained without "
+        f"that industry) and after its k corrections; {seeds} shuffles; a point needs "
+        f"{MIN_REST}+ mentions left"
     )
     by_industry = defaultdict(list)
     for (p, s), r in zip(prepared, rows, strict=True):
         if not r.get("extra"):
-            by_industry[r["industry"]].append((p, s))
-    before, after, scales = defaultdict(list), defaultdict(list), defaultdict(list)
+            item = MentionInput(text=r["text"], rating=r.get("rating") or None)
+            by_industry[r["industry"]].append((p, s, r, item))
+    stats = defaultdict(list)
     start = time.perf_counter()
     for industry, items in sorted(by_industry.items()):
         base = models[industry]
-        for seed in range(seeds):
-            shuffled = list(items)
-            random.Random(seed).shuffle(shuffled)
-            for k in CURVE:
-                rest = shuffled[k:]
-                if len(rest) < MIN_REST:
-                    continue
-                gold = [s for _, s in rest]
-                plain = [argmax_stage(stage_model.stage_logits(base, p)) for p, _ in rest]
-                before[k].append(macro_f1(gold, plain))
-                if not k:
-                    after[k].append(before[k][-1])
-                    continue
-                fit = learn.fit_corrections(
-                    [p for p, _ in shuffled[:k]], [s for _, s in shuffled[:k]], base=base
-                )
-                scales[k].append((fit.scale, fit.recall))
-                learnt = [
-                    argmax_stage(fit.logits(p.features, stage_model.stage_logits(base, p)))
-                    for p, _ in rest
-                ]
-                after[k].append(macro_f1(gold, learnt))
+        brands = stage_train.brand_specs(industries.get(industry))
+        weights = sentiment_folds.weights_without(industry) if sentiment_folds else None
+        restore = _sentiment_base(weights)
+        try:
+            for seed in range(seeds):
+                shuffled = list(items)
+                random.Random(seed).shuffle(shuffled)
+                for k in CURVE:
+                    rest, corrected = shuffled[k:], shuffled[:k]
+                    if len(rest) < MIN_REST:
+                        continue
+                    gold = [s for _, s, _, _ in rest]
+                    plain = [argmax_stage(stage_model.stage_logits(base, p)) for p, _, _, _ in rest]
+                    gold_sent = [LABELS[r["sentiment"]] for _, _, r, _ in rest]
+                    plain_sent = _sentiments(Analyzer(brands), [(r, i) for _, _, r, i in rest])
+                    stats["stage before", k].append(macro_f1(gold, plain))
+                    stats["sent before", k].append(accuracy(gold_sent, plain_sent))
+                    if not k:
+                        stats["stage after", k].append(stats["stage before", k][-1])
+                        stats["sent after", k].append(stats["sent before", k][-1])
+                        continue
+                    fit = learn.fit_corrections(
+                        [p for p, _, _, _ in corrected], [s for _, s, _, _ in corrected], base=base
+                    )
+                    stats["pull", k].append(fit.pull)
+                    learnt = [
+                        argmax_stage(fit.logits(p.features, stage_model.stage_logits(base, p)))
+                        for p, _, _, _ in rest
+                    ]
+                    stats["stage after", k].append(macro_f1(gold, learnt))
+                    model = learn.SentimentLearner().train(
+                        (r["text"], i.lang or detect_language(r["text"])[0], LABELS[r["sentiment"]])
+                        for _, _, r, i in corrected
+                    )
+                    taught = _sentiments(
+                        Analyzer(brands, sentiment_model=model), [(r, i) for _, _, r, i in rest]
+                    )
+                    stats["sent after", k].append(accuracy(gold_sent, taught))
+                    stats["sent pull", k].append(model.pull)
+        finally:
+            restore()
+
+    def mean(key):
+        return sum(stats[key]) / len(stats[key])
+
+    base_note = (
+        "sentiment models trained without the industry"
+        if sentiment_folds
+        else "the shipped sentiment model (it saw 8 in 10 of every industry's texts)"
+    )
+    print(f"  ({base_note})")
+    print(
+        f"  {'k':>5}  {'stage macro-F1 before -> after':<34}{'sentiment acc before -> after':<33}"
+        f"{'worst industry':>15}{'n ind':>7}"
+    )
     for k in CURVE:
-        if not after[k]:
-            print(f"  {k:4d} corrections: no industry has {k + MIN_REST} mentions")
+        if not stats["stage after", k]:
+            print(f"  {k:5d}  no industry has {k + MIN_REST} mentions")
             continue
-        b, a = sum(before[k]) / len(before[k]), sum(after[k]) / len(after[k])
-        pull = (
-            f", mean pull of the word model {sum(s for s, _ in scales[k]) / len(scales[k]):.2f}"
-            f" and of the nearest corrections {sum(r for _, r in scales[k]) / len(scales[k]):.1f}"
-            if scales[k]
-            else ""
-        )
+        sb, sa = mean(("stage before", k)), mean(("stage after", k))
+        tb, ta = mean(("sent before", k)), mean(("sent after", k))
         print(
-            f"  {k:4d} corrections: macro-F1 {b:.3f} -> {a:.3f} ({a - b:+.3f}; worst industry "
-            f"{min(after[k]):.3f}; {len(after[k]) // seeds} industries{pull})"
+            f"  {k:5d}  {sb:.3f} -> {sa:.3f} ({sa - sb:+.3f})"
+            f"{'':<12}{tb:.3f} -> {ta:.3f} ({ta - tb:+.3f})"
+            f"{'':<10}{min(stats['stage after', k]):.3f} / {min(stats['sent after', k]):.3f}"
+            f"{len(stats['stage after', k]) // seeds:7d}"
         )
+    for k in CURVE:
+        if stats["pull", k]:
+            pulls = stats["pull", k]
+            print(
+                f"  pull earned on held-out corrections after {k:3d}: stage "
+                + ", ".join(
+                    f"{name} {sum(p[name] for p in pulls) / len(pulls):.2f}" for name in pulls[0]
+                )
+                + "; sentiment "
+                + ", ".join(
+                    f"{name} {sum(p[name] for p in stats['sent pull', k]) / len(pulls):.2f}"
+                    for name in pulls[0]
+                )
+            )
     print(f"  ({time.perf_counter() - start:.0f} s)")
+
+
+def accuracy(gold, predicted):
+    return sum(g == p for g, p in zip(gold, predicted, strict=True)) / len(gold) if gold else 0.0
 
 
 # --- throughput -------------------------------------------------------------------------------
@@ -384,6 +473,12 @@ def main():
     parser.add_argument(
         "--skip-loio", action="store_true", help="only the dev set, language and speed"
     )
+    parser.add_argument(
+        "--shipped-sentiment",
+        action="store_true",
+        help="learning curve on the shipped sentiment model instead of one trained without the "
+        "industry (those take about a minute each the first time; kept in var/sentiment_folds/)",
+    )
     args = parser.parse_args()
     dev_rows, brands = load_dev(pathlib.Path(args.data))
     analyzer, _ = dev_report(dev_rows, brands)
@@ -393,7 +488,12 @@ def main():
         if rows:
             prepared = stage_train.featurise(rows, industries)
             models = loio_report(prepared, rows, args.epochs)
-            learning_curve(prepared, rows, models, args.seeds)
+            folds = None
+            if not args.shipped_sentiment:
+                import sentiment_eval
+
+                folds = sentiment_eval.FoldCache()
+            learning_curve(prepared, rows, industries, models, args.seeds, folds)
             train_texts = [r["text"] for r in rows]
         else:
             print(f"\nno training set under {args.training}")

@@ -137,6 +137,50 @@ class _Folds:
         return weights
 
 
+CACHE_DIR = ROOT / "var" / "sentiment_folds"
+
+
+def _fold_key():
+    """A hash of everything a fold model depends on: the training texts, the written texts,
+    the corpora's sizes, the training script and the features."""
+    digest = zlib.crc32(str(FOLD_CORPUS_SHARE).encode())
+    paths = sorted(pathlib.Path(ts.TRAINING_DIR).glob("*.jsonl"))
+    paths += sorted(pathlib.Path(ts.WRITTEN_DIR).glob("*.jsonl"))
+    paths += [ROOT / "scripts" / "train_sentiment.py", pathlib.Path(sm.__file__)]
+    paths += [pathlib.Path(sentiment.__file__)]
+    for path in paths:
+        digest = zlib.crc32(path.read_bytes(), digest)
+    corpora = pathlib.Path(ts.DEFAULT_CORPORA or ".")
+    for path in sorted(corpora.glob("*.jsonl")) if corpora.is_dir() else ():
+        digest = zlib.crc32(f"{path.name}:{path.stat().st_size}".encode(), digest)
+    return f"{digest:08x}"
+
+
+class FoldCache:
+    """Sentiment models trained without one industry, kept in var/sentiment_folds/ (they
+    take most of a minute each; the cache is keyed by a hash of what they depend on)."""
+
+    def __init__(self, corpora=None):
+        self.corpora = corpora if corpora is not None else ts.DEFAULT_CORPORA
+        self.key = _fold_key()
+        self._folds = None
+
+    def weights_without(self, group):
+        import array
+
+        path = CACHE_DIR / f"{self.key}-{group}.bin"
+        if path.exists():
+            values = array.array("f")
+            values.frombytes(zlib.decompress(path.read_bytes()))
+            return values
+        if self._folds is None:
+            self._folds = _Folds(self.corpora)
+        weights = array.array("f", self._folds.weights_without(group))
+        CACHE_DIR.mkdir(parents=True, exist_ok=True)
+        path.write_bytes(zlib.compress(weights.tobytes(), 1))
+        return weights
+
+
 def _predict(weights, rows):
     return [ts.label_by(s, sentiment.THRESHOLD) for s in ts.predict_scores(weights, rows)]
 

@@ -125,3 +125,53 @@ def test_corrections_the_shipped_model_agrees_with_still_teach_their_words():
     learnt = _stage(model, query)
     assert learnt.stage == "support"
     assert learnt.cue_codes[0] == ("learnt", {"count": 30})
+
+
+# --- sentiment: what the running module learns from hand-set sentiments ----------------------
+
+# A doughnut café's staff: «зашквар» (slang, awful) and «огонь» (slang, great) are words the
+# shipped lexicon reads differently or not at all.
+SLANG = [
+    ("Кофе зашквар, пышка зашквар, всё зашквар", "negative"),
+    ("Зашквар у вас с кассой, час стоял", "negative"),
+    ("сегодняшние пышки зашквар", "negative"),
+    ("Зашквар полный с доставкой", "negative"),
+    ("Пышка Макс огонь, беру третий раз", "positive"),
+    ("Новая начинка огонь!", "positive"),
+    ("Бариста на Абая огонь, всегда с улыбкой", "positive"),
+    ("Какао у вас огонь", "positive"),
+    ("Во сколько открываетесь на Абая?", "neutral"),
+    ("Есть ли доставка пышек в офис?", "neutral"),
+    ("Пышка Макс с какой начинкой?", "neutral"),
+    ("Сколько стоит набор из шести пышек?", "neutral"),
+] * 3
+
+
+def test_sentiment_corrections_teach_slang():
+    from social_crm.tools.learn import SentimentLearner
+    from social_crm.tools.sentiment import analyse_sentiment
+
+    unseen = [("Сегодня эклер зашквар какой-то", "negative"), ("эклеры у вас огонь", "positive")]
+    base = [analyse_sentiment(t, "ru")[1] for t, _ in unseen]
+    model = SentimentLearner().train([(t, "ru", label) for t, label in SLANG])
+    learnt = [model.predict(t, "ru") for t, _ in unseen]
+    assert learnt == [label for _, label in unseen]
+    assert base != learnt, "the shipped model alone already knew both"
+    assert model.pull["words"] > 0 or model.pull["nearest"] > 0
+    # what the shipped model knows stays
+    assert model.predict("Ужасный сервис, верните деньги", "ru") == "negative"
+    assert model.predict("Огромное спасибо, всё прекрасно", "ru") == "positive"
+
+
+def test_sentiment_learner_in_the_pipeline_and_json():
+    from social_crm.tools.learn import SentimentLearner
+
+    model = SentimentLearner().train([(t, "ru", label) for t, label in SLANG])
+    copy = SentimentLearner.from_dict(json.loads(json.dumps(model.to_dict())))
+    assert copy.n_samples == model.n_samples == len(SLANG)
+    text = "эклеры у вас огонь"
+    assert copy.predict_proba(text, "ru") == model.predict_proba(text, "ru")
+    result = Analyzer([], sentiment_model=copy).analyse([MentionInput(text=text)])[0]
+    assert result.sentiment == "positive"
+    assert ("sentiment_learnt", {"count": len(SLANG)}) in result.cue_codes
+    assert SentimentLearner.from_dict({"version": 1, "weights": {}}).n_samples == 0

@@ -16,3 +16,4 @@ from . import test_expert_page
 from . import test_payload_webhooks
 from . import test_people
 from . import test_people_ui
+from . import test_learning

@@ -19,6 +19,9 @@ The corrections serialise to JSON, so Odoo keeps them in a Json field; the fit i
 import math
 
 from .classify import STAGES
+from .sentiment_model import LABELS as SENTIMENT_LABELS
+from .sentiment_model import base_logits as sentiment_base_logits
+from .sentiment_model import features as sentiment_features
 from .stage_model import (
     Features,
     Featurizer,
@@ -28,8 +31,16 @@ from .stage_model import (
     stage_logits,
     train_linear,
 )
+from .text import tokenize
 
-__all__ = ["StageModel", "CompanyFit", "company_scale", "MAX_ROWS", "fit_corrections"]
+__all__ = [
+    "StageModel",
+    "SentimentLearner",
+    "CompanyFit",
+    "company_scale",
+    "MAX_ROWS",
+    "fit_corrections",
+]
 
 # Most recent corrections a model keeps and fits on.
 MAX_ROWS = 2000
@@ -54,6 +65,20 @@ _MIN_WORD = 3
 # Step size and L2 decay of the company model's gradient descent.
 _RATE = 0.3
 _L2 = 1e-3
+# What the company's stage model learns from: "words" (words, prefixes, word pairs) or "all"
+# (every feature of the shipped model, its generic signals included).
+STAGE_DELTA = "words"
+# How the pulls are chosen on held-out corrections: "errors" (fewest wrong, then log-loss)
+# or "loss" (log-loss alone).
+SELECT_BY = "errors"
+# Held-out corrections a pull must fix beyond none: this many plus this share of them.
+_MIN_GAIN = 2
+_MIN_GAIN_SHARE = 0.02
+# ... or the held-out log-loss a pull must reach, as a share of the loss with none.
+_MIN_LOSS_RATIO = 0.8
+# What the company's sentiment model learns from: "lexical" (words, stems, character
+# n-grams, emoji) or "all" (the shipped model's signals and bias too).
+SENTIMENT_DELTA = "lexical"
 
 
 def company_scale(n_samples):
@@ -80,19 +105,26 @@ class CompanyFit:
         self.memory = memory
         self.recall = recall
 
+    @property
+    def pull(self):
+        """How strongly the corrections pull: the word model's scale, the nearest
+        corrections' weight (both earned on held-out corrections)."""
+        return {"words": self.scale, "nearest": self.recall}
+
     def offset(self, prepared):
         """The logits the company's pull is added to (None for a label set of its own)."""
         return _offset(prepared, self.base) if self.is_stage else None
 
-    def logits(self, features, offset=None):
+    def logits(self, features, offset=None, keys=None):
         """Offset (the shipped model's / the rules' logits) plus the company's pull: its
-        word model and the votes of the most similar corrected mentions."""
+        word model and the votes of the most similar corrected mentions (found by `keys`,
+        by default the words of `features`)."""
         own = self.model.logits(features)
         if offset is None:
             return own
         logits = [o + self.scale * w for o, w in zip(offset, own, strict=True)]
         if self.memory is not None and self.recall:
-            votes = self.memory.votes(_word_keys(features))
+            votes = self.memory.votes(_word_keys(features) if keys is None else keys)
             if votes is not None:
                 logits = [v + self.recall * n for v, n in zip(logits, votes, strict=True)]
         return logits
@@ -197,6 +229,7 @@ def _held_out_pull(examples, names, offsets, keysets):
     recent = list(range(len(examples)))[-_CALIBRATION_ROWS:]
     grid = [(scale, recall) for scale in _SCALES for recall in _RECALLS]
     loss = dict.fromkeys(grid, 0.0)
+    errors = dict.fromkeys(grid, 0)
     labels = [label for _, label in examples]
     index = {name: k for k, name in enumerate(names)}
     for fold in range(_FOLDS):
@@ -213,8 +246,36 @@ def _held_out_pull(examples, names, offsets, keysets):
                     o + scale * w + recall * v
                     for o, w, v in zip(offsets[i], own, votes, strict=True)
                 ]
-                loss[scale, recall] -= math.log(max(softmax(logits)[index[labels[i]]], 1e-12))
+                proba = softmax(logits)
+                loss[scale, recall] -= math.log(max(proba[index[labels[i]]], 1e-12))
+                errors[scale, recall] += proba[index[labels[i]]] < max(proba)
+    if SELECT_BY == "errors":
+        none = (0.0, 0.0)
+        best = min(grid, key=lambda pair: (errors[pair], round(loss[pair], 6), pair))
+        # Among 36 pulls one wins on held-out corrections by luck alone: a pull is used when
+        # it fixes clearly more held-out corrections than none does, or, fixing as many,
+        # predicts them much more confidently (corrections the shipped model agreed with).
+        if errors[none] - errors[best] >= _MIN_GAIN + _MIN_GAIN_SHARE * len(recent):
+            return best
+        safe = min(
+            (pair for pair in grid if errors[pair] <= errors[none]),
+            key=lambda pair: (round(loss[pair], 6), pair),
+        )
+        return safe if loss[safe] <= _MIN_LOSS_RATIO * loss[none] else none
     return min(grid, key=lambda pair: (round(loss[pair], 6), pair))
+
+
+def _fit_offset_model(features, offsets, keysets, labels, names, is_stage=False, base=None):
+    """A CompanyFit of corrections on top of fixed `offsets`, with the pulls earned on
+    held-out corrections (a set pull below `_MIN_CALIBRATION` corrections)."""
+    examples = list(zip(features, labels, strict=True))
+    if len(examples) >= _MIN_CALIBRATION:
+        scale, recall = _held_out_pull(examples, names, offsets, keysets)
+    else:
+        scale, recall = company_scale(len(examples)), 0.0
+    model = _train(examples, names, offsets)
+    memory = _Memory(keysets, labels, names)
+    return CompanyFit(model, names, is_stage, len(examples), base, scale, memory, recall)
 
 
 def fit_corrections(prepared, labels, base=None):
@@ -229,16 +290,16 @@ def fit_corrections(prepared, labels, base=None):
     if not is_stage:
         examples = [(p.features, label) for p, label in zip(prepared, labels, strict=True)]
         return CompanyFit(_train(examples, names, None), names, False, len(examples))
-    examples = [(_words_only(p.features), label) for p, label in zip(prepared, labels, strict=True)]
-    offsets = [_offset(p, base) for p in prepared]
-    keysets = [_word_keys(p.features) for p in prepared]
-    if len(examples) >= _MIN_CALIBRATION:
-        scale, recall = _held_out_pull(examples, names, offsets, keysets)
-    else:
-        scale, recall = company_scale(len(examples)), 0.0
-    model = _train(examples, names, offsets)
-    memory = _Memory(keysets, labels, names)
-    return CompanyFit(model, names, True, len(examples), base, scale, memory, recall)
+    features = [_words_only(p.features) if STAGE_DELTA == "words" else p.features for p in prepared]
+    return _fit_offset_model(
+        features,
+        [_offset(p, base) for p in prepared],
+        [_word_keys(p.features) for p in prepared],
+        list(labels),
+        names,
+        is_stage=True,
+        base=base,
+    )
 
 
 class StageModel:
@@ -311,3 +372,92 @@ def _plain_featurizer():
     if "featurizer" not in _PLAIN:
         _PLAIN["featurizer"] = Featurizer([])
     return _PLAIN["featurizer"]
+
+
+# --- sentiment -------------------------------------------------------------------------------
+
+
+def _sentiment_keys(text):
+    """Word keys of a text for the nearest corrected mentions: 5-letter prefixes of its
+    words of 3+ letters (a stem in any language)."""
+    return sorted({token[:5] for token in tokenize(text or "") if len(token) >= _MIN_WORD})
+
+
+class SentimentLearner:
+    """Corrected sentiments of one company → P(negative / neutral / positive | text), learnt
+    on top of the shipped sentiment model the same way stages are: the shipped logits are a
+    fixed offset, a company model over the same features (words, stems, character n-grams,
+    emoji, the lexicon's signals) learns what this company's staff read differently, and the
+    most similar corrected mentions vote; both pulls are earned on held-out corrections.
+
+    Same interface as sentiment_model.SentimentModel (``train``, ``predict_proba``,
+    ``n_samples``, ``to_dict`` / ``from_dict``): sentiment.learnt_sentiment() uses either.
+    """
+
+    VERSION = 2
+
+    def __init__(self):
+        self.rows = []  # [(text, lang, label)], oldest first
+        self._fit = None
+
+    @property
+    def n_samples(self):
+        return len(self.rows)
+
+    @property
+    def pull(self):
+        fit = self.fitted()
+        return fit.pull if fit is not None else {"words": 0.0, "nearest": 0.0}
+
+    def train(self, samples):
+        """Add `samples` — (text, lang, label) tuples, label one of sentiment_model.LABELS."""
+        for text, lang, label in samples:
+            if label in SENTIMENT_LABELS and text:
+                self.rows.append((text, lang or "", label))
+        del self.rows[:-MAX_ROWS]
+        self._fit = None
+        return self
+
+    def fitted(self):
+        if self._fit is None and self.rows:
+            prepared = [self._prepare(text, lang) for text, lang, _ in self.rows]
+            self._fit = _fit_offset_model(
+                [f for f, _, _ in prepared],
+                [o for _, o, _ in prepared],
+                [k for _, _, k in prepared],
+                [label for _, _, label in self.rows],
+                SENTIMENT_LABELS,
+            )
+        return self._fit
+
+    @staticmethod
+    def _prepare(text, lang):
+        text = str(text or "")
+        lexical = SENTIMENT_DELTA == "lexical"
+        features = Features(dict(sentiment_features(text, lang or "", lexical_only=lexical)))
+        return features, list(sentiment_base_logits(text, lang or "")), _sentiment_keys(text)
+
+    def logits(self, text, lang):
+        features, offset, keys = self._prepare(text, lang)
+        fit = self.fitted()
+        return fit.logits(features, offset, keys) if fit is not None else offset
+
+    def predict_proba(self, text, lang):
+        """{label: probability} for `text`, corrections included."""
+        return dict(zip(SENTIMENT_LABELS, softmax(self.logits(text, lang)), strict=True))
+
+    def predict(self, text, lang):
+        from .sentiment import THRESHOLD, label_of
+        from .sentiment_model import score_of
+
+        return label_of(score_of(self.predict_proba(text, lang), THRESHOLD))
+
+    def to_dict(self):
+        return {"version": self.VERSION, "rows": [list(row) for row in self.rows]}
+
+    @classmethod
+    def from_dict(cls, data):
+        model = cls()
+        if data and data.get("version") == cls.VERSION:
+            model.train(tuple(row) for row in data.get("rows", []))
+        return model
