@@ -14,3 +14,10 @@ from . import social_crm_tone_phrase
 from . import social_crm_reply_template
 from . import social_crm_matrix
 from . import mail_activity
+from . import social_crm_mention_crm
+from . import crm_lead
+from . import social_crm_author_leads
+from . import res_partner_social_crm_leads
+from . import social_crm_escalation_team
+from . import social_crm_mention_escalation
+from . import mail_activity_escalation

@@ -1,0 +1,63 @@
+"""The outcome of an escalation: when its activity is done, the feedback is written in the
+mention's chatter; when it is cancelled, that is written too."""
+
+from odoo import fields, models
+from odoo.tools import html2plaintext
+
+from .social_crm_mention_escalation import ESCALATION_ACTIVITY_XMLID
+
+
+class MailActivity(models.Model):
+    _inherit = "mail.activity"
+
+    social_crm_escalation_team_id = fields.Many2one(
+        "social_crm.escalation.team",
+        string="Escalation team",
+        ondelete="set null",
+        readonly=True,
+        help="The Social CRM escalation team this activity was given to.",
+    )
+
+    def _escalated_mentions(self):
+        """[(activity, mention)] for this set's 'Escalation' activities on mentions."""
+        activity_type = self.env.ref(ESCALATION_ACTIVITY_XMLID, raise_if_not_found=False)
+        if not activity_type:
+            return []
+        pairs = []
+        for activity in self.sudo():
+            if (
+                activity.activity_type_id == activity_type
+                and activity.res_model == "social_crm.mention"
+                and activity.res_id
+            ):
+                mention = self.env["social_crm.mention"].sudo().browse(activity.res_id).exists()
+                if mention:
+                    pairs.append((activity, mention))
+        return pairs
+
+    def _action_done(self, feedback=False, attachment_ids=None):
+        text = html2plaintext(feedback) if feedback and "<" in feedback else feedback or ""
+        outcomes = [
+            (mention, activity.social_crm_escalation_team_id, self.env.user)
+            for activity, mention in self._escalated_mentions()
+        ]
+        result = super(MailActivity, self.with_context(social_crm_activity_done=True))._action_done(
+            feedback=feedback, attachment_ids=attachment_ids
+        )
+        for mention, team, user in outcomes:
+            mention._escalation_closed(team, user, text.strip())
+        return result
+
+    def unlink(self):
+        dropped = (
+            []
+            if self.env.context.get("social_crm_activity_done")
+            else [
+                (mention, activity.social_crm_escalation_team_id)
+                for activity, mention in self._escalated_mentions()
+            ]
+        )
+        result = super().unlink()
+        for mention, team in dropped:
+            mention._escalation_closed(team, self.env.user, cancelled=True)
+        return result
