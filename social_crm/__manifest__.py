@@ -50,6 +50,7 @@
     "demo": [
         "demo/social_crm_demo.xml",
         "demo/social_crm_knowledge_demo.xml",
+        "demo/social_crm_escalation_demo.xml",
     ],
     "assets": {
         "web.assets_backend": [

@@ -116,8 +116,8 @@ class SocialCrmMention(models.Model):
             ),
             note=self._escalation_note(team, note),
             user_id=responsible.id,
+            social_crm_escalation_team_id=team.id,
         )
-        activity.sudo().social_crm_escalation_team_id = team
         body = Markup("<p>%s</p>") % self.env._(
             "Escalated to %(team)s (%(user)s), due %(deadline)s.",
             team=team.display_name,

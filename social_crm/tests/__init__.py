@@ -17,3 +17,4 @@ from . import test_payload_webhooks
 from . import test_leads
 from . import test_leads_report
 from . import test_escalation
+from . import test_leads_ui
