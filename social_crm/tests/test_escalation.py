@@ -35,7 +35,7 @@ class TestEscalation(SocialCrmCase):
         wizard = (
             self.env[action["res_model"]]
             .with_user(self.agent)
-            .with_context(action["context"])
+            .with_context(**action["context"])
             .create({"team_id": (team or self.support).id, "note": note})
         )
         wizard.action_confirm()

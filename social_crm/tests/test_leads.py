@@ -104,7 +104,7 @@ class TestLeads(SocialCrmCase):
         wizard = (
             self.env[action["res_model"]]
             .with_user(self.seller)
-            .with_context(action["context"])
+            .with_context(**action["context"])
             .create({})
         )
         self.assertIn(author.name, wizard.message)

@@ -13,7 +13,6 @@ class SocialCrmEscalationWizard(models.TransientModel):
     company_id = fields.Many2one(related="mention_id.company_id")
     team_id = fields.Many2one(
         "social_crm.escalation.team",
-        string="Team",
         required=True,
         domain="[('company_id', 'in', [False, company_id])]",
     )
