@@ -174,6 +174,17 @@ class TestLeads(SocialCrmCase):
         self.assertEqual(self.Lead.search_count([]), leads_before)
         self.assertFalse(mention.sudo().lead_id)
 
+    def test_crm_screens_of_a_salesperson_without_social_crm(self):
+        mention = self.mention_of("l14")
+        self.with_contact(mention, "J")
+        mention.with_user(self.seller).action_create_lead()
+        for model in ("crm.lead", "res.partner"):
+            views = self.env[model].with_user(self.sales_only).get_views([(False, "form")])
+            arch = views["views"]["form"]["arch"]
+            self.assertNotIn("social_crm", arch, f"{model}: no Social CRM button or field")
+        lead_form = self.env["crm.lead"].with_user(self.seller).get_views([(False, "form")])
+        self.assertIn("action_view_social_crm_mentions", lead_form["views"]["form"]["arch"])
+
     def test_sales_fields_hidden_without_crm_rights(self):
         mention = self.mention_of("l10")
         self.with_contact(mention, "H")
