@@ -1,5 +1,5 @@
-"""The outcome of an escalation: when its activity is done, the feedback is written in the
-mention's chatter; when it is cancelled, that is written too."""
+"""The outcome of an escalation: when its activity is done, the feedback (or the outcome typed
+on the activity's form) is written in the mention's chatter; a cancellation is written too."""
 
 from odoo import fields, models
 from odoo.tools import html2plaintext
@@ -18,6 +18,12 @@ class MailActivity(models.Model):
         ondelete="set null",
         readonly=True,
         help="The Social CRM escalation team this activity was given to.",
+    )
+
+    social_crm_outcome = fields.Text(
+        string="Outcome",
+        help="What was done about the escalated mention; written in the mention's history "
+        "when the activity is marked as done.",
     )
 
     def _escalated_mentions(self):
@@ -39,15 +45,22 @@ class MailActivity(models.Model):
 
     def _action_done(self, feedback=False, attachment_ids=None):
         text = html2plaintext(feedback) if feedback and "<" in feedback else feedback or ""
+        # the feedback of "Done", else the outcome typed on the activity's form (a person
+        # without access to the mention marks it done from there, without a feedback box)
         outcomes = [
-            (mention, activity.social_crm_escalation_team_id, self.env.user)
+            (
+                mention,
+                activity.social_crm_escalation_team_id,
+                self.env.user,
+                (text or activity.social_crm_outcome or "").strip(),
+            )
             for activity, mention in self._escalated_mentions()
         ]
         result = super(MailActivity, self.with_context(social_crm_activity_done=True))._action_done(
             feedback=feedback, attachment_ids=attachment_ids
         )
-        for mention, team, user in outcomes:
-            mention._escalation_closed(team, user, text.strip())
+        for mention, team, user, outcome in outcomes:
+            mention._escalation_closed(team, user, outcome)
         return result
 
     def unlink(self):

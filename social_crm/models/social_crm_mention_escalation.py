@@ -173,8 +173,9 @@ class SocialCrmMention(models.Model):
         )
         body += Markup("<p>%s</p>") % Markup(" · ").join(links)
         body += Markup("<p><i>%s</i></p>") % self.env._(
-            "Mark the activity as done with the outcome as feedback: it is written in the "
-            "mention's history for %(team)s's colleagues.",
+            "Mark the activity as done with the outcome as feedback (or type it in the "
+            "activity's Outcome field): it is written in the mention's history for "
+            "%(team)s's colleagues.",
             team=team.display_name,
         )
         return body

@@ -90,6 +90,22 @@ class TestEscalation(SocialCrmCase):
         mention.invalidate_recordset()
         self.assertFalse(mention.is_escalated)
 
+    def test_outcome_typed_on_the_form_without_access(self):
+        """Activities → Other activities opens the activity's own form, whose "Mark as Done"
+        has no feedback box: the outcome is typed in its Outcome field."""
+        mention = self.mention_of("e6")
+        activity = self.escalate(mention)
+        form = self.env.ref("mail.mail_activity_view_form_without_record_access")
+        views = self.env["mail.activity"].with_user(self.responsible).get_views([(form.id, "form")])
+        self.assertIn("social_crm_outcome", views["views"]["form"]["arch"])
+        as_responsible = activity.with_user(self.responsible)
+        as_responsible.write({"social_crm_outcome": "Replaced the card, the customer is happy."})
+        as_responsible.action_done_redirect_to_other()
+        self.assertFalse(activity.exists())
+        note = self.last_note(mention)
+        self.assertIn("closed the escalation. Outcome:", note.body)
+        self.assertIn("Replaced the card", note.body)
+
     def test_done_without_a_comment_and_cancelled(self):
         mention = self.mention_of("e3")
         self.escalate(mention).with_user(self.responsible).action_done()
