@@ -7,7 +7,7 @@
     "license": "LGPL-3",
     "author": "social_crm contributors",
     "website": "https://github.com/social-crm/social_crm",
-    "depends": ["mail", "contacts"],
+    "depends": ["mail", "contacts", "crm"],
     "external_dependencies": {"python": ["langdetect", "textblob", "requests"]},
     "data": [
         "security/social_crm_security.xml",
@@ -15,6 +15,7 @@
         "security/social_crm_rules.xml",
         "security/social_crm_knowledge_rules.xml",
         "security/social_crm_people_rules.xml",
+        "security/social_crm_escalation_rules.xml",
         "data/social_crm_platform_data.xml",
         "data/social_crm_stage_data.xml",
         "data/ir_cron_data.xml",
@@ -24,6 +25,8 @@
         "data/social_crm_reply_template_data.xml",
         "data/social_crm_people_data.xml",
         "data/social_crm_advocate_template_data.xml",
+        "data/social_crm_crm_data.xml",
+        "data/social_crm_escalation_data.xml",
         "views/social_crm_mention_views.xml",
         "views/social_crm_expert_templates.xml",
         "views/social_crm_author_views.xml",
@@ -43,10 +46,17 @@
         "views/social_crm_reply_composer_people_views.xml",
         "views/social_crm_question_cluster_views.xml",
         "views/social_crm_knowledge_menus.xml",
+        "views/social_crm_mention_crm_views.xml",
+        "views/crm_lead_views.xml",
+        "views/social_crm_author_leads_views.xml",
+        "views/res_partner_social_crm_leads_views.xml",
+        "views/social_crm_escalation_views.xml",
+        "views/social_crm_leads_menus.xml",
     ],
     "demo": [
         "demo/social_crm_demo.xml",
         "demo/social_crm_knowledge_demo.xml",
+        "demo/social_crm_escalation_demo.xml",
     ],
     "assets": {
         "web.assets_backend": [

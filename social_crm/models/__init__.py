@@ -21,3 +21,10 @@ from . import social_crm_mention_people
 from . import social_crm_reply_template_advocate
 from . import res_partner
 from . import res_config_settings_advocate
+from . import social_crm_mention_crm
+from . import crm_lead
+from . import social_crm_author_leads
+from . import res_partner_social_crm_leads
+from . import social_crm_escalation_team
+from . import social_crm_mention_escalation
+from . import mail_activity_escalation

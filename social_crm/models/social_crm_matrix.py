@@ -1,5 +1,5 @@
 """The communication matrix: consumer-cycle stage × platform → the default reply
-template, the tone of voice and the responsible team.
+template, the tone of voice, the responsible team and the sales team of leads.
 
 One matrix shortens the response time: whoever picks a mention sees its template, tone and
 team at once, and new staff need less training.  A row without a platform holds for every platform of its stage;
@@ -41,6 +41,13 @@ class SocialCrmMatrix(models.Model):
         domain=[("share", "=", False)],
         help="New mentions of this stage and platform are assigned "
         "to the team member with the fewest open mentions.",
+    )
+    crm_team_id = fields.Many2one(
+        "crm.team",
+        string="Sales team",
+        ondelete="set null",
+        domain="[('company_id', 'in', [False, company_id])]",
+        help="Leads created from mentions of this stage and platform go to this sales team.",
     )
     note = fields.Char(
         string="Guideline",

@@ -17,3 +17,7 @@ from . import test_payload_webhooks
 from . import test_people
 from . import test_people_ui
 from . import test_learning
+from . import test_leads
+from . import test_leads_report
+from . import test_escalation
+from . import test_leads_ui

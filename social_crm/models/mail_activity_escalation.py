@@ -1,0 +1,78 @@
+"""The outcome of an escalation: when its activity is done, the feedback (or the outcome typed
+on the activity's form) is written in the mention's chatter; a cancellation is written too."""
+
+from odoo import fields, models
+from odoo.tools import html2plaintext
+
+from .social_crm_mention_escalation import ESCALATION_ACTIVITY_XMLID
+
+
+class MailActivity(models.Model):
+    # its own file (the escalation feature): branches merge cleanly
+    # pylint: disable-next=consider-merging-classes-inherited
+    _inherit = "mail.activity"
+
+    social_crm_escalation_team_id = fields.Many2one(
+        "social_crm.escalation.team",
+        string="Escalation team",
+        ondelete="set null",
+        readonly=True,
+        help="The Social CRM escalation team this activity was given to.",
+    )
+
+    social_crm_outcome = fields.Text(
+        string="Outcome",
+        help="What was done about the escalated mention; written in the mention's history "
+        "when the activity is marked as done.",
+    )
+
+    def _escalated_mentions(self):
+        """[(activity, mention)] for this set's 'Escalation' activities on mentions."""
+        activity_type = self.env.ref(ESCALATION_ACTIVITY_XMLID, raise_if_not_found=False)
+        if not activity_type:
+            return []
+        pairs = []
+        for activity in self.sudo():
+            if (
+                activity.activity_type_id == activity_type
+                and activity.res_model == "social_crm.mention"
+                and activity.res_id
+            ):
+                mention = self.env["social_crm.mention"].sudo().browse(activity.res_id).exists()
+                if mention:
+                    pairs.append((activity, mention))
+        return pairs
+
+    def _action_done(self, feedback=False, attachment_ids=None):
+        text = html2plaintext(feedback) if feedback and "<" in feedback else feedback or ""
+        # the feedback of "Done", else the outcome typed on the activity's form (a person
+        # without access to the mention marks it done from there, without a feedback box)
+        outcomes = [
+            (
+                mention,
+                activity.social_crm_escalation_team_id,
+                self.env.user,
+                (text or activity.social_crm_outcome or "").strip(),
+            )
+            for activity, mention in self._escalated_mentions()
+        ]
+        result = super(MailActivity, self.with_context(social_crm_activity_done=True))._action_done(
+            feedback=feedback, attachment_ids=attachment_ids
+        )
+        for mention, team, user, outcome in outcomes:
+            mention._escalation_closed(team, user, outcome)
+        return result
+
+    def unlink(self):
+        dropped = (
+            []
+            if self.env.context.get("social_crm_activity_done")
+            else [
+                (mention, activity.social_crm_escalation_team_id)
+                for activity, mention in self._escalated_mentions()
+            ]
+        )
+        result = super().unlink()
+        for mention, team in dropped:
+            mention._escalation_closed(team, self.env.user, cancelled=True)
+        return result

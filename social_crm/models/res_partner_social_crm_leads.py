@@ -1,0 +1,43 @@
+"""The leads a contact's mentions started (a smart button for Social CRM users)."""
+
+from odoo import api, fields, models
+
+
+class ResPartner(models.Model):
+    _inherit = "res.partner"
+
+    social_crm_lead_count = fields.Integer(
+        string="Leads from mentions",
+        compute="_compute_social_crm_lead_count",
+        groups="social_crm.group_user",
+        help="Leads and opportunities started from this contact's mentions in Social CRM.",
+    )
+
+    def _social_crm_lead_domain(self):
+        return [("social_crm_mention_ids.partner_id", "in", self.ids)]
+
+    @api.depends_context("uid")
+    def _compute_social_crm_lead_count(self):
+        self.social_crm_lead_count = 0
+        Lead = self.env["crm.lead"].with_context(active_test=False)
+        if not self.ids or not Lead.has_access("read"):
+            return  # no CRM rights: no lead figures
+        groups = (
+            self.env["social_crm.mention"]
+            .sudo()
+            ._read_group(
+                [("partner_id", "in", self.ids), ("lead_id", "!=", False)],
+                ["partner_id", "lead_id"],
+            )
+        )
+        visible = set(Lead.search([("id", "in", [lead.id for _p, lead in groups])]).ids)
+        leads_of = {}
+        for partner, lead in groups:
+            if lead.id in visible:
+                leads_of.setdefault(partner.id, set()).add(lead.id)
+        for partner in self:
+            partner.social_crm_lead_count = len(leads_of.get(partner.id, ()))
+
+    def action_view_social_crm_leads(self):
+        self.ensure_one()
+        return self.env["crm.lead"]._social_crm_leads_action(self._social_crm_lead_domain())
