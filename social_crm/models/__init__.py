@@ -14,3 +14,7 @@ from . import social_crm_tone_phrase
 from . import social_crm_reply_template
 from . import social_crm_matrix
 from . import mail_activity
+from . import social_crm_sla_policy
+from . import social_crm_team
+from . import social_crm_author_vip
+from . import social_crm_mention_sla
