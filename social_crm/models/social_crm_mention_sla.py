@@ -77,7 +77,6 @@ class SocialCrmMention(models.Model):
         string="SLA",
         compute="_compute_sla_status",
         store=True,
-        index=True,
         copy=False,
         help="On track, at risk (less than the at-risk share of the time left) or breached "
         "while open; met or missed once answered.",
@@ -523,11 +522,11 @@ class SocialCrmMention(models.Model):
         return breached
 
     def _sla_lead(self):
-        """Who hears of this mention's trouble: its team's lead, else its source's
-        responsible."""
+        """Who hears of this mention's trouble: its team's lead (when they may see the
+        mention), else its source's responsible."""
         self.ensure_one()
         lead = self.team_id.user_id
-        if lead and lead.active and not lead.share:
+        if lead and lead.active and not lead.share and lead.has_group("social_crm.group_user"):
             return lead
         return self.source_id.sudo()._responsible_user()
 

@@ -60,10 +60,6 @@ class SocialCrmSlaPolicy(models.Model):
         "paused pushes the deadline.",
     )
 
-    _sql_constraints = [
-        ("minutes_positive", "CHECK(minutes > 0)", "The first response time must be positive."),
-    ]
-
     @api.constrains("minutes")
     def _check_minutes(self):
         for policy in self:

@@ -16,3 +16,4 @@ from . import test_expert_page
 from . import test_payload_webhooks
 from . import test_sla
 from . import test_sla_assignment
+from . import test_sla_ui

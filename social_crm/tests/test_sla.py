@@ -4,6 +4,7 @@ from datetime import datetime, timedelta
 
 from freezegun import freeze_time
 
+from odoo.exceptions import AccessError, ValidationError
 from odoo.tests import new_test_user, tagged
 
 from .common import SocialCrmCase, make_record
@@ -369,3 +370,34 @@ class TestSlaPriority(SlaCase):
         self.assertEqual(calm.sla_deadline, T0 + timedelta(minutes=30))
         calm.priority = "2"  # by hand: the urgent policy now
         self.assertEqual(calm.sla_deadline, T0 + timedelta(minutes=5))
+
+
+@tagged("post_install", "-at_install")
+class TestSlaRights(SlaCase):
+    def test_only_managers_configure_policies_and_teams(self):
+        agent = new_test_user(self.env, "sla_agent", groups="social_crm.group_user")
+        Policy, Team = self.Policy.with_user(agent), self.env["social_crm.team"].with_user(agent)
+        self.assertTrue(Team.search([("id", "=", self.team.id)]), "agents see the teams")
+        self.assertTrue(Policy.with_context(active_test=False).search_count([]))
+        with self.assertRaises(AccessError):
+            Policy.create({"name": "Mine", "minutes": 1})
+        with self.assertRaises(AccessError):
+            self.team.with_user(agent).write({"max_open_per_member": 1000})
+        with self.assertRaises(AccessError):
+            self.default_policies[:1].with_user(agent).write({"minutes": 600})
+        manager = self.lead
+        policy = self.Policy.with_user(manager).create({"name": "Ours", "minutes": 15})
+        self.assertEqual(policy.company_id, manager.company_id)
+
+    def test_agents_set_the_priority_by_hand(self):
+        agent = new_test_user(self.env, "sla_agent2", groups="social_crm.group_user")
+        mention = self.ingest(stage="product", sentiment="neutral")
+        mention.with_user(agent).priority = "2"
+        self.assertEqual((mention.priority, mention.priority_manual), ("2", True))
+
+    def test_bad_minutes_are_refused_with_the_policy_named(self):
+        with self.assertRaises(ValidationError) as caught:
+            self.Policy.create({"name": "Never", "minutes": 0})
+        self.assertIn("Never", str(caught.exception))
+        with self.assertRaises(ValidationError):
+            self.team.max_open_per_member = -1

@@ -43,12 +43,14 @@ class PolicySpec:
 
     def specificity(self):
         """Sort key, most specific first: more criteria set (priority, stages, platforms,
-        company); then fewer stages, then fewer platforms listed; then sequence, then id."""
+        company); then one naming a priority; then fewer stages, then fewer platforms
+        listed; then sequence, then id."""
         criteria = sum(
             bool(x) for x in (self.priority, self.stage_ids, self.platform_ids, self.company_id)
         )
         return (
             -criteria,
+            not self.priority,
             len(self.stage_ids) or 10**6,
             len(self.platform_ids) or 10**6,
             self.sequence,
