@@ -184,3 +184,23 @@ class TestSlaAssignment(SocialCrmCase):
             "Здравствуйте! Доставка в Алматы есть, 2–3 дня.", post_mode="manual", override=True
         )
         self.assertEqual(mention.user_id, self.agents[1])
+
+    @freeze_time(MONDAY_NOON)
+    def test_assignment_is_set_wise(self):
+        """Routing and assignment cost a few queries per batch, not per mention."""
+        team = self.make_team("round_robin")
+        team.member_ids[:2].resource_calendar_id = self.office()  # duty hours read too
+        counts = []
+        for size in (100, 400):
+            records = []
+            for _ in range(size):
+                TestSlaAssignment.serial += 1
+                records.append(make_record(f"as{self.serial}"))
+            self.env.flush_all()
+            before = self.cr.sql_log_count
+            report = self.source._ingest(records)
+            self.env.flush_all()
+            counts.append(self.cr.sql_log_count - before)
+            self.assertEqual(len(report["mentions"].user_id), 3)
+        # Odoo inserts 100 rows per statement: 300 more records cost a few more INSERTs
+        self.assertLessEqual(counts[1] - counts[0], 8, f"queries per batch: {counts}")
