@@ -3,6 +3,7 @@
 from datetime import datetime, timedelta
 
 from freezegun import freeze_time
+from lxml import etree
 
 from odoo.exceptions import AccessError, ValidationError
 from odoo.tests import new_test_user, tagged
@@ -401,3 +402,49 @@ class TestSlaRights(SlaCase):
         self.assertIn("Never", str(caught.exception))
         with self.assertRaises(ValidationError):
             self.team.max_open_per_member = -1
+
+
+@tagged("post_install", "-at_install")
+class TestSlaFilters(SlaCase):
+    def filter_groups(self):
+        """The search view's filters, as lists between separators (a group ORs its
+        filters; different groups AND)."""
+        arch = etree.fromstring(self.Mention.get_view(view_type="search")["arch"])
+        groups, current = [], []
+        for node in arch:
+            if node.tag == "separator" and current:
+                groups.append(current)
+                current = []
+            elif node.tag == "filter" and node.get("domain"):
+                current.append(node.get("name"))
+        groups.append(current)
+        return groups
+
+    def group_of(self, name):
+        return next(i for i, group in enumerate(self.filter_groups()) if name in group)
+
+    def test_filters_that_narrow_each_other_are_in_separate_groups(self):
+        group = self.group_of
+        self.assertEqual(group("due_soon"), group("overdue"), "alternatives: one group")
+        for other in ("open", "urgent", "waiting_expert", "negative", "sla_missed"):
+            self.assertNotEqual(group(other), group("overdue"), other)
+        self.assertNotEqual(group("urgent"), group("open"))
+        self.assertNotEqual(group("waiting_expert"), group("open"))
+
+    def test_urgent_due_soon_and_waiting_filters_find_the_right_mentions(self):
+        self.Policy.create(
+            {"name": "Ten minutes", "minutes": 10, "pause_while_waiting_expert": False}
+        )
+        urgent = self.ingest(published=T0, stage="churn")
+        calm = self.ingest(published=T0, stage="product", sentiment="neutral")
+        waiting = self.ingest(published=T0, stage="product", sentiment="neutral")
+        with freeze_time(T0 + timedelta(minutes=1)):
+            waiting.action_wait_expert()
+        with freeze_time(T0 + timedelta(minutes=8)):
+            self.assertEqual(self.find([("priority", "=", "2")]), urgent)
+            self.assertEqual(self.find([("is_due_soon", "=", True)]), urgent | calm | waiting)
+            self.assertEqual(
+                self.find([("is_due_soon", "=", True), ("state", "=", "waiting_expert")]),
+                waiting,
+            )
+            self.assertEqual(self.find([("is_due_soon", "!=", True)]), self.Mention)
