@@ -7,7 +7,7 @@
     "license": "LGPL-3",
     "author": "social_crm contributors",
     "website": "https://github.com/social-crm/social_crm",
-    "depends": ["mail", "contacts", "crm"],
+    "depends": ["mail", "contacts", "crm", "resource"],
     "external_dependencies": {"python": ["langdetect", "textblob", "requests"]},
     "data": [
         "security/social_crm_security.xml",
@@ -16,6 +16,7 @@
         "security/social_crm_knowledge_rules.xml",
         "security/social_crm_people_rules.xml",
         "security/social_crm_escalation_rules.xml",
+        "security/social_crm_sla_rules.xml",
         "data/social_crm_platform_data.xml",
         "data/social_crm_stage_data.xml",
         "data/ir_cron_data.xml",
@@ -52,6 +53,8 @@
         "views/res_partner_social_crm_leads_views.xml",
         "views/social_crm_escalation_views.xml",
         "views/social_crm_leads_menus.xml",
+        "data/social_crm_sla_data.xml",
+        "views/social_crm_sla_views.xml",
     ],
     "demo": [
         "demo/social_crm_demo.xml",

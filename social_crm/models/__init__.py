@@ -28,3 +28,7 @@ from . import res_partner_social_crm_leads
 from . import social_crm_escalation_team
 from . import social_crm_mention_escalation
 from . import mail_activity_escalation
+from . import social_crm_sla_policy
+from . import social_crm_team
+from . import social_crm_author_vip
+from . import social_crm_mention_sla

@@ -21,3 +21,6 @@ from . import test_leads
 from . import test_leads_report
 from . import test_escalation
 from . import test_leads_ui
+from . import test_sla
+from . import test_sla_assignment
+from . import test_sla_ui

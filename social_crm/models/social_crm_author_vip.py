@@ -1,0 +1,10 @@
+from odoo import fields, models
+
+
+class SocialCrmAuthor(models.Model):
+    _inherit = "social_crm.author"
+
+    is_vip = fields.Boolean(
+        string="VIP",
+        help="A key customer, partner or public figure: their posts get a higher priority.",
+    )
