@@ -14,6 +14,7 @@
         "security/ir.model.access.csv",
         "security/social_crm_rules.xml",
         "security/social_crm_knowledge_rules.xml",
+        "security/social_crm_quality_rules.xml",
         "data/social_crm_platform_data.xml",
         "data/social_crm_stage_data.xml",
         "data/ir_cron_data.xml",
@@ -21,6 +22,7 @@
         "data/social_crm_knowledge_data.xml",
         "data/social_crm_tone_data.xml",
         "data/social_crm_reply_template_data.xml",
+        "data/social_crm_quality_data.xml",
         "views/social_crm_mention_views.xml",
         "views/social_crm_expert_templates.xml",
         "views/social_crm_author_views.xml",
@@ -37,6 +39,9 @@
         "views/social_crm_reply_composer_views.xml",
         "views/social_crm_question_cluster_views.xml",
         "views/social_crm_knowledge_menus.xml",
+        "views/social_crm_report_views.xml",
+        "views/social_crm_alert_views.xml",
+        "views/social_crm_quality_menus.xml",
     ],
     "demo": [
         "demo/social_crm_demo.xml",
@@ -46,6 +51,7 @@
         "web.assets_backend": [
             "social_crm/static/src/scss/social_crm.scss",
             "social_crm/static/src/matrix/*",
+            "social_crm/static/src/dashboard/*",
         ],
         "web.assets_tests": [
             "social_crm/static/tests/tours/*.js",

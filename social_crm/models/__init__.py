@@ -14,3 +14,9 @@ from . import social_crm_tone_phrase
 from . import social_crm_reply_template
 from . import social_crm_matrix
 from . import mail_activity
+from . import social_crm_mention_quality
+from . import social_crm_removal_request
+from . import social_crm_brand_reputation
+from . import social_crm_alert
+from . import social_crm_quality_dashboard
+from . import social_crm_rating_report

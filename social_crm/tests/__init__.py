@@ -14,3 +14,6 @@ from . import test_hardening
 from . import test_performance
 from . import test_expert_page
 from . import test_payload_webhooks
+from . import test_alerts
+from . import test_ratings
+from . import test_quality_reports
