@@ -53,6 +53,9 @@
             "social_crm/static/src/matrix/*",
             "social_crm/static/src/dashboard/*",
         ],
+        "web.assets_backend_lazy": [
+            "social_crm/static/src/sentiment_graph/*",
+        ],
         "web.assets_tests": [
             "social_crm/static/tests/tours/*.js",
         ],

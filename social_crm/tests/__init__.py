@@ -17,3 +17,4 @@ from . import test_payload_webhooks
 from . import test_alerts
 from . import test_ratings
 from . import test_quality_reports
+from . import test_quality_ui

@@ -6,7 +6,7 @@ import { registry } from "@web/core/registry";
 import { useService } from "@web/core/utils/hooks";
 import { _t } from "@web/core/l10n/translation";
 import { formatFloat } from "@web/core/utils/numbers";
-import { SENTIMENT_COLORS } from "./sentiment_graph";
+import { SENTIMENT_COLORS } from "./sentiment_colors";
 
 export class QualityDashboard extends Component {
     static template = "social_crm.QualityDashboard";

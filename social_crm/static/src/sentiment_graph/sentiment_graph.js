@@ -3,15 +3,12 @@
 // green. Odoo's graph colours series by their position in a fixed palette (blue, red, teal…),
 // so "negative, neutral, positive" came out blue, red, teal. Here a series (or a bar / slice)
 // that stands for one sentiment gets that sentiment's colour whatever its position.
+// (In the lazily loaded graph bundle, web.assets_backend_lazy, like Odoo's graph view.)
 import { registry } from "@web/core/registry";
 import { graphView } from "@web/views/graph/graph_view";
 import { GraphRenderer } from "@web/views/graph/graph_renderer";
+import { SENTIMENT_COLORS } from "@social_crm/dashboard/sentiment_colors";
 
-export const SENTIMENT_COLORS = {
-    negative: "#E04A55",
-    neutral: "#A4A8B6",
-    positive: "#2EAA6B",
-};
 const FIELD = "sentiment";
 
 function sentimentOfDataset(dataset) {
