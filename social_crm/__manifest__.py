@@ -46,6 +46,7 @@
     "demo": [
         "demo/social_crm_demo.xml",
         "demo/social_crm_knowledge_demo.xml",
+        "demo/social_crm_quality_demo.xml",
     ],
     "assets": {
         "web.assets_backend": [
