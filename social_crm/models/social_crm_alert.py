@@ -371,14 +371,16 @@ class SocialCrmAlert(models.Model):
                 authors=self.author_count,
                 new=self.new_author_count,
             )
+        start = fields.Datetime.to_string(self.window_start)
+        baseline = f"{self.baseline:g}"
         if self.window == "hour":
             message = self.env._(
                 "Negative spike (%(where)s): %(count)s negative mentions in the hour from "
                 "%(start)s UTC, against a usual %(baseline)s.",
                 where=where,
                 count=self.count,
-                start=fields.Datetime.to_string(self.window_start),
-                baseline=f"{self.baseline:g}",
+                start=start,
+                baseline=baseline,
             )
         else:
             message = self.env._(
@@ -386,7 +388,7 @@ class SocialCrmAlert(models.Model):
                 "%(start)s UTC, against a usual %(baseline)s.",
                 where=where,
                 count=self.count,
-                start=fields.Datetime.to_string(self.window_start),
-                baseline=f"{self.baseline:g}",
+                start=start,
+                baseline=baseline,
             )
         return message

@@ -131,8 +131,15 @@ class TestQualityReports(SocialCrmCase):
         # seed 1: we reach more people than all competitors together, yet most of what is
         # written about us is negative
         reputation = figures["reputation"]
-        self.assertEqual(reputation["ours"]["audience"], 250_000)
-        self.assertEqual(reputation["competitors"]["audience"], 150_000)
+        Brand = self.env["social_crm.brand"]
+        others = Brand.search([("id", "not in", (self.ours | self.rival_a | self.rival_b).ids)])
+        ours_elsewhere = sum(
+            others.filtered(lambda b: not b.is_competitor).mapped("community_audience")
+        )
+        theirs_elsewhere = sum(others.filtered("is_competitor").mapped("community_audience"))
+        self.assertEqual(reputation["ours"]["audience"], 250_000 + ours_elsewhere)
+        self.assertEqual(reputation["competitors"]["audience"], 150_000 + theirs_elsewhere)
+        self.assertEqual(reputation["ours"]["negative_share"], 66.7)  # no other brand named
         brands = {b["id"]: b for b in reputation["brands"]}
         self.assertEqual(brands[self.ours.id]["mentions"], 3)
         self.assertEqual(brands[self.ours.id]["negative_share"], 66.7)
