@@ -178,16 +178,30 @@ class SocialCrmAlert(models.Model):
                        w.start - k.k * interval '7 days' + %(length)s AS hi
                   FROM unnest(%(starts)s::timestamp[]) AS w(start),
                        generate_series(0, %(weeks)s) AS k(k)
+            ),
+            -- one published_at index range per window (the OFFSET 0 fences keep the planner
+            -- from scanning every negative mention instead), then each hit's brands by key
+            hits AS MATERIALIZED (
+                SELECT p.win_start, p.k, m.id, m.platform_id
+                  FROM probe p
+                 CROSS JOIN LATERAL (
+                        SELECT m.id, m.platform_id, m.sentiment, m.company_id, m.duplicate_of_id
+                          FROM social_crm_mention m
+                         WHERE m.published_at >= p.lo AND m.published_at < p.hi
+                        OFFSET 0
+                       ) m
+                 WHERE m.company_id = %(company)s
+                   AND m.sentiment = 'negative'
+                   AND m.duplicate_of_id IS NULL
             )
-            SELECT p.win_start, COALESCE(r.brand_id, 0), m.platform_id, p.k, count(*),
-                   CASE WHEN p.k = 0 THEN array_agg(m.id ORDER BY m.id) END
-              FROM probe p
-              JOIN social_crm_mention m
-                ON m.published_at >= p.lo AND m.published_at < p.hi
-              LEFT JOIN social_crm_mention_brand_rel r ON r.mention_id = m.id
-             WHERE m.company_id = %(company)s
-               AND m.sentiment = 'negative'
-               AND m.duplicate_of_id IS NULL
+            SELECT h.win_start, COALESCE(r.brand_id, 0), h.platform_id, h.k, count(*),
+                   CASE WHEN h.k = 0 THEN array_agg(h.id ORDER BY h.id) END
+              FROM hits h
+              LEFT JOIN LATERAL (
+                    SELECT rel.brand_id FROM social_crm_mention_brand_rel rel
+                     WHERE rel.mention_id = h.id
+                    OFFSET 0
+                   ) r ON TRUE
           GROUP BY 1, 2, 3, 4
             """,
             {"length": WINDOWS[window], "starts": starts, "weeks": weeks, "company": company.id},

@@ -150,45 +150,42 @@ def _minhash(shingle_set):
 
 
 def near_duplicate_groups(items, min_similarity=0.6, min_size=2):
-    """Groups of near-identical texts among ``items`` ([(key, text)], keys comparable): texts whose word
-    3-shingles have Jaccard similarity ≥ ``min_similarity`` are linked, groups are the
-    connected sets, at least ``min_size`` large, biggest first. Candidate pairs come from
-    MinHash banding (deterministic), so the cost grows with the number of texts, not its
-    square; each candidate pair is then checked exactly."""
-    sets = {}
+    """Groups of near-identical texts among ``items`` ([(key, text)], keys comparable):
+    texts whose word 3-shingles have Jaccard similarity ≥ ``min_similarity`` are linked,
+    groups are the connected sets, at least ``min_size`` large, biggest first.
+
+    Identical texts (after normalisation) are compared once; candidate pairs among the
+    distinct ones come from MinHash banding (deterministic), each checked exactly against
+    the first text of its bucket — so the cost grows with the number of texts, not its
+    square, even when a burst repeats one text a thousand times."""
+    keys_by_set = {}
     for key, text in items:
         found = shingles(text)
         if found:
-            sets[key] = found
+            keys_by_set.setdefault(frozenset(found), []).append(key)
+    sets = list(keys_by_set)
+    parent = list(range(len(sets)))
+
+    def find(index):
+        while parent[index] != index:
+            parent[index] = parent[parent[index]]
+            index = parent[index]
+        return index
+
     rows = _HASHES // _BANDS
     buckets = {}
-    for key, found in sets.items():
+    for index, found in enumerate(sets):
         signature = _minhash(found)
         for band in range(_BANDS):
             bucket = (band, tuple(signature[band * rows : (band + 1) * rows]))
-            buckets.setdefault(bucket, []).append(key)
-    parent = {key: key for key in sets}
-
-    def find(key):
-        while parent[key] != key:
-            parent[key] = parent[parent[key]]
-            key = parent[key]
-        return key
-
-    checked = set()
+            buckets.setdefault(bucket, []).append(index)
     for members in buckets.values():
-        for i, first in enumerate(members):
-            for second in members[i + 1 :]:
-                pair = (first, second) if first < second else (second, first)
-                if pair in checked:
-                    continue
-                checked.add(pair)
-                if find(first) != find(second) and (
-                    jaccard(sets[first], sets[second]) >= min_similarity
-                ):
-                    parent[find(first)] = find(second)
+        first = members[0]
+        for other in members[1:]:
+            if find(first) != find(other) and jaccard(sets[first], sets[other]) >= min_similarity:
+                parent[find(other)] = find(first)
     groups = {}
-    for key in sets:
-        groups.setdefault(find(key), []).append(key)
+    for index, found in enumerate(sets):
+        groups.setdefault(find(index), []).extend(keys_by_set[found])
     result = [sorted(g) for g in groups.values() if len(g) >= min_size]
     return sorted(result, key=lambda g: (-len(g), g[0]))
