@@ -17,6 +17,7 @@
         "security/social_crm_people_rules.xml",
         "security/social_crm_escalation_rules.xml",
         "security/social_crm_sla_rules.xml",
+        "security/social_crm_quality_rules.xml",
         "data/social_crm_platform_data.xml",
         "data/social_crm_stage_data.xml",
         "data/ir_cron_data.xml",
@@ -28,6 +29,7 @@
         "data/social_crm_advocate_template_data.xml",
         "data/social_crm_crm_data.xml",
         "data/social_crm_escalation_data.xml",
+        "data/social_crm_quality_data.xml",
         "views/social_crm_mention_views.xml",
         "views/social_crm_expert_templates.xml",
         "views/social_crm_author_views.xml",
@@ -55,16 +57,24 @@
         "views/social_crm_leads_menus.xml",
         "data/social_crm_sla_data.xml",
         "views/social_crm_sla_views.xml",
+        "views/social_crm_report_views.xml",
+        "views/social_crm_alert_views.xml",
+        "views/social_crm_quality_menus.xml",
     ],
     "demo": [
         "demo/social_crm_demo.xml",
         "demo/social_crm_knowledge_demo.xml",
         "demo/social_crm_escalation_demo.xml",
+        "demo/social_crm_quality_demo.xml",
     ],
     "assets": {
         "web.assets_backend": [
             "social_crm/static/src/scss/social_crm.scss",
             "social_crm/static/src/matrix/*",
+            "social_crm/static/src/dashboard/*",
+        ],
+        "web.assets_backend_lazy": [
+            "social_crm/static/src/sentiment_graph/*",
         ],
         "web.assets_tests": [
             "social_crm/static/tests/tours/*.js",

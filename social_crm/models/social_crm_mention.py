@@ -204,12 +204,6 @@ class SocialCrmMention(models.Model):
     # Response time.
     sla_deadline = fields.Datetime(string="Respond by", index=True)
     first_response_at = fields.Datetime(readonly=True, index="btree_not_null")
-    response_minutes = fields.Float(
-        compute="_compute_response_minutes",
-        store=True,
-        aggregator="avg",
-        string="Response time (min)",
-    )
     is_overdue = fields.Boolean(compute="_compute_is_overdue", search="_search_is_overdue")
     reply = fields.Text()
     reply_url = fields.Char(string="Link to the reply")
@@ -321,16 +315,6 @@ class SocialCrmMention(models.Model):
     def _compute_engagement(self):
         for mention in self:
             mention.engagement = mention.likes + mention.reposts + mention.comments
-
-    @api.depends("first_response_at", "published_at", "create_date")
-    def _compute_response_minutes(self):
-        for mention in self:
-            start = mention.published_at or mention.create_date
-            if mention.first_response_at and start:
-                delta = mention.first_response_at - start
-                mention.response_minutes = max(0.0, delta.total_seconds() / 60.0)
-            else:
-                mention.response_minutes = 0.0
 
     @api.depends("sla_deadline", "first_response_at", "state")
     def _compute_is_overdue(self):

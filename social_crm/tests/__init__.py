@@ -24,3 +24,7 @@ from . import test_leads_ui
 from . import test_sla
 from . import test_sla_assignment
 from . import test_sla_ui
+from . import test_alerts
+from . import test_ratings
+from . import test_quality_reports
+from . import test_quality_ui
