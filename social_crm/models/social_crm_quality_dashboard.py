@@ -63,6 +63,7 @@ class SocialCrmQualityDashboard(models.AbstractModel):
             "by_stage": self._by_stage(scope),
             "by_platform": self._by_platform(scope),
             "agents": self._response_by("user_id", scope),
+            "teams": self._response_by("team_id", scope),
             "ratings": self._ratings(scope),
             "reputation": self._reputation(company_ids, since, until),
             "alerts": self._alerts(company_ids),
@@ -198,10 +199,11 @@ class SocialCrmQualityDashboard(models.AbstractModel):
             )
         )
         names = self._named(comodel, [r[0] for r in rows])
+        nobody = self.env._("No team") if field == "team_id" else self.env._("Nobody")
         return [
             {
                 "id": key or False,
-                "name": names.get(key, self.env._("Nobody")),
+                "name": names.get(key, nobody),
                 "answered": count,
                 "response_avg": self._round(avg),
                 "response_median": self._round(med),
@@ -342,15 +344,18 @@ class SocialCrmQualityDashboard(models.AbstractModel):
                 )
                 for line in figures["ratings"]
             ],
-            "agents": [
-                dict(
-                    line,
-                    response_median=number(line["response_median"]),
-                    response_p90=number(line["response_p90"]),
-                    sla_compliance=number(line["sla_compliance"]),
-                )
-                for line in figures["agents"]
-            ],
+            **{
+                key: [
+                    dict(
+                        line,
+                        response_median=number(line["response_median"]),
+                        response_p90=number(line["response_p90"]),
+                        sla_compliance=number(line["sla_compliance"]),
+                    )
+                    for line in figures[key]
+                ]
+                for key in ("agents", "teams")
+            },
             "reputation": [
                 dict(
                     line,

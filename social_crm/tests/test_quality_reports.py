@@ -108,8 +108,15 @@ class TestQualityReports(SocialCrmCase):
         self._mention("neg2", "negative", brands=self.ours)
         self._mention("pos1", "positive", brands=self.ours, competitors=self.rival_a)
         self._mention("rival", "negative", competitors=self.rival_b)
+        day_shift = self.env["social_crm.team"].create({"name": "Day shift"})
+        self.Mention.search([("user_id", "=", self.anna.id)]).write({"team_id": day_shift.id})
         with freeze_time(NOW):
             figures = self.Dashboard.with_user(self.anna).get_quality_figures(days=2)
+        teams = {t["id"]: t for t in figures["teams"]}
+        self.assertEqual(
+            (teams[day_shift.id]["answered"], teams[day_shift.id]["response_median"]), (2, 30.0)
+        )
+        self.assertEqual(teams[False]["answered"], 1, "Boris's answer belongs to no team")
         totals = figures["totals"]
         self.assertEqual(totals["mentions"], 8)
         self.assertEqual(totals["answered"], 3)
