@@ -29,3 +29,15 @@ class SocialCrmMention(models.Model):
                 )
             ]
             mention.author_mention_ids = [(6, 0, ids[:20])]
+
+    def action_open_partner(self):
+        """The author's contact: who this person is, their identities and history."""
+        self.ensure_one()
+        self.check_access("read")
+        self.partner_id.check_access("read")
+        return {
+            "type": "ir.actions.act_window",
+            "res_model": "res.partner",
+            "res_id": self.partner_id.id,
+            "views": [(False, "form")],
+        }

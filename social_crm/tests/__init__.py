@@ -28,3 +28,4 @@ from . import test_alerts
 from . import test_ratings
 from . import test_quality_reports
 from . import test_quality_ui
+from . import test_person_to_lead_ui
