@@ -8,7 +8,8 @@ browser download is not needed) and Chromium (``apt-get install chromium``; defa
 /usr/bin/chromium). It logs in as admin / admin and saves the kanban (at 1400 px), a
 mention's form, the sources list and a source's run log, the expert page (it asks an expert
 on a mention of the demo), the reply composer on a mention the knowledge base answers, the
-knowledge base, a tone of voice and the communication matrix grid. It changes the demo
+knowledge base, a tone of voice, the communication matrix grid, a contact's Social tab, an
+author's profile, the quality dashboard and the review ratings. It changes the demo
 database (the question to the expert), so run it on a fresh ``make demo``.
 """
 
@@ -115,6 +116,40 @@ def main():
             ".o_social_crm_matrix_table",
             "matrix",
         )
+
+        def first_id(model, domain):
+            return page.evaluate(
+                """async ([model, domain]) => {
+                    const r = await fetch("/web/dataset/call_kw/" + model + "/search_read", {
+                        method: "POST", headers: {"Content-Type": "application/json"},
+                        body: JSON.stringify({jsonrpc: "2.0", method: "call", params: {
+                            model, method: "search_read", args: [domain, ["id"]],
+                            kwargs: {limit: 1}}})});
+                    return (await r.json()).result[0].id;
+                }""",
+                [model, domain],
+            )
+
+        # The person behind a mention: the contact's Social tab and the author's profile.
+        profile_url = "https://vk.com/id18364521"  # a demo author linked to a demo contact
+        partner_id = first_id("res.partner", [["website", "=", profile_url]])
+        page.goto(f"{args.url}/odoo/res.partner/{partner_id}")
+        page.wait_for_selector('.o_notebook a[name="social_crm"]')
+        page.click('.o_notebook a[name="social_crm"]')
+        shot("", '.o_field_widget[name="social_crm_mention_ids"] .o_data_row', "contact_social")
+        author_id = first_id("social_crm.author", [["url", "=", profile_url]])
+        page.goto(f"{args.url}/odoo/social_crm.author/{author_id}")
+        page.wait_for_selector('.o_notebook a[name="profile"]')
+        page.click('.o_notebook a[name="profile"]')
+        shot("", '.o_field_widget[name="answer_hint"]', "author_profile")
+        # What the quality manager reads.
+        shot(
+            "action-social_crm.social_crm_quality_dashboard_action",
+            ".o_social_crm_quality_dashboard table",
+            "dashboard",
+            1500,
+        )
+        shot("action-social_crm.social_crm_rating_report_action", ".o_pivot", "ratings", 1000)
         browser.close()
     print(f"screenshots saved in {DOCS}")
 

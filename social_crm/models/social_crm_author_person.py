@@ -85,7 +85,9 @@ class SocialCrmAuthor(models.Model):
                 else 0.0
             )
             author.answered_share = len(answered) / total if total else 0.0
-            author.median_response_minutes = people.median(answered.mapped("response_minutes"))
+            author.median_response_minutes = people.median(
+                answered.mapped("first_response_minutes")
+            )
             author.platform_summary = _summary([m.platform_id.name for m in mentions])
             author.stage_summary = _summary([m.stage_id.name for m in mentions])
             author.typical_questions = "\n".join(_questions(mentions)) or False
