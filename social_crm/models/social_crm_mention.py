@@ -283,6 +283,11 @@ class SocialCrmMention(models.Model):
                       INCLUDE (sentiment, company_id, color)
                 WHERE state IN ('new', 'in_progress', 'waiting_expert')"""
         )
+        # the list's (and the text search's) default order: the first rows without a sort
+        self.env.cr.execute(
+            "CREATE INDEX IF NOT EXISTS social_crm_mention_order_idx "
+            "ON social_crm_mention (priority DESC, sentiment_rank, published_at, id)"
+        )
         # what changed since the report roll-up's last refresh (social_crm_mention_rollup.py)
         self.env.cr.execute(
             "CREATE INDEX IF NOT EXISTS social_crm_mention_write_date_idx "
