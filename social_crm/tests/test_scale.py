@@ -98,6 +98,10 @@ class TestReportRollup(SocialCrmCase):
             self.assertSameGroups(groupby)
         self.assertSameGroups(["stage_id", "published_at:month"], [("sentiment", "=", "negative")])
         self.assertSameGroups(["sentiment"], model=self.Mention)  # no time zone: UTC's roll-up
+        # the pivot's grand total: no grouping at all
+        totals = self.rollup([])[0], self.scan([])[0]
+        self.assertEqual(totals[0]["__count"], totals[1]["__count"])
+        self.assertEqual(totals[0]["engagement"], totals[1]["engagement"])
 
     def test_changes_since_the_refresh_are_counted(self):
         support = self.env.ref("social_crm.stage_support")
