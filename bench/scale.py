@@ -65,11 +65,12 @@ def timed_batch_records():
     return records
 
 
-def time_ingest(env, records, repeat, profile=None):
+def time_ingest(env, records, repeat, profile=None, warmup=True):
     """Seconds per run of ``records`` through _ingest() into a fresh source, in batches,
     each run rolled back (the table stays as it was); one warm-up run first."""
     seconds = []
-    for run in range(repeat + 1):
+    first = 0 if warmup else 1
+    for run in range(first, repeat + 1):
         env.cr.commit()
         source = env["social_crm.source"].create({"name": f"Timed {run}", "source_type": "webhook"})
         env.flush_all()
@@ -731,7 +732,7 @@ def ms(seconds):
     return f"{seconds * 1000:8.1f} ms"
 
 
-def measure(env, rows, repeat, empty):
+def measure(env, rows, repeat, empty, fresh_env=None):
     admin = env.ref("base.user_admin")
     user_env = env(user=admin, context={"lang": "en_US", "tz": TZ}, su=False)
     user_env = user_env(
@@ -803,10 +804,23 @@ def measure(env, rows, repeat, empty):
 
     print(f"\nIngest of the same {INGEST_RECORDS} new records (batches of {INGEST_BATCH}):")
     profile = QueryProfile()
-    full = time_ingest(env, timed_batch_records(), repeat, profile)
+    records = timed_batch_records()
+    if fresh_env is not None:
+        # alternately into the empty table and at full size, so that the machine's load
+        # weighs on both alike
+        empty, full = [], []
+        time_ingest(fresh_env, records, 0)
+        time_ingest(env, records, 0)
+        for run in range(repeat):
+            empty += time_ingest(fresh_env, records, 1, warmup=False)
+            last = run == repeat - 1
+            full += time_ingest(env, records, 1, profile if last else None, warmup=False)
+    else:
+        full = time_ingest(env, records, repeat, profile)
     rate_empty = INGEST_RECORDS / statistics.median(empty)
     rate_full = INGEST_RECORDS / statistics.median(full)
-    print(f"  into the empty table   {rate_empty:8.0f} records/s  (median of {len(empty)})")
+    how = "alternating with the runs below" if fresh_env is not None else "after the install"
+    print(f"  into the empty table   {rate_empty:8.0f} records/s  (median of {len(empty)}, {how})")
     print(f"  at {n_mentions:>9,} mentions {rate_full:8.0f} records/s  (median of {len(full)})")
     print(f"  ratio                  {rate_full / rate_empty:8.2f}×   (target ≥ 0.9×)")
     cr.commit()
@@ -838,22 +852,6 @@ def open_other(db):
     registry = Registry(db)
     cr = registry.cursor()
     return registry, cr, api.Environment(cr, odoo.SUPERUSER_ID, {})
-
-
-def measure_empty(db, log, repeat):
-    """The empty-table ingest rate with the code as it is now, in a throwaway database."""
-    fresh = f"{db}_empty_{os.getpid()}"
-    try:
-        create_database(fresh, log)
-        _registry, cr, env = open_env(fresh)
-        make_users(env)
-        cr.commit()
-        print(f"  ingest of {INGEST_RECORDS} new records into an empty table ({fresh}) …")
-        empty = time_ingest(env, timed_batch_records(), repeat)
-        cr.close()
-    finally:
-        drop_database(fresh)
-    return empty
 
 
 def database_exists(db):
@@ -891,8 +889,14 @@ def main():
         started = time.perf_counter()
         if not reuse:
             print(f"install crm + social_crm: {create_database(db, log):.0f} s")
+        fresh = fresh_env = None
         if reuse:
-            empty = measure_empty(db, log, args.repeat)
+            fresh = f"{db}_empty_{os.getpid()}"
+            create_database(fresh, log)
+            _registry, fresh_cr, fresh_env = open_env(fresh)
+            make_users(fresh_env)
+            fresh_cr.commit()
+            empty = None
             registry, cr, env = open_other(db)
             started = time.perf_counter()
             env["social_crm.mention"]._rollup_refresh()
@@ -904,10 +908,15 @@ def main():
         else:
             registry, cr, env = open_env(db)
             empty = build(env, args.rows, args.repeat)
-        print(f"built in {time.perf_counter() - started:.0f} s")
-        measure(env, args.rows, args.repeat, empty)
+        if not reuse:
+            print(f"built in {time.perf_counter() - started:.0f} s")
+        measure(env, args.rows, args.repeat, empty, fresh_env)
         cr.close()
+        if fresh_env is not None:
+            fresh_env.cr.close()
     finally:
+        if fresh:
+            drop_database(fresh)
         if not args.keep and not reuse:
             drop_database(db)
             print(f"database {db} dropped")
