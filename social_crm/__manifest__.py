@@ -21,6 +21,7 @@
         "data/social_crm_platform_data.xml",
         "data/social_crm_stage_data.xml",
         "data/ir_cron_data.xml",
+        "data/social_crm_rollup_cron.xml",
         "data/social_crm_source_data.xml",
         "data/social_crm_knowledge_data.xml",
         "data/social_crm_tone_data.xml",

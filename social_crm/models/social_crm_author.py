@@ -270,16 +270,12 @@ class SocialCrmAuthor(models.Model):
         if not platform_records:
             return {}, {}
         keys = {(platform.id, rec.external_id) for platform, rec, _seen in platform_records}
-        platform_ids = list({pid for pid, _ext in keys})
+        # one index probe per key (a search on platform IN … AND external id IN … reads the
+        # whole table once there are a few hundred thousand authors)
         existing = (
             self.sudo()
             .with_context(active_test=False)
-            .search(
-                [
-                    ("platform_id", "in", platform_ids),
-                    ("external_id", "in", list({ext for _pid, ext in keys})),
-                ]
-            )
+            .browse(sorted(set(self._ids_by_key(keys).values())))
         )
         by_key = {
             (a.platform_id.id, a.external_id): a

@@ -29,3 +29,4 @@ from . import test_ratings
 from . import test_quality_reports
 from . import test_quality_ui
 from . import test_person_to_lead_ui
+from . import test_scale
