@@ -16,10 +16,20 @@ class TestLeadsUi(HttpCase):
         )
         self.env.ref("social_crm.escalation_team_support").user_id = responsible
         self.assertFalse(mention.partner_id)
+        # the tour reads English labels: an agent who works in English (with crm installed,
+        # a database created with --load-language gives admin that language)
+        self.env["res.lang"]._activate_lang("en_US")
+        new_test_user(
+            self.env,
+            "lead_tour_agent",
+            password="lead_tour_agent",  # noqa: S106 (a test user)
+            groups="social_crm.group_user,sales_team.group_sale_salesman,base.group_partner_manager",
+            lang="en_US",
+        )
         self.start_tour(
             f"/odoo/social_crm.mention/{mention.id}",
             "social_crm_lead_tour",
-            login="admin",
+            login="lead_tour_agent",
             timeout=120,
         )
         lead = mention.lead_id

@@ -11,11 +11,13 @@ class TestPersonToLeadUi(HttpCase):
     def test_negative_mention_to_person_to_lead(self):
         self.env["social_crm.matrix"].search([]).unlink()  # the demo's rows, if any
         source = self.env["social_crm.source"].create({"name": "P2L", "source_type": "webhook"})
+        self.env["res.lang"]._activate_lang("en_US")
         agent = new_test_user(
             self.env,
             "p2l_agent",
             password="p2l_agent",  # noqa: S106 (a test user)
             groups="social_crm.group_user,sales_team.group_sale_salesman",
+            lang="en_US",
         )
         vk = {"external_id": "p2l-vk", "name": "Pavel", "handle": "p2l_vk"}
         tg = {"external_id": "p2l-tg", "name": "Pavel", "handle": "p2l_tg"}
@@ -54,8 +56,9 @@ class TestPersonToLeadUi(HttpCase):
             login=agent.login,
             timeout=120,
         )
-        lead = question.lead_id
-        self.assertTrue(lead, "the tour created a lead from the timeline's question")
+        lead = negative.lead_id
+        self.assertTrue(lead, "the tour created a lead from the negative mention")
+        self.assertFalse(question.lead_id)
         self.assertEqual(lead.partner_id, person)
-        self.assertEqual(lead.social_crm_mention_ids, question)
+        self.assertEqual(lead.social_crm_mention_ids, negative)
         self.assertEqual(lead.medium_id, self.env.ref("social_crm.utm_medium_social"))

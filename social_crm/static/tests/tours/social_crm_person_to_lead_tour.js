@@ -7,12 +7,12 @@ registry.category("web_tour.tours").add("social_crm_person_to_lead_tour", {
     steps: () => [
         {
             content: "A negative mention: open its author's contact",
-            trigger: '.o_form_view .oe_button_box button[name="action_open_partner"]',
+            trigger: 'button[name="action_open_partner"]',
             run: "click",
         },
         {
             content: "The contact counts the person's mentions",
-            trigger: '.o_form_view button[name="action_view_social_crm_mentions"]:contains("3")',
+            trigger: 'button[name="action_view_social_crm_mentions"]:contains("3")',
         },
         {
             content: "Open the Social tab",
@@ -32,20 +32,20 @@ registry.category("web_tour.tours").add("social_crm_person_to_lead_tour", {
         },
         {
             trigger: '.o_field_widget[name="social_crm_mention_ids"] .o_data_row:contains("тариф для семьи")',
+        },
+        {
+            content: "Back to the mention",
+            trigger: ".o_breadcrumb .breadcrumb-item a",
             run: "click",
         },
         {
-            content: "The product question from the timeline: create a lead from it",
+            content: "The person asks about a family plan: a lead from the complaint",
             trigger: '.o_form_view .o_form_statusbar button[name="action_create_lead"]',
             run: "click",
         },
         {
             content: "The lead opens, with the way back to its mention",
-            trigger: '.o_form_view button[name="action_view_social_crm_mentions"]',
-        },
-        {
-            content: "It is the person's lead",
-            trigger: '.o_form_view .o_field_widget[name="partner_id"]:contains("Pavel Two-Platforms")',
+            trigger: 'button[name="action_view_social_crm_mentions"]',
         },
     ],
 });
