@@ -1,5 +1,5 @@
-"""Issue 9's path in the browser, as an agent with Sales rights: from a negative mention to
-the person (contact, identities, timeline across platforms), then a lead."""
+"""Seed 1's «who is this person?» in the browser, as an agent with Sales rights: from a
+negative mention to the person (contact, identities, timeline across platforms), then a lead."""
 
 from odoo.tests import HttpCase, new_test_user, tagged
 
