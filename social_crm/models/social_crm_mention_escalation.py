@@ -22,7 +22,8 @@ ESCALATION_ACTIVITY_XMLID = "social_crm.mail_activity_type_escalation"
 class SocialCrmMention(models.Model):
     # its own file (the escalation feature): branches merge cleanly
     # pylint: disable-next=consider-merging-classes-inherited
-    _inherit = "social_crm.mention"
+    _inherit = "social_crm.mention"  # pylint: disable=consider-merging-classes-inherited
+    # a feature layer of the model in its own file (README, Architecture)
 
     is_escalated = fields.Boolean(
         string="Escalated",

@@ -49,7 +49,8 @@ class StarsFloat(EmptyableFloat):
 
 
 class SocialCrmMention(models.Model):
-    _inherit = "social_crm.mention"
+    _inherit = "social_crm.mention"  # pylint: disable=consider-merging-classes-inherited
+    # a feature layer of the model in its own file (README, Architecture)
 
     rating = StarsFloat(aggregator="avg")
     first_response_minutes = EmptyableFloat(

@@ -35,7 +35,8 @@ TODO_ACTIVITY_XMLID = "mail.mail_activity_data_todo"
 
 
 class SocialCrmMention(models.Model):
-    _inherit = "social_crm.mention"
+    _inherit = "social_crm.mention"  # pylint: disable=consider-merging-classes-inherited
+    # a feature layer of the model in its own file (README, Architecture)
 
     priority_manual = fields.Boolean(
         string="Priority set by hand",
