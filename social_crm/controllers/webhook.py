@@ -8,7 +8,7 @@ from itertools import accumulate
 from odoo import http
 from odoo.http import request
 
-from ..models.social_crm_source import ConcurrentIngestError
+from ..models.social_crm_source import AuthorsCreated, ConcurrentIngestError
 from ..tools.sources import AuthError, PayloadError, SourceError
 from ..tools.sources.base import DEFAULT_MAX_BODY
 
@@ -285,7 +285,11 @@ class SocialCrmWebhook(http.Controller):
         return request.httprequest._HTTPRequest__wrapped.stream
 
     def _ingest(self, source, body, headers=None, query=None, path_token=None):
-        for attempt in range(RETRIES):
+        # new authors are created on their own first, then the delivery is read again
+        source = source.with_context(social_crm_precreate_authors=True)
+        attempt = precreated = 0
+        while attempt < RETRIES:
+            attempt += 1
             try:
                 with request.env.cr.savepoint():
                     if headers is None:
@@ -293,13 +297,18 @@ class SocialCrmWebhook(http.Controller):
                     return source._webhook_receive(
                         body, headers=headers, query=query, path_token=path_token
                     )
+            except AuthorsCreated:
+                # the authors are committed: a new transaction sees them, no wait needed
+                request.env.cr.rollback()
+                if not precreated:
+                    precreated, attempt = 1, attempt - 1
             except ConcurrentIngestError:
-                if attempt == RETRIES - 1:
+                if attempt == RETRIES:
                     break
                 # A new transaction sees what the concurrent import committed; a short
                 # random pause keeps deliveries racing for the same rows from meeting again.
                 request.env.cr.rollback()
-                time.sleep(random.uniform(0.05, 0.25) * (attempt + 1))
+                time.sleep(random.uniform(0.05, 0.25) * attempt)
             except AuthError as exc:
                 raise Refused(source.id, exc.message) from None
             except PayloadError as exc:

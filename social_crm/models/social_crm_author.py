@@ -316,6 +316,50 @@ class SocialCrmAuthor(models.Model):
             created._link_partners()
         return by_key, profiles
 
+    @api.model
+    def _precreate(self, company, records):
+        """Create the authors ``records`` ({(platform id, external id): AuthorRecord}) in a
+        short read-committed transaction of their own, committed at once; an author another
+        delivery created meanwhile is left as it is. The caller retries its delivery in a new
+        transaction, where they all exist."""
+        if not records:
+            return
+        keys = sorted(records)
+        with Registry(self.env.cr.dbname).cursor() as cr:
+            cr.execute("SET TRANSACTION ISOLATION LEVEL READ COMMITTED")
+            cr.execute(
+                """
+                INSERT INTO social_crm_author (platform_id, external_id, name, handle, url,
+                                               followers, company_id, create_uid, write_uid,
+                                               create_date, write_date)
+                     SELECT k.p, k.e, k.n, k.h, k.u, k.f, %s, %s, %s, now() AT TIME ZONE 'UTC',
+                            now() AT TIME ZONE 'UTC'
+                       FROM unnest(%s::int[], %s::varchar[], %s::varchar[], %s::varchar[],
+                                   %s::varchar[], %s::int[]) AS k(p, e, n, h, u, f)
+                ON CONFLICT (platform_id, external_id) DO NOTHING
+                  RETURNING id
+            """,
+                [
+                    company.id,
+                    self.env.uid,
+                    self.env.uid,
+                    [k[0] for k in keys],
+                    [k[1] for k in keys],
+                    [records[k].name for k in keys],
+                    [records[k].handle or None for k in keys],
+                    [records[k].url or None for k in keys],
+                    [records[k].followers or 0 for k in keys],
+                ],
+            )
+            env = api.Environment(cr, SUPERUSER_ID, {"tracking_disable": True})
+            created = env["social_crm.author"].browse([row[0] for row in cr.fetchall()])
+            # the stored fields computed from what was inserted (new people: no mentions yet)
+            for name, field in created._fields.items():
+                if field.store and field.compute and name not in self._STATS:
+                    env.add_to_compute(field, created)
+            created.flush_recordset()
+            created._link_partners()
+
     def _refresh_after_import(self, profiles):
         """Bring the figures (counts, first / last seen) and profiles of the authors an
         import met up to date, once the import has committed: in a short transaction of its

@@ -62,6 +62,11 @@ class ConcurrentIngestError(Exception):
     new transaction, where they are visible and get updated instead of duplicated."""
 
 
+class AuthorsCreated(ConcurrentIngestError):
+    """The batch's new authors were just created and committed on their own (see
+    ``social_crm.author._precreate``): retry at once in a new transaction, which sees them."""
+
+
 class _Offline:
     """The HTTP session of an adapter that only parses a webhook: it must not call out."""
 
@@ -397,6 +402,28 @@ class SocialCrmSource(models.Model):
             (platform_of(r).id, r.author.external_id) for r in accepted if r.author
         }
         known = self.env["social_crm.author"].sudo()._ids_by_key(batch_author_keys)
+        if (
+            self.env.context.get("social_crm_precreate_authors")
+            and not self._in_test()
+            and any(key not in known for key in batch_author_keys)
+        ):
+            # Concurrent deliveries often bring the same new people: claiming them here
+            # would make those deliveries wait for each other's commit. They are created
+            # and committed on their own instead, and the delivery retried (the caller asked
+            # for it: the webhook, which retries in a new transaction).
+            latest = {}
+            for rec in accepted:
+                if rec.author:
+                    key = (platform_of(rec).id, rec.author.external_id)
+                    if key not in known:
+                        latest[key] = rec.author
+            self.env["social_crm.author"].sudo()._precreate(self.company_id, latest)
+            raise AuthorsCreated(
+                self.env._(
+                    "Source “%(name)s”: new authors created; the delivery is read again.",
+                    name=self.display_name,
+                )
+            )
         results = Mention._analyse_records(
             self, new_records, [known.get(key) for key in author_keys]
         )

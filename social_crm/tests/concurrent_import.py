@@ -43,7 +43,11 @@ def main(args):
     try:
         with registry.cursor() as cr:
             env = api.Environment(cr, SUPERUSER_ID, {})
-            source = env["social_crm.source"].browse(args["source_id"])
+            source = (
+                env["social_crm.source"]
+                .browse(args["source_id"])
+                .with_context(**(args.get("context") or {}))
+            )
             # This query takes the transaction's snapshot: nothing the other import
             # commits from now on is visible to this attempt.
             outcome["seen_before"] = env["social_crm.mention"].search_count(

@@ -75,8 +75,9 @@ class TestConcurrentIngest(BaseCase):
     def _records(self, **extra):
         return [make_record(ext, **extra) for ext in self.ext_ids]
 
-    def _start_import(self, records):
+    def _start_import(self, records, context=None):
         args = {
+            "context": context or {},
             "db": get_db_name(),
             "addons_path": config["addons_path"],
             "source_id": self.source_id,
@@ -99,13 +100,16 @@ class TestConcurrentIngest(BaseCase):
         )
         return cr.fetchone()[0]
 
-    def _run_both(self, records_1, records_2, stored_before=0):
+    def _run_both(self, records_1, records_2, stored_before=0, context=None):
         """Run two imports at once; return their outcomes. ``stored_before``: mentions of
         the source committed before (both imports must see only those)."""
         gate = self.db.cursor()
         try:
             gate.execute("SELECT pg_advisory_lock(%s)", [self.lock_key])
-            processes = [self._start_import(records_1), self._start_import(records_2)]
+            processes = [
+                self._start_import(records_1, context),
+                self._start_import(records_2, context),
+            ]
             deadline = time.monotonic() + TIMEOUT
             # Both have taken their snapshot and wait at the gate: open it for both at once.
             while self._waiting_imports(gate) < 2:
@@ -233,6 +237,32 @@ class TestConcurrentIngest(BaseCase):
                 break
             self.assertLess(time.monotonic(), deadline, f"author figures: {figures}")
             time.sleep(0.2)
+
+    def test_new_people_in_two_deliveries_at_once(self):
+        """Two deliveries (as the webhook makes them) of different mentions by the same new
+        people: each creates the people it misses on its own, committed at once, and reads
+        itself again; neither waits for the other's claim, no author is doubled."""
+        others = [
+            make_record(f"{ext}-b", author=record["author"])
+            for ext, record in zip(self.ext_ids, self._records(), strict=True)
+        ]
+        outcomes = self._run_both(
+            self._records(), others, context={"social_crm_precreate_authors": True}
+        )
+        self.ext_ids += [f"{ext}-b" for ext in self.ext_ids]
+        self.assertEqual([o["conflicts"] for o in outcomes], [1, 1], "one re-read each")
+        self.assertEqual([o["reports"][0]["created"] for o in outcomes], [COUNT, COUNT])
+        with self.db.cursor() as cr:
+            cr.execute(
+                """SELECT count(*), count(DISTINCT external_id) FROM social_crm_author
+                    WHERE platform_id = %s AND external_id IN %s""",
+                [self.vk_id, tuple(self.author_ids)],
+            )
+            self.assertEqual(cr.fetchone(), (COUNT, COUNT), "every new person once")
+            cr.execute(
+                "SELECT count(*) FROM social_crm_mention WHERE source_id = %s", [self.source_id]
+            )
+            self.assertEqual(cr.fetchone()[0], 2 * COUNT)
 
     def test_edited_records_at_once(self):
         """A re-delivery with new counters racing the first delivery: the retry updates
