@@ -99,6 +99,26 @@ class CrmLead(models.Model):
         return action
 
     @api.model
+    @api.model
+    def _social_crm_counts_by(self, field, ids):
+        """{id: number of leads the reader may see} started from mentions whose ``field``
+        (``author_id``, ``partner_id``) is one of ``ids``; empty without CRM rights."""
+        Lead = self.with_context(active_test=False)
+        if not ids or not Lead.has_access("read"):
+            return {}
+        # the reader's own view of CRM (its record rules), grouped per value in SQL
+        groups = (
+            self.env["social_crm.mention"]
+            .sudo()
+            ._read_group([(field, "in", ids), ("lead_id", "!=", False)], [field, "lead_id"])
+        )
+        visible = set(Lead.search([("id", "in", [lead.id for _r, lead in groups])]).ids)
+        counts = {}
+        for record, lead in groups:
+            if lead.id in visible:
+                counts[record.id] = counts.get(record.id, 0) + 1
+        return counts
+
     def _social_crm_leads_action(self, domain):
         """Leads and opportunities (won, open and lost) matching ``domain``."""
         return {

@@ -7,28 +7,42 @@ EXPERT_ACTIVITY_XMLID = "social_crm.mail_activity_type_expert_answer"
 class MailActivity(models.Model):
     _inherit = "mail.activity"
 
-    def _expert_mentions(self):
-        """[(activity, mention)] for this set's 'Expert answer' activities on mentions."""
-        activity_type = self.env.ref(EXPERT_ACTIVITY_XMLID, raise_if_not_found=False)
+    def _social_crm_mentions(self, type_xmlid):
+        """[(activity, mention)] for this set's activities of type ``type_xmlid`` on mentions
+        (the mentions read at once)."""
+        activity_type = self.env.ref(type_xmlid, raise_if_not_found=False)
         if not activity_type:
             return []
-        pairs = []
-        for activity in self.sudo():
-            if (
-                activity.activity_type_id == activity_type
-                and activity.res_model == "social_crm.mention"
-                and activity.res_id
-            ):
-                mention = self.env["social_crm.mention"].sudo().browse(activity.res_id).exists()
-                if mention:
-                    pairs.append((activity, mention))
-        return pairs
+        activities = self.sudo().filtered(
+            lambda a: (
+                a.activity_type_id == activity_type
+                and a.res_model == "social_crm.mention"
+                and a.res_id
+            )
+        )
+        mentions = self.env["social_crm.mention"].sudo().browse(activities.mapped("res_id"))
+        existing = set(mentions.exists().ids)
+        return [
+            (activity, mentions.browse(activity.res_id).sudo())
+            for activity in activities
+            if activity.res_id in existing
+        ]
+
+    def _expert_mentions(self):
+        """[(activity, mention)] for this set's 'Expert answer' activities on mentions."""
+        return self._social_crm_mentions(EXPERT_ACTIVITY_XMLID)
+
+    @staticmethod
+    def _feedback_text(feedback):
+        """The feedback of "Done" as plain text."""
+        return (
+            html2plaintext(feedback) if feedback and "<" in feedback else feedback or ""
+        ).strip()
 
     def _action_done(self, feedback=False, attachment_ids=None):
         """An 'Expert answer' activity done with feedback: the feedback is the answer. Done
         without one: the mention goes back to its agent with a notice."""
-        text = html2plaintext(feedback) if feedback and "<" in feedback else feedback or ""
-        text = text.strip()
+        text = self._feedback_text(feedback)
         outcomes = [
             (mention, activity.user_id or self.env.user)
             for activity, mention in self._expert_mentions()

@@ -2,14 +2,11 @@
 on the activity's form) is written in the mention's chatter; a cancellation is written too."""
 
 from odoo import fields, models
-from odoo.tools import html2plaintext
 
 from .social_crm_mention_escalation import ESCALATION_ACTIVITY_XMLID
 
 
 class MailActivity(models.Model):
-    # its own file (the escalation feature): branches merge cleanly
-    # pylint: disable-next=consider-merging-classes-inherited
     _inherit = "mail.activity"  # pylint: disable=consider-merging-classes-inherited
     # a feature layer of the model in its own file (README, Architecture)
 
@@ -29,23 +26,10 @@ class MailActivity(models.Model):
 
     def _escalated_mentions(self):
         """[(activity, mention)] for this set's 'Escalation' activities on mentions."""
-        activity_type = self.env.ref(ESCALATION_ACTIVITY_XMLID, raise_if_not_found=False)
-        if not activity_type:
-            return []
-        pairs = []
-        for activity in self.sudo():
-            if (
-                activity.activity_type_id == activity_type
-                and activity.res_model == "social_crm.mention"
-                and activity.res_id
-            ):
-                mention = self.env["social_crm.mention"].sudo().browse(activity.res_id).exists()
-                if mention:
-                    pairs.append((activity, mention))
-        return pairs
+        return self._social_crm_mentions(ESCALATION_ACTIVITY_XMLID)
 
     def _action_done(self, feedback=False, attachment_ids=None):
-        text = html2plaintext(feedback) if feedback and "<" in feedback else feedback or ""
+        text = self._feedback_text(feedback)
         # the feedback of "Done", else the outcome typed on the activity's form (a person
         # without access to the mention marks it done from there, without a feedback box)
         outcomes = [

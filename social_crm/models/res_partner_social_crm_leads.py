@@ -19,25 +19,9 @@ class ResPartner(models.Model):
 
     @api.depends_context("uid")
     def _compute_social_crm_lead_count(self):
-        self.social_crm_lead_count = 0
-        Lead = self.env["crm.lead"].with_context(active_test=False)
-        if not self.ids or not Lead.has_access("read"):
-            return  # no CRM rights: no lead figures
-        groups = (
-            self.env["social_crm.mention"]
-            .sudo()
-            ._read_group(
-                [("partner_id", "in", self.ids), ("lead_id", "!=", False)],
-                ["partner_id", "lead_id"],
-            )
-        )
-        visible = set(Lead.search([("id", "in", [lead.id for _p, lead in groups])]).ids)
-        leads_of = {}
-        for partner, lead in groups:
-            if lead.id in visible:
-                leads_of.setdefault(partner.id, set()).add(lead.id)
+        counts = self.env["crm.lead"]._social_crm_counts_by("partner_id", self.ids)
         for partner in self:
-            partner.social_crm_lead_count = len(leads_of.get(partner.id, ()))
+            partner.social_crm_lead_count = counts.get(partner.id, 0)
 
     def action_view_social_crm_leads(self):
         self.ensure_one()

@@ -18,24 +18,7 @@ class SocialCrmAuthor(models.Model):
 
     @api.depends_context("uid")
     def _compute_social_crm_lead_count(self):
-        self.social_crm_lead_count = 0
-        Lead = self.env["crm.lead"].with_context(active_test=False)
-        if not self.ids or not Lead.has_access("read"):
-            return  # no CRM rights: no lead figures
-        # the reader's own view of CRM (its record rules), grouped per author in SQL
-        groups = (
-            self.env["social_crm.mention"]
-            .sudo()
-            ._read_group(
-                [("author_id", "in", self.ids), ("lead_id", "!=", False)],
-                ["author_id", "lead_id"],
-            )
-        )
-        visible = set(Lead.search([("id", "in", [lead.id for _a, lead in groups])]).ids)
-        counts = {}
-        for author, lead in groups:
-            if lead.id in visible:
-                counts[author.id] = counts.get(author.id, 0) + 1
+        counts = self.env["crm.lead"]._social_crm_counts_by("author_id", self.ids)
         for author in self:
             author.social_crm_lead_count = counts.get(author.id, 0)
 
