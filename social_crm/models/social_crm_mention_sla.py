@@ -104,7 +104,14 @@ class SocialCrmMention(models.Model):
     def _compute_sla_status(self):
         now = fields.Datetime.now()
         for mention in self:
-            mention.sla_status = mention._live_sla_status(now)
+            mention.sla_status = sla_tools.sla_status(
+                now,
+                mention.state,
+                mention.sla_deadline,
+                mention.sla_at_risk_at,
+                mention.first_response_at,
+                mention.sla_paused_since,
+            )
 
     @api.model
     def _sla_status_sql(self, alias, flush=True):
@@ -144,18 +151,16 @@ class SocialCrmMention(models.Model):
     def _compute_is_overdue(self):
         now = fields.Datetime.now()
         for mention in self:
-            mention.is_overdue = mention._live_sla_status(now) == "breached"
-
-    def _live_sla_status(self, now):
-        """The mention's SLA status at ``now``, from its deadline, answer and pause."""
-        return sla_tools.sla_status(
-            now,
-            self.state,
-            self.sla_deadline,
-            self.sla_at_risk_at,
-            self.first_response_at,
-            self.sla_paused_since,
-        )
+            mention.is_overdue = (
+                sla_tools.sla_status(
+                    now,
+                    mention.state,
+                    mention.sla_deadline,
+                    answered_at=mention.first_response_at,
+                    paused_since=mention.sla_paused_since,
+                )
+                == "breached"
+            )
 
     def _search_is_overdue(self, operator, value):
         return self._search_sla_window("breached", "sla_deadline", operator, value)
@@ -164,7 +169,17 @@ class SocialCrmMention(models.Model):
     def _compute_is_due_soon(self):
         now = fields.Datetime.now()
         for mention in self:
-            mention.is_due_soon = mention._live_sla_status(now) == "at_risk"
+            mention.is_due_soon = (
+                sla_tools.sla_status(
+                    now,
+                    mention.state,
+                    mention.sla_deadline,
+                    mention.sla_at_risk_at,
+                    mention.first_response_at,
+                    mention.sla_paused_since,
+                )
+                == "at_risk"
+            )
 
     def _search_is_due_soon(self, operator, value):
         return self._search_sla_window("at_risk", "sla_at_risk_at", operator, value)
