@@ -285,6 +285,10 @@ def learning_curve(prepared, rows, industries, models, seeds, sentiment_folds=No
     start = time.perf_counter()
     for industry, items in sorted(by_industry.items()):
         base = models[industry]
+        # what the fold's model was trained on: the corrections are learnt by training it again
+        training = stage_train.training_examples(
+            [(p, s) for (p, s), r in zip(prepared, rows, strict=True) if r["industry"] != industry]
+        )
         brands = stage_train.brand_specs(industries.get(industry))
         weights = sentiment_folds.weights_without(industry) if sentiment_folds else None
         restore = _sentiment_base(weights)
@@ -307,7 +311,10 @@ def learning_curve(prepared, rows, industries, models, seeds, sentiment_folds=No
                         stats["sent after", k].append(stats["sent before", k][-1])
                         continue
                     fit = learn.fit_corrections(
-                        [p for p, _, _, _ in corrected], [s for _, s, _, _ in corrected], base=base
+                        [p for p, _, _, _ in corrected],
+                        [s for _, s, _, _ in corrected],
+                        base=base,
+                        training=training,
                     )
                     stats["pull", k].append(fit.pull)
                     learnt = [

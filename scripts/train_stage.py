@@ -5,7 +5,9 @@
 
 Reads every industry of the multi-domain training set, featurises each text with its own
 industry's brand configuration (brand names become placeholders), trains the multinomial
-logistic regression and writes its weights. Deterministic: the same training set gives the
+logistic regression and writes its weights, and the featurised texts it was trained on
+(social_crm/tools/data/stage_training.json.gz: a company's corrections are learnt by training
+again on them plus the corrections). Deterministic: the same training set gives the
 same file byte for byte.
 """
 
@@ -34,13 +36,20 @@ def main():
     parser.add_argument("--data", default=str(stage_train.TRAINING_DIR))
     parser.add_argument("--epochs", type=int, default=stage_train.EPOCHS)
     parser.add_argument("--out", default=str(WEIGHTS_PATH))
+    parser.add_argument(
+        "--examples",
+        default=str(stage_train.EXAMPLES_PATH),
+        help="where the featurised training set goes (learn.py retrains on it with a "
+        "company's corrections)",
+    )
     args = parser.parse_args()
     start = time.perf_counter()
     rows, industries = stage_train.load_training(args.data)
     if not rows:
         sys.exit(f"no training lines under {args.data}")
     prepared = stage_train.featurise(rows, industries)
-    model = stage_train.train_stage_model(prepared, epochs=args.epochs)
+    examples = stage_train.training_examples(prepared)
+    model = stage_train.train_examples(examples, epochs=args.epochs)
     payload = json.dumps(model.to_dict(), sort_keys=True, separators=(",", ":"))
     out = pathlib.Path(args.out)
     # mtime=0: no timestamp in the gzip header, so the file depends on the data only.
@@ -49,6 +58,7 @@ def main():
         gzip.GzipFile(filename="", fileobj=raw, mode="wb", mtime=0) as handle,
     ):
         handle.write(payload.encode("utf-8"))
+    stage_train.write_training_examples(examples, args.examples)
     print(
         f"{len(rows)} texts from {len(industries)} industries "
         f"({dict(sorted(Counter(r['stage'] for r in rows).items()))})"

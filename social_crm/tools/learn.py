@@ -1,7 +1,13 @@
 """What a company's staff taught by correcting labels: a per-company model on top of the shipped one.
 
-`StageModel` keeps the corrections (text, language, label) and fits, for the brand
-configuration it is used with, a multinomial logistic regression over the words of the
+`StageModel` keeps the corrections (text, language, label). For the brand configuration it
+is used with, the stage model is first trained again on the shipped training set
+(data/stage_training.json.gz, thousands of mentions of many industries) plus the corrections,
+each repeated `RETRAIN_REPEAT` times: the company's mentions then weigh like a few hundred
+more training texts of its own industry, and every weight — words, prefixes, the rules' own
+signals, the question form — may move, held in place by everything else the model knows. The
+difference between that model and the shipped one is the company's shift. On top of it, the
+corrections fit a multinomial logistic regression over the words of the
 shipped stage model's features (words, 5-letter prefixes, word pairs; brand names already
 replaced by placeholders). For stage labels the shipped model's logits are a fixed offset:
 the company model learns only how this company's staff file mentions differently, so a few
@@ -44,6 +50,14 @@ __all__ = [
 
 # Most recent corrections a model keeps and fits on.
 MAX_ROWS = 2000
+# Times each correction counts when the stage model is trained again with the corrections
+# (chosen on the learning curve of bench/nlp.py: 3 and 6 gave the same). The shift counts
+# in full from `RETRAIN_FULL` corrections on, in proportion below (one mistaken correction
+# moves little).
+RETRAIN_REPEAT = 3
+RETRAIN_FULL = 10
+# Weight differences below this are not kept in a company's shift.
+_SHIFT_EPSILON = 1e-6
 # Example visits per fit: few corrections get many passes, thousands get few.
 _FIT_BUDGET = 6000
 # Below this many corrections their pull is not measured but set by `company_scale`.
@@ -94,9 +108,22 @@ class CompanyFit:
     """The corrections fitted for one brand configuration."""
 
     def __init__(
-        self, model, labels, is_stage, n_samples, base=None, scale=1.0, memory=None, recall=0.0
+        self,
+        model,
+        labels,
+        is_stage,
+        n_samples,
+        base=None,
+        scale=1.0,
+        memory=None,
+        recall=0.0,
+        shift=None,
+        retrained=None,
     ):
         self.model = model
+        # weights of the model trained again with the corrections minus the shipped ones
+        self.shift = shift
+        self.retrained = retrained
         self.base = base
         self.labels = labels
         self.is_stage = is_stage
@@ -111,6 +138,11 @@ class CompanyFit:
         corrections' weight (both earned on held-out corrections)."""
         return {"words": self.scale, "nearest": self.recall}
 
+    @property
+    def explainer(self):
+        """The model whose word weights explain a decision the corrections changed."""
+        return self.retrained or self.model
+
     def offset(self, prepared):
         """The logits the company's pull is added to (None for a label set of its own)."""
         return _offset(prepared, self.base) if self.is_stage else None
@@ -122,6 +154,10 @@ class CompanyFit:
         own = self.model.logits(features)
         if offset is None:
             return own
+        if self.shift is not None:
+            trust = min(1.0, self.n_samples / RETRAIN_FULL)
+            moved = self.shift.logits(features)
+            offset = [o + trust * m for o, m in zip(offset, moved, strict=True)]
         logits = [o + self.scale * w for o, w in zip(offset, own, strict=True)]
         if self.memory is not None and self.recall:
             votes = self.memory.votes(_word_keys(features) if keys is None else keys)
@@ -278,11 +314,43 @@ def _fit_offset_model(features, offsets, keysets, labels, names, is_stage=False,
     return CompanyFit(model, names, is_stage, len(examples), base, scale, memory, recall)
 
 
-def fit_corrections(prepared, labels, base=None):
+def _difference(model, base):
+    """A LinearModel of `model`'s weights minus `base`'s (the rows that differ)."""
+    zero = [0.0] * len(model.labels)
+    weights = {}
+    for key in set(model.weights) | set(base.weights):
+        row = [
+            a - b
+            for a, b in zip(model.weights.get(key, zero), base.weights.get(key, zero), strict=True)
+        ]
+        if any(abs(v) > _SHIFT_EPSILON for v in row):
+            weights[key] = row
+    return LinearModel(model.labels, weights)
+
+
+def _retrained(prepared, labels, base, training):
+    """The stage model trained again on `training` (the examples `base` was trained on; the
+    shipped ones for the shipped model) plus the corrections, or None when they are unknown."""
+    from .stage_train import read_training_examples, train_examples, training_examples
+
+    if training is None:
+        if base is not base_model():
+            return None
+        training = read_training_examples()
+    if not training or not prepared:
+        return None
+    own = training_examples(list(zip(prepared, labels, strict=True)))
+    return train_examples(list(training) + own * RETRAIN_REPEAT)
+
+
+def fit_corrections(prepared, labels, base=None, training=None):
     """A CompanyFit from corrections: `prepared` (stage_model.Prepared) and their labels.
 
-    Stage labels are learnt on top of `base` (the shipped model by default) with the pull
-    the corrections earn on held-out corrections; any other label set is learnt from scratch.
+    Stage labels: the model `base` (the shipped one by default) is trained again on its
+    training examples (`training`; the shipped ones for the shipped model) plus the
+    corrections, and the corrections' word model and nearest corrections are learnt on top of
+    that, with the pull they earn on held-out corrections. Any other label set is learnt from
+    scratch.
     """
     base = base or base_model()
     is_stage = all(label in STAGES for label in labels)
@@ -290,16 +358,21 @@ def fit_corrections(prepared, labels, base=None):
     if not is_stage:
         examples = [(p.features, label) for p, label in zip(prepared, labels, strict=True)]
         return CompanyFit(_train(examples, names, None), names, False, len(examples))
+    retrained = _retrained(prepared, labels, base, training) if base is not None else None
     features = [_words_only(p.features) if STAGE_DELTA == "words" else p.features for p in prepared]
-    return _fit_offset_model(
+    fit = _fit_offset_model(
         features,
-        [_offset(p, base) for p in prepared],
+        [_offset(p, retrained or base) for p in prepared],
         [_word_keys(p.features) for p in prepared],
         list(labels),
         names,
         is_stage=True,
         base=base,
     )
+    if retrained is not None:
+        fit.shift = _difference(retrained, base)
+        fit.retrained = retrained
+    return fit
 
 
 class StageModel:

@@ -157,7 +157,7 @@ class Analyzer:
         explainer = self.base
         if self.fit is not None:
             logits = self.fit.logits(prepared.features, logits)
-            explainer = self.fit.model
+            explainer = self.fit.explainer
         proba = softmax(logits)
         best = max(range(len(STAGES)), key=proba.__getitem__)
         stage = STAGES[best]

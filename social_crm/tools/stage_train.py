@@ -8,12 +8,13 @@ people talk. Used by scripts/train_stage.py (the shipped weights) and bench/nlp.
 (leave-one-industry-out).
 """
 
+import gzip
 import json
 import pathlib
 
 from .classify import STAGES
 from .pipeline import Analyzer, BrandSpec, MentionInput
-from .stage_model import LinearModel, train_linear
+from .stage_model import Features, LinearModel, train_linear
 
 __all__ = [
     "TRAINING_DIR",
@@ -21,6 +22,11 @@ __all__ = [
     "brand_specs",
     "featurise",
     "train_stage_model",
+    "train_examples",
+    "training_examples",
+    "write_training_examples",
+    "read_training_examples",
+    "EXAMPLES_PATH",
     "EPOCHS",
 ]
 
@@ -29,6 +35,12 @@ TRAINING_DIR = pathlib.Path(__file__).resolve().parent / "data" / "training"
 # question, sarcasm without a negative word, an angry request about an identified order):
 # trained on, never measured (rows carry "extra": True).
 EXTRA_DIR = pathlib.Path(__file__).resolve().parent / "data" / "stage_extra"
+# The training set as the model sees it (hashed features per text), shipped beside the
+# weights so that a company's corrections can be learnt by training the model again with
+# them (learn.py) without reading and featurising thousands of texts in a server process.
+EXAMPLES_PATH = pathlib.Path(__file__).resolve().parent / "data" / "stage_training.json.gz"
+# Feature values are stored to this many decimals (the shipped model is trained on the same).
+_DIGITS = 4
 # Passes, step size and L2 decay chosen on leave-one-industry-out macro-F1 (bench/nlp.py).
 EPOCHS = 5
 RATE = 0.3
@@ -95,9 +107,60 @@ def featurise(rows, industries):
     return out
 
 
-def train_stage_model(prepared, epochs=EPOCHS):
-    """A LinearModel over STAGES from [(Prepared, stage)]."""
-    examples = [(p.features, stage) for p, stage in prepared]
+def training_examples(prepared):
+    """[(Features, stage)] of [(Prepared, stage)], feature values rounded as they are stored."""
+    return [
+        (Features({k: round(v, _DIGITS) for k, v in p.features.values.items()}), stage)
+        for p, stage in prepared
+    ]
+
+
+def train_examples(examples, epochs=EPOCHS):
+    """A LinearModel over STAGES from [(Features, stage)]."""
     return train_linear(
         examples, STAGES, epochs=epochs, rate=RATE, l2=L2, model=LinearModel(STAGES)
     )
+
+
+def train_stage_model(prepared, epochs=EPOCHS):
+    """A LinearModel over STAGES from [(Prepared, stage)]."""
+    return train_examples(training_examples(prepared), epochs=epochs)
+
+
+def write_training_examples(examples, path=EXAMPLES_PATH):
+    """Store [(Features, stage)] (deterministic bytes: sorted keys, no gzip timestamp)."""
+    index = {stage: k for k, stage in enumerate(STAGES)}
+    payload = {
+        "labels": list(STAGES),
+        "examples": [
+            [index[stage], sorted([k, v] for k, v in features.values.items())]
+            for features, stage in examples
+        ],
+    }
+    data = json.dumps(payload, separators=(",", ":")).encode("utf-8")
+    with (
+        open(path, "wb") as raw,
+        gzip.GzipFile(filename="", fileobj=raw, mode="wb", mtime=0) as handle,
+    ):
+        handle.write(data)
+
+
+_EXAMPLES = {}
+
+
+def read_training_examples(path=EXAMPLES_PATH):
+    """The shipped training examples [(Features, stage)] (empty when the file is absent);
+    read once per process."""
+    key = str(path)
+    if key not in _EXAMPLES:
+        examples = []
+        if pathlib.Path(path).exists():
+            with gzip.open(path, "rt", encoding="utf-8") as handle:
+                payload = json.load(handle)
+            labels = payload["labels"]
+            examples = [
+                (Features({k: v for k, v in pairs}), labels[label])
+                for label, pairs in payload["examples"]
+            ]
+        _EXAMPLES[key] = examples
+    return _EXAMPLES[key]
