@@ -175,3 +175,47 @@ def test_sentiment_learner_in_the_pipeline_and_json():
     assert result.sentiment == "positive"
     assert ("sentiment_learnt", {"count": len(SLANG)}) in result.cue_codes
     assert SentimentLearner.from_dict({"version": 1, "weights": {}}).n_samples == 0
+
+
+def test_corrections_retrain_the_shipped_model_with_them():
+    """The stage model is trained again on the shipped training set plus the corrections: the
+    company's shift moves the rules' and generic signals too, not only its words, and it
+    grows with the number of corrections."""
+    from social_crm.tools import learn, stage_train
+    from social_crm.tools.stage_model import Featurizer, base_model
+
+    assert stage_train.read_training_examples(), "the featurised training set ships"
+    featurizer = Featurizer(BRANDS)
+    fit = StageModel().train(CORRECTIONS).fitted(featurizer)
+    assert fit.shift is not None and fit.shift.weights
+    words = {k for k, token in featurizer.prepare("тойбастар", "ru").features.words.items()}
+    generic = set(fit.shift.weights) - words
+    assert generic, "the shift is not limited to the corrections' words"
+    # proportion of trust: two corrections move a mention less than twelve
+    prepared = featurizer.prepare("Тойбастар на 30 человек, что входит?", "ru")
+    base = learn._offset(prepared, base_model())
+    few = StageModel().train(CORRECTIONS[:2]).fitted(featurizer)
+    many = StageModel().train(CORRECTIONS[:12]).fitted(featurizer)
+    product = learn.STAGES.index("product")
+
+    def gain(one):
+        return one.logits(prepared.features, base)[product] - base[product]
+
+    assert 0 < gain(few) < gain(many)
+
+
+def test_shipped_training_examples_are_what_the_featurizer_makes():
+    """data/stage_training.json.gz is rebuilt with the weights (scripts/train_stage.py): the
+    stored features of a sample of training texts equal what the code makes of them today."""
+    from social_crm.tools import stage_train
+
+    rows, industries = stage_train.load_training()
+    stored = stage_train.read_training_examples()
+    assert len(stored) == len(rows)
+    sample = list(range(0, len(rows), max(1, len(rows) // 40)))
+    fresh = stage_train.training_examples(
+        stage_train.featurise([rows[i] for i in sample], industries)
+    )
+    for i, (features, stage) in zip(sample, fresh, strict=True):
+        assert stored[i][1] == stage == rows[i]["stage"]
+        assert stored[i][0].values == features.values, rows[i]["id"]

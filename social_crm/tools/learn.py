@@ -23,6 +23,7 @@ The corrections serialise to JSON, so Odoo keeps them in a Json field; the fit i
 """
 
 import math
+from array import array
 
 from .classify import STAGES
 from .sentiment_model import LABELS as SENTIMENT_LABELS
@@ -118,12 +119,10 @@ class CompanyFit:
         memory=None,
         recall=0.0,
         shift=None,
-        retrained=None,
     ):
         self.model = model
         # weights of the model trained again with the corrections minus the shipped ones
         self.shift = shift
-        self.retrained = retrained
         self.base = base
         self.labels = labels
         self.is_stage = is_stage
@@ -141,7 +140,9 @@ class CompanyFit:
     @property
     def explainer(self):
         """The model whose word weights explain a decision the corrections changed."""
-        return self.retrained or self.model
+        if self.shift is not None and self.base is not None:
+            return _Shifted(self.base, self.shift)
+        return self.model
 
     def offset(self, prepared):
         """The logits the company's pull is added to (None for a label set of its own)."""
@@ -164,6 +165,29 @@ class CompanyFit:
             if votes is not None:
                 logits = [v + self.recall * n for v, n in zip(logits, votes, strict=True)]
         return logits
+
+
+class _Shifted:
+    """The shipped weights plus a company's shift, for explaining a decision."""
+
+    def __init__(self, base, shift):
+        self.base, self.shift = base, shift
+
+    def contributions(self, features, label):
+        zero = [0.0] * len(self.base.labels)
+        k = self.base.labels.index(label)
+        found = []
+        for key, token in features.words.items():
+            row = [
+                a + b
+                for a, b in zip(
+                    self.base.weights.get(key, zero), self.shift.weights.get(key, zero), strict=True
+                )
+            ]
+            if row[k] > 0:
+                found.append((row[k] - sum(row) / len(row), token))
+        found.sort(reverse=True)
+        return found
 
 
 class _Memory:
@@ -324,7 +348,7 @@ def _difference(model, base):
             for a, b in zip(model.weights.get(key, zero), base.weights.get(key, zero), strict=True)
         ]
         if any(abs(v) > _SHIFT_EPSILON for v in row):
-            weights[key] = row
+            weights[key] = array("d", row)  # no float objects: a shift is kept per company
     return LinearModel(model.labels, weights)
 
 
@@ -371,7 +395,6 @@ def fit_corrections(prepared, labels, base=None, training=None):
     )
     if retrained is not None:
         fit.shift = _difference(retrained, base)
-        fit.retrained = retrained
     return fit
 
 
