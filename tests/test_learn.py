@@ -129,17 +129,17 @@ def test_corrections_the_shipped_model_agrees_with_still_teach_their_words():
 
 # --- sentiment: what the running module learns from hand-set sentiments ----------------------
 
-# A doughnut café's staff: «зашквар» (slang, awful) and «огонь» (slang, great) are words the
+# A doughnut café's staff: «зашквар» (slang, awful) and «пушка» (slang, great) are words the
 # shipped lexicon reads differently or not at all.
 SLANG = [
     ("Кофе зашквар, пышка зашквар, всё зашквар", "negative"),
     ("Зашквар у вас с кассой, час стоял", "negative"),
     ("сегодняшние пышки зашквар", "negative"),
     ("Зашквар полный с доставкой", "negative"),
-    ("Пышка Макс огонь, беру третий раз", "positive"),
-    ("Новая начинка огонь!", "positive"),
-    ("Бариста на Абая огонь, всегда с улыбкой", "positive"),
-    ("Какао у вас огонь", "positive"),
+    ("Пышка Макс пушка, беру третий раз", "positive"),
+    ("Новая начинка пушка!", "positive"),
+    ("Бариста на Абая пушка, всегда с улыбкой", "positive"),
+    ("Какао у вас пушка", "positive"),
     ("Во сколько открываетесь на Абая?", "neutral"),
     ("Есть ли доставка пышек в офис?", "neutral"),
     ("Пышка Макс с какой начинкой?", "neutral"),
@@ -151,7 +151,7 @@ def test_sentiment_corrections_teach_slang():
     from social_crm.tools.learn import SentimentLearner
     from social_crm.tools.sentiment import analyse_sentiment
 
-    unseen = [("Сегодня эклер зашквар какой-то", "negative"), ("эклеры у вас огонь", "positive")]
+    unseen = [("Сегодня эклер зашквар какой-то", "negative"), ("эклеры у вас пушка", "positive")]
     base = [analyse_sentiment(t, "ru")[1] for t, _ in unseen]
     model = SentimentLearner().train([(t, "ru", label) for t, label in SLANG])
     learnt = [model.predict(t, "ru") for t, _ in unseen]
@@ -169,7 +169,7 @@ def test_sentiment_learner_in_the_pipeline_and_json():
     model = SentimentLearner().train([(t, "ru", label) for t, label in SLANG])
     copy = SentimentLearner.from_dict(json.loads(json.dumps(model.to_dict())))
     assert copy.n_samples == model.n_samples == len(SLANG)
-    text = "эклеры у вас огонь"
+    text = "эклеры у вас пушка"
     assert copy.predict_proba(text, "ru") == model.predict_proba(text, "ru")
     result = Analyzer([], sentiment_model=copy).analyse([MentionInput(text=text)])[0]
     assert result.sentiment == "positive"

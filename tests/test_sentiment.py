@@ -172,18 +172,18 @@ def test_huge_text_is_fast_and_judged_by_its_head_and_tail():
 # --- a company's model learning from corrections
 
 # A new business whose customers praise and complain in words no lexicon knows: a café chain
-# where «зашквар» / «огонь» and the product name «Пышка Макс» carry the verdict.
+# where «зашквар» / «пушка» and the product name «Пышка Макс» carry the verdict.
 _CORRECTIONS = [
     ("Пышка Макс сегодня зашквар, тесто сырое", "negative"),
     ("Взял Пышку Макс — зашквар полный", "negative"),
     ("Опять зашквар с пышками на Ленина", "negative"),
     ("Кофе зашквар, пышка зашквар, всё зашквар", "negative"),
     ("Зашквар у вас с кассой, час стоял", "negative"),
-    ("Пышка Макс огонь, беру третий раз", "positive"),
-    ("Новая начинка огонь!", "positive"),
-    ("Бариста на Абая огонь, всегда с улыбкой", "positive"),
-    ("Какао у вас огонь", "positive"),
-    ("Пышки с утра огонь", "positive"),
+    ("Пышка Макс пушка, беру третий раз", "positive"),
+    ("Новая начинка пушка!", "positive"),
+    ("Бариста на Абая пушка, всегда с улыбкой", "positive"),
+    ("Какао у вас пушка", "positive"),
+    ("Пышки с утра пушка", "positive"),
     ("Во сколько открываетесь на Абая?", "neutral"),
     ("Есть ли доставка пышек в офис?", "neutral"),
     ("Пышка Макс с какой начинкой?", "neutral"),
@@ -192,7 +192,7 @@ _CORRECTIONS = [
 
 
 def test_company_model_learns_new_vocabulary_from_a_few_dozen_corrections():
-    unseen = [("Сегодня пышка зашквар какой-то", "negative"), ("Эклеры огонь, спасибо", "positive")]
+    unseen = [("Сегодня пышка зашквар какой-то", "negative"), ("Эклеры пушка, спасибо", "positive")]
     base = [analyse_sentiment(t, "ru")[1] for t, _ in unseen]
     model = SentimentModel().train([(t, "ru", label) for t, label in _CORRECTIONS])
     assert model.n_samples == len(_CORRECTIONS)
@@ -225,7 +225,7 @@ def test_company_model_round_trips_through_json():
     model = SentimentModel().train([(t, "ru", label) for t, label in _CORRECTIONS])
     copy = SentimentModel.from_dict(json.loads(json.dumps(model.to_dict())))
     assert copy.n_samples == model.n_samples
-    for text in ("Пышка зашквар", "Пышки огонь", "Во сколько открываетесь?"):
+    for text in ("Пышка зашквар", "Пышки пушка", "Во сколько открываетесь?"):
         assert copy.predict_proba(text, "ru") == pytest.approx(
             model.predict_proba(text, "ru"), abs=1e-4
         )

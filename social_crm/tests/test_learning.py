@@ -18,16 +18,16 @@ BANQUET = [
     "тойбастар на свадьбу в ноябре, нужна предоплата?",
     "Тойбастар на 60 человек в октябре",
 ]
-# Local slang: «зашквар» is awful, «огонь» is great.
+# Local slang: «зашквар» is awful, «пушка» is great.
 SLANG = [
     ("Кофе зашквар, пышка зашквар, всё зашквар", "negative"),
     ("Зашквар у вас с кассой, час стоял", "negative"),
     ("сегодняшние пышки зашквар", "negative"),
     ("Зашквар полный с доставкой", "negative"),
-    ("Пышка Макс огонь, беру третий раз", "positive"),
-    ("Новая начинка огонь!", "positive"),
-    ("Бариста на Абая огонь, всегда с улыбкой", "positive"),
-    ("Какао у вас огонь", "positive"),
+    ("Пышка Макс пушка, беру третий раз", "positive"),
+    ("Новая начинка пушка!", "positive"),
+    ("Бариста на Абая пушка, всегда с улыбкой", "positive"),
+    ("Какао у вас пушка", "positive"),
     ("Во сколько открываетесь на Абая?", "neutral"),
     ("Есть ли доставка пышек в офис?", "neutral"),
     ("Пышка Макс с какой начинкой?", "neutral"),
@@ -69,7 +69,7 @@ class TestLearningFromCorrections(SocialCrmCase):
         self.assertEqual(probe.stage_id, self.stages["product"])
 
     def test_sentiment_corrections_teach_slang(self):
-        probe_text = "эклеры у вас огонь"
+        probe_text = "эклеры у вас пушка"
         before = self.ingest("q", [probe_text])
         self.assertNotEqual(before.sentiment, "positive", "the shipped model reads it otherwise")
         mentions = self.ingest("s", [text for text, _ in SLANG * 3])
