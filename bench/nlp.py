@@ -256,15 +256,17 @@ def _sentiment_base(weights):
     return restore
 
 
+def _fold_analyzer(brands, base, sentiment_model=None):
+    """The pipeline with the fold's stage model (never the shipped one, which saw the
+    industry): the stage steers the sentiment of complaints and departures."""
+    analyzer = Analyzer(brands, sentiment_model=sentiment_model)
+    analyzer.base = base
+    return analyzer
+
+
 def _sentiments(analyzer, rest):
     """The sentiment label ingest gives each (row, item) of `rest` with `analyzer`."""
-    out = []
-    for _row, item in rest:
-        text = text_tools.clip_text(item.text)
-        lang = detect_language(text)[0]
-        score, _ = analyzer._sentiment(item, text, lang)
-        out.append(sentiment.label_of(score))
-    return out
+    return [analyzer.analyse_one(item).sentiment for _row, item in rest]
 
 
 def learning_curve(prepared, rows, industries, models, seeds, sentiment_folds=None):
@@ -303,7 +305,9 @@ def learning_curve(prepared, rows, industries, models, seeds, sentiment_folds=No
                     gold = [s for _, s, _, _ in rest]
                     plain = [argmax_stage(stage_model.stage_logits(base, p)) for p, _, _, _ in rest]
                     gold_sent = [LABELS[r["sentiment"]] for _, _, r, _ in rest]
-                    plain_sent = _sentiments(Analyzer(brands), [(r, i) for _, _, r, i in rest])
+                    plain_sent = _sentiments(
+                        _fold_analyzer(brands, base), [(r, i) for _, _, r, i in rest]
+                    )
                     stats["stage before", k].append(macro_f1(gold, plain))
                     stats["sent before", k].append(accuracy(gold_sent, plain_sent))
                     if not k:
@@ -327,7 +331,7 @@ def learning_curve(prepared, rows, industries, models, seeds, sentiment_folds=No
                         for _, _, r, i in corrected
                     )
                     taught = _sentiments(
-                        Analyzer(brands, sentiment_model=model), [(r, i) for _, _, r, i in rest]
+                        _fold_analyzer(brands, base, model), [(r, i) for _, _, r, i in rest]
                     )
                     stats["sent after", k].append(accuracy(gold_sent, taught))
                     stats["sent pull", k].append(model.pull)

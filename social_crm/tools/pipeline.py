@@ -77,6 +77,9 @@ def _unique(values):
 # The shipped model's logits against the rules' points: the median margin of the winning
 # stage over the next one on the training texts is 7.8 logits and 2.0 points.
 AUTHOR_SCALE = 3.8
+# How sure the stage decision must be that a mention is a complaint for its sentiment to be
+# negative whatever its words say.
+NEGATIVE_SURE = 0.5
 # Words quoted by a "words typical of this stage" reason.
 _EXPLAIN_WORDS = 3
 
@@ -112,14 +115,14 @@ class Analyzer:
         stage, confidence, cue_codes = self._stage(prepared)
         if learnt_sentiment:
             cue_codes.append(("sentiment_learnt", {"count": self.sentiment_model.n_samples}))
-        if (
-            item.sentiment_score is None
-            and stage == "churn"
-            and not prepared.question
-            and score > -0.2
-        ):
-            # A customer announcing they leave is bad news for the brand, however polite.
-            score = min(score, -0.3)
+        if item.sentiment_score is None and score > -0.2 and not learnt_sentiment:
+            if stage == "churn" and not prepared.question:
+                # A customer announcing they leave is bad news for the brand, however polite.
+                score = min(score, -0.3)
+            elif stage == "negative" and confidence >= NEGATIVE_SURE:
+                # A complaint is negative whatever its words: sarcasm, a bare fact of failure
+                # («третий день без света»), a rhetorical question.
+                score = min(score, -0.3)
         matches = prepared.matches
         return Analysis(
             lang=lang,
