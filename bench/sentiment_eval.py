@@ -33,6 +33,7 @@ import train_sentiment as ts  # noqa: E402
 
 from social_crm.tools import sentiment  # noqa: E402
 from social_crm.tools import sentiment_model as sm
+from social_crm.tools.learn import SentimentLearner
 
 LABELS = sm.LABELS
 CURVE_POINTS = (0, 25, 50, 100, 200)
@@ -249,7 +250,7 @@ def learning_curve(weights, rows, points=CURVE_POINTS):
     sm.base_logits.cache_clear()
     try:
         for k in usable:
-            model = sm.SentimentModel().train((r["text"], r["lang"], r["label"]) for r in rows[:k])
+            model = SentimentLearner().train((r["text"], r["lang"], r["label"]) for r in rows[:k])
             predicted = [model.predict(r["text"], r["lang"]) for r in test]
             out[k] = scores(truth, predicted)[:2]
     finally:

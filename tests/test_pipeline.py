@@ -1,5 +1,6 @@
 import json
 
+from social_crm.tools.classify import STAGES
 from social_crm.tools.learn import StageModel
 from social_crm.tools.pipeline import Analysis, Analyzer, AuthorHistory, BrandSpec, MentionInput
 
@@ -63,19 +64,30 @@ def test_batch_keeps_order_and_length():
 
 
 def test_corrections_change_decisions_from_a_few_dozen():
-    # This airline's staff file every «пропали мили» post as a complaint, not a how-to.
-    corrections = [(f"Куда пропали мили за рейс номер {n}?", "ru", "negative") for n in range(30)]
+    # This airline's staff file every «пропали мили» post as a support case (the miles of an
+    # identifiable account), where the shipped model reads a complaint.
+    corrections = [(f"Куда пропали мили за рейс номер {n}?", "ru", "support") for n in range(30)]
     text = "Куда пропали мили за рейс?"
     (plain,) = Analyzer(BRANDS).analyse([MentionInput(text=text)])
     (learnt,) = Analyzer(BRANDS, model=StageModel().train(corrections)).analyse(
         [MentionInput(text=text)]
     )
-    (few,) = Analyzer(BRANDS, model=StageModel().train(corrections[:2])).analyse(
-        [MentionInput(text=text)]
-    )
-    assert plain.stage != "negative"
-    assert learnt.stage == "negative" and learnt.cues[0] == "learnt from 30 corrections"
-    assert few.stage == plain.stage, "two corrections do not overrule the shipped model"
+    assert plain.stage != "support"
+    assert learnt.stage == "support" and learnt.cues[0] == "learnt from 30 corrections"
+    # two corrections move the decision little (a near tie may still tip): a tenth of 30's move
+    moved = {n: _support_share(corrections[:n], text) - _support_share([], text) for n in (2, 30)}
+    assert moved[30] > 0.3 and 0 <= moved[2] < 0.1 * moved[30], moved
+
+
+def _support_share(corrections, text):
+    from social_crm.tools.stage_model import softmax, stage_logits
+
+    analyzer = Analyzer(BRANDS, model=StageModel().train(corrections))
+    prepared = analyzer.prepare(MentionInput(text=text))[-1]
+    logits = stage_logits(analyzer.base, prepared)
+    if analyzer.fit is not None:
+        logits = analyzer.fit.logits(prepared.features, logits)
+    return softmax(logits)[STAGES.index("support")]
 
 
 def test_author_history_is_optional():
@@ -88,20 +100,22 @@ def test_author_history_is_optional():
 
 def test_sentiment_learnt_from_corrections_shifts_the_label():
     """Staff keep marking a domain phrase as negative: the company's sentiment model learns it."""
-    from social_crm.tools.sentiment_model import SentimentModel
+    from social_crm.tools.learn import SentimentLearner
 
     text = "дали место в хвосте у кухни"
     baseline = Analyzer([]).analyse([MentionInput(text=text)])[0]
     assert baseline.sentiment != "negative"
     corrections = [(f"{text} на рейсе {i}", "ru", "negative") for i in range(40)]
     corrections += [(f"место у окна на рейсе {i}, спасибо", "ru", "positive") for i in range(40)]
-    learnt = Analyzer([], sentiment_model=SentimentModel().train(corrections)).analyse(
+    learnt = Analyzer([], sentiment_model=SentimentLearner().train(corrections)).analyse(
         [MentionInput(text=text)]
     )[0]
     assert learnt.sentiment == "negative"
     assert ("sentiment_learnt", {"count": 80}) in learnt.cue_codes
     assert "sentiment learnt from 80 corrections" in learnt.cues
-    untrained = Analyzer([], sentiment_model=SentimentModel()).analyse([MentionInput(text=text)])[0]
+    untrained = Analyzer([], sentiment_model=SentimentLearner()).analyse([MentionInput(text=text)])[
+        0
+    ]
     assert untrained.sentiment == baseline.sentiment
 
 

@@ -16,10 +16,8 @@ from social_crm.tools.sentiment import (
     analyse_sentiment,
     explain_sentiment,
     label_of,
-    learnt_sentiment,
     rule_score,
 )
-from social_crm.tools.sentiment_model import SentimentModel
 
 
 def test_weights_are_shipped_and_compact():
@@ -167,67 +165,3 @@ def test_huge_text_is_fast_and_judged_by_its_head_and_tail():
     start = time.process_time()
     analyse_sentiment(one_word, "ru")
     assert time.process_time() - start < 0.5
-
-
-# --- a company's model learning from corrections
-
-# A new business whose customers praise and complain in words no lexicon knows: a café chain
-# where «зашквар» / «пушка» and the product name «Пышка Макс» carry the verdict.
-_CORRECTIONS = [
-    ("Пышка Макс сегодня зашквар, тесто сырое", "negative"),
-    ("Взял Пышку Макс — зашквар полный", "negative"),
-    ("Опять зашквар с пышками на Ленина", "negative"),
-    ("Кофе зашквар, пышка зашквар, всё зашквар", "negative"),
-    ("Зашквар у вас с кассой, час стоял", "negative"),
-    ("Пышка Макс пушка, беру третий раз", "positive"),
-    ("Новая начинка пушка!", "positive"),
-    ("Бариста на Абая пушка, всегда с улыбкой", "positive"),
-    ("Какао у вас пушка", "positive"),
-    ("Пышки с утра пушка", "positive"),
-    ("Во сколько открываетесь на Абая?", "neutral"),
-    ("Есть ли доставка пышек в офис?", "neutral"),
-    ("Пышка Макс с какой начинкой?", "neutral"),
-    ("Сколько стоит набор из шести пышек?", "neutral"),
-] * 3
-
-
-def test_company_model_learns_new_vocabulary_from_a_few_dozen_corrections():
-    unseen = [("Сегодня пышка зашквар какой-то", "negative"), ("Эклеры пушка, спасибо", "positive")]
-    base = [analyse_sentiment(t, "ru")[1] for t, _ in unseen]
-    model = SentimentModel().train([(t, "ru", label) for t, label in _CORRECTIONS])
-    assert model.n_samples == len(_CORRECTIONS)
-    learnt = [model.predict(t, "ru") for t, _ in unseen]
-    assert learnt == [label for _, label in unseen]
-    # the shipped model alone did not know at least one of them
-    assert base != learnt
-    proba = model.predict_proba("Пышка зашквар", "ru")
-    assert abs(sum(proba.values()) - 1) < 1e-9
-    assert proba["negative"] > 0.5
-
-
-def test_company_model_without_corrections_is_the_shipped_model():
-    model = SentimentModel()
-    for text in ("Ужасный сервис", "Спасибо, всё отлично", "Где ближайший офис?"):
-        score, label, proba = learnt_sentiment(text, "ru", model)
-        assert (score, label) == analyse_sentiment(text, "ru")
-        assert max(proba, key=proba.get) in ("negative", "neutral", "positive")
-
-
-def test_company_model_keeps_general_knowledge():
-    model = SentimentModel().train([(t, "ru", label) for t, label in _CORRECTIONS])
-    assert model.predict("Ужасный сервис, верните деньги", "ru") == "negative"
-    assert model.predict("Огромное спасибо, всё прекрасно", "ru") == "positive"
-
-
-def test_company_model_round_trips_through_json():
-    import json
-
-    model = SentimentModel().train([(t, "ru", label) for t, label in _CORRECTIONS])
-    copy = SentimentModel.from_dict(json.loads(json.dumps(model.to_dict())))
-    assert copy.n_samples == model.n_samples
-    for text in ("Пышка зашквар", "Пышки пушка", "Во сколько открываетесь?"):
-        assert copy.predict_proba(text, "ru") == pytest.approx(
-            model.predict_proba(text, "ru"), abs=1e-4
-        )
-    assert SentimentModel.from_dict({}).n_samples == 0
-    assert SentimentModel.from_dict({"version": 999, "weights": {"1": [1, 2, 3]}}).weights == {}

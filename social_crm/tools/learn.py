@@ -59,8 +59,8 @@ SENTIMENT_PRIOR = True
 MAX_ROWS = 2000
 # Times each correction counts when the stage model is trained again with the corrections
 # (chosen on the learning curve of bench/nlp.py: 3 and 6 gave the same). The shift counts
-# in full from `RETRAIN_FULL` corrections on, in proportion below (one mistaken correction
-# moves little).
+# in full from `RETRAIN_FULL` corrections on, by the square of their share below (one or two
+# mistaken corrections move little).
 RETRAIN_REPEAT = 3
 RETRAIN_FULL = 10
 # Weight differences below this are not kept in a company's shift.
@@ -168,7 +168,7 @@ class CompanyFit:
         if offset is None:
             return own
         if self.shift is not None:
-            trust = min(1.0, self.n_samples / RETRAIN_FULL)
+            trust = min(1.0, self.n_samples / RETRAIN_FULL) ** 2
             moved = self.shift.logits(features)
             offset = [o + trust * m for o, m in zip(offset, moved, strict=True)]
         logits = [o + self.scale * w for o, w in zip(offset, own, strict=True)]
@@ -532,8 +532,8 @@ class SentimentLearner:
     emoji, the lexicon's signals) learns what this company's staff read differently, and the
     most similar corrected mentions vote; both pulls are earned on held-out corrections.
 
-    Same interface as sentiment_model.SentimentModel (``train``, ``predict_proba``,
-    ``n_samples``, ``to_dict`` / ``from_dict``): sentiment.learnt_sentiment() uses either.
+    Interface: ``train``, ``predict_proba``, ``predict``, ``n_samples``, ``to_dict`` /
+    ``from_dict`` (sentiment.learnt_sentiment() and the pipeline use it).
     """
 
     VERSION = 2

@@ -92,7 +92,7 @@ class Analyzer:
         self.base = base_model()
         self.model = model if model is not None and model.n_samples else None
         self.fit = self.model.fitted(self.featurizer) if self.model is not None else None
-        # A sentiment_model.SentimentModel learnt from hand-set sentiments.
+        # A learn.SentimentLearner learnt from hand-set sentiments.
         self.sentiment_model = (
             sentiment_model if sentiment_model is not None and sentiment_model.n_samples else None
         )

@@ -239,9 +239,9 @@ def analyse_sentiment(text, lang):
 
 
 def learnt_sentiment(text, lang, model):
-    """(score, label, proba) of `text` by a company's SentimentModel (corrections included).
+    """(score, label, proba) of `text` by a company's sentiment model (corrections included).
 
-    `model` is a sentiment_model.SentimentModel; with no corrections learnt this equals
+    `model` is a learn.SentimentLearner; with no corrections learnt this equals
     analyse_sentiment().
     """
     if not text or not str(text).strip():

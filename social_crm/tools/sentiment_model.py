@@ -5,11 +5,8 @@ Pure Python (no numpy, never imports odoo). Two layers share one feature space:
 * the shipped model — multinomial logistic regression trained offline by
   ``scripts/train_sentiment.py`` on several corpora and languages; its weights live in
   ``data/sentiment_weights.bin`` (int16, zlib) and are loaded on first use;
-* ``SentimentModel`` — a per-company correction on top of it, learnt from the sentiments
-  staff set by hand. It starts from the shipped model's logits and adds its own sparse
-  weights, so a few dozen corrections already shift the decision on similar texts, and
-  words no lexicon knows (product names, local slang) get a weight as soon as staff
-  label texts containing them.
+* ``learn.SentimentLearner`` — a per-company correction on top of it, learnt from the
+  sentiments staff set by hand (see tools/learn.py).
 
 Features of a text: word stems and stem bigrams, words after a negation, character 3- and
 4-grams (robust to inflection, Kazakh suffix chains and typos), every emoji, and shared
@@ -31,7 +28,6 @@ from .text import normalize, stem
 
 __all__ = [
     "LABELS",
-    "SentimentModel",
     "features",
     "base_logits",
     "base_proba",
@@ -387,147 +383,3 @@ def base_logits(text, lang):
 
 def base_proba(text, lang):
     return dict(zip(LABELS, softmax(base_logits(text, lang)), strict=False))
-
-
-class SentimentModel:
-    """One company's sentiment, learnt from hand-set labels on top of the shipped model.
-
-    The logits are the shipped model's plus this model's own sparse weights over the same
-    features; training minimises the log-loss of the corrections with an L2 pull towards
-    zero, so with no corrections it is the shipped model, a few dozen move it on texts like
-    the corrected ones, and hundreds make it the company's own. The learnt probabilities
-    are calibrated by that log-loss, so they can be used as they are: no separate blend
-    weight is needed, the model's own confidence is the blend.
-
-    Use: ``SentimentModel().train(rows)`` with rows ``(text, lang, label)``; keep
-    ``to_dict()`` (JSON, tens of kB for hundreds of corrections) and rebuild it with
-    ``from_dict()``; ``sentiment.learnt_sentiment(text, lang, model)`` gives
-    ``(score, label, proba)`` on the same scale as ``analyse_sentiment``.
-    """
-
-    VERSION = 1
-    # L2 strength per correction and passes over the corrections.
-    L2 = 0.01
-    EPOCHS = 10
-    LEARNING_RATE = 0.3
-    # Corrections predicted right with at least this probability teach nothing.
-    MARGIN = 0.5
-    # Features in more than this share of the corrections are not learnt.
-    SHARED_SHARE = 0.6
-
-    def __init__(self):
-        self.weights = {}  # bucket → [w_negative, w_neutral, w_positive]
-        self.class_counts = {label: 0 for label in LABELS}
-
-    @property
-    def n_samples(self):
-        return sum(self.class_counts.values())
-
-    def train(self, rows):
-        """Learn from `rows` — (text, lang, label) with label one of LABELS — added to the
-        corrections already learnt (their features are kept in `self._seen`)."""
-        seen = getattr(self, "_seen", [])
-        for text, lang, label in rows:
-            if label not in LABELS or not text:
-                continue
-            seen.append(
-                (
-                    features(text, lang or "", lexical_only=True),
-                    base_logits(text, lang or ""),
-                    LABELS.index(label),
-                )
-            )
-            self.class_counts[label] += 1
-        self._seen = seen
-        self._fit(
-            [(self._learnable(feats, seen), offset, target) for feats, offset, target in seen]
-        )
-        return self
-
-    def _learnable(self, feats, seen):
-        """The lexical features a correction may teach, less those in more than SHARED_SHARE
-        of the corrections under more than one label (the brand's own name, «банк» at a
-        bank): they say which labels are frequent, not which is right."""
-        if len(seen) < 20:
-            return feats
-        if getattr(self, "_df_size", 0) != len(seen):
-            counts, labels = {}, {}
-            for other, _, target in seen:
-                for bucket, _ in other:
-                    counts[bucket] = counts.get(bucket, 0) + 1
-                    labels.setdefault(bucket, set()).add(target)
-            limit = self.SHARED_SHARE * len(seen)
-            self._shared = {b for b, n in counts.items() if n > limit and len(labels[b]) > 1}
-            self._df_size = len(seen)
-        return [(b, v) for b, v in feats if b not in self._shared]
-
-    def _fit(self, samples):
-        """Stochastic gradient descent over the samples in a fixed order, L2-regularised
-        (deterministic). A plain step, not an adaptive one: a correction the shipped model
-        already gets right moves the weights by as little as its small error."""
-        if not samples:
-            return
-        weights = self.weights
-        l2 = self.L2
-        rate = self.LEARNING_RATE
-        for _ in range(self.EPOCHS):
-            for feats, offset, target in samples:
-                logits = list(offset)
-                for bucket, value in feats:
-                    w = weights.get(bucket)
-                    if w is not None:
-                        logits[0] += w[0] * value
-                        logits[1] += w[1] * value
-                        logits[2] += w[2] * value
-                proba = softmax(logits)
-                if proba[target] >= self.MARGIN and proba[target] == max(proba):
-                    # Already right with a margin: sharpening it would only teach the words
-                    # every mention shares (the brand's name) whichever label is frequent.
-                    continue
-                proba[target] -= 1.0
-                for bucket, value in feats:
-                    w = weights.get(bucket)
-                    if w is None:
-                        w = weights[bucket] = [0.0, 0.0, 0.0]
-                    for k in range(3):
-                        w[k] -= rate * (proba[k] * value + l2 * w[k])
-        # Drop weights too small to matter: the stored model stays compact.
-        for bucket in [b for b, w in weights.items() if max(abs(v) for v in w) < 1e-3]:
-            del weights[bucket]
-
-    def logits(self, text, lang):
-        logits = list(base_logits(text, lang or ""))
-        weights = self.weights
-        if weights:
-            for bucket, value in features(text, lang or "", lexical_only=True):
-                w = weights.get(bucket)
-                if w is not None:
-                    logits[0] += w[0] * value
-                    logits[1] += w[1] * value
-                    logits[2] += w[2] * value
-        return logits
-
-    def predict_proba(self, text, lang):
-        """{label: probability} for `text`, corrections included."""
-        return dict(zip(LABELS, softmax(self.logits(text, lang)), strict=False))
-
-    def predict(self, text, lang):
-        from .sentiment import label_of
-
-        return label_of(score_of(self.predict_proba(text, lang)))
-
-    def to_dict(self):
-        return {
-            "version": self.VERSION,
-            "class_counts": dict(self.class_counts),
-            "weights": {str(b): [round(v, 5) for v in w] for b, w in self.weights.items()},
-        }
-
-    @classmethod
-    def from_dict(cls, data):
-        model = cls()
-        if not data or data.get("version") != cls.VERSION:
-            return model
-        model.class_counts.update(data.get("class_counts", {}))
-        model.weights = {int(b): list(w) for b, w in data.get("weights", {}).items()}
-        return model
