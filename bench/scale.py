@@ -239,8 +239,15 @@ def multiply_mentions(cr, source_id, rows, user_ids, author_copies):
         "priority": "CASE WHEN x.r2 < 0.03 THEN '2' WHEN x.r2 < 0.15 THEN '1' ELSE '0' END",
         "first_response_at": """CASE WHEN y.st IN ('answered', 'closed') THEN x.p + x.resp
                                      ELSE NULL END""",
+        # stored to a tenth of a minute, as the ORM stores it (digits (16, 1))
         "first_response_minutes": """CASE WHEN y.st IN ('answered', 'closed')
-                                    THEN EXTRACT(EPOCH FROM x.resp) / 60.0 ELSE NULL END""",
+                                    THEN round((EXTRACT(EPOCH FROM x.resp) / 60.0)::numeric, 1)
+                                    ELSE NULL END""",
+        "first_response_in_sla": """CASE WHEN y.st IN ('answered', 'closed')
+                                          AND c.sla_deadline IS NOT NULL
+                                     THEN CASE WHEN x.resp <= c.sla_deadline - c.published_at
+                                               THEN 100 ELSE 0 END
+                                     ELSE NULL END""",
         "sla_deadline": "x.p + (c.sla_deadline - c.published_at)",
         "parent_id": "NULL",
         "parent_external_id": "NULL",
@@ -328,7 +335,11 @@ def multiply_mentions(cr, source_id, rows, user_ids, author_copies):
         """UPDATE social_crm_mention SET
                   user_id = (%(users)s)[1 + id %% %(n)s],
                   first_response_at = published_at + interval '37 minutes',
-                  first_response_minutes = 37
+                  first_response_minutes = 37,
+                  first_response_in_sla = CASE
+                      WHEN sla_deadline IS NULL THEN NULL
+                      WHEN published_at + interval '37 minutes' <= sla_deadline THEN 100
+                      ELSE 0 END
             WHERE source_id = %(source)s AND external_id NOT LIKE '%%~%%'
               AND state IN ('answered', 'closed')""",
         {"users": user_ids, "n": len(user_ids), "source": source_id},
