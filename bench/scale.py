@@ -18,6 +18,8 @@
      Odoo's opportunity pipeline, and their ratio;
    - the pivot stage × sentiment × month over all mentions (the finest ``read_group``, and
      the six the pivot view sends for rows stage, month × column sentiment);
+   - the quality dashboard's figures over 90 days and over every mention, from its roll-up
+     beside a forced scan;
    - a text search in the search view's text filter (a rare and a common word, 80 rows of
      the list view with its count), over all mentions and under "To handle";
    - the same batch of new records through ``_ingest()`` again, at full size (rolled back),
@@ -700,6 +702,43 @@ def pivot_rows(model):
     )
 
 
+def time_dashboard(env, repeat):
+    """The quality dashboard's figures (its one RPC, get_quality_figures) over 90 days and
+    over every mention, from the quality roll-up beside a forced scan, and whether both
+    agree."""
+    from odoo import fields
+
+    Dashboard = env["social_crm.quality.dashboard"]
+    Scan = Dashboard.with_context(social_crm_no_rollup=True)
+    env.cr.execute("SELECT min(published_at) FROM social_crm_mention")
+    first = env.cr.fetchone()[0]
+    now = fields.Datetime.now()
+    every = (now - first).days + 1
+    companies = env.companies.ids
+
+    def timed(model, days):
+        model.env.invalidate_all()
+        started = time.perf_counter()
+        if days <= 366:
+            model.get_quality_figures(days=days)  # what the dashboard calls
+        else:
+            model._figures(companies, now - timedelta(days=days), now)
+        return time.perf_counter() - started
+
+    def figures(model, days):
+        model.env.invalidate_all()
+        return model._figures(companies, now - timedelta(days=days), now)
+
+    print("\nQuality dashboard (get_quality_figures: every figure of the period):")
+    for label, days in (("90 days", 90), (f"all rows ({every} days)", every)):
+        first_run, median = runs(lambda days=days: timed(Dashboard, days), repeat)
+        print(f"  {label:24s} {ms(median)}   first {ms(first_run)}   (target ≤ 500 ms)")
+        first_run, median = runs(lambda days=days: timed(Scan, days), max(1, repeat // 2))
+        print(f"  the same, scanning (no roll-up) {ms(median)}")
+        same = figures(Dashboard, days) == figures(Scan, days)
+        print(f"  roll-up and scan give the same figures: {same}")
+
+
 def search_plan(env, word, with_default):
     """The list view's call after typing ``word`` in the search view's text filter."""
     from lxml import etree
@@ -795,6 +834,8 @@ def measure(env, rows, repeat, empty, fresh_env=None):
         print(f"  the same, scanning (no roll-up): {key:28s} {ms(median[key])}")
     same = pivot_rows(Report) == pivot_rows(Scan)
     print(f"  roll-up and scan give the same groups: {same}")
+
+    time_dashboard(user_env, repeat)
 
     print("\nText search (search view's text filter; list view, 80 rows + count):")
     cr.execute(
