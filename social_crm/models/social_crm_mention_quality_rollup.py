@@ -11,7 +11,9 @@ out:
   1 platform × sentiment × removed review, 2 stage, 3 team × agent;
 - ``social_crm_mention_response_histogram``: how many answered mentions took each exact
   first-response time (stored to a tenth of a minute), per team and agent — the median and
-  90th percentile are read from it exactly as ``percentile_cont`` reads the mentions;
+  90th percentile are read from it exactly as ``percentile_cont`` reads the mentions — and
+  ``social_crm_mention_response_histogram_all``, its sum over every day: a period longer than
+  the days outside it reads the whole sum less those days;
 - ``social_crm_mention_brand_rollup``: mentions and negative mentions naming each brand, ours
   or a competitor.
 
@@ -79,6 +81,18 @@ class SocialCrmMention(models.Model):
                 mention_count integer NOT NULL,
                 negative_count integer NOT NULL
             )""")
+        cr.execute("""
+            CREATE TABLE IF NOT EXISTS social_crm_mention_response_histogram_all (
+                company_id integer NOT NULL,
+                team_id integer,
+                user_id integer,
+                minutes numeric NOT NULL,
+                mention_count integer NOT NULL
+            )""")
+        cr.execute("""
+            CREATE UNIQUE INDEX IF NOT EXISTS social_crm_mention_response_histogram_all_key
+                ON social_crm_mention_response_histogram_all
+                   (company_id, (coalesce(team_id, 0)), (coalesce(user_id, 0)), minutes)""")
         for table in QUALITY_TABLES:
             cr.execute(
                 SQL(
@@ -104,6 +118,8 @@ class SocialCrmMention(models.Model):
     @api.model
     def _rollup_fill_quality(self, tz, source, dirty):
         cr = self.env.cr
+        # the changed days leave the histogram's sum, then come back as they are now
+        self._rollup_histogram_sum(dirty, -1)
         for table in QUALITY_TABLES:
             self._rollup_clear(table, tz, dirty, tz_column=False)
         day = SQL("(timezone(%s, timezone('UTC', m.published_at)))::date", tz)
@@ -178,3 +194,34 @@ class SocialCrmMention(models.Model):
                 mentions=mentions,
             )
         )
+        self._rollup_histogram_sum(dirty, 1)
+
+    @api.model
+    def _rollup_histogram_sum(self, dirty, sign):
+        """Add (``sign`` 1) or take away (-1) the histogram rows of the ``dirty`` days (SQL
+        of the days; None: every day, the sum built afresh) to or from its sum over every
+        day."""
+        cr = self.env.cr
+        if dirty is None:
+            if sign < 0:
+                cr.execute("DELETE FROM social_crm_mention_response_histogram_all")
+                return
+            days = SQL("TRUE")
+        else:
+            days = SQL("h.day IN (SELECT day FROM (%s) dirty)", dirty)
+        cr.execute(
+            SQL(
+                """INSERT INTO social_crm_mention_response_histogram_all AS a
+                          (company_id, team_id, user_id, minutes, mention_count)
+                   SELECT h.company_id, h.team_id, h.user_id, h.minutes,
+                          %(sign)s * sum(h.mention_count)
+                     FROM social_crm_mention_response_histogram h
+                    WHERE %(days)s
+                 GROUP BY 1, 2, 3, 4
+              ON CONFLICT (company_id, (coalesce(team_id, 0)), (coalesce(user_id, 0)), minutes)
+                 DO UPDATE SET mention_count = a.mention_count + EXCLUDED.mention_count""",
+                sign=sign,
+                days=days,
+            )
+        )
+        cr.execute("DELETE FROM social_crm_mention_response_histogram_all WHERE mention_count = 0")

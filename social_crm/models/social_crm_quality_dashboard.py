@@ -406,11 +406,33 @@ class SocialCrmQualityDashboard(models.AbstractModel):
             since,
             until,
         )
+        # the days of the roll-up outside the period (or changed since): the histogram's sum
+        # over every day less these is the period's, and fewer rows when the period is long
+        outside = SQL(
+            "r.company_id IN %s AND (r.day < %s OR r.day >= %s OR r.day = ANY(%s::date[]))",
+            companies,
+            first or since.date(),
+            last or since.date(),
+            dirty,
+        )
+        cr.execute(
+            SQL(
+                """SELECT min(day), max(day) FROM social_crm_mention_response_histogram r
+                    WHERE r.company_id IN %s""",
+                companies,
+            )
+        )
+        low, high = cr.fetchone()
+        whole = (last - first).days - len(dirty) if first else 0
+        around = 0
+        if low and first:
+            around = max(0, (first - low).days) + max(0, (high - last).days + 1) + len(dirty)
         return {
             "company_ids": list(company_ids),
             "since": since,
             "until": until,
             "days": days,
+            "outside": outside if low and around < whole else None,
             "live": live,
             "scope": scope,
         }
@@ -530,6 +552,22 @@ class SocialCrmQualityDashboard(models.AbstractModel):
         False for "no team" / "nobody").  The histogram gives each group's count and the two
         values around each percentile; the interpolation is percentile_cont's own."""
         fractions = (0.5, 0.9)
+        if period["outside"] is None:
+            rolled_up = SQL(
+                """SELECT r.team_id, r.user_id, r.minutes, r.mention_count
+                     FROM social_crm_mention_response_histogram r WHERE %s""",
+                period["days"],
+            )
+        else:  # the sum over every day less the days outside the period
+            rolled_up = SQL(
+                """SELECT r.team_id, r.user_id, r.minutes, r.mention_count
+                     FROM social_crm_mention_response_histogram_all r WHERE r.company_id IN %s
+                    UNION ALL
+                   SELECT r.team_id, r.user_id, r.minutes, -r.mention_count
+                     FROM social_crm_mention_response_histogram r WHERE %s""",
+                tuple(period["company_ids"]) or (0,),
+                period["outside"],
+            )
         bounds = SQL(", ").join(
             SQL(
                 "min(v) FILTER (WHERE cum > floor(%s::float8 * (total - 1)::float8)), "
@@ -542,8 +580,7 @@ class SocialCrmQualityDashboard(models.AbstractModel):
         rows = self._fetch(
             SQL(
                 """WITH h AS (
-                        SELECT r.team_id, r.user_id, r.minutes, r.mention_count
-                          FROM social_crm_mention_response_histogram r WHERE %(days)s
+                        %(rolled_up)s
                          UNION ALL
                         SELECT m.team_id, m.user_id, m.first_response_minutes, 1
                           FROM %(live)s m WHERE m.first_response_minutes IS NOT NULL
@@ -557,11 +594,11 @@ class SocialCrmQualityDashboard(models.AbstractModel):
                                sum(n) OVER (PARTITION BY kind, team_id, user_id
                                             ORDER BY minutes) AS cum,
                                sum(n) OVER (PARTITION BY kind, team_id, user_id) AS total
-                          FROM g
+                          FROM g WHERE n > 0
                    )
                    SELECT kind, team_id, user_id, total, %(bounds)s
                      FROM c GROUP BY kind, team_id, user_id, total""",
-                days=period["days"],
+                rolled_up=rolled_up,
                 live=period["live"],
                 bounds=bounds,
             )

@@ -334,6 +334,12 @@ class TestQualityRollup(SocialCrmCase):
                 self.env.company.ids, NOW - timedelta(days=7), NOW
             )
         self.assertIsNotNone(period, "the roll-up answers")
+        self.assertIsNone(period["outside"], "a week: its own days of the histogram")
+        with freeze_time(NOW):
+            period = self.Dashboard._rollup_period(
+                self.env.company.ids, NOW - timedelta(days=30), NOW
+            )
+        self.assertIsNotNone(period["outside"], "a month: the sum less the days around it")
         self.assertSameFigures()
         figures = self._figures(30)
         # the figures are not empty: every block has something to compare
@@ -366,12 +372,18 @@ class TestQualityRollup(SocialCrmCase):
                           answered_count, minutes_sum, sla_count, sla_sum, rated_count,
                           rating_sum
                      FROM social_crm_mention_quality_rollup ORDER BY 1, 2, 3, 4, 5, 6, 7, 8, 9"""
-        self.env.cr.execute(query)
-        incremental = self.env.cr.fetchall()
+        histogram = """SELECT company_id, team_id, user_id, minutes, mention_count
+                         FROM social_crm_mention_response_histogram_all
+                     ORDER BY 1, 2, 3, 4"""
+        incremental = []
+        for sql in (query, histogram):
+            self.env.cr.execute(sql)
+            incremental.append(self.env.cr.fetchall())
         self.env.cr.execute("DELETE FROM social_crm_mention_rollup_state WHERE tz = 'quality:UTC'")
         self.Mention._rollup_refresh(zones=[])
-        self.env.cr.execute(query)
-        self.assertEqual(incremental, self.env.cr.fetchall())
+        for sql, rows in zip((query, histogram), incremental, strict=True):
+            self.env.cr.execute(sql)
+            self.assertEqual(rows, self.env.cr.fetchall())
 
         # and the dashboard does read the roll-up: a change that bypasses the ORM (no write
         # date) is not seen until the next full refresh, a scan sees it at once
