@@ -550,24 +550,27 @@ class SocialCrmQualityDashboard(models.AbstractModel):
         of the period's answered mentions, as PostgreSQL's ``percentile_cont`` gives them:
         (None, None) for all of them, (team, None) per team, (None, agent) per agent (a key
         False for "no team" / "nobody").  The histogram gives each group's count and the two
-        values around each percentile; the interpolation is percentile_cont's own."""
+        values around each percentile; the interpolation is percentile_cont's own (which
+        orders the values as float8, as here)."""
         fractions = (0.5, 0.9)
         if period["outside"] is None:
             rolled_up = SQL(
-                """SELECT r.team_id, r.user_id, r.minutes, r.mention_count
+                """SELECT r.team_id, r.user_id, r.minutes::float8 AS v, r.mention_count
                      FROM social_crm_mention_response_histogram r WHERE %s""",
                 period["days"],
             )
         else:  # the sum over every day less the days outside the period
             rolled_up = SQL(
-                """SELECT r.team_id, r.user_id, r.minutes, r.mention_count
+                """SELECT r.team_id, r.user_id, r.minutes::float8 AS v, r.mention_count
                      FROM social_crm_mention_response_histogram_all r WHERE r.company_id IN %s
                     UNION ALL
-                   SELECT r.team_id, r.user_id, r.minutes, -r.mention_count
+                   SELECT r.team_id, r.user_id, r.minutes::float8, -r.mention_count
                      FROM social_crm_mention_response_histogram r WHERE %s""",
                 tuple(period["company_ids"]) or (0,),
                 period["outside"],
             )
+        # in memory: the sort of a long period's histogram would spill to disk otherwise
+        self.env.cr.execute("SET LOCAL work_mem = '64MB'")
         bounds = SQL(", ").join(
             SQL(
                 "min(v) FILTER (WHERE cum > floor(%s::float8 * (total - 1)::float8)), "
@@ -582,17 +585,17 @@ class SocialCrmQualityDashboard(models.AbstractModel):
                 """WITH h AS (
                         %(rolled_up)s
                          UNION ALL
-                        SELECT m.team_id, m.user_id, m.first_response_minutes, 1
+                        SELECT m.team_id, m.user_id, m.first_response_minutes::float8, 1
                           FROM %(live)s m WHERE m.first_response_minutes IS NOT NULL
                    ), g AS (
-                        SELECT GROUPING(team_id, user_id) AS kind, team_id, user_id, minutes,
-                               sum(mention_count) AS n
+                        SELECT GROUPING(team_id, user_id) AS kind, team_id, user_id, v,
+                               sum(mention_count)::int AS n
                           FROM h
-                      GROUP BY GROUPING SETS ((minutes), (team_id, minutes), (user_id, minutes))
+                      GROUP BY GROUPING SETS ((v), (team_id, v), (user_id, v))
                    ), c AS (
-                        SELECT kind, team_id, user_id, minutes::float8 AS v,
+                        SELECT kind, team_id, user_id, v,
                                sum(n) OVER (PARTITION BY kind, team_id, user_id
-                                            ORDER BY minutes) AS cum,
+                                            ORDER BY v) AS cum,
                                sum(n) OVER (PARTITION BY kind, team_id, user_id) AS total
                           FROM g WHERE n > 0
                    )
