@@ -56,7 +56,7 @@ class SocialCrmMention(models.Model):
                 sentiment varchar,
                 mention_count integer NOT NULL,
                 engagement bigint NOT NULL,
-                first_response_minutes double precision NOT NULL,
+                first_response_minutes numeric NOT NULL,
                 answered_count integer NOT NULL
             )""")
         cr.execute(
@@ -74,6 +74,17 @@ class SocialCrmMention(models.Model):
                 published_at timestamp NOT NULL,
                 recorded_at timestamp NOT NULL DEFAULT (now() AT TIME ZONE 'UTC')
             )""")
+        # summed as the mentions store them (numeric): a float's rounding could turn an
+        # average's last digit; a roll-up summed in floats is built again
+        cr.execute("""
+            SELECT data_type FROM information_schema.columns
+             WHERE table_name = 'social_crm_mention_rollup'
+               AND column_name = 'first_response_minutes'""")
+        if cr.fetchone()[0] != "numeric":
+            cr.execute("TRUNCATE social_crm_mention_rollup")
+            cr.execute("""ALTER TABLE social_crm_mention_rollup
+                          ALTER COLUMN first_response_minutes TYPE numeric""")
+            cr.execute("DELETE FROM social_crm_mention_rollup_state WHERE tz NOT LIKE 'quality:%'")
         return result
 
     # -- keeping it -------------------------------------------------------------------------
