@@ -18,6 +18,8 @@
      Odoo's opportunity pipeline, and their ratio;
    - the pivot stage × sentiment × month over all mentions (the finest ``read_group``, and
      the six the pivot view sends for rows stage, month × column sentiment);
+   - the quality dashboard's figures over 90 days and over every mention, from its roll-up
+     beside a forced scan;
    - a text search in the search view's text filter (a rare and a common word, 80 rows of
      the list view with its count), over all mentions and under "To handle";
    - the same batch of new records through ``_ingest()`` again, at full size (rolled back),
@@ -239,8 +241,15 @@ def multiply_mentions(cr, source_id, rows, user_ids, author_copies):
         "priority": "CASE WHEN x.r2 < 0.03 THEN '2' WHEN x.r2 < 0.15 THEN '1' ELSE '0' END",
         "first_response_at": """CASE WHEN y.st IN ('answered', 'closed') THEN x.p + x.resp
                                      ELSE NULL END""",
+        # stored to a tenth of a minute, as the ORM stores it (digits (16, 1))
         "first_response_minutes": """CASE WHEN y.st IN ('answered', 'closed')
-                                    THEN EXTRACT(EPOCH FROM x.resp) / 60.0 ELSE NULL END""",
+                                    THEN round((EXTRACT(EPOCH FROM x.resp) / 60.0)::numeric, 1)
+                                    ELSE NULL END""",
+        "first_response_in_sla": """CASE WHEN y.st IN ('answered', 'closed')
+                                          AND c.sla_deadline IS NOT NULL
+                                     THEN CASE WHEN x.resp <= c.sla_deadline - c.published_at
+                                               THEN 100 ELSE 0 END
+                                     ELSE NULL END""",
         "sla_deadline": "x.p + (c.sla_deadline - c.published_at)",
         "parent_id": "NULL",
         "parent_external_id": "NULL",
@@ -328,7 +337,11 @@ def multiply_mentions(cr, source_id, rows, user_ids, author_copies):
         """UPDATE social_crm_mention SET
                   user_id = (%(users)s)[1 + id %% %(n)s],
                   first_response_at = published_at + interval '37 minutes',
-                  first_response_minutes = 37
+                  first_response_minutes = 37,
+                  first_response_in_sla = CASE
+                      WHEN sla_deadline IS NULL THEN NULL
+                      WHEN published_at + interval '37 minutes' <= sla_deadline THEN 100
+                      ELSE 0 END
             WHERE source_id = %(source)s AND external_id NOT LIKE '%%~%%'
               AND state IN ('answered', 'closed')""",
         {"users": user_ids, "n": len(user_ids), "source": source_id},
@@ -655,11 +668,30 @@ def kanban_first_load(plan):
     return parts
 
 
+# per model: the pivot's measures, its rows and its column (Odoo's opportunities: stage and
+# creation month × priority, expected revenue and probability, as in Pipeline Analysis)
+PIVOTS = {
+    "social_crm.mention": (
+        ["__count", "first_response_minutes:avg", "engagement:sum"],
+        ["stage_id", "published_at:month"],
+        ["sentiment"],
+    ),
+    "crm.lead": (
+        ["__count", "probability:avg", "expected_revenue:sum"],
+        ["stage_id", "create_date:month"],
+        ["priority"],
+    ),
+}
+
+
+def pivot_finest(model):
+    _measures, rows, cols = PIVOTS[model._name]
+    return [rows[0], cols[0], rows[1]]
+
+
 def pivot_calls(model):
-    """The read_groups of the pivot rows stage, month × column sentiment over all mentions."""
-    measures = ["__count", "first_response_minutes:avg", "engagement:sum"]
-    rows = ["stage_id", "published_at:month"]
-    cols = ["sentiment"]
+    """The read_groups of the pivot rows stage, month × its column over all records."""
+    measures, rows, cols = PIVOTS[model._name]
     calls = []
     for i in range(len(rows) + 1):
         for j in range(len(cols) + 1):
@@ -671,7 +703,7 @@ def time_pivot(model):
     measures, calls = pivot_calls(model)
     model.env.invalidate_all()
     t = time.perf_counter()
-    model.read_group([], measures, ["stage_id", "sentiment", "published_at:month"], lazy=False)
+    model.read_group([], measures, pivot_finest(model), lazy=False)
     finest = time.perf_counter() - t
     t = time.perf_counter()
     for groupby in calls:
@@ -683,26 +715,63 @@ def pivot_rows(model):
     """The groups, floats rounded (an average of sums against an average of rows)."""
     return sorted(
         str(sorted((k, round(v, 6) if isinstance(v, float) else v) for k, v in g.items()))
-        for g in model.read_group(
-            [], pivot_calls(model)[0], ["stage_id", "sentiment", "published_at:month"], lazy=False
-        )
+        for g in model.read_group([], pivot_calls(model)[0], pivot_finest(model), lazy=False)
     )
 
 
-def search_plan(env, word, with_default):
-    """The list view's call after typing ``word`` in the search view's text filter."""
+def time_dashboard(env, repeat):
+    """The quality dashboard's figures (its one RPC, get_quality_figures) over 90 days and
+    over every mention, from the quality roll-up beside a forced scan, and whether both
+    agree."""
+    from odoo import fields
+
+    Dashboard = env["social_crm.quality.dashboard"]
+    Scan = Dashboard.with_context(social_crm_no_rollup=True)
+    env.cr.execute("SELECT min(published_at) FROM social_crm_mention")
+    first = env.cr.fetchone()[0]
+    now = fields.Datetime.now()
+    every = (now - first).days + 1
+    companies = env.companies.ids
+
+    def timed(model, days):
+        model.env.invalidate_all()
+        started = time.perf_counter()
+        if days <= 366:
+            model.get_quality_figures(days=days)  # what the dashboard calls
+        else:
+            model._figures(companies, now - timedelta(days=days), now)
+        return time.perf_counter() - started
+
+    def figures(model, days):
+        model.env.invalidate_all()
+        return model._figures(companies, now - timedelta(days=days), now)
+
+    print("\nQuality dashboard (get_quality_figures: every figure of the period):")
+    for label, days in (("90 days", 90), (f"all rows ({every} days)", every)):
+        first_run, median = runs(lambda days=days: timed(Dashboard, days), repeat)
+        print(f"  {label:24s} {ms(median)}   first {ms(first_run)}   (target ≤ 500 ms)")
+        first_run, median = runs(lambda days=days: timed(Scan, days), max(1, repeat // 2))
+        print(f"  the same, scanning (no roll-up) {ms(median)}")
+        same = figures(Dashboard, days) == figures(Scan, days)
+        print(f"  roll-up and scan give the same figures: {same}")
+
+
+def search_plan(
+    env, word, with_default, action_xmlid="social_crm.social_crm_mention_action", field="text"
+):
+    """The list view's call after typing ``word`` in the search view's ``field`` filter."""
     from lxml import etree
 
     from odoo.osv import expression
     from odoo.tools.safe_eval import safe_eval
 
-    action = env.ref("social_crm.social_crm_mention_action")
+    action = env.ref(action_xmlid)
     ectx = eval_context(env)
     action_context = safe_eval(action.context or "{}", ectx)
-    model = env["social_crm.mention"].with_context(bin_size=True)
+    model = env[action.res_model].with_context(bin_size=True)
     list_arch, search_arch = view_arch(model, action, "list")
     root = etree.fromstring(search_arch)
-    node = root.find(".//field[@name='text']")
+    node = root.find(f".//field[@name='{field}']")
     text_domain = safe_eval(node.get("filter_domain"), dict(ectx, self=word))
     domains = [safe_eval(action.domain or "[]", ectx), text_domain]
     if with_default:
@@ -778,12 +847,17 @@ def measure(env, rows, repeat, empty, fresh_env=None):
     first, median = runs(lambda: time_pivot(Report), repeat)
     for key in median:
         print(f"  {key:28s} {ms(median[key])}   first {ms(first[key])}   (target ≤ 500 ms)")
+    first, median = runs(lambda: time_pivot(user_env["crm.lead"]), repeat)
+    for key in median:
+        print(f"  crm.lead (stage × priority × month): {key:28s} {ms(median[key])}")
     Scan = Report.with_context(social_crm_no_rollup=True)
     first, median = runs(lambda: time_pivot(Scan), max(1, repeat // 2))
     for key in median:
         print(f"  the same, scanning (no roll-up): {key:28s} {ms(median[key])}")
     same = pivot_rows(Report) == pivot_rows(Scan)
     print(f"  roll-up and scan give the same groups: {same}")
+
+    time_dashboard(user_env, repeat)
 
     print("\nText search (search view's text filter; list view, 80 rows + count):")
     cr.execute(
@@ -800,6 +874,21 @@ def measure(env, rows, repeat, empty, fresh_env=None):
             print(
                 f"  {word!r:12s} in {where:9s} {ms(median)}   first {ms(first)}   "
                 f"({found:,} found{'+' if found > 10000 else ''}; target ≤ 300 ms)"
+            )
+
+    cr.execute("SELECT name FROM crm_lead ORDER BY id DESC LIMIT 1")
+    rare_lead = cr.fetchone()[0]
+    for word in (rare_lead, "Company 12"):
+        for with_default in (False, True):
+            model, domain, spec = search_plan(
+                user_env, word, with_default, "crm.crm_lead_action_pipeline", "name"
+            )
+            first, median = runs(lambda m=model, d=domain, s=spec: time_search(m, d, s)[0], repeat)
+            found = time_search(model, domain, spec)[1]
+            where = "My Pipeline" if with_default else "all"
+            print(
+                f"  crm.lead {word!r:22s} in {where:11s} {ms(median)}   first {ms(first)}   "
+                f"({found:,} found{'+' if found > 10000 else ''})"
             )
 
     print(f"\nIngest of the same {INGEST_RECORDS} new records (batches of {INGEST_BATCH}):")

@@ -34,6 +34,7 @@ from . import social_crm_team
 from . import social_crm_author_vip
 from . import social_crm_mention_sla
 from . import social_crm_mention_quality
+from . import social_crm_mention_quality_rollup
 from . import social_crm_removal_request
 from . import social_crm_brand_reputation
 from . import social_crm_alert

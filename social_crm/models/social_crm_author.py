@@ -64,17 +64,23 @@ class SocialCrmAuthor(models.Model):
         string="Advocate",
         compute="_compute_is_advocate",
         store=True,
+        precompute=True,
         index=True,
         help="The advocate score reaches the threshold set in Settings.",
     )
     handle_key = fields.Char(
         compute="_compute_keys",
         store=True,
+        precompute=True,
         index=True,
         help="The handle as compared across platforms.",
     )
     url_key = fields.Char(
-        compute="_compute_keys", store=True, index=True, help="The profile URL as compared."
+        compute="_compute_keys",
+        store=True,
+        precompute=True,
+        index=True,
+        help="The profile URL as compared.",
     )
     is_forgotten = fields.Boolean(string="Forgotten", readonly=True, copy=False)
     forgotten_at = fields.Datetime(readonly=True, copy=False)

@@ -285,6 +285,14 @@ class SocialCrmMention(models.Model):
             "CREATE INDEX IF NOT EXISTS social_crm_mention_order_idx "
             "ON social_crm_mention (priority DESC, sentiment_rank, published_at, id)"
         )
+        # the same order among the mentions to handle (the list under its default filter, and
+        # a text search there): without it, the walk along the order above reads every
+        # handled mention first
+        self.env.cr.execute(
+            "CREATE INDEX IF NOT EXISTS social_crm_mention_open_order_idx "
+            "ON social_crm_mention (priority DESC, sentiment_rank, published_at, id) "
+            "WHERE state IN ('new', 'in_progress', 'waiting_expert')"
+        )
         # what changed since the report roll-up's last refresh (social_crm_mention_rollup.py)
         self.env.cr.execute(
             "CREATE INDEX IF NOT EXISTS social_crm_mention_write_date_idx "

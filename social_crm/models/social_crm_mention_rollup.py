@@ -56,7 +56,7 @@ class SocialCrmMention(models.Model):
                 sentiment varchar,
                 mention_count integer NOT NULL,
                 engagement bigint NOT NULL,
-                first_response_minutes double precision NOT NULL,
+                first_response_minutes numeric NOT NULL,
                 answered_count integer NOT NULL
             )""")
         cr.execute(
@@ -74,6 +74,17 @@ class SocialCrmMention(models.Model):
                 published_at timestamp NOT NULL,
                 recorded_at timestamp NOT NULL DEFAULT (now() AT TIME ZONE 'UTC')
             )""")
+        # summed as the mentions store them (numeric): a float's rounding could turn an
+        # average's last digit; a roll-up summed in floats is built again
+        cr.execute("""
+            SELECT data_type FROM information_schema.columns
+             WHERE table_name = 'social_crm_mention_rollup'
+               AND column_name = 'first_response_minutes'""")
+        if cr.fetchone()[0] != "numeric":
+            cr.execute("TRUNCATE social_crm_mention_rollup")
+            cr.execute("""ALTER TABLE social_crm_mention_rollup
+                          ALTER COLUMN first_response_minutes TYPE numeric""")
+            cr.execute("DELETE FROM social_crm_mention_rollup_state WHERE tz NOT LIKE 'quality:%'")
         return result
 
     # -- keeping it -------------------------------------------------------------------------
@@ -114,7 +125,8 @@ class SocialCrmMention(models.Model):
     @api.model
     def _rollup_refresh(self, zones=None):
         """Bring the roll-up of each time zone up to date: built whole the first time, then
-        only the days whose mentions changed since the last refresh."""
+        only the days whose mentions changed since the last refresh.  Other roll-ups of the
+        mentions (``_rollup_refresh_others``) are refreshed in the same run."""
         self.flush_model()
         cr = self.env.cr
         cr.execute("SELECT pg_advisory_xact_lock(hashtext('social_crm_mention_rollup'))")
@@ -122,66 +134,90 @@ class SocialCrmMention(models.Model):
         cr.execute("SELECT now() AT TIME ZONE 'UTC'")
         now = cr.fetchone()[0]
         for tz in zones if zones is not None else self._rollup_zones():
-            cr.execute(
-                "SELECT refreshed_at FROM social_crm_mention_rollup_state WHERE tz = %s", [tz]
-            )
-            row = cr.fetchone()
-            local_day = SQL(
-                "(timezone(%s, timezone('UTC', m.published_at)))::date", tz
-            )  # the day as the user sees it
-            if row:
-                dirty = self._rollup_dirty_days(tz, row[0])
-                cr.execute(
-                    SQL(
-                        """WITH dirty AS (%s)
-                           DELETE FROM social_crm_mention_rollup r USING dirty
-                            WHERE r.tz = %s AND r.day = dirty.day""",
-                        dirty,
-                        tz,
-                    )
-                )
-                source = SQL(
-                    """(WITH dirty AS (%s)
-                        SELECT m.* FROM dirty CROSS JOIN LATERAL (
-                            SELECT * FROM social_crm_mention
-                             WHERE published_at >= dirty.lo AND published_at < dirty.hi
-                            OFFSET 0) m)""",
-                    dirty,
-                )
-            else:
-                cr.execute("DELETE FROM social_crm_mention_rollup WHERE tz = %s", [tz])
-                source = SQL("social_crm_mention")
-            cr.execute(
-                SQL(
-                    """INSERT INTO social_crm_mention_rollup
-                              (tz, company_id, day, published_at, stage_id, sentiment,
-                               mention_count, engagement, first_response_minutes,
-                               answered_count)
-                       SELECT %(tz)s, m.company_id, %(day)s,
-                              timezone('UTC', timezone(%(tz)s, %(day)s::timestamp)),
-                              m.stage_id, m.sentiment, count(*),
-                              coalesce(sum(m.engagement), 0),
-                              coalesce(sum(m.first_response_minutes), 0),
-                              count(m.first_response_minutes)
-                         FROM %(source)s m
-                        WHERE m.published_at IS NOT NULL
-                     GROUP BY m.company_id, %(day)s, m.stage_id, m.sentiment""",
-                    tz=tz,
-                    day=local_day,
-                    source=source,
-                )
-            )
-            cr.execute(
-                """INSERT INTO social_crm_mention_rollup_state (tz, refreshed_at) VALUES (%s, %s)
-                   ON CONFLICT (tz) DO UPDATE SET refreshed_at = EXCLUDED.refreshed_at""",
-                [tz, now],
-            )
+            self._rollup_refresh_one(tz, tz, now, self._rollup_fill_report)
+        self._rollup_refresh_others(now)
         cr.execute(
             SQL(
                 """DELETE FROM social_crm_mention_rollup_moved
                     WHERE recorded_at < (SELECT min(refreshed_at)
                                            FROM social_crm_mention_rollup_state) - interval %s""",
                 MARGIN,
+            )
+        )
+
+    @api.model
+    def _rollup_refresh_others(self, now):
+        """Hook: refresh further roll-ups with ``_rollup_refresh_one``."""
+
+    @api.model
+    def _rollup_refresh_one(self, key, tz, now, fill):
+        """Refresh one roll-up, its state kept under ``key``, its days local to ``tz``:
+        ``fill(tz, source, dirty)`` removes the roll-up's rows of the days in ``dirty`` (SQL of
+        the days, as ``_rollup_dirty_days`` gives them; None: every row) and inserts them again
+        from ``source`` (SQL of the mentions of those days)."""
+        cr = self.env.cr
+        cr.execute("SELECT refreshed_at FROM social_crm_mention_rollup_state WHERE tz = %s", [key])
+        row = cr.fetchone()
+        if row:
+            dirty = self._rollup_dirty_days(tz, row[0])
+            source = SQL(
+                """(WITH dirty AS (%s)
+                    SELECT m.* FROM dirty CROSS JOIN LATERAL (
+                        SELECT * FROM social_crm_mention
+                         WHERE published_at >= dirty.lo AND published_at < dirty.hi
+                        OFFSET 0) m)""",
+                dirty,
+            )
+            fill(tz, source, dirty)
+        else:
+            fill(tz, SQL("social_crm_mention"), None)
+        cr.execute(
+            """INSERT INTO social_crm_mention_rollup_state (tz, refreshed_at) VALUES (%s, %s)
+               ON CONFLICT (tz) DO UPDATE SET refreshed_at = EXCLUDED.refreshed_at""",
+            [key, now],
+        )
+
+    @api.model
+    def _rollup_clear(self, table, tz, dirty, tz_column=True):
+        """Remove the rows of ``table`` for ``tz`` of the ``dirty`` days (None: all)."""
+        where_tz = SQL("r.tz = %s", tz) if tz_column else SQL("TRUE")
+        if dirty is None:
+            self.env.cr.execute(SQL("DELETE FROM %s r WHERE %s", SQL.identifier(table), where_tz))
+        else:
+            self.env.cr.execute(
+                SQL(
+                    """WITH dirty AS (%s)
+                       DELETE FROM %s r USING dirty WHERE %s AND r.day = dirty.day""",
+                    dirty,
+                    SQL.identifier(table),
+                    where_tz,
+                )
+            )
+
+    @api.model
+    def _rollup_fill_report(self, tz, source, dirty):
+        self._rollup_clear("social_crm_mention_rollup", tz, dirty)
+        local_day = SQL(
+            "(timezone(%s, timezone('UTC', m.published_at)))::date", tz
+        )  # the day as the user sees it
+        self.env.cr.execute(
+            SQL(
+                """INSERT INTO social_crm_mention_rollup
+                          (tz, company_id, day, published_at, stage_id, sentiment,
+                           mention_count, engagement, first_response_minutes,
+                           answered_count)
+                   SELECT %(tz)s, m.company_id, %(day)s,
+                          timezone('UTC', timezone(%(tz)s, %(day)s::timestamp)),
+                          m.stage_id, m.sentiment, count(*),
+                          coalesce(sum(m.engagement), 0),
+                          coalesce(sum(m.first_response_minutes), 0),
+                          count(m.first_response_minutes)
+                     FROM %(source)s m
+                    WHERE m.published_at IS NOT NULL
+                 GROUP BY m.company_id, %(day)s, m.stage_id, m.sentiment""",
+                tz=tz,
+                day=local_day,
+                source=source,
             )
         )
 

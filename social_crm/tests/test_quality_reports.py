@@ -224,3 +224,222 @@ class TestWeeklyDigest(SocialCrmCase):
         # 3 mentions, 2 answered, 50 % within the 30-minute SLA
         self.assertRegex(en.body_html, r"Mentions</td>\s*<td[^>]*><b>3</b>")
         self.assertRegex(en.body_html, r"Answered within SLA</td>\s*<td[^>]*><b>50.0</b>")
+
+
+@tagged("post_install", "-at_install")
+class TestQualityRollup(SocialCrmCase):
+    """The dashboard read from the quality roll-up gives the scan's figures, to the digit."""
+
+    PERIODS = (1, 2, 7, 30)
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.anna = new_test_user(
+            cls.env, login="rollup_anna", name="Anna", groups="social_crm.group_user"
+        )
+        cls.boris = new_test_user(
+            cls.env, login="rollup_boris", name="Boris", groups="social_crm.group_user"
+        )
+        cls.team = cls.env["social_crm.team"].create({"name": "Night shift"})
+        Brand = cls.env["social_crm.brand"]
+        cls.ours = Brand.create({"name": "Орбита Телеком", "community_audience": 250_000})
+        cls.rival = Brand.create({"name": "Сфера", "is_competitor": True})
+        cls.Dashboard = cls.env["social_crm.quality.dashboard"]
+        # only this test's mentions: which days the roll-up holds decides how the histogram
+        # is read (the demo's mentions would add days around the period)
+        cls.Mention.search([]).unlink()
+
+    def _build(self, source=None, prefix="q", count=48, agents=None):
+        """``count`` mentions over the 12 days before NOW (every 6 hours, some minutes past),
+        on a social network, a messenger and a review site; two thirds answered by Anna (in
+        the night team) or Boris after a response time to the second."""
+        source = source or self.source
+        agents = agents or (self.boris, self.anna)
+        platforms = ("vk", "telegram", "otzovik")
+        sentiments = ("negative", "neutral", "positive", "negative")
+        records = []
+        for i in range(count):
+            published = NOW - timedelta(hours=6 * i + 1, minutes=7 * i % 60)
+            platform = platforms[i % 3]
+            record = make_record(
+                f"{prefix}{i}",
+                text=f"Отзыв номер {i}: связь пропадает каждый вечер",
+                platform=platform,
+                url=f"https://example.com/{prefix}/{i}",
+                published_at=published.isoformat() + "+00:00",
+            )
+            if platform == "otzovik" and i % 2:
+                record["rating"] = 1 + i % 5
+            records.append(record)
+        with freeze_time(NOW):
+            mentions = source._ingest(records)["mentions"].sorted("external_id")
+        for i, mention in enumerate(mentions.sorted(lambda m: int(m.external_id[1:]))):
+            mention.with_context(social_crm_analysis=True).write(
+                {
+                    "sentiment": sentiments[i % 4],
+                    "brand_ids": [(6, 0, self.ours.ids if i % 2 else [])],
+                    "competitor_ids": [(6, 0, self.rival.ids if i % 5 == 0 else [])],
+                }
+            )
+            if i % 3 != 2:
+                agent = agents[i % 2]
+                self._answer(mention, agent, minutes=5 + (i * 7) % 50, seconds=(i * 13) % 60)
+        self.Mention.search([("user_id", "=", self.anna.id)]).write({"team_id": self.team.id})
+        return mentions
+
+    def _answer(self, mention, agent, minutes, seconds=0):
+        with freeze_time(mention.published_at + timedelta(minutes=minutes, seconds=seconds)):
+            mention.with_user(agent).action_take()
+            mention.with_user(agent).action_mark_answered()
+
+    def _settle(self):
+        """The mentions written a day ago: the next refresh finds them settled."""
+        self.env.flush_all()
+        self.env.cr.execute(
+            "UPDATE social_crm_mention SET write_date = write_date - interval '1 day'"
+        )
+        self.env.cr.execute(
+            "UPDATE social_crm_mention_rollup_moved SET recorded_at = recorded_at - interval '1 day'"
+        )
+        self.env.invalidate_all()
+
+    def _figures(self, days, scan=False, user=None):
+        Dashboard = self.Dashboard.with_user(user or self.anna)
+        if scan:
+            Dashboard = Dashboard.with_context(social_crm_no_rollup=True)
+        with freeze_time(NOW):
+            return Dashboard.get_quality_figures(days=days)
+
+    def assertSameFigures(self, user=None):
+        for days in self.PERIODS:
+            rollup, scan = self._figures(days, user=user), self._figures(days, True, user)
+            self.assertTrue(scan["totals"]["mentions"], "the period holds mentions")
+            for key in scan:
+                self.assertEqual(rollup[key], scan[key], f"{key}, {days} days")
+
+    def _rolled_up(self, table="social_crm_mention_quality_rollup"):
+        self.env.cr.execute(f"SELECT count(*) FROM {table}")  # noqa: S608 (a constant)
+        return self.env.cr.fetchone()[0]
+
+    def test_rollup_answers_as_the_scan(self):
+        mentions = self._build()
+        self._settle()
+        self.Mention._rollup_refresh(zones=[])
+        for table in (
+            "social_crm_mention_quality_rollup",
+            "social_crm_mention_response_histogram",
+            "social_crm_mention_brand_rollup",
+        ):
+            self.assertTrue(self._rolled_up(table), table)
+        with freeze_time(NOW):
+            period = self.Dashboard._rollup_period(
+                self.env.company.ids, NOW - timedelta(days=7), NOW
+            )
+        self.assertIsNotNone(period, "the roll-up answers")
+        self.assertIsNone(period["outside"], "a week: its own days of the histogram")
+        with freeze_time(NOW):
+            period = self.Dashboard._rollup_period(
+                self.env.company.ids, NOW - timedelta(days=30), NOW
+            )
+        self.assertIsNotNone(period["outside"], "a month: the sum less the days around it")
+        self.assertSameFigures()
+        figures = self._figures(30)
+        # the figures are not empty: every block has something to compare
+        self.assertTrue(figures["agents"] and figures["teams"] and figures["ratings"])
+        self.assertTrue(figures["totals"]["response_p90"] and figures["totals"]["open"])
+        self.assertTrue(any(b["mentions"] for b in figures["reputation"]["brands"]))
+
+        # changes since the refresh: an answer, a mention moved to another day, one removed,
+        # a new one, a sentiment corrected — read from the mentions until the next refresh
+        waiting = mentions.filtered(lambda m: not m.first_response_at)
+        self._answer(waiting[0], self.boris, minutes=95, seconds=20)
+        self._answer(waiting[1], self.anna, minutes=3, seconds=40)
+        waiting[2].write({"published_at": waiting[2].published_at - timedelta(days=3, hours=5)})
+        answered = mentions.filtered("first_response_at")
+        answered[0].write({"published_at": answered[0].published_at + timedelta(days=1)})
+        answered[1].unlink()
+        answered[2].with_context(social_crm_analysis=True).write({"sentiment": "positive"})
+        with freeze_time(NOW - timedelta(hours=2)):
+            self.source._ingest(
+                [make_record("late", published_at=(NOW - timedelta(days=4)).isoformat() + "+00:00")]
+            )
+        self.env.flush_all()
+        self.assertSameFigures()
+
+        # the next refresh folds the changed days in: the same as a roll-up built afresh
+        self.Mention._rollup_refresh(zones=[])
+        self.assertSameFigures()
+        query = """SELECT company_id, day, grain, platform_id, sentiment, removed, stage_id,
+                          team_id, user_id, mention_count, negative_count, responded_count,
+                          answered_count, minutes_sum, sla_count, sla_sum, rated_count,
+                          rating_sum
+                     FROM social_crm_mention_quality_rollup ORDER BY 1, 2, 3, 4, 5, 6, 7, 8, 9"""
+        histogram = """SELECT company_id, team_id, user_id, minutes, mention_count
+                         FROM social_crm_mention_response_histogram_all
+                     ORDER BY 1, 2, 3, 4"""
+        incremental = []
+        for sql in (query, histogram):
+            self.env.cr.execute(sql)
+            incremental.append(self.env.cr.fetchall())
+        self.env.cr.execute("DELETE FROM social_crm_mention_rollup_state WHERE tz = 'quality:UTC'")
+        self.Mention._rollup_refresh(zones=[])
+        for sql, rows in zip((query, histogram), incremental, strict=True):
+            self.env.cr.execute(sql)
+            self.assertEqual(rows, self.env.cr.fetchall())
+
+        # and the dashboard does read the roll-up: a change that bypasses the ORM (no write
+        # date) is not seen until the next full refresh, a scan sees it at once
+        self._settle()
+        self.Mention._rollup_refresh(zones=[])
+        settled = mentions.exists().filtered(
+            lambda m: (
+                m.sentiment != "negative"
+                and NOW - timedelta(days=10) < m.published_at < NOW - timedelta(days=2)
+            )
+        )
+        self.env.cr.execute(
+            "UPDATE social_crm_mention SET sentiment = 'negative' WHERE id = %s", [settled[0].id]
+        )
+        rollup, scan = self._figures(30), self._figures(30, scan=True)
+        self.assertEqual(scan["totals"]["negative"] - rollup["totals"]["negative"], 1)
+
+    def test_rollup_keeps_to_the_users_companies(self):
+        self._build()
+        other = self.env["res.company"].create({"name": "Other company"})
+        source = self.env["social_crm.source"].create(
+            {"name": "Other", "source_type": "webhook", "company_id": other.id}
+        )
+        agent = new_test_user(
+            self.env,
+            login="rollup_other_agent",
+            groups="social_crm.group_user",
+            company_id=other.id,
+            company_ids=[(6, 0, other.ids)],
+        )
+        self._build(source, prefix="o", count=20, agents=(agent, agent))
+        self._settle()
+        self.Mention._rollup_refresh(zones=[])
+        main = self.env.company
+        both = new_test_user(
+            self.env,
+            login="rollup_both_agent",
+            groups="social_crm.group_user",
+            company_id=main.id,
+            company_ids=[(6, 0, (main | other).ids)],
+        )
+        since = NOW - timedelta(days=30)
+        for user, companies in ((self.anna, main), (agent, other), (both, main | other)):
+            self.assertSameFigures(user)
+            expected = self.Mention.search_count(
+                [
+                    ("company_id", "in", companies.ids),
+                    ("published_at", ">=", since),
+                    ("published_at", "<", NOW),
+                ]
+            )
+            self.assertEqual(self._figures(30, user=user)["totals"]["mentions"], expected)
+        self.assertNotEqual(
+            self._figures(30, user=agent)["totals"]["mentions"],
+            self._figures(30, user=both)["totals"]["mentions"],
+        )
