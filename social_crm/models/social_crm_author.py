@@ -11,6 +11,9 @@ _logger = logging.getLogger(__name__)
 # Default of the advocate flag's threshold (ir.config_parameter, set in Settings).
 ADVOCATE_THRESHOLD_PARAM = "social_crm.advocate_threshold"
 DEFAULT_ADVOCATE_THRESHOLD = 60
+# Stored computed fields _precreate() writes in its insert: the handle and profile keys
+# from the record, the advocate flag False (no mentions yet).
+PRECREATE_COLUMNS = ("handle_key", "url_key", "is_advocate")
 
 
 class SocialCrmAuthor(models.Model):
@@ -330,12 +333,14 @@ class SocialCrmAuthor(models.Model):
             cr.execute(
                 """
                 INSERT INTO social_crm_author (platform_id, external_id, name, handle, url,
-                                               followers, company_id, create_uid, write_uid,
+                                               followers, handle_key, url_key, is_advocate,
+                                               company_id, create_uid, write_uid,
                                                create_date, write_date)
-                     SELECT k.p, k.e, k.n, k.h, k.u, k.f, %s, %s, %s, now() AT TIME ZONE 'UTC',
-                            now() AT TIME ZONE 'UTC'
+                     SELECT k.p, k.e, k.n, k.h, k.u, k.f, k.hk, k.uk, false, %s, %s, %s,
+                            now() AT TIME ZONE 'UTC', now() AT TIME ZONE 'UTC'
                        FROM unnest(%s::int[], %s::varchar[], %s::varchar[], %s::varchar[],
-                                   %s::varchar[], %s::int[]) AS k(p, e, n, h, u, f)
+                                   %s::varchar[], %s::int[], %s::varchar[], %s::varchar[])
+                            AS k(p, e, n, h, u, f, hk, uk)
                 ON CONFLICT (platform_id, external_id) DO NOTHING
                   RETURNING id
             """,
@@ -349,13 +354,17 @@ class SocialCrmAuthor(models.Model):
                     [records[k].handle or None for k in keys],
                     [records[k].url or None for k in keys],
                     [records[k].followers or 0 for k in keys],
+                    [people.handle_key(records[k].handle) or None for k in keys],
+                    [people.url_key(records[k].url) or None for k in keys],
                 ],
             )
             env = api.Environment(cr, SUPERUSER_ID, {"tracking_disable": True})
             created = env["social_crm.author"].browse([row[0] for row in cr.fetchall()])
-            # the stored fields computed from what was inserted (new people: no mentions yet)
+            # Any other stored field computed from what was inserted (new people: no
+            # mentions yet); the keys and the advocate flag are in the insert already, so
+            # the new rows are not written a second time.
             for name, field in created._fields.items():
-                if field.store and field.compute and name not in self._STATS:
+                if field.store and field.compute and name not in PRECREATE_COLUMNS:
                     env.add_to_compute(field, created)
             created.flush_recordset()
             created._link_partners()

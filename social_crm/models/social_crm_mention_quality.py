@@ -57,6 +57,7 @@ class SocialCrmMention(models.Model):
         string="First response (min)",
         compute="_compute_first_response_minutes",
         store=True,
+        precompute=True,
         aggregator="avg",
         digits=(16, 1),
         help="Minutes from publication to the first response; empty until answered, so "
@@ -66,6 +67,7 @@ class SocialCrmMention(models.Model):
         string="SLA met (%)",
         compute="_compute_first_response_in_sla",
         store=True,
+        precompute=True,
         aggregator="avg",
         digits=(16, 1),
         help="100 when the first response came by the SLA deadline, 0 when later; empty until "
@@ -75,6 +77,7 @@ class SocialCrmMention(models.Model):
         string="Negative (%)",
         compute="_compute_negative_percent",
         store=True,
+        precompute=True,
         aggregator="avg",
         digits=(16, 1),
         help="100 for a negative mention, 0 otherwise; averaged, the share of negative mentions.",
@@ -119,6 +122,7 @@ class SocialCrmMention(models.Model):
         string="Removal",
         compute="_compute_removal_state",
         store=True,
+        precompute=True,
         index="btree_not_null",
         help="The latest request to the review site to take this review down.",
     )

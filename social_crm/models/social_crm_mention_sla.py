@@ -78,6 +78,7 @@ class SocialCrmMention(models.Model):
         string="SLA",
         compute="_compute_sla_status",
         store=True,
+        precompute=True,
         copy=False,
         help="On track, at risk (less than the at-risk share of the time left) or breached "
         "while open; met or missed once answered.",
