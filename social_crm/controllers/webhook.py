@@ -288,18 +288,24 @@ class SocialCrmWebhook(http.Controller):
         # new authors are created on their own first, then the delivery is read again
         source = source.with_context(social_crm_precreate_authors=True)
         attempt = precreated = 0
+        normalized = None  # the records as validated by the first try, once it ran
         while attempt < RETRIES:
             attempt += 1
             try:
                 with request.env.cr.savepoint():
                     if headers is None:
-                        return source._webhook_receive(body)
+                        return source._webhook_receive(body, normalized=normalized)
                     return source._webhook_receive(
-                        body, headers=headers, query=query, path_token=path_token
+                        body,
+                        headers=headers,
+                        query=query,
+                        path_token=path_token,
+                        normalized=normalized,
                     )
-            except AuthorsCreated:
+            except AuthorsCreated as exc:
                 # the authors are committed: a new transaction sees them, no wait needed
                 request.env.cr.rollback()
+                normalized = exc.normalized
                 if not precreated:
                     precreated, attempt = 1, attempt - 1
             except ConcurrentIngestError:
