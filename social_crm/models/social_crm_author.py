@@ -14,6 +14,8 @@ DEFAULT_ADVOCATE_THRESHOLD = 60
 # Stored computed fields _precreate() writes in its insert: the handle and profile keys
 # from the record, the advocate flag False (no mentions yet).
 PRECREATE_COLUMNS = ("handle_key", "url_key", "is_advocate")
+# The profile an import brings (and compares with the stored one).
+PROFILE_FIELDS = ("name", "handle", "url", "followers")
 
 
 class SocialCrmAuthor(models.Model):
@@ -113,6 +115,8 @@ class SocialCrmAuthor(models.Model):
         authors = self.browse([i for i in self.ids if isinstance(i, int)])
         if not authors:
             return
+        # what is compared below and the profile an import may bring, not every column
+        authors.fetch([*self._STATS, *PROFILE_FIELDS])
         stats = authors._mention_stats()
         now = fields.Datetime.now()
         rows = []
@@ -147,27 +151,27 @@ class SocialCrmAuthor(models.Model):
                 rows.append((author.id, *values))
         if not rows:
             return
-        self.flush_model(self._STATS)
+        self.flush_model([*self._STATS, "is_advocate"])
         columns = list(zip(*rows, strict=True))
+        # the advocate flag as _compute_is_advocate() sets it, in the same statement
         self.env.cr.execute(
             """
             UPDATE social_crm_author a
                SET mention_count = v.total, negative_count = v.negative,
                    positive_count = v.positive, recommendation_count = v.recommendations,
                    first_seen = v.first_seen, last_seen = v.last_seen,
-                   last_positive_at = v.last_positive, advocate_score = v.score
+                   last_positive_at = v.last_positive, advocate_score = v.score,
+                   is_advocate = v.score > 0 AND v.score >= %s
               FROM unnest(%s::int[], %s::int[], %s::int[], %s::int[], %s::int[],
                           %s::timestamp[], %s::timestamp[], %s::timestamp[], %s::int[])
                    AS v(id, total, negative, positive, recommendations, first_seen, last_seen,
                         last_positive, score)
              WHERE a.id = v.id
         """,
-            [list(c) for c in columns],
+            [self._advocate_threshold(), *[list(c) for c in columns]],
         )
         changed = self.browse([row[0] for row in rows])
-        changed.invalidate_recordset(self._STATS)
-        self.env.add_to_compute(self._fields["is_advocate"], changed)
-        changed.flush_recordset(["is_advocate"])
+        changed.invalidate_recordset([*self._STATS, "is_advocate"])
 
     def _mention_stats(self):
         ids = [i for i in self.ids if isinstance(i, int)]
@@ -280,6 +284,8 @@ class SocialCrmAuthor(models.Model):
             .with_context(active_test=False)
             .browse(sorted(set(self._ids_by_key(keys).values())))
         )
+        # the key and the profile compared below, not every column of every author
+        existing.fetch(["platform_id", "external_id", *PROFILE_FIELDS])
         by_key = {
             (a.platform_id.id, a.external_id): a
             for a in existing
@@ -423,6 +429,7 @@ class SocialCrmAuthor(models.Model):
     def _link_partners(self):
         """Link new authors to an existing contact with the same profile URL (website)
         or social handle; never creates contacts on its own."""
+        self.fetch(["url", "partner_id"])
         with_url = self.filtered(lambda a: a.url and not a.partner_id)
         if not with_url:
             return

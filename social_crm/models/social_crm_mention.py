@@ -479,9 +479,14 @@ class SocialCrmMention(models.Model):
                 last_stage=last_stage or "",
                 days_since_first=float(days) if days is not None else None,
             )
-        flagged = self.env["social_crm.author"].browse(author_ids).filtered("is_customer")
-        for author in flagged:
-            histories[author.id].is_customer = True
+        # the flag read alone (not every column of every author of the batch)
+        self.env["social_crm.author"].flush_model(["is_customer"])
+        self.env.cr.execute(
+            "SELECT id FROM social_crm_author WHERE id = ANY(%s) AND is_customer",
+            [author_ids],
+        )
+        for (author_id,) in self.env.cr.fetchall():
+            histories[author_id].is_customer = True
         return histories
 
     @api.model
