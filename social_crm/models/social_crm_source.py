@@ -59,18 +59,19 @@ def _key_hash(key):
 
 class ConcurrentIngestError(Exception):
     """Another transaction imported the same external ids after ours began: retry in a
-    new transaction, where they are visible and get updated instead of duplicated."""
+    new transaction, where they are visible and get updated instead of duplicated.
+    ``prepared``: what the try had done that a retry of the same delivery can reuse —
+    {"normalized": (accepted records, errors), "analysis": {external id: Analysis}} —
+    or None."""
+
+    def __init__(self, message, prepared=None):
+        super().__init__(message)
+        self.prepared = prepared
 
 
 class AuthorsCreated(ConcurrentIngestError):
     """The batch's new authors were just created and committed on their own (see
-    ``social_crm.author._precreate``): retry at once in a new transaction, which sees them.
-    ``normalized``: the batch as validated, (accepted records, errors), for the retry to
-    pass back instead of reading the delivery again."""
-
-    def __init__(self, message, normalized=None):
-        super().__init__(message)
-        self.normalized = normalized
+    ``social_crm.author._precreate``): retry at once in a new transaction, which sees them."""
 
 
 class _Offline:
@@ -333,12 +334,12 @@ class SocialCrmSource(models.Model):
         self._check_manage_rights()
         return self.sudo()._ingest(records)["mentions"]
 
-    def _ingest(self, records, origin="api", extra_errors=(), overrides=None, normalized=None):
+    def _ingest(self, records, origin="api", extra_errors=(), overrides=None, prepared=None):
         """ingest() with its report: {mentions, created, updated, errors}; the run is
         logged with ``extra_errors`` (records the caller could not even read).
         ``overrides``: {external id: field values} set by hand on the mentions it creates
-        (a stage or sentiment so given counts as set by hand). ``normalized``: ``records``
-        as validated already (AuthorsCreated.normalized of an earlier try), or None.
+        (a stage or sentiment so given counts as set by hand). ``prepared``: what an earlier
+        try of the same records did (ConcurrentIngestError.prepared), reused, or None.
 
         Raises ConcurrentIngestError, with nothing of this batch stored, when another
         transaction committed the same mentions, authors or platforms after this one began:
@@ -348,7 +349,7 @@ class SocialCrmSource(models.Model):
         self.ensure_one()
         try:
             with self.env.cr.savepoint():
-                report = self._ingest_batch(records, overrides or {}, normalized)
+                report = self._ingest_batch(records, overrides or {}, prepared)
                 errors = list(extra_errors) + report["errors"]
                 run = self.env["social_crm.source.run"]._log(
                     self, origin, report["created"], report["updated"], errors
@@ -372,13 +373,15 @@ class SocialCrmSource(models.Model):
                 )
             ) from exc
 
-    def _ingest_batch(self, records, overrides, normalized=None):
-        if normalized is None:
+    def _ingest_batch(self, records, overrides, prepared=None):
+        # a retry of the same delivery reuses what its earlier try validated and analysed
+        prepared = dict(prepared or {})
+        if prepared.get("normalized") is None:
             try:
-                normalized = normalize_batch(records)
+                prepared["normalized"] = normalize_batch(records)
             except RecordError as exc:
-                normalized = [], [exc.as_dict()]
-        accepted, errors = normalized
+                prepared["normalized"] = [], [exc.as_dict()]
+        accepted, errors = prepared["normalized"]
         Mention = self.env["social_crm.mention"].sudo().with_company(self.company_id)
         platforms = self.env["social_crm.platform"]._get_or_create_by_codes(
             [r.platform for r in accepted if r.platform != "web" or not self.platform_id]
@@ -417,7 +420,7 @@ class SocialCrmSource(models.Model):
                     "Source “%(name)s”: new authors created; the delivery is read again.",
                     name=self.display_name,
                 ),
-                normalized=normalized,
+                prepared=prepared,
             )
         existing = (
             Mention.search(
@@ -436,13 +439,28 @@ class SocialCrmSource(models.Model):
         author_keys = [
             (platform_of(r).id, r.author.external_id) if r.author else None for r in new_records
         ]
-        results = Mention._analyse_records(
-            self, new_records, [known.get(key) for key in author_keys]
-        )
+        analysis = prepared.setdefault("analysis", {})
+        todo = [
+            (rec, key)
+            for rec, key in zip(new_records, author_keys, strict=True)
+            if rec.external_id not in analysis
+        ]
+        if todo:
+            fresh = Mention._analyse_records(
+                self, [rec for rec, _key in todo], [known.get(key) for _rec, key in todo]
+            )
+            analysis.update(zip([rec.external_id for rec, _key in todo], fresh, strict=True))
+        results = [analysis[rec.external_id] for rec in new_records]
 
         # Only the authors this batch creates are claimed: the rows of the others are not
         # written in this transaction (their figures follow after it commits).
-        self._reserve(accepted, [key for key in batch_author_keys if key not in known])
+        try:
+            self._reserve(accepted, [key for key in batch_author_keys if key not in known])
+        except ConcurrentIngestError as exc:
+            # The retry finds the other import's rows and updates them; what this try
+            # analysed for the rest stays valid (an analysis is as of some moment anyway).
+            exc.prepared = prepared
+            raise
         authors, profiles = (
             self.env["social_crm.author"]
             .with_company(self.company_id)
@@ -1025,7 +1043,7 @@ class SocialCrmSource(models.Model):
         }
 
     # -- webhooks -----------------------------------------------------------------------------
-    def _webhook_receive(self, body, headers=None, query=None, path_token=None, normalized=None):
+    def _webhook_receive(self, body, headers=None, query=None, path_token=None, prepared=None):
         """Ingest one delivery for this source's kind.
 
         Without ``headers`` the caller has authenticated the sender already (the ``webhook``
@@ -1035,8 +1053,8 @@ class SocialCrmSource(models.Model):
         ValueError: malformed or too large) or SourceError (the kind has no webhook). A
         delivery whose event id was already received is answered and ignored. Returns the
         ingest report plus ``reply``: the body the platform expects (VK: "ok"), or None for
-        the JSON report. ``normalized``: the delivery's records as validated by an earlier
-        try (AuthorsCreated.normalized), not read again.
+        the JSON report. ``prepared``: what an earlier try of this delivery validated and
+        analysed (ConcurrentIngestError.prepared): its records are not read again.
         """
         self.ensure_one()
         if headers is None:
@@ -1045,8 +1063,8 @@ class SocialCrmSource(models.Model):
                     f"source {self.id} ({self.source_type}) does not accept "
                     "normalized webhook deliveries"
                 )
-            records = records_of(load_json_body(body)) if normalized is None else None
-            return dict(self._ingest(records, origin="webhook", normalized=normalized), reply=None)
+            records = records_of(load_json_body(body)) if prepared is None else None
+            return dict(self._ingest(records, origin="webhook", prepared=prepared), reply=None)
         result = self._get_adapter(offline=True).parse_webhook(
             headers or {}, body, query or {}, path_token
         )
@@ -1077,7 +1095,7 @@ class SocialCrmSource(models.Model):
             # items the adapter could not map are logged on the run beside the records
             report.update(
                 self._ingest(
-                    result.records, origin="webhook", extra_errors=errors, normalized=normalized
+                    result.records, origin="webhook", extra_errors=errors, prepared=prepared
                 )
             )
             report["errors"] = errors + report["errors"]
