@@ -1,8 +1,6 @@
 import hmac
 import logging
-import random
 import re
-import time
 from itertools import accumulate
 
 from odoo import http
@@ -288,27 +286,33 @@ class SocialCrmWebhook(http.Controller):
         # new authors are created on their own first, then the delivery is read again
         source = source.with_context(social_crm_precreate_authors=True)
         attempt = precreated = 0
+        prepared = None  # what an earlier try validated and analysed, reused by the next
         while attempt < RETRIES:
             attempt += 1
             try:
                 with request.env.cr.savepoint():
                     if headers is None:
-                        return source._webhook_receive(body)
+                        return source._webhook_receive(body, prepared=prepared)
                     return source._webhook_receive(
-                        body, headers=headers, query=query, path_token=path_token
+                        body,
+                        headers=headers,
+                        query=query,
+                        path_token=path_token,
+                        prepared=prepared,
                     )
-            except AuthorsCreated:
+            except AuthorsCreated as exc:
                 # the authors are committed: a new transaction sees them, no wait needed
                 request.env.cr.rollback()
+                prepared = exc.prepared or prepared
                 if not precreated:
                     precreated, attempt = 1, attempt - 1
-            except ConcurrentIngestError:
+            except ConcurrentIngestError as exc:
                 if attempt == RETRIES:
                     break
-                # A new transaction sees what the concurrent import committed; a short
-                # random pause keeps deliveries racing for the same rows from meeting again.
+                # The concurrent import has committed (this one waited for its claim): a
+                # new transaction sees its rows at once, and reuses what this try analysed.
                 request.env.cr.rollback()
-                time.sleep(random.uniform(0.05, 0.25) * attempt)
+                prepared = exc.prepared or prepared
             except AuthError as exc:
                 raise Refused(source.id, exc.message) from None
             except PayloadError as exc:

@@ -11,6 +11,11 @@ _logger = logging.getLogger(__name__)
 # Default of the advocate flag's threshold (ir.config_parameter, set in Settings).
 ADVOCATE_THRESHOLD_PARAM = "social_crm.advocate_threshold"
 DEFAULT_ADVOCATE_THRESHOLD = 60
+# Stored computed fields _precreate() writes in its insert: the handle and profile keys
+# from the record, the advocate flag False (no mentions yet).
+PRECREATE_COLUMNS = ("handle_key", "url_key", "is_advocate")
+# The profile an import brings (and compares with the stored one).
+PROFILE_FIELDS = ("name", "handle", "url", "followers")
 
 
 class SocialCrmAuthor(models.Model):
@@ -116,6 +121,8 @@ class SocialCrmAuthor(models.Model):
         authors = self.browse([i for i in self.ids if isinstance(i, int)])
         if not authors:
             return
+        # what is compared below and the profile an import may bring, not every column
+        authors.fetch([*self._STATS, *PROFILE_FIELDS])
         stats = authors._mention_stats()
         now = fields.Datetime.now()
         rows = []
@@ -150,27 +157,27 @@ class SocialCrmAuthor(models.Model):
                 rows.append((author.id, *values))
         if not rows:
             return
-        self.flush_model(self._STATS)
+        self.flush_model([*self._STATS, "is_advocate"])
         columns = list(zip(*rows, strict=True))
+        # the advocate flag as _compute_is_advocate() sets it, in the same statement
         self.env.cr.execute(
             """
             UPDATE social_crm_author a
                SET mention_count = v.total, negative_count = v.negative,
                    positive_count = v.positive, recommendation_count = v.recommendations,
                    first_seen = v.first_seen, last_seen = v.last_seen,
-                   last_positive_at = v.last_positive, advocate_score = v.score
+                   last_positive_at = v.last_positive, advocate_score = v.score,
+                   is_advocate = v.score > 0 AND v.score >= %s
               FROM unnest(%s::int[], %s::int[], %s::int[], %s::int[], %s::int[],
                           %s::timestamp[], %s::timestamp[], %s::timestamp[], %s::int[])
                    AS v(id, total, negative, positive, recommendations, first_seen, last_seen,
                         last_positive, score)
              WHERE a.id = v.id
         """,
-            [list(c) for c in columns],
+            [self._advocate_threshold(), *[list(c) for c in columns]],
         )
         changed = self.browse([row[0] for row in rows])
-        changed.invalidate_recordset(self._STATS)
-        self.env.add_to_compute(self._fields["is_advocate"], changed)
-        changed.flush_recordset(["is_advocate"])
+        changed.invalidate_recordset([*self._STATS, "is_advocate"])
 
     def _mention_stats(self):
         ids = [i for i in self.ids if isinstance(i, int)]
@@ -283,6 +290,8 @@ class SocialCrmAuthor(models.Model):
             .with_context(active_test=False)
             .browse(sorted(set(self._ids_by_key(keys).values())))
         )
+        # the key and the profile compared below, not every column of every author
+        existing.fetch(["platform_id", "external_id", *PROFILE_FIELDS])
         by_key = {
             (a.platform_id.id, a.external_id): a
             for a in existing
@@ -336,12 +345,14 @@ class SocialCrmAuthor(models.Model):
             cr.execute(
                 """
                 INSERT INTO social_crm_author (platform_id, external_id, name, handle, url,
-                                               followers, company_id, create_uid, write_uid,
+                                               followers, handle_key, url_key, is_advocate,
+                                               company_id, create_uid, write_uid,
                                                create_date, write_date)
-                     SELECT k.p, k.e, k.n, k.h, k.u, k.f, %s, %s, %s, now() AT TIME ZONE 'UTC',
-                            now() AT TIME ZONE 'UTC'
+                     SELECT k.p, k.e, k.n, k.h, k.u, k.f, k.hk, k.uk, false, %s, %s, %s,
+                            now() AT TIME ZONE 'UTC', now() AT TIME ZONE 'UTC'
                        FROM unnest(%s::int[], %s::varchar[], %s::varchar[], %s::varchar[],
-                                   %s::varchar[], %s::int[]) AS k(p, e, n, h, u, f)
+                                   %s::varchar[], %s::int[], %s::varchar[], %s::varchar[])
+                            AS k(p, e, n, h, u, f, hk, uk)
                 ON CONFLICT (platform_id, external_id) DO NOTHING
                   RETURNING id
             """,
@@ -355,13 +366,17 @@ class SocialCrmAuthor(models.Model):
                     [records[k].handle or None for k in keys],
                     [records[k].url or None for k in keys],
                     [records[k].followers or 0 for k in keys],
+                    [people.handle_key(records[k].handle) or None for k in keys],
+                    [people.url_key(records[k].url) or None for k in keys],
                 ],
             )
             env = api.Environment(cr, SUPERUSER_ID, {"tracking_disable": True})
             created = env["social_crm.author"].browse([row[0] for row in cr.fetchall()])
-            # the stored fields computed from what was inserted (new people: no mentions yet)
+            # Any other stored field computed from what was inserted (new people: no
+            # mentions yet); the keys and the advocate flag are in the insert already, so
+            # the new rows are not written a second time.
             for name, field in created._fields.items():
-                if field.store and field.compute and name not in self._STATS:
+                if field.store and field.compute and name not in PRECREATE_COLUMNS:
                     env.add_to_compute(field, created)
             created.flush_recordset()
             created._link_partners()
@@ -420,6 +435,7 @@ class SocialCrmAuthor(models.Model):
     def _link_partners(self):
         """Link new authors to an existing contact with the same profile URL (website)
         or social handle; never creates contacts on its own."""
+        self.fetch(["url", "partner_id"])
         with_url = self.filtered(lambda a: a.url and not a.partner_id)
         if not with_url:
             return

@@ -11,7 +11,7 @@ from datetime import timedelta
 
 from markupsafe import Markup
 
-from odoo import api, fields, models
+from odoo import api, fields, models, tools
 from odoo.exceptions import UserError
 from odoo.tools import plaintext2html
 
@@ -487,9 +487,14 @@ class SocialCrmMention(models.Model):
                 last_stage=last_stage or "",
                 days_since_first=float(days) if days is not None else None,
             )
-        flagged = self.env["social_crm.author"].browse(author_ids).filtered("is_customer")
-        for author in flagged:
-            histories[author.id].is_customer = True
+        # the flag read alone (not every column of every author of the batch)
+        self.env["social_crm.author"].flush_model(["is_customer"])
+        self.env.cr.execute(
+            "SELECT id FROM social_crm_author WHERE id = ANY(%s) AND is_customer",
+            [author_ids],
+        )
+        for (author_id,) in self.env.cr.fetchall():
+            histories[author_id].is_customer = True
         return histories
 
     @api.model
@@ -730,6 +735,35 @@ class SocialCrmMention(models.Model):
         mentions = super().create(vals_list)
         mentions.filtered(lambda m: not m.user_id)._assign_from_matrix()
         return mentions
+
+    @api.model
+    def _add_missing_default_values(self, values):
+        """An import's values complete with an empty value for each field the precomputed
+        fields read that has no default: Odoo computes those fields on new records, where a
+        missing field costs a default_get per record and field (a sixth of an import's
+        create). Exactly what the new record would have read."""
+        values = super()._add_missing_default_values(values)
+        if self.env.context.get("social_crm_analysis"):
+            for name, empty in self._precompute_inputs():
+                if name not in values:
+                    values[name] = empty
+        return values
+
+    @api.model
+    @tools.ormcache()
+    def _precompute_inputs(self):
+        """((name, empty value), …) of the stored, non-computed fields read by precomputed
+        fields (the log columns aside: create sets them)."""
+        names = set()
+        for field in self._fields.values():
+            if field.precompute:
+                names.update(dep.split(".")[0] for dep in self.pool.field_depends[field])
+        inputs = []
+        for name in sorted(names - set(models.LOG_ACCESS_COLUMNS)):
+            field = self._fields.get(name)
+            if field and field.store and not field.compute and not field.related:
+                inputs.append((name, [] if field.type in ("one2many", "many2many") else False))
+        return tuple(inputs)
 
     def _create_by_hand(self, vals_list):
         """Mentions entered by hand go through their source's ``ingest`` (validation,

@@ -244,7 +244,9 @@ class SocialCrmMention(models.Model):
             platforms.sudo(),
         )
         stages.mapped("code")
-        authors.mapped("is_vip")
+        # what the priority reads of the people, and their contact for the mention's own
+        # precomputed partner: not every column of every author of the batch
+        authors.fetch(["followers", "is_vip", "is_advocate", "partner_id"])
         threshold = self._priority_threshold()
         for vals in vals_list:
             if vals.get("priority_manual") or vals.get("priority") not in (None, False, "0"):

@@ -59,7 +59,14 @@ def _key_hash(key):
 
 class ConcurrentIngestError(Exception):
     """Another transaction imported the same external ids after ours began: retry in a
-    new transaction, where they are visible and get updated instead of duplicated."""
+    new transaction, where they are visible and get updated instead of duplicated.
+    ``prepared``: what the try had done that a retry of the same delivery can reuse —
+    {"normalized": (accepted records, errors), "analysis": {external id: Analysis}} —
+    or None."""
+
+    def __init__(self, message, prepared=None):
+        super().__init__(message)
+        self.prepared = prepared
 
 
 class AuthorsCreated(ConcurrentIngestError):
@@ -327,11 +334,12 @@ class SocialCrmSource(models.Model):
         self._check_manage_rights()
         return self.sudo()._ingest(records)["mentions"]
 
-    def _ingest(self, records, origin="api", extra_errors=(), overrides=None):
+    def _ingest(self, records, origin="api", extra_errors=(), overrides=None, prepared=None):
         """ingest() with its report: {mentions, created, updated, errors}; the run is
         logged with ``extra_errors`` (records the caller could not even read).
         ``overrides``: {external id: field values} set by hand on the mentions it creates
-        (a stage or sentiment so given counts as set by hand).
+        (a stage or sentiment so given counts as set by hand). ``prepared``: what an earlier
+        try of the same records did (ConcurrentIngestError.prepared), reused, or None.
 
         Raises ConcurrentIngestError, with nothing of this batch stored, when another
         transaction committed the same mentions, authors or platforms after this one began:
@@ -341,7 +349,7 @@ class SocialCrmSource(models.Model):
         self.ensure_one()
         try:
             with self.env.cr.savepoint():
-                report = self._ingest_batch(records, overrides or {})
+                report = self._ingest_batch(records, overrides or {}, prepared)
                 errors = list(extra_errors) + report["errors"]
                 run = self.env["social_crm.source.run"]._log(
                     self, origin, report["created"], report["updated"], errors
@@ -365,23 +373,16 @@ class SocialCrmSource(models.Model):
                 )
             ) from exc
 
-    def _ingest_batch(self, records, overrides):
-        try:
-            accepted, errors = normalize_batch(records)
-        except RecordError as exc:
-            accepted, errors = [], [exc.as_dict()]
+    def _ingest_batch(self, records, overrides, prepared=None):
+        # a retry of the same delivery reuses what its earlier try validated and analysed
+        prepared = dict(prepared or {})
+        if prepared.get("normalized") is None:
+            try:
+                prepared["normalized"] = normalize_batch(records)
+            except RecordError as exc:
+                prepared["normalized"] = [], [exc.as_dict()]
+        accepted, errors = prepared["normalized"]
         Mention = self.env["social_crm.mention"].sudo().with_company(self.company_id)
-        existing = (
-            Mention.search(
-                [
-                    ("source_id", "=", self.id),
-                    ("external_id", "in", [r.external_id for r in accepted]),
-                ]
-            )
-            if accepted
-            else Mention
-        )
-        by_ext = {m.external_id: m for m in existing}
         platforms = self.env["social_crm.platform"]._get_or_create_by_codes(
             [r.platform for r in accepted if r.platform != "web" or not self.platform_id]
         )
@@ -394,10 +395,6 @@ class SocialCrmSource(models.Model):
 
         # authors merged into another or forgotten: their old key leads to what they became
         accepted = self.env["social_crm.author.alias"]._resolve(accepted, platform_of)
-        new_records = [r for r in accepted if r.external_id not in by_ext]
-        author_keys = [
-            (platform_of(r).id, r.author.external_id) if r.author else None for r in new_records
-        ]
         batch_author_keys = {
             (platform_of(r).id, r.author.external_id) for r in accepted if r.author
         }
@@ -422,15 +419,48 @@ class SocialCrmSource(models.Model):
                 self.env._(
                     "Source “%(name)s”: new authors created; the delivery is read again.",
                     name=self.display_name,
-                )
+                ),
+                prepared=prepared,
             )
-        results = Mention._analyse_records(
-            self, new_records, [known.get(key) for key in author_keys]
+        existing = (
+            Mention.search(
+                [
+                    ("source_id", "=", self.id),
+                    ("external_id", "in", [r.external_id for r in accepted]),
+                ]
+            )
+            if accepted
+            else Mention
         )
+        # what a re-delivery compares, not every column (texts, raw payloads) of each
+        existing.fetch(["external_id", "author_id", *UPDATABLE_FIELDS])
+        by_ext = {m.external_id: m for m in existing}
+        new_records = [r for r in accepted if r.external_id not in by_ext]
+        author_keys = [
+            (platform_of(r).id, r.author.external_id) if r.author else None for r in new_records
+        ]
+        analysis = prepared.setdefault("analysis", {})
+        todo = [
+            (rec, key)
+            for rec, key in zip(new_records, author_keys, strict=True)
+            if rec.external_id not in analysis
+        ]
+        if todo:
+            fresh = Mention._analyse_records(
+                self, [rec for rec, _key in todo], [known.get(key) for _rec, key in todo]
+            )
+            analysis.update(zip([rec.external_id for rec, _key in todo], fresh, strict=True))
+        results = [analysis[rec.external_id] for rec in new_records]
 
         # Only the authors this batch creates are claimed: the rows of the others are not
         # written in this transaction (their figures follow after it commits).
-        self._reserve(accepted, [key for key in batch_author_keys if key not in known])
+        try:
+            self._reserve(accepted, [key for key in batch_author_keys if key not in known])
+        except ConcurrentIngestError as exc:
+            # The retry finds the other import's rows and updates them; what this try
+            # analysed for the rest stays valid (an analysis is as of some moment anyway).
+            exc.prepared = prepared
+            raise
         authors, profiles = (
             self.env["social_crm.author"]
             .with_company(self.company_id)
@@ -507,41 +537,52 @@ class SocialCrmSource(models.Model):
         try:
             # rows this batch will update: locked, and an error now if changed meanwhile
             cr.execute(
-                """SELECT id FROM social_crm_mention
+                """SELECT external_id FROM social_crm_mention
                            WHERE source_id = %s AND external_id = ANY(%s)
                            ORDER BY id FOR NO KEY UPDATE""",
                 [self.id, ext_ids],
                 log_exceptions=False,
             )
-            # rows this batch will create: an insert meets any committed meanwhile
-            cr.execute("SAVEPOINT social_crm_reserve")
+            visible = {row[0] for row in cr.fetchall()}
+        except psycopg2.errors.SerializationFailure as exc:
+            raise self._concurrent_error() from exc
+        # rows this batch will create: committed by another import since this snapshot?
+        if self._committed_meanwhile([e for e in ext_ids if e not in visible], author_keys):
+            raise self._concurrent_error()
+
+    def _committed_meanwhile(self, ext_ids, author_keys):
+        """Whether another transaction committed mentions of this source with one of these
+        external ids, or authors with one of these keys, that this transaction's snapshot
+        doesn't show. Read at read committed in a cursor of its own: the keys are claimed
+        (advisory locks), so nothing can be committed for them between this look and the
+        commit. A look, not a trial insert: no row written and rolled back per record."""
+        if not (ext_ids or author_keys) or self._in_test():
+            return False  # one transaction in tests: nothing else commits meanwhile
+        with self.env.registry.cursor() as cr:
+            cr.execute("SET TRANSACTION ISOLATION LEVEL READ COMMITTED")
             cr.execute(
-                """INSERT INTO social_crm_mention
-                                 (source_id, external_id, company_id, platform_id, text, state)
-                          SELECT %s, ext, %s, (SELECT min(id) FROM social_crm_platform), '',
-                                 'new'
-                            FROM unnest(%s::varchar[]) AS ext
-                     ON CONFLICT (source_id, external_id) DO NOTHING""",
-                [self.id, self.company_id.id, ext_ids],
-                log_exceptions=False,
+                """SELECT EXISTS(SELECT 1 FROM social_crm_mention
+                                   WHERE source_id = %s AND external_id = ANY(%s))
+                       OR EXISTS(SELECT 1 FROM social_crm_author a
+                                   JOIN unnest(%s::int[], %s::varchar[]) AS k(p, e)
+                                     ON a.platform_id = k.p AND a.external_id = k.e)""",
+                [
+                    self.id,
+                    ext_ids,
+                    [k[0] for k in author_keys],
+                    [k[1] for k in author_keys],
+                ],
             )
-            if author_keys:
-                cr.execute(
-                    """INSERT INTO social_crm_author (platform_id, external_id, name)
-                              SELECT k.p, k.e, '' FROM unnest(%s::int[], %s::varchar[]) AS k(p, e)
-                         ON CONFLICT (platform_id, external_id) DO NOTHING""",
-                    [[k[0] for k in author_keys], [k[1] for k in author_keys]],
-                    log_exceptions=False,
-                )
-            cr.execute("ROLLBACK TO SAVEPOINT social_crm_reserve")
-        except (psycopg2.errors.SerializationFailure, psycopg2.errors.UniqueViolation) as exc:
-            raise ConcurrentIngestError(
-                self.env._(
-                    "Source “%(name)s”: the same records were imported by another run meanwhile; "
-                    "try again.",
-                    name=self.display_name,
-                )
-            ) from exc
+            return cr.fetchone()[0]
+
+    def _concurrent_error(self):
+        return ConcurrentIngestError(
+            self.env._(
+                "Source “%(name)s”: the same records were imported by another run meanwhile; "
+                "try again.",
+                name=self.display_name,
+            )
+        )
 
     def _changed_values(self, mention, rec):
         values = {
@@ -1002,7 +1043,7 @@ class SocialCrmSource(models.Model):
         }
 
     # -- webhooks -----------------------------------------------------------------------------
-    def _webhook_receive(self, body, headers=None, query=None, path_token=None):
+    def _webhook_receive(self, body, headers=None, query=None, path_token=None, prepared=None):
         """Ingest one delivery for this source's kind.
 
         Without ``headers`` the caller has authenticated the sender already (the ``webhook``
@@ -1012,7 +1053,8 @@ class SocialCrmSource(models.Model):
         ValueError: malformed or too large) or SourceError (the kind has no webhook). A
         delivery whose event id was already received is answered and ignored. Returns the
         ingest report plus ``reply``: the body the platform expects (VK: "ok"), or None for
-        the JSON report.
+        the JSON report. ``prepared``: what an earlier try of this delivery validated and
+        analysed (ConcurrentIngestError.prepared): its records are not read again.
         """
         self.ensure_one()
         if headers is None:
@@ -1021,9 +1063,8 @@ class SocialCrmSource(models.Model):
                     f"source {self.id} ({self.source_type}) does not accept "
                     "normalized webhook deliveries"
                 )
-            return dict(
-                self._ingest(records_of(load_json_body(body)), origin="webhook"), reply=None
-            )
+            records = records_of(load_json_body(body)) if prepared is None else None
+            return dict(self._ingest(records, origin="webhook", prepared=prepared), reply=None)
         result = self._get_adapter(offline=True).parse_webhook(
             headers or {}, body, query or {}, path_token
         )
@@ -1052,7 +1093,11 @@ class SocialCrmSource(models.Model):
         errors = list(getattr(result, "errors", None) or [])
         if result.records or errors:
             # items the adapter could not map are logged on the run beside the records
-            report.update(self._ingest(result.records, origin="webhook", extra_errors=errors))
+            report.update(
+                self._ingest(
+                    result.records, origin="webhook", extra_errors=errors, prepared=prepared
+                )
+            )
             report["errors"] = errors + report["errors"]
         return report
 

@@ -30,7 +30,7 @@ class SocialCrmSourceRun(models.Model):
     _order = "id desc"
 
     source_id = fields.Many2one("social_crm.source", required=True, index=True, ondelete="cascade")
-    company_id = fields.Many2one(related="source_id.company_id", store=True)
+    company_id = fields.Many2one(related="source_id.company_id", store=True, precompute=True)
     origin = fields.Selection(ORIGINS, required=True, default="api")
     created = fields.Integer()
     updated = fields.Integer()
