@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 
 from .classify import STAGES, cue_text
 from .language import detect_language
-from .sentiment import analyse_sentiment, label_of, learnt_sentiment
+from .sentiment import THRESHOLD, analyse_sentiment, label_of, learnt_sentiment
 from .stage_model import Featurizer, base_model, softmax, stage_logits
 from .text import clip_text
 
@@ -119,9 +119,10 @@ class Analyzer:
             if stage == "churn" and not prepared.question:
                 # A customer announcing they leave is bad news for the brand, however polite.
                 score = min(score, -0.3)
-            elif stage == "negative" and confidence >= NEGATIVE_SURE:
-                # A complaint is negative whatever its words: sarcasm, a bare fact of failure
-                # («третий день без света»), a rhetorical question.
+            elif stage == "negative" and confidence >= NEGATIVE_SURE and score < THRESHOLD:
+                # A complaint the text's words leave neutral is negative: a bare fact of failure
+                # («третий день без света»), a rhetorical question. Praise stays praise (the
+                # sentiment model reads sarcasm itself).
                 score = min(score, -0.3)
         matches = prepared.matches
         return Analysis(
