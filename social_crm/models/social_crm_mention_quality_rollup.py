@@ -9,9 +9,11 @@ out:
 - ``social_crm_mention_quality_rollup``: counts (mentions, negative, responded, answered,
   rated), summed first-response minutes, SLA met and stars, grouped three ways (``grain``):
   1 platform × sentiment × removed review, 2 stage, 3 team × agent;
-- ``social_crm_mention_response_histogram``: how many answered mentions took each exact
-  first-response time (stored to a tenth of a minute), per team and agent — the median and
-  90th percentile are read from it exactly as ``percentile_cont`` reads the mentions — and
+- ``social_crm_mention_response_histogram``: how many answered mentions took each
+  first-response time in whole minutes (``response_minute``: rounded, half up), per team and
+  agent — the dashboard's median and 90th percentile are of these whole minutes, read from it
+  exactly as ``percentile_cont`` reads the mentions' rounded minutes in a scan; averages stay
+  exact (the roll-up sums the exact minutes) — and
   ``social_crm_mention_response_histogram_all``, its sum over every day: a period longer than
   the days outside it reads the whole sum less those days;
 - ``social_crm_mention_brand_rollup``: mentions and negative mentions naming each brand, ours
@@ -29,6 +31,16 @@ from odoo.tools import SQL
 QUALITY_KEY = "quality:UTC"
 QUALITY_TZ = "UTC"
 GRAIN_PLATFORM, GRAIN_STAGE, GRAIN_TEAM = 1, 2, 3
+
+
+def response_minute(minutes):
+    """SQL: a first-response time (``first_response_minutes``, numeric to a tenth) in whole
+    minutes, half up — what the median and 90th percentile are of, in the histogram and in a
+    scan alike.  Exact times (0–600 min to a tenth) hardly repeat, so a histogram of them is
+    about one row per answer; in whole minutes an agent has a few hundred values at most."""
+    return SQL("round(%s)", minutes)
+
+
 QUALITY_TABLES = (
     "social_crm_mention_quality_rollup",
     "social_crm_mention_response_histogram",
@@ -93,6 +105,7 @@ class SocialCrmMention(models.Model):
             CREATE UNIQUE INDEX IF NOT EXISTS social_crm_mention_response_histogram_all_key
                 ON social_crm_mention_response_histogram_all
                    (company_id, (coalesce(team_id, 0)), (coalesce(user_id, 0)), minutes)""")
+        self._rollup_histogram_whole_minutes()
         for table in QUALITY_TABLES:
             cr.execute(
                 SQL(
@@ -108,6 +121,31 @@ class SocialCrmMention(models.Model):
                    INCLUDE (company_id, duplicate_of_id, first_response_at, sla_deadline)
              WHERE state IN ('new', 'in_progress', 'waiting_expert')""")
         return result
+
+    def _rollup_histogram_whole_minutes(self):
+        """A histogram kept before the median went to whole minutes holds exact times:
+        regroup its rows by whole minute (the same counts, no mention read), then build its
+        sum over every day again."""
+        cr = self.env.cr
+        cr.execute(
+            """SELECT 1 FROM social_crm_mention_response_histogram_all
+                WHERE minutes <> round(minutes) LIMIT 1"""
+        )
+        if not cr.fetchone():
+            return
+        cr.execute(
+            SQL(
+                """WITH exact AS (DELETE FROM social_crm_mention_response_histogram RETURNING *)
+                   INSERT INTO social_crm_mention_response_histogram
+                          (company_id, day, team_id, user_id, minutes, mention_count)
+                   SELECT company_id, day, team_id, user_id, %s, sum(mention_count)
+                     FROM exact
+                 GROUP BY 1, 2, 3, 4, 5""",
+                response_minute(SQL("minutes")),
+            )
+        )
+        self._rollup_histogram_sum(None, -1)
+        self._rollup_histogram_sum(None, 1)
 
     # -- keeping it -------------------------------------------------------------------------
     @api.model
@@ -169,13 +207,13 @@ class SocialCrmMention(models.Model):
             SQL(
                 """INSERT INTO social_crm_mention_response_histogram
                           (company_id, day, team_id, user_id, minutes, mention_count)
-                   SELECT m.company_id, %(day)s, m.team_id, m.user_id, m.first_response_minutes,
-                          count(*)
+                   SELECT m.company_id, %(day)s, m.team_id, m.user_id, %(minute)s, count(*)
                      FROM %(mentions)s m
                     WHERE m.first_response_minutes IS NOT NULL
                  GROUP BY 1, 2, 3, 4, 5""",
                 day=day,
                 mentions=mentions,
+                minute=response_minute(SQL("m.first_response_minutes")),
             )
         )
         cr.execute(

@@ -2,9 +2,10 @@
 
 Every figure is one SQL aggregate over the period's mentions (``published_at`` range, its
 index), never a row-by-row read: volume by sentiment, stage and platform, first-response
-time (average, median, 90th percentile — answered mentions only), SLA compliance, review
-ratings against target, reputation per brand, open alerts.  Duplicates (the same post from a
-second source) are left out.
+time (average, median, 90th percentile — answered mentions only; the median and 90th
+percentile are of the times in whole minutes, ``response_minute``, the average is exact), SLA
+compliance, review ratings against target, reputation per brand, open alerts.  Duplicates (the
+same post from a second source) are left out.
 
 Per agent the figures group by ``user_id``; ``_response_by(field)`` groups by any stored
 many2one of the mention, so a team (a stored ``team_id`` on the mention) is one more call.
@@ -31,6 +32,7 @@ from .social_crm_mention_quality_rollup import (
     GRAIN_TEAM,
     QUALITY_KEY,
     QUALITY_TZ,
+    response_minute,
 )
 
 OPEN_STATES = ("new", "in_progress", "waiting_expert")
@@ -115,8 +117,8 @@ class SocialCrmQualityDashboard(models.AbstractModel):
                        count(*) FILTER (WHERE m.sentiment = 'negative'),
                        count(m.first_response_minutes),
                        avg(m.first_response_minutes),
-                       percentile_cont(0.5) WITHIN GROUP (ORDER BY m.first_response_minutes),
-                       percentile_cont(0.9) WITHIN GROUP (ORDER BY m.first_response_minutes),
+                       percentile_cont(0.5) WITHIN GROUP (ORDER BY %s),
+                       percentile_cont(0.9) WITHIN GROUP (ORDER BY %s),
                        avg(m.first_response_in_sla),
                        count(*) FILTER (WHERE m.first_response_at IS NULL AND m.state IN %s
                                           AND m.sla_deadline < now() AT TIME ZONE 'UTC')
@@ -124,6 +126,8 @@ class SocialCrmQualityDashboard(models.AbstractModel):
                  WHERE %s
                 """,
                 OPEN_STATES,
+                response_minute(SQL("m.first_response_minutes")),
+                response_minute(SQL("m.first_response_minutes")),
                 OPEN_STATES,
                 scope,
             )
@@ -225,17 +229,18 @@ class SocialCrmQualityDashboard(models.AbstractModel):
         rows = self._fetch(
             SQL(
                 """
-                SELECT %s, count(*),
+                SELECT %(key)s, count(*),
                        avg(m.first_response_minutes),
-                       percentile_cont(0.5) WITHIN GROUP (ORDER BY m.first_response_minutes),
-                       percentile_cont(0.9) WITHIN GROUP (ORDER BY m.first_response_minutes),
+                       percentile_cont(0.5) WITHIN GROUP (ORDER BY %(minute)s),
+                       percentile_cont(0.9) WITHIN GROUP (ORDER BY %(minute)s),
                        avg(m.first_response_in_sla)
                   FROM social_crm_mention m
-                 WHERE %s AND m.first_response_minutes IS NOT NULL
+                 WHERE %(scope)s AND m.first_response_minutes IS NOT NULL
               GROUP BY 1 ORDER BY 2 DESC, 1
                 """,
-                SQL.identifier("m", field),
-                scope,
+                key=SQL.identifier("m", field),
+                minute=response_minute(SQL("m.first_response_minutes")),
+                scope=scope,
             )
         )
         return self._response_lines(field, rows)
@@ -546,8 +551,9 @@ class SocialCrmQualityDashboard(models.AbstractModel):
         return [dict(zip(keys + measures, row, strict=True)) for row in self._fetch(query)]
 
     def _rollup_percentiles(self, period):
-        """{(team key, agent key): (median, 90th percentile)} of the first-response minutes
-        of the period's answered mentions, as PostgreSQL's ``percentile_cont`` gives them:
+        """{(team key, agent key): (median, 90th percentile)} of the first-response times in
+        whole minutes (``response_minute``) of the period's answered mentions, as
+        PostgreSQL's ``percentile_cont`` gives them:
         (None, None) for all of them, (team, None) per team, (None, agent) per agent (a key
         False for "no team" / "nobody").  The histogram gives each group's count and the two
         values around each percentile; the interpolation is percentile_cont's own (which
@@ -585,7 +591,7 @@ class SocialCrmQualityDashboard(models.AbstractModel):
                 """WITH h AS (
                         %(rolled_up)s
                          UNION ALL
-                        SELECT m.team_id, m.user_id, m.first_response_minutes::float8, 1
+                        SELECT m.team_id, m.user_id, %(minute)s::float8, 1
                           FROM %(live)s m WHERE m.first_response_minutes IS NOT NULL
                    ), g AS (
                         SELECT GROUPING(team_id, user_id) AS kind, team_id, user_id, v,
@@ -603,6 +609,7 @@ class SocialCrmQualityDashboard(models.AbstractModel):
                      FROM c GROUP BY kind, team_id, user_id, total""",
                 rolled_up=rolled_up,
                 live=period["live"],
+                minute=response_minute(SQL("m.first_response_minutes")),
                 bounds=bounds,
             )
         )

@@ -214,10 +214,13 @@ class TestWeeklyDigest(SocialCrmCase):
         ru = by_partner[self.ru_manager.partner_id]
         en = by_partner[self.en_manager.partner_id]
         self.assertNotIn(self.agent.partner_id, mails.recipient_ids, "managers only")
-        # median of 12.5 and 40 = 26.25; 90th percentile = 12.5 + 0.9 × 27.5 = 37.25
-        self.assertIn("26,2", ru.body_html)
-        self.assertIn("37,2", ru.body_html)
-        self.assertIn("26.2", en.body_html)
+        # the median and 90th percentile are of whole minutes (12.5 is 13, half up): median of
+        # 13 and 40 = 26.5; 90th percentile = 13 + 0.9 × 27 = 37.3 (of the exact times they
+        # would be 26.25 and 37.25)
+        self.assertIn("26,5", ru.body_html)
+        self.assertIn("37,3", ru.body_html)
+        self.assertIn("26.5", en.body_html)
+        self.assertNotIn("26.2", en.body_html)
         self.assertIn("Dina", en.body_html)
         self.assertTrue(ru.subject.startswith("Social CRM: неделя в цифрах"))
         self.assertTrue(en.subject.startswith("Social CRM: the week in figures"))
@@ -326,6 +329,13 @@ class TestQualityRollup(SocialCrmCase):
         mentions = self._build()
         self._settle()
         self.Mention._rollup_refresh(zones=[])
+        self.env.cr.execute(
+            """SELECT count(*), count(*) FILTER (WHERE minutes <> round(minutes))
+                 FROM social_crm_mention_response_histogram"""
+        )
+        rows, exact = self.env.cr.fetchone()
+        self.assertTrue(rows)
+        self.assertEqual(exact, 0, "the histogram holds whole minutes")
         for table in (
             "social_crm_mention_quality_rollup",
             "social_crm_mention_response_histogram",

@@ -171,6 +171,19 @@ class TestScaleIndexes(SocialCrmCase):
             ["%выписк%", "%выписк%"],
         )
         self.assertIn("social_crm_mention__text_index", plan)
+        self.assertIn("social_crm_mention_title_trgm_idx", plan)
+
+    def test_the_title_index_leaves_out_empty_titles(self):
+        """Most mentions have no title: the title's trigram index is partial, so that the
+        planner prices the text filter's title branch at what it costs."""
+        self.env.cr.execute(
+            """SELECT indexname, indexdef FROM pg_indexes
+                WHERE tablename = 'social_crm_mention' AND indexdef LIKE '%%gin_trgm_ops%%'
+                  AND indexdef LIKE '%%title%%'"""
+        )
+        indexes = dict(self.env.cr.fetchall())
+        self.assertEqual(list(indexes), ["social_crm_mention_title_trgm_idx"])
+        self.assertIn("WHERE (title IS NOT NULL)", indexes["social_crm_mention_title_trgm_idx"])
 
     def test_kanban_column_reads_its_cards_from_the_index_in_order(self):
         plan = self.explain(

@@ -138,11 +138,21 @@ class TestSlaAssignment(SocialCrmCase):
             mention = self.ingest(1)
         self.assertFalse(mention.user_id)
         self.assertEqual(mention.team_id, team)
-        # create_date is the database's clock: the alert counts from it
-        with freeze_time(mention.create_date + timedelta(minutes=5)):
+        # The alert counts from create_date, which is the database's clock (the transaction's
+        # now(), which freeze_time does not reach). Put it at the frozen moment, so that the
+        # cron runs below fall on Saturday too, outside the calendar whatever the real time.
+        self.env.flush_all()
+        self.env.cr.execute(
+            "UPDATE social_crm_mention SET create_date = %s WHERE id = %s",
+            [SATURDAY_NOON, mention.id],
+        )
+        mention.invalidate_recordset(["create_date"])
+        self.assertEqual(mention.create_date, SATURDAY_NOON)
+        with freeze_time(SATURDAY_NOON + timedelta(minutes=5)):
             self.Mention._cron_sla_refresh()
+        self.assertFalse(mention.user_id, "nobody is on duty on Saturday")
         self.assertFalse(mention.unassigned_alerted)
-        with freeze_time(mention.create_date + timedelta(minutes=20)):
+        with freeze_time(SATURDAY_NOON + timedelta(minutes=20)):
             self.Mention._cron_sla_refresh()
             self.Mention._cron_sla_refresh()
         alerts = mention.activity_ids.filtered(
