@@ -150,8 +150,9 @@ class SocialCrmMention(models.Model):
     # -- keeping it -------------------------------------------------------------------------
     @api.model
     def _rollup_refresh_others(self, now):
-        super()._rollup_refresh_others(now)
+        result = super()._rollup_refresh_others(now)
         self._rollup_refresh_one(QUALITY_KEY, QUALITY_TZ, now, self._rollup_fill_quality)
+        return result
 
     @api.model
     def _rollup_fill_quality(self, tz, source, dirty):
