@@ -49,14 +49,6 @@ __all__ = [
     "fit_corrections",
 ]
 
-# Gradient steps, step size and L2 shrinkage of a company's prior shift (sentiment).
-_PRIOR_STEPS = 60
-_PRIOR_RATE = 2.0
-_PRIOR_L2 = 0.05
-# Whether sentiment corrections may shift the shipped model's priors (earned on held-out ones).
-# Off: on five left-out industries it cost 0.010 after 50 corrections and 0.004 after 100
-# (bench/nlp.py's curve, folds without the industry), where without it nothing moved.
-SENTIMENT_PRIOR = False
 # Most recent corrections a model keeps and fits on.
 MAX_ROWS = 2000
 # Times each correction counts when the stage model is trained again with the corrections
@@ -131,8 +123,6 @@ class CompanyFit:
         self.model = model
         # weights of the model trained again with the corrections minus the shipped ones
         self.shift = shift
-        # per label, the company's shift of the shipped model's priors (sentiment)
-        self.prior = None
         self.base = base
         self.labels = labels
         self.is_stage = is_stage
@@ -145,11 +135,7 @@ class CompanyFit:
     def pull(self):
         """How strongly the corrections pull: the word model's scale, the nearest
         corrections' weight (both earned on held-out corrections)."""
-        return {
-            "words": self.scale,
-            "nearest": self.recall,
-            "prior": 1.0 if self.prior is not None else 0.0,
-        }
+        return {"words": self.scale, "nearest": self.recall}
 
     @property
     def explainer(self):
@@ -174,8 +160,6 @@ class CompanyFit:
             moved = self.shift.logits(features)
             offset = [o + trust * m for o, m in zip(offset, moved, strict=True)]
         logits = [o + self.scale * w for o, w in zip(offset, own, strict=True)]
-        if self.prior is not None:
-            logits = [v + b for v, b in zip(logits, self.prior, strict=True)]
         if self.memory is not None and self.recall:
             votes = self.memory.votes(_word_keys(features) if keys is None else keys)
             if votes is not None:
@@ -183,27 +167,18 @@ class CompanyFit:
         return logits
 
 
-class _Shifted:
+class _Shifted(LinearModel):
     """The shipped weights plus a company's shift, for explaining a decision."""
 
     def __init__(self, base, shift):
+        super().__init__(base.labels)
         self.base, self.shift = base, shift
 
-    def contributions(self, features, label):
-        zero = [0.0] * len(self.base.labels)
-        k = self.base.labels.index(label)
-        found = []
-        for key, token in features.words.items():
-            row = [
-                a + b
-                for a, b in zip(
-                    self.base.weights.get(key, zero), self.shift.weights.get(key, zero), strict=True
-                )
-            ]
-            if row[k] > 0:
-                found.append((row[k] - sum(row) / len(row), token))
-        found.sort(reverse=True)
-        return found
+    def row(self, key):
+        base, shift = self.base.weights.get(key), self.shift.weights.get(key)
+        if base is None or shift is None:
+            return base if shift is None else list(shift)
+        return [a + b for a, b in zip(base, shift, strict=True)]
 
 
 class _Memory:
@@ -294,37 +269,16 @@ def _train(examples, names, offsets):
     )
 
 
-def _prior_shift(offsets, labels, names):
-    """Per label, what this company's corrections add to every mention's logits: the shift of
-    the shipped model's priors that best explains the corrections (shrunk towards none, so a
-    few corrections move it little)."""
-    index = {name: k for k, name in enumerate(names)}
-    bias = [0.0] * len(names)
-    if not labels:
-        return bias
-    n = len(labels)
-    for _ in range(_PRIOR_STEPS):
-        grad = [_PRIOR_L2 * b for b in bias]
-        for offset, label in zip(offsets, labels, strict=True):
-            proba = softmax([o + b for o, b in zip(offset, bias, strict=True)])
-            proba[index[label]] -= 1.0
-            for k, p in enumerate(proba):
-                grad[k] += p / n
-        bias = [b - _PRIOR_RATE * g for b, g in zip(bias, grad, strict=True)]
-    return bias
+def _held_out_pull(examples, names, offsets, keysets):
+    """The pulls of the word model and of the nearest corrections that best predict
+    corrections they were not fitted on.
 
-
-def _held_out_pull(examples, names, offsets, keysets, prior=False):
-    """The pulls of the word model, of the nearest corrections (and, with `prior`, of the
-    company's prior shift) that best predict corrections they were not fitted on.
-
-    The corrections are split in `_FOLDS`; a word model, a memory and a prior shift built
-    from the others score each fold at every candidate, and the one with the fewest held-out
-    errors wins ((0, 0, 0) when the corrections teach nothing that carries over).
+    The corrections are split in `_FOLDS`; a word model and a memory built from the others
+    score each fold at every candidate pair, and the pair with the lowest held-out log-loss
+    wins ((0, 0) when the corrections teach nothing that carries over to new mentions).
     """
     recent = list(range(len(examples)))[-_CALIBRATION_ROWS:]
-    priors = (0.0, 1.0) if prior else (0.0,)
-    grid = [(s, r, b) for s in _SCALES for r in _RECALLS for b in priors]
+    grid = [(scale, recall) for scale in _SCALES for recall in _RECALLS]
     loss = dict.fromkeys(grid, 0.0)
     errors = dict.fromkeys(grid, 0)
     labels = [label for _, label in examples]
@@ -335,55 +289,44 @@ def _held_out_pull(examples, names, offsets, keysets, prior=False):
         kept = [i for i in range(len(examples)) if i not in held_set]
         model = _train([examples[i] for i in kept], names, [offsets[i] for i in kept])
         memory = _Memory([keysets[i] for i in kept], [labels[i] for i in kept], names)
-        shift = (
-            _prior_shift([offsets[i] for i in kept], [labels[i] for i in kept], names)
-            if prior
-            else [0.0] * len(names)
-        )
         for i in held:
             own = model.logits(examples[i][0])
             votes = memory.votes(keysets[i]) or [0.0] * len(names)
-            for scale, recall, bias in grid:
+            for scale, recall in grid:
                 logits = [
-                    o + scale * w + recall * v + bias * b
-                    for o, w, v, b in zip(offsets[i], own, votes, shift, strict=True)
+                    o + scale * w + recall * v
+                    for o, w, v in zip(offsets[i], own, votes, strict=True)
                 ]
                 proba = softmax(logits)
-                loss[scale, recall, bias] -= math.log(max(proba[index[labels[i]]], 1e-12))
-                errors[scale, recall, bias] += proba[index[labels[i]]] < max(proba)
+                loss[scale, recall] -= math.log(max(proba[index[labels[i]]], 1e-12))
+                errors[scale, recall] += proba[index[labels[i]]] < max(proba)
     if SELECT_BY == "errors":
-        none = (0.0, 0.0, 0.0)
-        best = min(grid, key=lambda pull: (errors[pull], round(loss[pull], 6), pull))
-        # Among the pulls one wins on held-out corrections by luck alone: a pull is used when
+        none = (0.0, 0.0)
+        best = min(grid, key=lambda pair: (errors[pair], round(loss[pair], 6), pair))
+        # Among 36 pulls one wins on held-out corrections by luck alone: a pull is used when
         # it fixes clearly more held-out corrections than none does, or, fixing as many,
         # predicts them much more confidently (corrections the shipped model agreed with).
         if errors[none] - errors[best] >= _MIN_GAIN + _MIN_GAIN_SHARE * len(recent):
             return best
         safe = min(
-            (pull for pull in grid if errors[pull] <= errors[none]),
-            key=lambda pull: (round(loss[pull], 6), pull),
+            (pair for pair in grid if errors[pair] <= errors[none]),
+            key=lambda pair: (round(loss[pair], 6), pair),
         )
         return safe if loss[safe] <= _MIN_LOSS_RATIO * loss[none] else none
-    return min(grid, key=lambda pull: (round(loss[pull], 6), pull))
+    return min(grid, key=lambda pair: (round(loss[pair], 6), pair))
 
 
-def _fit_offset_model(
-    features, offsets, keysets, labels, names, is_stage=False, base=None, prior=False
-):
+def _fit_offset_model(features, offsets, keysets, labels, names, is_stage=False, base=None):
     """A CompanyFit of corrections on top of fixed `offsets`, with the pulls earned on
     held-out corrections (a set pull below `_MIN_CALIBRATION` corrections)."""
     examples = list(zip(features, labels, strict=True))
-    bias = 0.0
     if len(examples) >= _MIN_CALIBRATION:
-        scale, recall, bias = _held_out_pull(examples, names, offsets, keysets, prior=prior)
+        scale, recall = _held_out_pull(examples, names, offsets, keysets)
     else:
         scale, recall = company_scale(len(examples)), 0.0
     model = _train(examples, names, offsets)
     memory = _Memory(keysets, labels, names)
-    fit = CompanyFit(model, names, is_stage, len(examples), base, scale, memory, recall)
-    if bias:
-        fit.prior = [bias * b for b in _prior_shift(offsets, labels, names)]
-    return fit
+    return CompanyFit(model, names, is_stage, len(examples), base, scale, memory, recall)
 
 
 def _difference(model, base):
@@ -551,7 +494,7 @@ class SentimentLearner:
     @property
     def pull(self):
         fit = self.fitted()
-        return fit.pull if fit is not None else {"words": 0.0, "nearest": 0.0, "prior": 0.0}
+        return fit.pull if fit is not None else {"words": 0.0, "nearest": 0.0}
 
     def train(self, samples):
         """Add `samples` — (text, lang, label) tuples, label one of sentiment_model.LABELS."""
@@ -571,7 +514,6 @@ class SentimentLearner:
                 [k for _, _, k in prepared],
                 [label for _, _, label in self.rows],
                 SENTIMENT_LABELS,
-                prior=SENTIMENT_PRIOR,
             )
         return self._fit
 

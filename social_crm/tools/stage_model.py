@@ -247,12 +247,16 @@ class LinearModel:
     def proba(self, features, offset=None):
         return dict(zip(self.labels, softmax(self.logits(features, offset)), strict=True))
 
+    def row(self, key):
+        """The weights of one feature per label (None when the model has none)."""
+        return self.weights.get(key)
+
     def contributions(self, features, label):
         """(contribution, token) of the word features towards `label`, largest first."""
         k = self.labels.index(label)
         found = []
         for key, token in features.words.items():
-            row = self.weights.get(key)
+            row = self.row(key)
             if row is not None and row[k] > 0:
                 found.append((row[k] - sum(row) / len(row), token))
         found.sort(reverse=True)
