@@ -187,7 +187,10 @@ def test_polite_leaving_customer_is_churn(analyzer):
     customer = AuthorHistory(mentions=12, is_customer=True, last_stage="support")
     result = stage_of(analyzer, text, customer)
     assert result.stage == "churn"
-    assert result.sentiment == "negative"  # leaving is bad news even when polite
+    # The author's tone is kept: a thankful goodbye is not made negative because it is churn.
+    assert result.sentiment != "negative"
+    angry = stage_of(analyzer, "Всё, достали. Расторгаю договор, ноги моей у вас не будет", customer)
+    assert (angry.stage, angry.sentiment) == ("churn", "negative")
 
 
 def test_rules_alone_without_context():

@@ -64,10 +64,12 @@ def test_batch_keeps_order_and_length():
 
 
 def test_corrections_change_decisions_from_a_few_dozen():
-    # This airline's staff file every «пропали мили» post as a support case (the miles of an
-    # identifiable account), where the shipped model reads a complaint.
-    corrections = [(f"Куда пропали мили за рейс номер {n}?", "ru", "support") for n in range(30)]
-    text = "Куда пропали мили за рейс?"
+    # This airline's staff file every «не начислили мили» post as a support case (the miles of
+    # an identifiable account), where the shipped model reads a complaint.
+    corrections = [
+        (f"Почему не начислили мили за рейс номер {n}?", "ru", "support") for n in range(30)
+    ]
+    text = "Почему не начислили мили?"
     (plain,) = Analyzer(BRANDS).analyse([MentionInput(text=text)])
     (learnt,) = Analyzer(BRANDS, model=StageModel().train(corrections)).analyse(
         [MentionInput(text=text)]

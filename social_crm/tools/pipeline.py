@@ -115,15 +115,18 @@ class Analyzer:
         stage, confidence, cue_codes = self._stage(prepared)
         if learnt_sentiment:
             cue_codes.append(("sentiment_learnt", {"count": self.sentiment_model.n_samples}))
-        if item.sentiment_score is None and score > -0.2 and not learnt_sentiment:
-            if stage == "churn" and not prepared.question:
-                # A customer announcing they leave is bad news for the brand, however polite.
-                score = min(score, -0.3)
-            elif stage == "negative" and confidence >= NEGATIVE_SURE and score < THRESHOLD:
-                # A complaint the text's words leave neutral is negative: a bare fact of failure
-                # («третий день без света»), a rhetorical question. Praise stays praise (the
-                # sentiment model reads sarcasm itself).
-                score = min(score, -0.3)
+        if (
+            item.sentiment_score is None
+            and not learnt_sentiment
+            and stage == "negative"
+            and confidence >= NEGATIVE_SURE
+            and -THRESHOLD < score < THRESHOLD
+        ):
+            # A complaint the text's words leave neutral is negative: a bare fact of failure
+            # («третий день без света»), a rhetorical question. Praise stays praise (the
+            # sentiment model reads sarcasm itself). A departure keeps the author's own tone:
+            # a grateful goodbye is positive (churn is urgent by its stage, not its sentiment).
+            score = min(score, -0.3)
         matches = prepared.matches
         return Analysis(
             lang=lang,
