@@ -6,6 +6,7 @@ from . import social_crm_source
 from . import social_crm_source_run
 from . import social_crm_mention
 from . import social_crm_mention_rollup
+from . import social_crm_mention_activity
 from . import social_crm_classifier
 from . import social_crm_webhook_event
 from . import social_crm_knowledge_tag

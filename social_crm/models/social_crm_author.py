@@ -248,7 +248,13 @@ class SocialCrmAuthor(models.Model):
         self.env.add_to_compute(self._fields["is_advocate"], authors)
         authors.flush_recordset(["is_advocate"])
 
+    @api.depends("name", "handle")
     def _compute_display_name(self):
+        # Read the two columns alone: reading one of them by the record would fetch every
+        # column of the author (a kanban of 280 cards shows 280 author names).
+        stored = [author_id for author_id in self._ids if isinstance(author_id, int)]
+        if stored:
+            self.browse(stored).fetch(["name", "handle"])
         for author in self:
             handle = f" (@{author.handle.lstrip('@')})" if author.handle else ""
             author.display_name = f"{author.name or ''}{handle}"

@@ -149,8 +149,11 @@ class SocialCrmMention(models.Model):
     )
     stage_code = fields.Selection(related="stage_id.code")
     stage_confidence = fields.Float(digits=(3, 2))
+    # Not prefetched: only the form's "Why this stage" reads it, not a card or a list row.
     stage_cue_data = fields.Json(
-        readonly=True, help="The reasons of the stage decision as (code, parameters)."
+        readonly=True,
+        prefetch=False,
+        help="The reasons of the stage decision as (code, parameters).",
     )
     stage_cues = fields.Text(
         string="Why this stage",
@@ -187,7 +190,8 @@ class SocialCrmMention(models.Model):
     priority = fields.Selection(
         [("0", "Normal"), ("1", "High"), ("2", "Urgent")], default="0", index=True
     )
-    color = fields.Integer()
+    # a colour index, not a quantity: no sum in the kanban's column headers
+    color = fields.Integer(aggregator=None)
     rating = fields.Float(
         string="Review rating",
         digits=(2, 1),
@@ -208,7 +212,7 @@ class SocialCrmMention(models.Model):
     engagement = fields.Integer(
         compute="_compute_engagement", store=True, aggregator="sum", precompute=True
     )
-    raw = fields.Json(string="Original payload", groups="social_crm.group_manager")
+    raw = fields.Json(string="Original payload", groups="social_crm.group_manager", prefetch=False)
 
     # Response time.
     sla_deadline = fields.Datetime(string="Respond by", index=True)
@@ -280,6 +284,14 @@ class SocialCrmMention(models.Model):
                    ON social_crm_mention
                       (stage_id, priority DESC, sentiment_rank, published_at, id)
                       INCLUDE (sentiment, company_id, color)
+                WHERE state IN ('new', 'in_progress', 'waiting_expert')"""
+        )
+        # The same column counts and progress bars need only the stage, the sentiment and the
+        # company (the multi-company rule) of each mention to handle: from this narrow index
+        # they read about a third of the pages of the one above.
+        self.env.cr.execute(
+            """CREATE INDEX IF NOT EXISTS social_crm_mention_open_count_idx
+                   ON social_crm_mention (stage_id, sentiment, company_id)
                 WHERE state IN ('new', 'in_progress', 'waiting_expert')"""
         )
         # the list's (and the text search's) default order: the first rows without a sort
@@ -425,6 +437,58 @@ class SocialCrmMention(models.Model):
     @api.model
     def _read_group_stage_ids(self, stages, domain):
         return stages.search([], order=stages._order)
+
+    # The kanban's column counts and sentiment progress bars group by stage "in the stage's
+    # order", which joins the stage table to every counted mention before the grouping: three
+    # times the count's own cost at a million mentions. The columns come out in the stages'
+    # order anyway (``group_expand`` above), and the progress bars are a dictionary, so for
+    # these two the SQL groups in any order.
+    @api.model
+    def read_group(self, domain, fields, groupby, offset=0, limit=None, orderby=False, lazy=True):
+        groupby_list = [groupby] if isinstance(groupby, str) else list(groupby)
+        records = self
+        if (
+            lazy
+            and not orderby
+            and not offset
+            and groupby_list[:1] == ["stage_id"]
+            and (
+                not limit
+                # every stage's group (and "no stage") fits: none is cut by an arbitrary order
+                or limit
+                > self.env["social_crm.stage"]
+                .sudo()
+                .with_context(active_test=False)
+                .search_count([])
+            )
+        ):
+            records = self.with_context(social_crm_group_any_order=True)
+        return super(SocialCrmMention, records).read_group(
+            domain, fields, groupby, offset=offset, limit=limit, orderby=orderby, lazy=lazy
+        )
+
+    @api.model
+    def read_progress_bar(self, domain, group_by, progress_bar):
+        records = (
+            self.with_context(social_crm_group_any_order=True) if group_by == "stage_id" else self
+        )
+        return super(SocialCrmMention, records).read_progress_bar(domain, group_by, progress_bar)
+
+    @api.model
+    def search_fetch(self, domain, field_names, offset=0, limit=None, order=None):
+        # Reading the rows found checks the multi-company rule on their company: fetched with
+        # the rest, it spares a second query of every column of the rows (kanban, list).
+        if "company_id" not in field_names:
+            field_names = [*field_names, "company_id"]
+        return super().search_fetch(domain, field_names, offset, limit, order)
+
+    @api.model
+    def _read_group(
+        self, domain, groupby=(), aggregates=(), having=(), offset=0, limit=None, order=None
+    ):
+        if self.env.context.get("social_crm_group_any_order") and order == ",".join(groupby):
+            order = None  # by the grouped columns themselves: no join to order by a stage
+        return super()._read_group(domain, groupby, aggregates, having, offset, limit, order)
 
     # -- SLA ----------------------------------------------------------------------------
     def _sla_minutes(self, stage, source):

@@ -30,6 +30,8 @@ class SocialCrmMention(models.Model):
         groups=SALES_GROUP,
         help="The lead or opportunity created from this mention.",
     )
+    # The card's "Lead" badge: whether a lead exists, without reading the lead itself.
+    has_lead = fields.Boolean(compute="_compute_has_lead", groups=SALES_GROUP)
     partner_opportunity_ids = fields.Many2many(
         "crm.lead",
         string="The contact's open opportunities",
@@ -43,6 +45,23 @@ class SocialCrmMention(models.Model):
         compute="_compute_partner_opportunities",
         groups=SALES_GROUP,
     )
+
+    @api.model
+    def search_fetch(self, domain, field_names, offset=0, limit=None, order=None):
+        # the card's "Lead" badge: its column comes with the cards, not in a query of its own
+        if "has_lead" in field_names and "lead_id" not in field_names:
+            field_names = [*field_names, "lead_id"]
+        return super().search_fetch(domain, field_names, offset, limit, order)
+
+    @api.depends("lead_id")
+    def _compute_has_lead(self):
+        # the one column, when the search did not bring it (reading it by the record would
+        # fetch every column of the cards)
+        missing = [m.id for m in self if isinstance(m.id, int) and "lead_id" not in m._cache]
+        if missing:
+            self.browse(missing).fetch(["lead_id"])
+        for mention in self:
+            mention.has_lead = bool(mention.lead_id)
 
     @api.depends("partner_id")
     @api.depends_context("uid")

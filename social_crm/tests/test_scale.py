@@ -1,6 +1,9 @@
 """Reports from the roll-up answer as a scan of the mentions does; the indexes that keep the
 kanban, the text search and the duplicate check off a scan of the whole table exist."""
 
+from datetime import timedelta
+
+from odoo import fields
 from odoo.tests import tagged
 
 from .common import SocialCrmCase, make_record
@@ -186,6 +189,9 @@ class TestScaleIndexes(SocialCrmCase):
         self.assertIn("WHERE (title IS NOT NULL)", indexes["social_crm_mention_title_trgm_idx"])
 
     def test_kanban_column_reads_its_cards_from_the_index_in_order(self):
+        # On a table of a few rows the planner may as well sort them (it does, since the
+        # narrow count index exists): forbid the sort to see that an index gives the order.
+        self.env.cr.execute("SET LOCAL enable_sort = off")
         plan = self.explain(
             """SELECT id FROM social_crm_mention
                 WHERE state IN ('new', 'in_progress', 'waiting_expert') AND stage_id = %s
@@ -194,3 +200,95 @@ class TestScaleIndexes(SocialCrmCase):
         )
         self.assertIn("social_crm_mention_open_kanban_idx", plan)
         self.assertNotIn("Sort", plan)
+
+
+@tagged("post_install", "-at_install")
+class TestKanbanCard(SocialCrmCase):
+    """What the kanban's first load reads, and that reading it cheaply changes no value."""
+
+    def setUp(self):
+        super().setUp()
+        records = [make_record(f"k{i}", text=TEXTS[i % len(TEXTS)] + f" ({i})") for i in range(12)]
+        self.mentions = self.source._ingest(records)["mentions"]
+        self.env.flush_all()
+
+    def test_column_counts_and_progress_bars_in_the_stages_order(self):
+        domain = [("state", "in", ("new", "in_progress", "waiting_expert"))]
+        groups = self.Mention.web_read_group(domain, [], ["stage_id"], limit=10, lazy=True)[
+            "groups"
+        ]
+        stages = self.env["social_crm.stage"].search([])
+        self.assertEqual([g["stage_id"][0] for g in groups], stages.ids)
+        for group in groups:
+            self.assertEqual(
+                group["stage_id_count"],
+                self.Mention.search_count(domain + [("stage_id", "=", group["stage_id"][0])]),
+            )
+        bars = self.Mention.read_progress_bar(
+            domain, "stage_id", {"field": "sentiment", "colors": {"negative": "", "neutral": ""}}
+        )
+        for stage in stages:
+            counts = bars.get(str(stage.id), {})
+            for sentiment in ("negative", "neutral"):
+                self.assertEqual(
+                    counts.get(sentiment, 0),
+                    self.Mention.search_count(
+                        domain + [("stage_id", "=", stage.id), ("sentiment", "=", sentiment)]
+                    ),
+                )
+        # a grouping someone orders (a pivot, a graph) keeps the stages' order from SQL
+        rows = self.Mention.read_group([], ["__count"], ["stage_id", "sentiment"], lazy=False)
+        used = [r["stage_id"][0] for r in rows]
+        self.assertEqual(used, sorted(used, key=stages.ids.index))
+
+    def test_the_counts_are_read_from_the_narrow_index(self):
+        self.env.cr.execute("SET LOCAL enable_seqscan = off")
+        self.env.cr.execute(
+            """EXPLAIN SELECT stage_id, sentiment, count(*) FROM social_crm_mention
+                WHERE state IN ('new', 'in_progress', 'waiting_expert') AND company_id = %s
+             GROUP BY stage_id, sentiment""",
+            [self.env.company.id],
+        )
+        plan = "\n".join(row[0] for row in self.env.cr.fetchall())
+        self.assertIn("social_crm_mention_open_count_idx", plan)
+
+    def test_activity_clock_as_the_mixin_computes_it(self):
+        mention = self.mentions[0]
+        bare = self.mentions[1]
+        todo = self.env.ref("mail.mail_activity_data_todo")
+        call = self.env.ref("mail.mail_activity_data_call")
+        today = fields.Date.context_today(self.env.user)
+        mention.activity_schedule(
+            activity_type_id=call.id, summary="Call back", date_deadline=today + timedelta(days=3)
+        )
+        mention.activity_schedule(
+            activity_type_id=todo.id, summary="Check the order", date_deadline=today
+        )
+        self.env.invalidate_all()
+        self.assertEqual(mention.activity_state, "today")
+        self.assertEqual(mention.activity_type_id, todo)  # the next one by deadline
+        self.assertEqual(mention.activity_summary, "Check the order")
+        self.assertEqual(mention.activity_type_icon, todo.icon)
+        self.assertFalse(mention.activity_exception_decoration)
+        self.assertFalse(bare.activity_state or bare.activity_type_id or bare.activity_summary)
+        call.decoration_type = "warning"
+        self.env.invalidate_all()
+        self.assertEqual(mention.activity_exception_decoration, "warning")
+        self.assertEqual(mention.activity_exception_icon, call.icon)
+        # the mixin's searches still work
+        self.assertIn(mention, self.Mention.search([("activity_state", "=", "today")]))
+        self.assertIn(mention, self.Mention.search([("activity_type_id", "=", todo.id)]))
+        self.assertNotIn(bare, self.Mention.search([("activity_summary", "ilike", "order")]))
+
+    def test_author_name_follows_its_handle(self):
+        author = self.mentions[0].author_id
+        author.write({"name": "Айгуль", "handle": "aigul_k"})
+        self.assertEqual(author.display_name, "Айгуль (@aigul_k)")
+        author.handle = False
+        self.assertEqual(author.display_name, "Айгуль")
+
+    def test_the_card_reads_no_overdue_flag_and_a_cheap_lead_badge(self):
+        arch = self.Mention.get_views([(False, "kanban")])["views"]["kanban"]["arch"]
+        self.assertNotIn('name="is_overdue"', arch)
+        self.assertIn('name="sla_status"', arch)
+        self.assertFalse(self.Mention._fields["color"].aggregator)
