@@ -2,6 +2,7 @@
 
     python bench/nlp.py [--data ../shared/data] [--training social_crm/tools/data/training]
                         [--repeat 5] [--seeds 3] [--epochs 10] [--skip-loio]
+                        [--jobs 2] [--curve-every 4]
 
 Prints figures; it is not a pass/fail test.
 
@@ -169,7 +170,29 @@ def dev_report(rows, brands):
 # --- leave one industry out ------------------------------------------------------------------
 
 
-def loio_report(prepared, rows, epochs):
+# What the worker processes of --jobs read (inherited when they fork).
+_SHARED = {}
+
+
+def _in_pool(func, items, jobs):
+    """(item, func(item)) for each item, in order; in `jobs` forked processes when jobs > 1."""
+    if jobs <= 1:
+        for item in items:
+            yield item, func(item)
+        return
+    import multiprocessing
+
+    with multiprocessing.get_context("fork").Pool(jobs) as pool:
+        yield from zip(items, pool.imap(func, items), strict=True)
+
+
+def _train_fold(industry):
+    prepared, rows = _SHARED["prepared"], _SHARED["rows"]
+    train = [(p, s) for (p, s), r in zip(prepared, rows, strict=True) if r["industry"] != industry]
+    return stage_train.train_stage_model(train, epochs=_SHARED["epochs"])
+
+
+def loio_report(prepared, rows, epochs, jobs=1):
     """Train on every industry but one, measure on it; returns {industry: fold model}."""
     industries = sorted({r["industry"] for r in rows})
     n_extra = sum(1 for r in rows if r.get("extra"))
@@ -185,16 +208,13 @@ def loio_report(prepared, rows, epochs):
     macro_sum = {"rules": 0.0, "model": 0.0}
     stage_sum, stage_n = defaultdict(float), Counter()
     start = time.perf_counter()
-    for industry in industries:
-        train = [
-            (p, s) for (p, s), r in zip(prepared, rows, strict=True) if r["industry"] != industry
-        ]
+    _SHARED.update(prepared=prepared, rows=rows, epochs=epochs)
+    for industry, model in _in_pool(_train_fold, industries, jobs):
         test = [
             (p, s)
             for (p, s), r in zip(prepared, rows, strict=True)
             if r["industry"] == industry and not r.get("extra")
         ]
-        model = stage_train.train_stage_model(train, epochs=epochs)
         models[industry] = model
         gold = [s for _, s in test]
         pred = [argmax_stage(stage_model.stage_logits(model, p)) for p, _ in test]
@@ -269,74 +289,108 @@ def _sentiments(analyzer, rest):
     return [analyzer.analyse_one(item).sentiment for _row, item in rest]
 
 
-def learning_curve(prepared, rows, industries, models, seeds, sentiment_folds=None):
+def _curve_industry(job):
+    """[(key, value)] of the learning curve on one left-out industry (all shuffles); only its
+    point k = 0 (no correction) when the industry is not one the curve runs on."""
+    industry, whole = job
+    prepared, rows = _SHARED["prepared"], _SHARED["rows"]
+    items = _SHARED["by_industry"][industry]
+    seeds, sentiment_folds = _SHARED["seeds"], _SHARED["sentiment_folds"]
+    base = _SHARED["models"][industry]
+    # what the fold's model was trained on: the corrections are learnt by training it again
+    training = stage_train.training_examples(
+        [(p, s) for (p, s), r in zip(prepared, rows, strict=True) if r["industry"] != industry]
+    )
+    brands = stage_train.brand_specs(_SHARED["industries"].get(industry))
+    weights = sentiment_folds.weights_without(industry) if sentiment_folds else None
+    restore = _sentiment_base(weights)
+    out = []
+    try:
+        for seed in range(seeds):
+            shuffled = list(items)
+            random.Random(seed).shuffle(shuffled)
+            for k in CURVE if whole else CURVE[:1]:
+                rest, corrected = shuffled[k:], shuffled[:k]
+                if len(rest) < MIN_REST:
+                    continue
+                gold = [s for _, s, _, _ in rest]
+                plain = [argmax_stage(stage_model.stage_logits(base, p)) for p, _, _, _ in rest]
+                gold_sent = [LABELS[r["sentiment"]] for _, _, r, _ in rest]
+                plain_sent = _sentiments(
+                    _fold_analyzer(brands, base), [(r, i) for _, _, r, i in rest]
+                )
+                stage_before = macro_f1(gold, plain)
+                sent_before = accuracy(gold_sent, plain_sent)
+                out += [(("stage before", k), stage_before), (("sent before", k), sent_before)]
+                if not k:
+                    out += [(("stage after", k), stage_before), (("sent after", k), sent_before)]
+                    continue
+                fit = learn.fit_corrections(
+                    [p for p, _, _, _ in corrected],
+                    [s for _, s, _, _ in corrected],
+                    base=base,
+                    training=training,
+                )
+                out.append((("pull", k), fit.pull))
+                learnt = [
+                    argmax_stage(fit.logits(p.features, stage_model.stage_logits(base, p)))
+                    for p, _, _, _ in rest
+                ]
+                out.append((("stage after", k), macro_f1(gold, learnt)))
+                model = learn.SentimentLearner().train(
+                    (r["text"], i.lang or detect_language(r["text"])[0], LABELS[r["sentiment"]])
+                    for _, _, r, i in corrected
+                )
+                taught = _sentiments(
+                    _fold_analyzer(brands, base, model), [(r, i) for _, _, r, i in rest]
+                )
+                out += [
+                    (("sent after", k), accuracy(gold_sent, taught)),
+                    (("sent pull", k), model.pull),
+                ]
+    finally:
+        restore()
+    return out
+
+
+def learning_curve(
+    prepared, rows, industries, models, seeds, sentiment_folds=None, jobs=1, every=1
+):
     """Stage macro-F1 and sentiment accuracy of a left-out industry's other mentions before
     and after k of them are corrected (the same random k for both)."""
-    print(
-        f"\nLEARNING CURVE on left-out industries: a random k of an industry's mentions are "
-        f"corrected (stage and sentiment),\n  the rest measured before (models trained without "
-        f"that industry) and after its k corrections; {seeds} shuffles; a point needs "
-        f"{MIN_REST}+ mentions left"
-    )
     by_industry = defaultdict(list)
     for (p, s), r in zip(prepared, rows, strict=True):
         if not r.get("extra"):
             item = MentionInput(text=r["text"], rating=r.get("rating") or None)
             by_industry[r["industry"]].append((p, s, r, item))
+    chosen = sorted(by_industry)[::every]
+    print(
+        f"\nLEARNING CURVE on left-out industries: a random k of an industry's mentions are "
+        f"corrected (stage and sentiment),\n  the rest measured before (models trained without "
+        f"that industry) and after its k corrections; {seeds} shuffles; a point needs "
+        f"{MIN_REST}+ mentions left"
+        + (
+            f";\n  k = 0 on every industry, k > 0 on every {every}th ({len(chosen)} of "
+            f"{len(by_industry)}: {', '.join(chosen)})"
+            if every > 1
+            else ""
+        )
+    )
+    _SHARED.update(
+        prepared=prepared,
+        rows=rows,
+        by_industry=by_industry,
+        seeds=seeds,
+        sentiment_folds=sentiment_folds,
+        models=models,
+        industries=industries,
+    )
     stats = defaultdict(list)
     start = time.perf_counter()
-    for industry, items in sorted(by_industry.items()):
-        base = models[industry]
-        # what the fold's model was trained on: the corrections are learnt by training it again
-        training = stage_train.training_examples(
-            [(p, s) for (p, s), r in zip(prepared, rows, strict=True) if r["industry"] != industry]
-        )
-        brands = stage_train.brand_specs(industries.get(industry))
-        weights = sentiment_folds.weights_without(industry) if sentiment_folds else None
-        restore = _sentiment_base(weights)
-        try:
-            for seed in range(seeds):
-                shuffled = list(items)
-                random.Random(seed).shuffle(shuffled)
-                for k in CURVE:
-                    rest, corrected = shuffled[k:], shuffled[:k]
-                    if len(rest) < MIN_REST:
-                        continue
-                    gold = [s for _, s, _, _ in rest]
-                    plain = [argmax_stage(stage_model.stage_logits(base, p)) for p, _, _, _ in rest]
-                    gold_sent = [LABELS[r["sentiment"]] for _, _, r, _ in rest]
-                    plain_sent = _sentiments(
-                        _fold_analyzer(brands, base), [(r, i) for _, _, r, i in rest]
-                    )
-                    stats["stage before", k].append(macro_f1(gold, plain))
-                    stats["sent before", k].append(accuracy(gold_sent, plain_sent))
-                    if not k:
-                        stats["stage after", k].append(stats["stage before", k][-1])
-                        stats["sent after", k].append(stats["sent before", k][-1])
-                        continue
-                    fit = learn.fit_corrections(
-                        [p for p, _, _, _ in corrected],
-                        [s for _, s, _, _ in corrected],
-                        base=base,
-                        training=training,
-                    )
-                    stats["pull", k].append(fit.pull)
-                    learnt = [
-                        argmax_stage(fit.logits(p.features, stage_model.stage_logits(base, p)))
-                        for p, _, _, _ in rest
-                    ]
-                    stats["stage after", k].append(macro_f1(gold, learnt))
-                    model = learn.SentimentLearner().train(
-                        (r["text"], i.lang or detect_language(r["text"])[0], LABELS[r["sentiment"]])
-                        for _, _, r, i in corrected
-                    )
-                    taught = _sentiments(
-                        _fold_analyzer(brands, base, model), [(r, i) for _, _, r, i in rest]
-                    )
-                    stats["sent after", k].append(accuracy(gold_sent, taught))
-                    stats["sent pull", k].append(model.pull)
-        finally:
-            restore()
+    jobs_list = [(industry, industry in chosen) for industry in sorted(by_industry)]
+    for _job, values in _in_pool(_curve_industry, jobs_list, jobs):
+        for key, value in values:
+            stats[key].append(value)
 
     def mean(key):
         return sum(stats[key]) / len(stats[key])
@@ -482,6 +536,15 @@ def main():
     parser.add_argument("--seeds", type=int, default=3)
     parser.add_argument("--epochs", type=int, default=stage_train.EPOCHS)
     parser.add_argument(
+        "--jobs", type=int, default=1, help="processes for the folds and the learning curve"
+    )
+    parser.add_argument(
+        "--curve-every",
+        type=int,
+        default=1,
+        help="the learning curve on every n-th industry only (its retraining is the slow part)",
+    )
+    parser.add_argument(
         "--skip-loio", action="store_true", help="only the dev set, language and speed"
     )
     parser.add_argument(
@@ -498,13 +561,22 @@ def main():
         rows, industries = stage_train.load_training(args.training)
         if rows:
             prepared = stage_train.featurise(rows, industries)
-            models = loio_report(prepared, rows, args.epochs)
+            models = loio_report(prepared, rows, args.epochs, args.jobs)
             folds = None
             if not args.shipped_sentiment:
                 import sentiment_eval
 
                 folds = sentiment_eval.FoldCache()
-            learning_curve(prepared, rows, industries, models, args.seeds, folds)
+            learning_curve(
+                prepared,
+                rows,
+                industries,
+                models,
+                args.seeds,
+                folds,
+                jobs=args.jobs,
+                every=args.curve_every,
+            )
             train_texts = [r["text"] for r in rows]
         else:
             print(f"\nno training set under {args.training}")

@@ -26,7 +26,10 @@ class SocialCrmMention(models.Model):
         related=False, compute="_compute_activity_card", compute_sudo=True, readonly=True
     )
     activity_type_icon = fields.Char(
-        related=False, compute="_compute_activity_card", compute_sudo=True
+        related=False,
+        compute="_compute_activity_card",
+        compute_sudo=True,
+        help="Font awesome icon e.g. fa-tasks",
     )
     activity_summary = fields.Char(
         related=False, compute="_compute_activity_card", compute_sudo=True, readonly=True

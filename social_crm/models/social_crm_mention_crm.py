@@ -31,7 +31,9 @@ class SocialCrmMention(models.Model):
         help="The lead or opportunity created from this mention.",
     )
     # The card's "Lead" badge: whether a lead exists, without reading the lead itself.
-    has_lead = fields.Boolean(compute="_compute_has_lead", groups=SALES_GROUP)
+    has_lead = fields.Boolean(
+        string="Lead created", compute="_compute_has_lead", groups=SALES_GROUP
+    )
     partner_opportunity_ids = fields.Many2many(
         "crm.lead",
         string="The contact's open opportunities",
