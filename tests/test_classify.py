@@ -189,7 +189,9 @@ def test_polite_leaving_customer_is_churn(analyzer):
     assert result.stage == "churn"
     # The author's tone is kept: a thankful goodbye is not made negative because it is churn.
     assert result.sentiment != "negative"
-    angry = stage_of(analyzer, "Всё, достали. Расторгаю договор, ноги моей у вас не будет", customer)
+    angry = stage_of(
+        analyzer, "Всё, достали. Расторгаю договор, ноги моей у вас не будет", customer
+    )
     assert (angry.stage, angry.sentiment) == ("churn", "negative")
 
 
