@@ -297,8 +297,9 @@ def _curve_industry(job):
     items = _SHARED["by_industry"][industry]
     seeds, sentiment_folds = _SHARED["seeds"], _SHARED["sentiment_folds"]
     base = _SHARED["models"][industry]
-    # what the fold's model was trained on: the corrections are learnt by training it again
-    training = stage_train.training_examples(
+    # what the fold's model was trained on (the corrections train it further); only where
+    # corrections are made
+    training = whole and stage_train.training_examples(
         [(p, s) for (p, s), r in zip(prepared, rows, strict=True) if r["industry"] != industry]
     )
     brands = stage_train.brand_specs(_SHARED["industries"].get(industry))

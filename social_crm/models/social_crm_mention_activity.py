@@ -48,18 +48,7 @@ class SocialCrmMention(models.Model):
         no_type = self.env["mail.activity.type"]
         for mention in self:
             activities = mention.activity_ids
-            if not activities:
-                mention.activity_state = False
-                mention.activity_exception_decoration = False
-                mention.activity_exception_icon = False
-                mention.activity_type_id = no_type
-                mention.activity_type_icon = False
-                mention.activity_summary = False
-                continue
             states = set(activities.mapped("state"))
-            mention.activity_state = next(
-                (s for s in ("overdue", "today", "planned") if s in states), False
-            )
             exception = no_type
             for activity_type in activities.activity_type_id:
                 if activity_type.decoration_type == "danger":
@@ -67,9 +56,16 @@ class SocialCrmMention(models.Model):
                     break
                 if activity_type.decoration_type == "warning":
                     exception = activity_type
-            mention.activity_exception_decoration = exception.decoration_type or False
-            mention.activity_exception_icon = exception.icon or False
             first = activities[:1]
-            mention.activity_type_id = first.activity_type_id
-            mention.activity_type_icon = first.icon
-            mention.activity_summary = first.summary
+            mention.update(
+                {
+                    "activity_state": next(
+                        (s for s in ("overdue", "today", "planned") if s in states), False
+                    ),
+                    "activity_exception_decoration": exception.decoration_type or False,
+                    "activity_exception_icon": exception.icon or False,
+                    "activity_type_id": first.activity_type_id,
+                    "activity_type_icon": first.icon or False,
+                    "activity_summary": first.summary or False,
+                }
+            )

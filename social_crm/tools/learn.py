@@ -53,7 +53,7 @@ __all__ = [
 
 # Most recent corrections a model keeps and fits on.
 MAX_ROWS = 2000
-# Times each correction counts when the stage model is trained again with the corrections
+# Times each correction counts when the stage model is trained further with the corrections
 # (chosen on the learning curve of bench/nlp.py: 3 and 6 gave the same). The shift counts
 # in full from `RETRAIN_FULL` corrections on, by the square of their share below (one or two
 # mistaken corrections move little).
@@ -126,7 +126,7 @@ class CompanyFit:
         shift=None,
     ):
         self.model = model
-        # weights of the model trained again with the corrections minus the shipped ones
+        # weights of the model trained further with the corrections minus the shipped ones
         self.shift = shift
         self.base = base
         self.labels = labels
@@ -349,7 +349,7 @@ def _difference(model, base):
 
 
 def _retrained(prepared, labels, base, training):
-    """The stage model trained again on `training` (the examples `base` was trained on; the
+    """The stage model trained further on `training` (the examples `base` was trained on; the
     shipped ones for the shipped model) plus the corrections, or None when they are unknown."""
     from .stage_train import L2, read_training_examples, training_examples
 
@@ -377,7 +377,7 @@ def _retrained(prepared, labels, base, training):
 def fit_corrections(prepared, labels, base=None, training=None):
     """A CompanyFit from corrections: `prepared` (stage_model.Prepared) and their labels.
 
-    Stage labels: the model `base` (the shipped one by default) is trained again on its
+    Stage labels: the model `base` (the shipped one by default) is trained further on its
     training examples (`training`; the shipped ones for the shipped model) plus the
     corrections, and the corrections' word model and nearest corrections are learnt on top of
     that, with the pull they earn on held-out corrections. Any other label set is learnt from
