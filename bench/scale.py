@@ -155,6 +155,15 @@ def make_users(env):
     return users
 
 
+def make_brands(env):
+    """The brands a Kazakh bank monitors (those bench/ingest.py's texts name): its own, with
+    its products, and two competitors; without them no mention is a competitor or product
+    query and two of the kanban's columns stay empty."""
+    Brand = env["social_crm.brand"]
+    Brand.create({"name": "Kaspi", "aliases": "Каспи", "product_names": "Black\nкредитка\nвклад"})
+    Brand.create([{"name": name, "is_competitor": True} for name in ("Halyk", "Jusan")])
+
+
 def ingest_core(env, source, count):
     records = make_records(count, offset=0, seed=7)
     now = datetime.now(timezone.utc)
@@ -433,6 +442,7 @@ def settle(cr):
 def build(env, rows, repeat):
     cr = env.cr
     users = make_users(env)
+    make_brands(env)
     cr.commit()
     source = env["social_crm.source"].create({"name": "Scale", "source_type": "webhook"})
     cr.commit()
@@ -992,6 +1002,7 @@ def main():
             create_database(fresh, log)
             _registry, fresh_cr, fresh_env = open_env(fresh)
             make_users(fresh_env)
+            make_brands(fresh_env)
             fresh_cr.commit()
             empty = None
             registry, cr, env = open_other(db)

@@ -10,6 +10,8 @@ the exception decoration is the first ``danger`` type, else the last ``warning``
 keep the mixin's own search methods.
 """
 
+from collections import defaultdict
+
 from odoo import api, fields, models
 
 
@@ -46,6 +48,9 @@ class SocialCrmMention(models.Model):
         # prefetch every card's activities and their types at once
         self.activity_ids.activity_type_id.mapped("decoration_type")
         no_type = self.env["mail.activity.type"]
+        # cards with the same clock (most have no activity) get their six values in one
+        # assignment each: one per card cost a third of the compute
+        same_clock = defaultdict(list)
         for mention in self:
             activities = mention.activity_ids
             states = set(activities.mapped("state"))
@@ -57,15 +62,24 @@ class SocialCrmMention(models.Model):
                 if activity_type.decoration_type == "warning":
                     exception = activity_type
             first = activities[:1]
-            mention.update(
+            clock = (
+                next((s for s in ("overdue", "today", "planned") if s in states), False),
+                exception.decoration_type or False,
+                exception.icon or False,
+                first.activity_type_id.id,
+                first.icon or False,
+                first.summary or False,
+            )
+            same_clock[clock].append(mention.id)
+        for clock, ids in same_clock.items():
+            state, decoration, exception_icon, type_id, icon, summary = clock
+            self.browse(ids).update(
                 {
-                    "activity_state": next(
-                        (s for s in ("overdue", "today", "planned") if s in states), False
-                    ),
-                    "activity_exception_decoration": exception.decoration_type or False,
-                    "activity_exception_icon": exception.icon or False,
-                    "activity_type_id": first.activity_type_id,
-                    "activity_type_icon": first.icon or False,
-                    "activity_summary": first.summary or False,
+                    "activity_state": state,
+                    "activity_exception_decoration": decoration,
+                    "activity_exception_icon": exception_icon,
+                    "activity_type_id": type_id,
+                    "activity_type_icon": icon,
+                    "activity_summary": summary,
                 }
             )

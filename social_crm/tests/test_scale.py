@@ -264,8 +264,17 @@ class TestKanbanCard(SocialCrmCase):
         mention.activity_schedule(
             activity_type_id=todo.id, summary="Check the order", date_deadline=today
         )
+        # a second card with the same clock (the compute sets such cards together)
+        twin = self.mentions[2]
+        twin.activity_schedule(
+            activity_type_id=todo.id, summary="Check the order", date_deadline=today
+        )
         self.env.invalidate_all()
         self.assertEqual(mention.activity_state, "today")
+        self.assertEqual(
+            (twin.activity_state, twin.activity_type_id, twin.activity_summary),
+            ("today", todo, "Check the order"),
+        )
         self.assertEqual(mention.activity_type_id, todo)  # the next one by deadline
         self.assertEqual(mention.activity_summary, "Check the order")
         self.assertEqual(mention.activity_type_icon, todo.icon)
