@@ -319,7 +319,11 @@ def base_model():
         model = None
         if WEIGHTS_PATH.exists():
             with gzip.open(WEIGHTS_PATH, "rt", encoding="utf-8") as handle:
-                model = LinearModel.from_dict(json.load(handle))
+                data = json.load(handle)
+            # Read-only rows as tuples: the garbage collector stops tracking them, so its full
+            # collections no longer walk some 80,000 lists in every process that loaded them.
+            data["weights"] = {key: tuple(row) for key, row in data["weights"].items()}
+            model = LinearModel.from_dict(data)
         _BASE["model"] = model
     return _BASE["model"]
 
