@@ -23,10 +23,8 @@ import struct
 import sys
 import zlib
 from collections import Counter
-from functools import lru_cache, reduce
+from functools import lru_cache
 from itertools import chain
-from operator import add as _plus
-from operator import mul as _times
 
 from .text import normalize, stem
 
@@ -331,8 +329,6 @@ class _Weights:
     def __init__(self, values, scale):
         self.values = values
         self.scale = scale
-        # One array per label, so that a text's logit per label is one pass in C.
-        self.columns = tuple(values[k::3] for k in range(3))
 
     @classmethod
     def load(cls, path=None):
@@ -364,15 +360,15 @@ class _Weights:
             handle.write(zlib.compress(header + values.tobytes(), 9))
 
     def logits(self, feats):
-        """Σ weight · value per label, added up in the features' order, times the scale."""
-        if not feats:
-            return [0.0, 0.0, 0.0]
-        buckets, values = zip(*feats, strict=True)
+        values = self.values
+        out = [0.0, 0.0, 0.0]
+        for bucket, value in feats:
+            i = 3 * bucket
+            out[0] += values[i] * value
+            out[1] += values[i + 1] * value
+            out[2] += values[i + 2] * value
         s = self.scale
-        return [
-            reduce(_plus, map(_times, map(column.__getitem__, buckets), values), 0.0) * s
-            for column in self.columns
-        ]
+        return [out[0] * s, out[1] * s, out[2] * s]
 
 
 _SHIPPED = None
