@@ -7,7 +7,7 @@ recur across mentions, so stemming is a dictionary look-up after warm-up.
 import re
 from functools import lru_cache
 
-__all__ = ["normalize", "tokenize", "stem", "stems", "strip_suffixes", "clip_text"]
+__all__ = ["normalize", "tokenize", "words_of", "stem", "stems", "strip_suffixes", "clip_text"]
 
 _URL_RE = re.compile(
     r"(?:https?://|www\.)\S+|\b[\w.-]+\.(?:com|ru|kz|ua|org|net|io)(?:/\S*)?", re.I
@@ -32,6 +32,11 @@ def normalize(text):
 def tokenize(text):
     """Word tokens of the normalized text (lowercased, apostrophes kept inside words)."""
     return _WORD_RE.findall(normalize(text))
+
+
+def words_of(norm):
+    """`tokenize` of a text already normalized: tokenize(t) == words_of(normalize(t))."""
+    return _WORD_RE.findall(norm)
 
 
 def strip_suffixes(word, suffixes, min_stem=3, repeat=1):
