@@ -105,9 +105,13 @@ _KK_SUFFIXES = _by_length(
 
 @lru_cache(maxsize=200_000)
 def _snowball(lang):
+    if lang == "ru":
+        from .russian_stem import FastRussianStemmer
+
+        return FastRussianStemmer()
     from nltk.stem.snowball import SnowballStemmer
 
-    return SnowballStemmer({"ru": "russian", "en": "english"}[lang])
+    return SnowballStemmer("english")
 
 
 @lru_cache(maxsize=200_000)
