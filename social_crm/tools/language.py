@@ -266,7 +266,8 @@ class LanguageModel:
         """
         penalty = FOREIGN_WORD_PENALTY * (NAME_PENALTY_SHARE if name else 1.0)
         table = self._table(candidates)
-        rows = [table[gram] for gram in _grams(word) if gram in table]
+        # Packed gains are never 0: filter(None, …) drops only the grams no candidate has seen.
+        rows = list(filter(None, map(table.get, _grams(word))))
         packed, count = sum(rows), len(rows)
         bonus = self._bonuses(candidates).get(word)
         if bonus:
