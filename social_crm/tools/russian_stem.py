@@ -4,9 +4,10 @@ nltk's ``RussianStemmer.stem`` tries each step's suffixes one after the other
 (``rv.endswith(suffix)`` for up to 234 suffixes per word, in its list's own order, the first
 that fits wins): most of the time the NLP step spends on a Russian text's new words. Here a
 step looks up the word's own endings, one per suffix length, in a {suffix: position in
-nltk's list} table and takes the one nltk's loop would have reached first. The suffix lists,
-the regions and the transliteration are nltk's own; only the search differs, so the stems
-are the same (``tests/test_text.py`` compares both on every word of the training texts).
+nltk's list} table and takes the one nltk's loop would have reached first; the word is
+transliterated by one ``str.translate`` with nltk's own letter mapping. The suffix lists,
+the regions and the mapping are nltk's own; only the search differs, so the stems are the
+same (``tests/test_text.py`` compares both on every word of the training texts).
 
 Imported only when a Russian word is first stemmed (it imports nltk).
 """
@@ -104,6 +105,19 @@ def _cut(suffix, *parts):
     return [part[: -len(suffix)] for part in parts]
 
 
+def _to_roman_table():
+    """nltk's transliteration (66 `str.replace`, one letter each) as one translation table,
+    read from nltk's own method letter by letter (None if it is not letter by letter)."""
+    to_roman = RussianStemmer._RussianStemmer__cyrillic_to_roman
+    stemmer = RussianStemmer()
+    letters = "".join(map(chr, range(0x0400, 0x0530)))
+    table = {ord(c): to_roman(stemmer, c) for c in letters}
+    return table if to_roman(stemmer, letters) == letters.translate(table) else None
+
+
+_TO_ROMAN = _to_roman_table()
+
+
 class FastRussianStemmer(RussianStemmer):
     """``RussianStemmer`` (without stop words) whose step 1 finds suffixes by look-up."""
 
@@ -112,7 +126,10 @@ class FastRussianStemmer(RussianStemmer):
             return word
         if all(ord(char) <= 255 for char in word):
             return word
-        word = self._RussianStemmer__cyrillic_to_roman(word)
+        if _TO_ROMAN is not None:
+            word = word.translate(_TO_ROMAN)
+        else:
+            word = self._RussianStemmer__cyrillic_to_roman(word)
         rv, r2 = self._RussianStemmer__regions_russian(word)
         # Step 1: a perfective gerund, else a reflexive ending, then an adjectival, a verb
         # or a noun ending.
