@@ -103,18 +103,18 @@ _TRANSLIT = str.maketrans(
         "’": "",
     }
 )
-# (letters one of which a match needs, pattern, replacement): a rule whose letters are
-# absent from the word is skipped without running its pattern.
+# (strings one of which a match contains, pattern, replacement): a rule none of whose
+# strings is in the word is skipped without running its pattern.
 _LATIN_RULES = [
-    ("p", re.compile(r"ph"), "f"),
-    ("k", re.compile(r"kh"), "h"),
-    ("x", re.compile(r"x"), "ks"),
-    ("c", re.compile(r"c(?=[eiy])"), "s"),
-    ("cq", re.compile(r"ck|c|q"), "k"),
-    ("w", re.compile(r"w"), "v"),
-    ("y", re.compile(r"y"), "i"),
-    ("u", re.compile(r"(?<=[ae])u"), "v"),  # Aurora ~ Аврора, Europe ~ Европа
-    ("", re.compile(r"(.)\1+"), r"\1"),
+    (("ph",), re.compile(r"ph"), "f"),
+    (("kh",), re.compile(r"kh"), "h"),
+    (("x",), re.compile(r"x"), "ks"),
+    (("c",), re.compile(r"c(?=[eiy])"), "s"),
+    (("c", "q"), re.compile(r"ck|c|q"), "k"),
+    (("w",), re.compile(r"w"), "v"),
+    (("y",), re.compile(r"y"), "i"),
+    (("au", "eu"), re.compile(r"(?<=[ae])u"), "v"),  # Aurora ~ Аврора, Europe ~ Европа
+    ((), re.compile(r"(.)\1+"), r"\1"),
 ]
 _VOWELS = set("aeiou")
 # Longest ending an inflected / agglutinated brand name may carry (Аврораның, Авроранікі).
@@ -175,8 +175,8 @@ def _is_inflection(ending):
 def skeleton(word):
     """A spelling-tolerant Latin form of a word: Кенес, Kenes and KENES share one skeleton."""
     word = word.lower().translate(_TRANSLIT)
-    for letters, pattern, repl in _LATIN_RULES:
-        if not letters or any(map(word.__contains__, letters)):
+    for needs, pattern, repl in _LATIN_RULES:
+        if not needs or any(map(word.__contains__, needs)):
             word = pattern.sub(repl, word)
     return word
 

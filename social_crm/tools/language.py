@@ -470,9 +470,11 @@ def _script_of(char):
 def _scripts(words):
     """Letters per script; Cyrillic and Latin counted fast, others named by unicodedata."""
     joined = "".join(words)
-    cyrillic = len(_CYRILLIC_RE.findall(joined))
-    latin = len(_LATIN_RE.findall(joined))
-    letters = len(_LETTER_RE.findall(joined))
+    # Each pattern matches one character: what a sub() removes is the count, without a list.
+    size = len(joined)
+    cyrillic = size - len(_CYRILLIC_RE.sub("", joined))
+    latin = size - len(_LATIN_RE.sub("", joined))
+    letters = size - len(_LETTER_RE.sub("", joined))
     if cyrillic + latin >= letters:
         return {k: v for k, v in (("CYRILLIC", cyrillic), ("LATIN", latin)) if v}
     counts = {}
