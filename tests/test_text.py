@@ -41,3 +41,32 @@ def test_kazakh_stacked_suffixes_are_stripped():
 def test_unknown_language_keeps_word():
     assert stem("flughafen", "de") == "flughafen"
     assert stems("Кофе остыл", "ru") == [stem("кофе", "ru"), stem("остыл", "ru")]
+
+
+def _training_words():
+    import json
+    import pathlib
+
+    root = pathlib.Path(__file__).resolve().parent.parent / "social_crm" / "tools" / "data"
+    words = set()
+    for path in sorted((root / "training").glob("*.jsonl")) + [root / "lang" / "ru.txt"]:
+        for line in path.read_text(encoding="utf-8").splitlines():
+            if line.strip():
+                text = json.loads(line)["text"] if path.suffix == ".jsonl" else line
+                words.update(tokenize(text))
+    return sorted(words)
+
+
+def test_russian_stems_are_nltks_on_every_training_word():
+    from nltk.stem.snowball import SnowballStemmer
+
+    from social_crm.tools.russian_stem import FastRussianStemmer
+
+    nltk_stemmer, fast = SnowballStemmer("russian"), FastRussianStemmer()
+    words = _training_words()
+    # Participles, reflexive verbs and gerunds exercise every step and the «а / я» rule.
+    words += ["читающими", "играющая", "написавшись", "умывшись", "сделавши", "продолжавший"]
+    words += [w + "ся" for w in words[::7]] + [w.upper() for w in words[::11]]
+    assert len(words) > 20000
+    differing = [w for w in words if fast.stem(w) != nltk_stemmer.stem(w)]
+    assert differing == []

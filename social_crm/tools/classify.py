@@ -24,7 +24,7 @@ from .data.stage_cues import (
     TO_WORDS,
 )
 from .i18n import _lt
-from .text import normalize, tokenize
+from .text import normalize, tokenize, words_of
 
 __all__ = [
     "STAGES",
@@ -103,16 +103,18 @@ _TRANSLIT = str.maketrans(
         "’": "",
     }
 )
+# (strings one of which a match contains, pattern, replacement): a rule none of whose
+# strings is in the word is skipped without running its pattern.
 _LATIN_RULES = [
-    (re.compile(r"ph"), "f"),
-    (re.compile(r"kh"), "h"),
-    (re.compile(r"x"), "ks"),
-    (re.compile(r"c(?=[eiy])"), "s"),
-    (re.compile(r"ck|c|q"), "k"),
-    (re.compile(r"w"), "v"),
-    (re.compile(r"y"), "i"),
-    (re.compile(r"(?<=[ae])u"), "v"),  # Aurora ~ Аврора, Europe ~ Европа
-    (re.compile(r"(.)\1+"), r"\1"),
+    (("ph",), re.compile(r"ph"), "f"),
+    (("kh",), re.compile(r"kh"), "h"),
+    (("x",), re.compile(r"x"), "ks"),
+    (("c",), re.compile(r"c(?=[eiy])"), "s"),
+    (("c", "q"), re.compile(r"ck|c|q"), "k"),
+    (("w",), re.compile(r"w"), "v"),
+    (("y",), re.compile(r"y"), "i"),
+    (("au", "eu"), re.compile(r"(?<=[ae])u"), "v"),  # Aurora ~ Аврора, Europe ~ Европа
+    ((), re.compile(r"(.)\1+"), r"\1"),
 ]
 _VOWELS = set("aeiou")
 # Longest ending an inflected / agglutinated brand name may carry (Аврораның, Авроранікі).
@@ -173,8 +175,9 @@ def _is_inflection(ending):
 def skeleton(word):
     """A spelling-tolerant Latin form of a word: Кенес, Kenes and KENES share one skeleton."""
     word = word.lower().translate(_TRANSLIT)
-    for pattern, repl in _LATIN_RULES:
-        word = pattern.sub(repl, word)
+    for needs, pattern, repl in _LATIN_RULES:
+        if not needs or any(map(word.__contains__, needs)):
+            word = pattern.sub(repl, word)
     return word
 
 
@@ -306,11 +309,13 @@ class BrandMatcher:
 _QUESTION_RE = re.compile(QUESTION)
 
 
-def is_question(text):
-    """True when the text asks something: a question mark or a leading question word."""
+def is_question(text, norm=None):
+    """True when the text asks something: a question mark or a leading question word.
+
+    `norm`: `text` already normalized (text.normalize), when the caller has it."""
     if "?" in text:
         return True
-    return bool(_QUESTION_RE.search(normalize(text)))
+    return bool(_QUESTION_RE.search(normalize(text) if norm is None else norm))
 
 
 # ---------------------------------------------------------------------------------------------
@@ -594,13 +599,23 @@ class StageRules:
     """Scores the eight stages of a mention from cues and context."""
 
     def classify(
-        self, text, *, tokens=None, matches=(), question=None, sentiment_score=0.0, author=None
+        self,
+        text,
+        *,
+        tokens=None,
+        matches=(),
+        question=None,
+        sentiment_score=0.0,
+        author=None,
+        norm=None,
     ):
+        """The stage of `text`; `norm` is the text already normalized, when the caller has it."""
+        norm = normalize(text) if norm is None else norm
         ctx = _Context(
-            norm=normalize(text),
-            tokens=tokens if tokens is not None else tokenize(text),
+            norm=norm,
+            tokens=tokens if tokens is not None else words_of(norm),
             matches=tuple(matches),
-            question=is_question(text) if question is None else question,
+            question=is_question(text, norm) if question is None else question,
             sentiment=sentiment_score,
             author=author,
             brands=[m for m in matches if m.kind in ("brand", "product")],

@@ -29,6 +29,7 @@ language: ``("", 0.0)``.
 import math
 import pathlib
 import re
+import struct
 import unicodedata
 from functools import lru_cache
 
@@ -154,6 +155,11 @@ _LANGDETECT_CODE = {"zh-cn": "zh", "zh-tw": "zh"}
 _CYRILLIC_RE = re.compile(r"[\u0400-\u04ff\u0500-\u052f]")
 _LETTER_RE = re.compile(r"[^\W\d_]")
 _LATIN_RE = re.compile(r"[a-z\u00c0-\u024f\u02bb]")
+# The same character classes as sets: `not set.isdisjoint(word)` is one C loop per word.
+_CYRILLIC_LETTERS = frozenset(map(chr, range(0x0400, 0x0530)))
+_LATIN_LETTERS = frozenset(
+    "abcdefghijklmnopqrstuvwxyz\u02bb" + "".join(map(chr, range(0xC0, 0x250)))
+)
 _ASCII_LETTER_RE = re.compile(r"[a-zï]")
 # A capital letter after these (and quotes or spaces) opens a sentence, not a name.
 _SENTENCE_ENDS = frozenset(".!?…:\n")
@@ -260,7 +266,8 @@ class LanguageModel:
         """
         penalty = FOREIGN_WORD_PENALTY * (NAME_PENALTY_SHARE if name else 1.0)
         table = self._table(candidates)
-        rows = [table[gram] for gram in _grams(word) if gram in table]
+        # Packed gains are never 0: filter(None, …) drops only the grams no candidate has seen.
+        rows = list(filter(None, map(table.get, _grams(word))))
         packed, count = sum(rows), len(rows)
         bonus = self._bonuses(candidates).get(word)
         if bonus:
@@ -305,7 +312,7 @@ class LanguageModel:
         `names` are the words written as names (see compute_word_scores)."""
         packed = count = 0
         for index, word in enumerate(words, 1):
-            word_packed, word_count = self.word_scores(word, candidates, word in names)
+            word_packed, word_count = _word_scores(self, word, candidates, word in names)
             packed += word_packed
             count += word_count
             if index >= SETTLED_AFTER_WORDS and index % 3 == 0:
@@ -343,19 +350,29 @@ class LanguageModel:
 _BITS = 32
 _SCALE = 1000.0
 _OFFSET = 1 << 20
-_MASK = (1 << _BITS) - 1
+
+
+# Language i's field is bytes 4i…4i+3 of the integer, little-endian: struct packs and
+# unpacks all fields in one call.
+_FIELDS = {size: struct.Struct(f"<{size}I") for size in (len(CYRILLIC_LANGS), len(LATIN_LANGS))}
+
+
+def _fields(size):
+    fields = _FIELDS.get(size)
+    if fields is None:
+        fields = _FIELDS[size] = struct.Struct(f"<{size}I")
+    return fields
 
 
 def _pack(values):
-    packed = 0
-    for index, value in enumerate(values):
-        packed |= (int(round(value * _SCALE)) + _OFFSET) << (_BITS * index)
-    return packed
+    fields = [round(value * _SCALE) + _OFFSET for value in values]
+    return int.from_bytes(_fields(len(fields)).pack(*fields), "little")
 
 
 def _unpack(packed, count, size):
     base = count * _OFFSET
-    return [(((packed >> (_BITS * index)) & _MASK) - base) / _SCALE for index in range(size)]
+    fields = (packed & ((1 << (_BITS * size)) - 1)).to_bytes(4 * size, "little")
+    return [(field - base) / _SCALE for field in _fields(size).unpack(fields)]
 
 
 @lru_cache(maxsize=30_000)
@@ -400,7 +417,11 @@ def _words_and_names(text):
         words.append(word)
     lowered = cased.lower()
     if _ASCII_LETTER_RE.search(lowered) and _CYRILLIC_RE.search(lowered):
-        mapped = {word: word.translate(_LOOKALIKES) for word in words if _CYRILLIC_RE.search(word)}
+        mapped = {
+            word: word.translate(_LOOKALIKES)
+            for word in words
+            if not _CYRILLIC_LETTERS.isdisjoint(word)
+        }
         words = [mapped.get(word, word) for word in words]
         names = {mapped.get(word, word) for word in names}
     return words, frozenset(names)
@@ -449,9 +470,11 @@ def _script_of(char):
 def _scripts(words):
     """Letters per script; Cyrillic and Latin counted fast, others named by unicodedata."""
     joined = "".join(words)
-    cyrillic = len(_CYRILLIC_RE.findall(joined))
-    latin = len(_LATIN_RE.findall(joined))
-    letters = len(_LETTER_RE.findall(joined))
+    # Each pattern matches one character: what a sub() removes is the count, without a list.
+    size = len(joined)
+    cyrillic = size - len(_CYRILLIC_RE.sub("", joined))
+    latin = size - len(_LATIN_RE.sub("", joined))
+    letters = size - len(_LETTER_RE.sub("", joined))
     if cyrillic + latin >= letters:
         return {k: v for k, v in (("CYRILLIC", cyrillic), ("LATIN", latin)) if v}
     counts = {}
@@ -477,8 +500,8 @@ def detect_with(model, text):
     if script in _SCRIPT_LANG:
         share = count / sum(scripts.values())
         return _SCRIPT_LANG[script], round(min(0.99, 0.7 + 0.3 * share), 3)
-    cyrillic = [w for w in words if _CYRILLIC_RE.search(w)][:MAX_WORDS]
-    latin = [w for w in words if _LATIN_RE.search(w)][:MAX_WORDS]
+    cyrillic = [w for w in words if not _CYRILLIC_LETTERS.isdisjoint(w)][:MAX_WORDS]
+    latin = [w for w in words if not _LATIN_LETTERS.isdisjoint(w)][:MAX_WORDS]
     if cyrillic and latin and script in ("CYRILLIC", "LATIN"):
         # Brands and models are written in Latin letters inside Cyrillic sentences («купил
         # iPhone 15 Pro Max в Technodom»): the Latin part makes the language only when it has

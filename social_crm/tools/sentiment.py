@@ -101,6 +101,17 @@ def _negated(tokens, i, lang, negators, intensifiers):
     return False
 
 
+def _under_negation(tokens, i, lang, negators, intensifiers, post_negators):
+    """tokens[i] negated before (see _negated) or after («жақсы емес»)."""
+    return _negated(tokens, i, lang, negators, intensifiers) or (
+        i + 1 < len(tokens) and tokens[i + 1] in post_negators
+    )
+
+
+# Below, whether a word is negated is asked only when the answer counts: for a lexicon word,
+# or a function word with no weight («не работает»), most words being neither.
+
+
 def _sentence_weight(tokens, lang):
     negators = NEGATORS.get(lang, set())
     post_negators = POST_NEGATORS.get(lang, set())
@@ -116,11 +127,10 @@ def _sentence_weight(tokens, lang):
             boost = SOFTENER_FACTOR
             continue
         weight = word_weight(token, lang)
-        negated = _negated(tokens, i, lang, negators, intensifiers) or (
-            i + 1 < len(tokens) and tokens[i + 1] in post_negators
-        )
         if weight is None:
-            if negated and _is_function_word(token, lang):
+            if _is_function_word(token, lang) and _under_negation(
+                tokens, i, lang, negators, intensifiers, post_negators
+            ):
                 total -= 0.5  # «не работает», «doesn't arrive»
             elif (
                 token in _NO_WORDS
@@ -137,7 +147,7 @@ def _sentence_weight(tokens, lang):
                 total -= 0.3  # «нет связи», «интернет жоқ»
             boost = 1.0
             continue
-        if negated:
+        if _under_negation(tokens, i, lang, negators, intensifiers, post_negators):
             # «не плохо» is faint praise; «не рекомендую» is a clear complaint.
             weight = -0.8 * weight if weight > 0 else -0.4 * weight
         total += weight * boost
@@ -151,10 +161,14 @@ def _textblob_polarity(text):
     return sentiment(text)[0]
 
 
+_EMOJI_CHARS = frozenset(EMOJI)
+
+
 def _symbols_weight(raw):
     total = 0.0
     counted = {}
-    for char in raw:
+    # Most texts have no emoji: a set test in C spares the loop over their characters.
+    for char in () if _EMOJI_CHARS.isdisjoint(raw) else raw:
         weight = EMOJI.get(char)
         if weight is not None and counted.get(char, 0) < 2:
             counted[char] = counted.get(char, 0) + 1
@@ -175,7 +189,14 @@ def rule_score(text, lang, textblob=False):
     if not text:
         return 0.0
     raw = bounded(str(text))
-    norm = _GREETINGS_RE.sub(" ", normalize(raw))
+    return rule_score_normalized(raw, normalize(raw), lang, textblob)
+
+
+def rule_score_normalized(raw, norm, lang, textblob=False):
+    """`rule_score` of a text already cut by `bounded` (`raw`) and normalized (`norm`)."""
+    if not raw:
+        return 0.0
+    norm = _GREETINGS_RE.sub(" ", norm)
     total = 0.0
     for sentence in _SENTENCE_RE.findall(norm):
         # Praise in a question or a request for advice is a wish, not an opinion.
@@ -209,19 +230,20 @@ def lexicon_counts(tokens, lang):
     pos = neg = failed = 0
     for i, token in enumerate(tokens):
         weight = word_weight(token, lang)
-        negated = _negated(tokens, i, lang, negators, intensifiers) or (
-            i + 1 < len(tokens) and tokens[i + 1] in post_negators
-        )
         if weight is None:
-            if negated and _is_function_word(token, lang):
+            if _is_function_word(token, lang) and _under_negation(
+                tokens, i, lang, negators, intensifiers, post_negators
+            ):
                 failed += 1
             continue
         if weight >= 0.3:
-            if negated:
+            if _under_negation(tokens, i, lang, negators, intensifiers, post_negators):
                 neg += 1
             else:
                 pos += 1
-        elif weight <= -0.3 and not negated:
+        elif weight <= -0.3 and not _under_negation(
+            tokens, i, lang, negators, intensifiers, post_negators
+        ):
             neg += 1
     return pos, neg, failed
 

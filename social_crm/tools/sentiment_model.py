@@ -22,7 +22,9 @@ import re
 import struct
 import sys
 import zlib
+from collections import Counter
 from functools import lru_cache
+from itertools import chain
 
 from .text import normalize, stem
 
@@ -100,15 +102,23 @@ def _word_stem(word, lang):
     return stem(word, lang if lang in _DEFAULT_LANGS else "")
 
 
+# CRC-32 of the "c:" prefix of character n-gram names: the CRC of "c:" + gram continues
+# from it, so a gram's bucket is hashed without building its name.
+_GRAM_CRC = zlib.crc32(b"c:")
+
+
 @lru_cache(maxsize=200_000)
 def _char_grams(word):
-    """Buckets of the padded character 3- and 4-grams of one word."""
+    """Buckets of the padded character 3- and 4-grams of one word (`_bucket("c:" + gram)`)."""
     padded = f"<{word[:MAX_TOKEN]}>"
-    out = []
-    for n in (3, 4):
-        for i in range(len(padded) - n + 1):
-            out.append(_bucket("c:" + padded[i : i + n]))
-    return tuple(out)
+    crc32, seed, mask = zlib.crc32, _GRAM_CRC, N_BUCKETS - 1
+    return tuple(
+        [
+            crc32(padded[i : i + n].encode("utf-8"), seed) & mask
+            for n in (3, 4)
+            for i in range(len(padded) - n + 1)
+        ]
+    )
 
 
 def _lexicon_signals(words, lang):
@@ -121,6 +131,8 @@ def _lexicon_signals(words, lang):
 def _split_words(norm):
     """The words of a normalized text (repeated letters squeezed, cut to MAX_TOKEN) and
     whether any was stretched out ("soooo")."""
+    if not _REPEAT_RE.search(norm):
+        return [token[:MAX_TOKEN] for token in _WORD_RE.findall(norm)], False
     words, elongated = [], False
     for token in _WORD_RE.findall(norm):
         squeezed = _REPEAT_RE.sub(r"\1\1", token)
@@ -153,22 +165,23 @@ def _lexical_counts(words, stems_):
 
 
 def _add_grams(words, feats):
-    grams = {}
-    for w in words:
-        if len(w) >= 2:
-            for b in _char_grams(w):
-                grams[b] = grams.get(b, 0) + 1
+    grams = Counter(chain.from_iterable(_char_grams(w) for w in words if len(w) >= 2))
     if grams:
         gscale = 0.5 / math.sqrt(sum(grams.values()))
+        get = feats.get
         for b, count in grams.items():
-            feats[b] = feats.get(b, 0.0) + count * gscale
+            feats[b] = get(b, 0.0) + count * gscale
+
+
+_SMILE_RE = re.compile(r"(?::|;|=)-?(?:\)|d\b|p\b)|\){2,}")
+_FROWN_RE = re.compile(r"(?::|=)-?\(|\({2,}|:'\(")
 
 
 def _add_surface(raw, words, elongated, add):
     """Emoticons, punctuation, caps and length."""
-    if re.search(r"(?::|;|=)-?(?:\)|d\b|p\b)|\){2,}", raw.lower()):
+    if _SMILE_RE.search(raw.lower()):
         add("smile")
-    if re.search(r"(?::|=)-?\(|\({2,}|:'\(", raw):
+    if _FROWN_RE.search(raw):
         add("frown")
     if "!" in raw:
         add("excl", min(raw.count("!"), 3) / 3)
@@ -178,8 +191,8 @@ def _add_surface(raw, words, elongated, add):
         add("ellipsis")
     if elongated:
         add("elongated")
-    letters = [c for c in raw if c.isalpha()]
-    if len(letters) >= 8 and sum(c.isupper() for c in letters) > 0.6 * len(letters):
+    letters = list(filter(str.isalpha, raw))
+    if len(letters) >= 8 and sum(map(str.isupper, letters)) > 0.6 * len(letters):
         add("caps")
     n = len(words)
     add(
@@ -189,9 +202,13 @@ def _add_surface(raw, words, elongated, add):
 
 def _add_rule_signals(raw, norm, words, lang, add):
     """The rules' verdict and its parts; returns whether the text complains."""
-    from .sentiment import rule_score
+    from .sentiment import rule_score, rule_score_normalized
 
-    score = rule_score(raw, lang)
+    # rule_score() cuts and normalizes the text again: a text short enough not to be cut
+    # is already both.
+    score = (
+        rule_score_normalized(raw, norm, lang) if len(raw) <= MAX_CHARS else rule_score(raw, lang)
+    )
     add("rule_pos", max(score, 0.0))
     add("rule_neg", max(-score, 0.0))
     add("rule_bin:%d" % round(score * 4))

@@ -24,7 +24,7 @@ from functools import lru_cache
 
 from .classify import STAGES, BrandMatcher, StageRules, is_question
 from .sentiment import analyse_sentiment
-from .text import clip_text, tokenize
+from .text import clip_text, normalize, words_of
 
 __all__ = [
     "stage_logits",
@@ -319,7 +319,11 @@ def base_model():
         model = None
         if WEIGHTS_PATH.exists():
             with gzip.open(WEIGHTS_PATH, "rt", encoding="utf-8") as handle:
-                model = LinearModel.from_dict(json.load(handle))
+                data = json.load(handle)
+            # Read-only rows as tuples: the garbage collector stops tracking them, so its full
+            # collections no longer walk some 80,000 lists in every process that loaded them.
+            data["weights"] = {key: tuple(row) for key, row in data["weights"].items()}
+            model = LinearModel.from_dict(data)
         _BASE["model"] = model
     return _BASE["model"]
 
@@ -353,9 +357,10 @@ class Featurizer:
     def prepare(self, text, lang, sentiment=None, rating=None, author=None):
         """Everything the stage decision needs about `text` (clipped to a bounded length)."""
         text = clip_text(text or "")
-        tokens = tokenize(text)
+        norm = normalize(text)  # once for the tokens, the question form and the rules
+        tokens = words_of(norm)
         matches = self.matcher.find(tokens)
-        question = is_question(text)
+        question = is_question(text, norm)
         if sentiment is None:
             sentiment = analyse_sentiment(text, lang)[0]
         rules = self.rules.classify(
@@ -365,6 +370,7 @@ class Featurizer:
             question=question,
             sentiment_score=sentiment,
             author=author,
+            norm=norm,
         )
         features = extract_features(
             text, lang, tokens, matches, question, sentiment, rules.scores, rules.stage, rating

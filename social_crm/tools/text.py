@@ -7,7 +7,7 @@ recur across mentions, so stemming is a dictionary look-up after warm-up.
 import re
 from functools import lru_cache
 
-__all__ = ["normalize", "tokenize", "stem", "stems", "strip_suffixes", "clip_text"]
+__all__ = ["normalize", "tokenize", "words_of", "stem", "stems", "strip_suffixes", "clip_text"]
 
 _URL_RE = re.compile(
     r"(?:https?://|www\.)\S+|\b[\w.-]+\.(?:com|ru|kz|ua|org|net|io)(?:/\S*)?", re.I
@@ -34,23 +34,43 @@ def tokenize(text):
     return _WORD_RE.findall(normalize(text))
 
 
+def words_of(norm):
+    """`tokenize` of a text already normalized: tokenize(t) == words_of(normalize(t))."""
+    return _WORD_RE.findall(norm)
+
+
 def strip_suffixes(word, suffixes, min_stem=3, repeat=1):
     """Remove the longest matching suffix (up to `repeat` times) keeping at least `min_stem` letters.
 
-    `suffixes` must be sorted longest first.
+    `suffixes` is a `Suffixes` or a sequence sorted longest first.
     """
+    if not isinstance(suffixes, Suffixes):
+        suffixes = Suffixes(suffixes)
     for _ in range(repeat):
-        for suffix in suffixes:
-            if word.endswith(suffix) and len(word) - len(suffix) >= min_stem:
-                word = word[: -len(suffix)]
+        room = len(word) - min_stem
+        for length, group in suffixes.by_length:
+            if length <= room and word[-length:] in group:
+                word = word[:-length]
                 break
         else:
             break
     return word
 
 
+class Suffixes:
+    """Suffixes grouped by length, longest first: one set look-up per length, not one
+    `endswith` per suffix (Kazakh has a hundred, stripped up to four times a word)."""
+
+    def __init__(self, suffixes):
+        suffixes = {s for s in suffixes if s}
+        self.by_length = tuple(
+            (length, frozenset(s for s in suffixes if len(s) == length))
+            for length in sorted({len(s) for s in suffixes}, reverse=True)
+        )
+
+
 def _by_length(suffixes):
-    return tuple(sorted(set(suffixes), key=len, reverse=True))
+    return Suffixes(suffixes)
 
 
 # Ukrainian: one pass over noun/adjective/verb endings (no Snowball stemmer exists for it).
@@ -85,9 +105,13 @@ _KK_SUFFIXES = _by_length(
 
 @lru_cache(maxsize=200_000)
 def _snowball(lang):
+    if lang == "ru":
+        from .russian_stem import FastRussianStemmer
+
+        return FastRussianStemmer()
     from nltk.stem.snowball import SnowballStemmer
 
-    return SnowballStemmer({"ru": "russian", "en": "english"}[lang])
+    return SnowballStemmer("english")
 
 
 @lru_cache(maxsize=200_000)
