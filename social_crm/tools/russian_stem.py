@@ -10,6 +10,11 @@ the regions and the mapping are nltk's own; only the search differs, so the stem
 same (``tests/test_text.py`` compares both on every word of the training texts).
 
 Imported only when a Russian word is first stemmed (it imports nltk).
+
+The two "after «а» / «я»" suffix lists below are copied from nltk's
+``nltk/stem/snowball.py`` (Copyright (C) 2001-2024 NLTK Project, Apache License 2.0,
+https://www.nltk.org), which implements Martin Porter's Snowball algorithm for Russian
+(BSD licence, https://snowballstem.org).
 """
 
 from nltk.stem.snowball import RussianStemmer
