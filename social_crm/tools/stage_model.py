@@ -171,7 +171,7 @@ def _signals(values, raw, tokens, matches, question, sentiment):
     _add(values, f"case|{case}|{'q' if question else 'noq'}|{tone}")
     if _QUOTE_RE.search(raw):
         _add(values, "quotes")
-    for emoji in set(_EMOJI_RE.findall(raw)):
+    for emoji in sorted(set(_EMOJI_RE.findall(raw))):  # same order in every process
         _add(values, "e|" + emoji)
     _add(values, "sent|" + tone)
     _add(values, "sent", max(-1.0, min(1.0, sentiment)))
