@@ -219,3 +219,59 @@ def test_shipped_training_examples_are_what_the_featurizer_makes():
     for i, (features, stage) in zip(sample, fresh, strict=True):
         assert stored[i][1] == stage == rows[i]["stage"]
         assert stored[i][0].values == features.values, rows[i]["id"]
+
+
+# A bank's staff file every tariff rise or branch closing as negative, news the shipped model
+# reads as neutral facts: a convention of this company, learnt from its own corrections.
+TARIFF_NEWS = [
+    "Банк Алтын с 1 марта поднимает комиссию за переводы на карты других банков до 1,5%",
+    "Алтын закрывает отделение на Абая 150 с понедельника",
+    "С июня обслуживание премиальной карты Алтын будет стоить 4990 тенге в месяц",
+    "Алтын вводит плату за SMS-информирование — 300 тенге в месяц",
+    "Банк Алтын сокращает кешбэк в категории супермаркеты до 1%",
+    "Лимит на бесплатные переводы в Алтын снижен до 100 тысяч",
+]
+BANK_OTHERS = [
+    ("Спасибо Алтын, кредит одобрили за 10 минут", "positive"),
+    ("Алтын, во сколько работает отделение на Достык?", "neutral"),
+    ("Третий день не могу войти в приложение Алтын, ужас", "negative"),
+    ("Какой курс доллара сегодня в Алтын?", "neutral"),
+    ("Очень вежливый консультант в Алтын на Абая", "positive"),
+    ("Алтын, как поменять номер телефона в приложении?", "neutral"),
+]
+
+
+def test_a_companys_sentiment_convention_is_learnt_from_a_dozen_corrections():
+    from social_crm.tools.learn import SentimentLearner
+    from social_crm.tools.sentiment import analyse_sentiment
+
+    corrections = [(t, "ru", "negative") for t in TARIFF_NEWS]
+    corrections += [(t, "ru", label) for t, label in BANK_OTHERS]
+    unseen = [
+        "Алтын с мая поднимает комиссию за обслуживание счёта ИП",
+        "Банк Алтын закрывает отделение в Шымкенте на Тауке хана",
+        "С 1 июля SMS-уведомления в Алтын станут платными",
+    ]
+    assert [analyse_sentiment(t, "ru")[1] for t in unseen] == ["neutral"] * 3
+    model = SentimentLearner().train(corrections)
+    assert [model.predict(t, "ru") for t in unseen] == ["negative"] * 3
+    # the pull was earned on held-out corrections, not the default for a handful
+    assert model.pull["words"] > 0.5
+    for text in (
+        "Какой курс евро сегодня в Алтын?",
+        "Спасибо Алтын, всё быстро и удобно",
+        "Алтын, приложение опять не работает, верните деньги",
+    ):
+        assert model.predict(text, "ru") == analyse_sentiment(text, "ru")[1], text
+
+
+def test_sentiment_corrections_the_shipped_model_agrees_with_change_nothing():
+    """Staff confirming what the shipped model says earn no pull: no decision moves."""
+    from social_crm.tools.learn import SentimentLearner
+    from social_crm.tools.sentiment import analyse_sentiment
+
+    texts = TARIFF_NEWS + [t for t, _ in BANK_OTHERS]
+    model = SentimentLearner().train((t, "ru", analyse_sentiment(t, "ru")[1]) for t in texts)
+    assert model.pull == {"words": 0.0, "nearest": 0.0}
+    for text in ("Алтын открыл новое отделение на Абая", "Алтын снизил ставку по депозитам"):
+        assert model.predict(text, "ru") == analyse_sentiment(text, "ru")[1]
