@@ -691,11 +691,14 @@ class SocialCrmQualityDashboard(models.AbstractModel):
                             UNION ALL
                            SELECT b.brand_id, 1, (m.sentiment = 'negative')::int
                              FROM %(live)s m
-                             JOIN (SELECT mention_id, brand_id FROM social_crm_mention_brand_rel
-                                   UNION ALL
-                                   SELECT mention_id, brand_id
-                                     FROM social_crm_mention_competitor_rel) b
-                               ON b.mention_id = m.id
+                            -- each live mention's brands by the relations' keys: a join
+                            -- of both whole tables took 0.3 s at a million mentions
+                            CROSS JOIN LATERAL (
+                                  SELECT brand_id FROM social_crm_mention_brand_rel
+                                   WHERE mention_id = m.id
+                                  UNION ALL
+                                  SELECT brand_id FROM social_crm_mention_competitor_rel
+                                   WHERE mention_id = m.id) b
                             WHERE b.brand_id IN %(brands)s) f
                  GROUP BY 1""",
                 days=period["days"],
