@@ -266,12 +266,18 @@ def test_a_companys_sentiment_convention_is_learnt_from_a_dozen_corrections():
 
 
 def test_sentiment_corrections_the_shipped_model_agrees_with_change_nothing():
-    """Staff confirming what the shipped model says earn no pull: no decision moves."""
+    """Staff confirming what the shipped model says move no decision of theirs nor of like
+    mentions. (They may earn a pull — predicting them more confidently is how confirmations
+    teach their wording, see learn.py — but not change these labels.)"""
     from social_crm.tools.learn import SentimentLearner
     from social_crm.tools.sentiment import analyse_sentiment
 
     texts = TARIFF_NEWS + [t for t, _ in BANK_OTHERS]
     model = SentimentLearner().train((t, "ru", analyse_sentiment(t, "ru")[1]) for t in texts)
-    assert model.pull == {"words": 0.0, "nearest": 0.0}
-    for text in ("Алтын открыл новое отделение на Абая", "Алтын снизил ставку по депозитам"):
-        assert model.predict(text, "ru") == analyse_sentiment(text, "ru")[1]
+    others = (
+        "Алтын открыл новое отделение на Абая",
+        "Алтын снизил ставку по депозитам",
+        "Спасибо Алтын, вернули деньги за ошибочный платёж",
+    )
+    for text in texts + list(others):
+        assert model.predict(text, "ru") == analyse_sentiment(text, "ru")[1], text
