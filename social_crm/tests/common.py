@@ -3,7 +3,10 @@ import json
 from odoo.tests import TransactionCase
 
 
-def make_record(ext, text="Подскажите, есть ли доставка в Алматы?", **extra):
+# The default text is a product question put to the company ("у вас"): tests of SLA policies,
+# the matrix's product row and the reports rely on its stage. (Without "у вас" the shipped
+# model reads it as a general question as often as a product one.)
+def make_record(ext, text="Подскажите, есть ли у вас доставка в Алматы?", **extra):
     record = {
         "external_id": str(ext),
         "text": text,

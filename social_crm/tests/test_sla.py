@@ -350,7 +350,7 @@ class TestSlaPriority(SlaCase):
         other = self.ingest(stage="churn")
         self.assertEqual(other.priority, "2")
         other.with_context(social_crm_analysis=True).write({"stage_manual": False})
-        other._reanalyse()  # "Подскажите, есть ли доставка" is no churn
+        other._reanalyse()  # "Подскажите, есть ли у вас доставка" is no churn
         self.assertNotEqual(other.stage_id, self.stages["churn"])
         self.assertNotEqual(other.priority, "2")
 
