@@ -20,7 +20,7 @@ carry over to new mentions do not change them.
 Any other label set (sentiment) gets a plain per-company logistic regression.
 
 The corrections serialise to JSON, so Odoo keeps them in a Json field; the fit is redone
-(about 6 s of CPU with the stage's pass over 9,500 training texts) the first time a brand
+(a few seconds of CPU with the stage's pass over 10,700 training texts) the first time a brand
 configuration uses them.
 """
 
@@ -362,7 +362,7 @@ def _retrained(prepared, labels, base, training):
     own = training_examples(list(zip(prepared, labels, strict=True)))
     # Trained further, not again from nothing: the model `base` (its own weights copied) makes
     # one more pass over its training examples with the corrections among them, at the step of
-    # its last epochs — a fifth of a full training's time (the set has grown to 9,500 texts).
+    # its last epochs — a fifth of a full training's time (the set has grown to over 10,000 texts).
     model = LinearModel(STAGES, {key: list(row) for key, row in base.weights.items()})
     return train_linear(
         list(training) + own * RETRAIN_REPEAT,
