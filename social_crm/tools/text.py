@@ -69,12 +69,8 @@ class Suffixes:
         )
 
 
-def _by_length(suffixes):
-    return Suffixes(suffixes)
-
-
 # Ukrainian: one pass over noun/adjective/verb endings (no Snowball stemmer exists for it).
-_UK_SUFFIXES = _by_length(
+_UK_SUFFIXES = Suffixes(
     """ими ими ого ому ій ий ая ою ею ію ям ями ах ях ам ом ем ів їв ові еві єві ими іми ої
     а я о е є у ю і ї и й ь
     ати яти ити іти ути ать ять ить уть ють ла ло ли ав ив ував ювати увати
@@ -82,11 +78,11 @@ _UK_SUFFIXES = _by_length(
     """.split()
 )
 # Reflexive endings are removed before the inflection proper (повертаємося → поверта).
-_UK_REFLEXIVE = _by_length(["ся", "сь", "ться", "тися", "тись"])
+_UK_REFLEXIVE = Suffixes(["ся", "сь", "ться", "тися", "тись"])
 
 # Kazakh is agglutinative: plural + possessive + case stack up (банктеріміздің), so strip
 # repeatedly. Endings come in vowel-harmony / consonant-assimilation variants.
-_KK_SUFFIXES = _by_length(
+_KK_SUFFIXES = Suffixes(
     """лар лер дар дер тар тер
     ымыз іміз мыз міз ыңыз іңіз ңыз ңіз ым ім ың ің сы сі ы і м ң
     ның нің дың дің тың тің
