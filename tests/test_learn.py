@@ -281,3 +281,18 @@ def test_sentiment_corrections_the_shipped_model_agrees_with_change_nothing():
     )
     for text in texts + list(others):
         assert model.predict(text, "ru") == analyse_sentiment(text, "ru")[1], text
+
+
+def test_confirmations_do_not_turn_an_unlike_complaint():
+    """A dozen confirmed plain mentions of the bank (news, hours, rates) earn their pull by
+    confidence alone: it may not turn a complaint that shares only the brand and a common word
+    with them («работает») into a neutral mention."""
+    from social_crm.tools.learn import SentimentLearner
+    from social_crm.tools.sentiment import analyse_sentiment
+
+    texts = TARIFF_NEWS + [t for t, _ in BANK_OTHERS]
+    model = SentimentLearner().train((t, "ru", analyse_sentiment(t, "ru")[1]) for t in texts)
+    assert model.fitted().guarded
+    complaint = "Алтын, почему карта не работает за границей? Уже час на линии"
+    assert analyse_sentiment(complaint, "ru")[1] == "negative"
+    assert model.predict(complaint, "ru") == "negative"

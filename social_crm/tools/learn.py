@@ -80,6 +80,9 @@ _RECALLS = (0.0, 1.0, 2.0, 4.0, 8.0, 16.0)
 _NEIGHBOURS = 5
 _MIN_SIMILARITY = 0.3
 _MAX_POSTING = 300
+# How similar the nearest correction must be for a pull earned on confidence alone to change
+# a decision (a brand name and one common word shared with a confirmed mention are not enough).
+_GUARD_SIMILARITY = 0.5
 # Shorter words (в, на, и, of) are everywhere and teach a company model nothing.
 _MIN_WORD = 3
 # Step size and L2 decay of the company model's gradient descent.
@@ -124,8 +127,12 @@ class CompanyFit:
         memory=None,
         recall=0.0,
         shift=None,
+        guarded=False,
     ):
         self.model = model
+        # The pull was earned by predicting agreeing corrections more confidently, not by
+        # fixing any: it may then change a decision only where similar corrections vote so.
+        self.guarded = guarded
         # weights of the model trained further with the corrections minus the shipped ones
         self.shift = shift
         self.base = base
@@ -165,11 +172,22 @@ class CompanyFit:
             moved = self.shift.logits(features)
             offset = [o + trust * m for o, m in zip(offset, moved, strict=True)]
         logits = [o + self.scale * w for o, w in zip(offset, own, strict=True)]
-        if self.memory is not None and self.recall:
+        votes = None
+        if self.memory is not None and (self.recall or self.guarded):
             votes = self.memory.votes(_word_keys(features) if keys is None else keys)
-            if votes is not None:
-                logits = [v + self.recall * n for v, n in zip(logits, votes, strict=True)]
+        if votes is not None and self.recall:
+            logits = [v + self.recall * n for v, n in zip(logits, votes, strict=True)]
+        if self.guarded:
+            decided = logits.index(max(logits))
+            if decided != offset.index(max(offset)) and not _backed(votes, decided):
+                return offset
         return logits
+
+
+def _backed(votes, label):
+    """Whether the nearest corrections vote mostly for `label`, the best of them sharing at
+    least half its words with the mention (`_GUARD_SIMILARITY`)."""
+    return bool(votes) and votes[label] == max(votes) and sum(votes) >= _GUARD_SIMILARITY
 
 
 class _Shifted(LinearModel):
@@ -281,6 +299,8 @@ def _held_out_pull(examples, names, offsets, keysets):
     The corrections are split in `_FOLDS`; a word model and a memory built from the others
     score each fold at every candidate pair, and the pair with the lowest held-out log-loss
     wins ((0, 0) when the corrections teach nothing that carries over to new mentions).
+    Returns (scale, recall, guarded): guarded when the pair fixes no more held-out corrections
+    than none and was chosen for its confidence alone (see CompanyFit).
     """
     recent = list(range(len(examples)))[-_CALIBRATION_ROWS:]
     grid = [(scale, recall) for scale in _SCALES for recall in _RECALLS]
@@ -312,13 +332,15 @@ def _held_out_pull(examples, names, offsets, keysets):
         # it fixes clearly more held-out corrections than none does, or, fixing as many,
         # predicts them much more confidently (corrections the shipped model agreed with).
         if errors[none] - errors[best] >= _MIN_GAIN + _MIN_GAIN_SHARE * len(recent):
-            return best
+            return (*best, False)
         safe = min(
             (pair for pair in grid if errors[pair] <= errors[none]),
             key=lambda pair: (round(loss[pair], 6), pair),
         )
-        return safe if loss[safe] <= _MIN_LOSS_RATIO * loss[none] else none
-    return min(grid, key=lambda pair: (round(loss[pair], 6), pair))
+        if loss[safe] <= _MIN_LOSS_RATIO * loss[none]:
+            return (*safe, True)
+        return (*none, False)
+    return (*min(grid, key=lambda pair: (round(loss[pair], 6), pair)), False)
 
 
 def _fit_offset_model(features, offsets, keysets, labels, names, is_stage=False, base=None):
@@ -326,12 +348,14 @@ def _fit_offset_model(features, offsets, keysets, labels, names, is_stage=False,
     held-out corrections (a set pull below `_MIN_CALIBRATION` corrections)."""
     examples = list(zip(features, labels, strict=True))
     if len(examples) >= _MIN_CALIBRATION:
-        scale, recall = _held_out_pull(examples, names, offsets, keysets)
+        scale, recall, guarded = _held_out_pull(examples, names, offsets, keysets)
     else:
-        scale, recall = company_scale(len(examples)), 0.0
+        scale, recall, guarded = company_scale(len(examples)), 0.0, False
     model = _train(examples, names, offsets)
     memory = _Memory(keysets, labels, names)
-    return CompanyFit(model, names, is_stage, len(examples), base, scale, memory, recall)
+    return CompanyFit(
+        model, names, is_stage, len(examples), base, scale, memory, recall, guarded=guarded
+    )
 
 
 def _difference(model, base):
