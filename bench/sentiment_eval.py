@@ -1,12 +1,17 @@
 """Sentiment figures on texts the shipped model was never trained on.
 
     python bench/sentiment_eval.py [--loio] [--curve] [--corpora PATH] [--weights PATH]
+                                   [--new FILE.jsonl ...]
 
 Prints, per evaluation set: accuracy, macro-F1 and the share called neutral beside the true
 share; VADER on the English held-out slice when the vaderSentiment package is importable;
 milliseconds per text. With --loio, leave-one-industry-out over the project's training set
 (train on every industry but one, test on that one); with --curve, the learning curve of a
 company's corrections on a left-out industry after 0 / 25 / 50 / 100 / 200 corrections.
+
+With --new, only the given files (``scripts/sentiment_texts``' format: lang, label, group,
+text) are measured, per file and language: texts by a new writer, before they join the
+training set (afterwards the shipped model has seen them and the figures flatter).
 
 Held out: the 1-in-10 evaluation slice of every corpus (by a hash of the text, see
 scripts/train_sentiment.py); the training script never sees it. `report()` returns the
@@ -290,6 +295,30 @@ def report(corpora=None, loio=False, curve=False, industries=None):
     return lines
 
 
+def new_lines(paths):
+    """The shipped model on texts it has never seen, per file and language."""
+    lines = ["sentiment on new texts (before training on them):", HEADER]
+    vader = _vader()
+    everything = []
+    for path in paths:
+        rows = list(ts._read_jsonl(path))
+        everything += rows
+        by_lang = {}
+        for row in rows:
+            by_lang.setdefault(row["lang"], []).append(row)
+        for lang, part in sorted(by_lang.items()):
+            truth = [r["label"] for r in part]
+            predicted = [sentiment.analyse_sentiment(r["text"], r["lang"])[1] for r in part]
+            lines.append(_line(f"{pathlib.Path(path).stem} ({lang})", truth, predicted))
+            if lang == "en" and vader is not None:
+                lines.append(_line("  VADER, same texts", truth, [vader(r["text"]) for r in part]))
+    if len(paths) > 1:
+        truth = [r["label"] for r in everything]
+        predicted = [sentiment.analyse_sentiment(r["text"], r["lang"])[1] for r in everything]
+        lines.append(_line("all", truth, predicted))
+    return lines
+
+
 def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--corpora", default=ts.DEFAULT_CORPORA)
@@ -297,10 +326,15 @@ def main(argv=None):
     parser.add_argument("--loio", action="store_true")
     parser.add_argument("--curve", action="store_true")
     parser.add_argument("--industries", nargs="*")
+    parser.add_argument("--new", nargs="+", metavar="FILE", help="measure only these files")
     args = parser.parse_args(argv)
     if args.weights:
         sm.WEIGHTS_PATH = args.weights
         sm.reset_shipped_weights()
+    if args.new:
+        for line in new_lines(args.new):
+            print(line, flush=True)
+        return
     for line in report(args.corpora, args.loio, args.curve, args.industries):
         print(line, flush=True)
 
