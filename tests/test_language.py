@@ -141,6 +141,15 @@ def test_uzbek_latin_without_listed_words_is_not_sent_to_langdetect():
     assert detect_language("Nosozlik uskuna yetkazib beruvchi tomonidagi muammo tufayli")[0] == "uz"
 
 
+@pytest.mark.parametrize(
+    "text, expected",
+    [("ааааа ураааа", "ru"), ("ну оооочень долго", "ru"), ("soooo goood", "en")],
+)
+def test_lengthened_letters_count_once(text, expected):
+    # a letter written three times running is no Kyrgyz or Mongolian long vowel
+    assert detect_language(text)[0] == expected
+
+
 def test_source_hint_is_kept():
     assert detect_language("Рейс опять задержали", hint="uk") == ("uk", 1.0)
     assert detect_language("Flight delayed", hint="en-US") == ("en", 1.0)

@@ -164,6 +164,9 @@ _ASCII_LETTER_RE = re.compile(r"[a-zï]")
 # A capital letter after these (and quotes or spaces) opens a sentence, not a name.
 _SENTENCE_ENDS = frozenset(".!?…:\n")
 _QUOTES_AND_SPACES = " \t\"'«»“”„()-—"
+# A letter written three or more times running is expressive lengthening («урааа», «soooo»),
+# not spelling: Kyrgyz and Mongolian write long vowels double, never triple.
+_LENGTHENED_RE = re.compile(r"([^\W\d_])\1{2,}")
 _MAYBE_URL_RE = re.compile(r"https?:|www\.|\.(?:com|ru|kz|ua|org|net|io)\b")
 _LOOKALIKES = str.maketrans("aeopcxyikmï", "аеорсхуікмї")
 # Uzbek writes oʻ gʻ with a turned comma (often typed as an apostrophe).
@@ -396,12 +399,15 @@ def _words(text):
 def _words_and_names(text):
     """(words as ``_words`` gives them, the set of those written as names).
 
+    A letter written three or more times running counts once («ураааа» is «ура»).
+
     A name is a capitalised word (Title case) that does not open the text or a sentence.
     """
     cased = str(text)
     if _MAYBE_URL_RE.search(cased.lower()):
         cased = _URL_RE.sub(" ", cased)
     cased = cased.replace("ё", "е").replace("Ё", "Е").translate(_APOSTROPHES)
+    cased = _LENGTHENED_RE.sub(r"\1", cased)
     if "ʻ" in cased:
         cased = cased.translate(_UZ_APOSTROPHE)
     words, names = [], set()
