@@ -1,7 +1,7 @@
 """The shipped models on labelled industries they were not trained on: a new business *and* a
 new writer.
 
-    python bench/held_out.py DIR
+    python bench/held_out.py DIR [--sentiment-weights PATH]
 
 DIR holds ``<industry>.jsonl`` files in the training set's format and an ``industries.json``
 (or one ``<industry>.brands.json`` per industry) with their brands, as
@@ -80,10 +80,20 @@ def line(name, f):
     )
 
 
-def main():
+def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("directory")
-    args = parser.parse_args()
+    parser.add_argument(
+        "--sentiment-weights",
+        metavar="PATH",
+        help="a candidate sentiment model (scripts/train_sentiment.py --out) instead of the shipped one",
+    )
+    args = parser.parse_args(argv)
+    if args.sentiment_weights:
+        from social_crm.tools import sentiment_model
+
+        sentiment_model.WEIGHTS_PATH = args.sentiment_weights
+        sentiment_model.reset_shipped_weights()
     rows, configs = load(args.directory)
     if not rows:
         sys.exit(f"no <industry>.jsonl in {args.directory}")
