@@ -165,3 +165,31 @@ def test_huge_text_is_fast_and_judged_by_its_head_and_tail():
     start = time.process_time()
     analyse_sentiment(one_word, "ru")
     assert time.process_time() - start < 0.5
+
+
+# --- review stars written in the text
+
+
+@pytest.mark.parametrize(
+    "text, stars",
+    [
+        ("1 star. Support is a bot.", 1),
+        ("5 stars from me, works great", 5),
+        ("Еле на 2 звезды тянет", 2),
+        ("Қызмет жақсы, 4 жұлдыз", 4),
+        ("Кофе норм, 3 из 5", 3),
+        ("battery 2/5, screen fine", 2),
+        ("no blisters after a day in Rome. 10/10", 5),
+        ("⭐⭐⭐ for the price", 3),
+    ],
+)
+def test_stars_written_in_the_text_are_a_feature(text, stars):
+    names = {sm._bucket(f"stars:{n}"): n for n in range(1, 6)}
+    found = [names[b] for b, _ in sm.features(text, "") if b in names]
+    assert found == [stars]
+
+
+def test_numbers_that_are_not_stars():
+    names = {sm._bucket(f"stars:{n}") for n in range(1, 6)}
+    for text in ("Нас было 25 звезд эстрады", "Курс 10.5/10 лет", "Заказ 15/5 ещё в пути"):
+        assert not names & {b for b, _ in sm.features(text, "")}, text

@@ -52,8 +52,11 @@ _WORD_RE = re.compile(r"[^\W_]+(?:['\-][^\W_]+)*")
 _REPEAT_RE = re.compile(r"(\w)\1{2,}")
 _NUMBER_RE = re.compile(r"^\d+$")
 _QUOTED_RE = re.compile(r"[«\"“„]([^»\"”“]{2,80})[»\"”“]|(?:^|\s)'([^']{2,80})'(?!\w)")
+# Review stars written in the text: «2 звезды», «5 жұлдыз», "1 star", "4/5", "9/10", ⭐⭐⭐.
 _STARS_RE = re.compile(
-    r"([1-5])\s*(?:/\s*5|из\s*5|out of 5|звезд|звёзд|жұлдыз|зір)|([★⭐]{1,5})", re.I
+    r"(?<!\d)([1-5])\s*(?:/\s*5\b|из\s*5|out of 5|stars?\b|звезд|звёзд|жұлдыз|зір)"
+    r"|(?<![\d.,])(10|\d)\s*/\s*10\b|([★⭐]{1,5})",
+    re.I,
 )
 _EMOJI_RE = re.compile("[\U0001f300-\U0001faff\u2600-\u27bf\U0001f000-\U0001f2ff]")
 _THANKS_RE = re.compile(
@@ -285,7 +288,8 @@ def features(text, lang, lexical_only=False):
     complaint = _add_rule_signals(raw, norm, words, lang, add)
     _add_sarcasm(raw, norm, lang, emoji, complaint, add)
     for match in _STARS_RE.finditer(raw):
-        stars = int(match.group(1)) if match.group(1) else len(match.group(2))
+        five, ten, drawn = match.groups()
+        stars = int(five) if five else max(1, round(int(ten) / 2)) if ten else len(drawn)
         add("stars:%d" % stars)
         break
     return list(feats.items())
