@@ -150,6 +150,31 @@ def test_lengthened_letters_count_once(text, expected):
     assert detect_language(text)[0] == expected
 
 
+@pytest.mark.parametrize(
+    "text",
+    [
+        "jaksy eken rahmet",
+        "Tauar keremet, jetkizu tez boldy",
+        "Qyzmet kórsetý óte jaqsy",
+        "kurer keshikti, tamak suyp kaldy",
+    ],
+)
+def test_kazakh_in_latin_letters_is_kazakh(text):
+    assert detect_language(text)[0] == "kk"
+
+
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        ("Xizmat juda yaxshi, rahmat", "uz"),
+        ("Bugün hava çok güzel, dışarı çıkalım", "tr"),
+        ("Sifariş vaxtında gəldi, təşəkkürlər", "az"),
+    ],
+)
+def test_turkic_latin_neighbours_are_not_kazakh(text, expected):
+    assert detect_language(text)[0] == expected
+
+
 def test_source_hint_is_kept():
     assert detect_language("Рейс опять задержали", hint="uk") == ("uk", 1.0)
     assert detect_language("Flight delayed", hint="en-US") == ("en", 1.0)

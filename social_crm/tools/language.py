@@ -70,7 +70,13 @@ ALPHABETS = {
     "tr": "abcdefghijklmnoprstuvyzçğıöşüâîû",
     "az": "abcdefghijklmnopqrstuvxyzçəğıöşü",
     "pl": "abcdefghijklmnoprstuwyząćęłńóśźż",
+    # Kazakh in Latin script: the 2018 alphabet's own letters (á ó ú ý ǵ ń), ä ū of the 2021
+    # one and informal transliteration (zh, sh, kh). The letters Kazakh shares with Turkish and
+    # Azerbaijani (ı ö ü ş ğ ç ñ) are left to them: people rarely type them for Kazakh.
+    "kk_latn": "abcdefghijklmnopqrstuvwxyzáóúýǵńäū",
 }
+# Profiles answered as another code: Latin-script Kazakh is Kazakh.
+PROFILE_CODE = {"kk_latn": "kk"}
 # Letter sequences a language's spelling never has, though each letter is in its alphabet:
 # Russian writes ъ only before е / ю / я (подъезд), Bulgarian inside words (къде, търся);
 # Kyrgyz and Mongolian write long vowels double (көбүрөөк, үүнээс), Kazakh, Tatar and
@@ -80,6 +86,8 @@ FORBIDDEN = {
     "kk": re.compile(r"өө|үү"),
     "tt": re.compile(r"өө|үү"),
     "ba": re.compile(r"өө|үү"),
+    # Uzbek's oʻ gʻ and x: Latin-script Kazakh writes neither
+    "kk_latn": re.compile(r"[og]'|x"),
 }
 _ANY_FORBIDDEN = re.compile("|".join(pattern.pattern for pattern in FORBIDDEN.values()))
 # Letters Ukrainian and Belarusian write in almost every sentence (і alone is about one
@@ -92,14 +100,17 @@ SIGNATURE_LETTERS = {"uk": "іїє", "be": "іў"}
 _OWN_LATIN_MARKERS = {
     "uz": re.compile(r"[og]'|q|x|\w(?:ning|dagi|lar|lik|yapti)\b"),
     "az": re.compile("ə"),
+    # Kazakh: zh, q, its own Latin letters, back-vowel endings -dy -ty -ny -ym
+    "kk_latn": re.compile(r"zh|q|[áóúýǵńäū]|\w(?:dy|ty|ny|my|ym|yn|sy|ly|dan|den|tan|ten|ge|ga)\b"),
 }
 CYRILLIC_LANGS = ("ru", "uk", "be", "bg", "mk", "sr", "kk", "ky", "tt", "ba", "mn", "uz", "tg")
-LATIN_LANGS = ("en", "de", "fr", "es", "it", "pt", "nl", "tr", "az", "uz", "pl")
+LATIN_LANGS = ("en", "de", "fr", "es", "it", "pt", "nl", "tr", "az", "uz", "pl", "kk_latn")
 # Log-prior per language: what a mention most likely is when the text itself cannot tell.
 PRIORS = {
     "ru": 0.0,
     "uk": -1.5,
     "kk": -1.0,
+    "kk_latn": -1.5,
     "en": 0.0,
     "be": -1.0,
     "ky": -1.0,
@@ -518,12 +529,13 @@ def detect_with(model, text):
         return model.best(cyrillic, CYRILLIC_LANGS, names)
     if script == "LATIN":
         if not _latin_is_unmodelled(latin, model):
-            decided = model.best(latin, LATIN_LANGS, names)
+            profile, confidence = model.best(latin, LATIN_LANGS, names)
+            decided = PROFILE_CODE.get(profile, profile), confidence
             if len(latin) < 3 or any(word in model.word_langs for word in latin):
                 return decided
-            marker = _OWN_LATIN_MARKERS.get(decided[0])
+            marker = _OWN_LATIN_MARKERS.get(profile)
             if marker and marker.search(" ".join(latin)):
-                return decided  # langdetect has no Uzbek or Azerbaijani profile
+                return decided  # langdetect has no Uzbek, Azerbaijani or Kazakh profile
             code, prob = langdetect_language(normalize(text))
             return (code, prob) if code and code not in LATIN_LANGS else decided
     return langdetect_language(normalize(text))

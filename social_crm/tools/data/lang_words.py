@@ -84,6 +84,10 @@ WORDS = {
         жаксы калай канша кашан бугин бүгин ертен бари барлыгы акша уакыт кызмет кажет
         улкен тегин маган ракмет""".split(),  # the last two lines:
     # forms typed without Kazakh letters (жақсы → жаксы), none of them Kyrgyz
+    # Kazakh in Latin script: words no other Latin-script language of the list writes
+    "kk_latn": """rahmet rakhmet raqmet jaqsy jaksy zhaksy jaqsı keremet tamasha
+        emes eken óte bári nashar zhaman jaman aqsha aksha tauar sapasy unady
+        unamady qyzmet kyzmet zhok joq jok""".split(),
     "ky": """жана менен мен сен ал биз сиз алар бул ушул ошол эмне кантип качан кайда кандай
         ким бы би бу бү пы пи эмес бар жок үчүн деп деген экен керек болот болду болуп абдан
         дагы да бирок же эми азыр кечээ бүгүн эртең рахмат салам саламатсызбы
