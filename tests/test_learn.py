@@ -283,16 +283,30 @@ def test_sentiment_corrections_the_shipped_model_agrees_with_change_nothing():
         assert model.predict(text, "ru") == analyse_sentiment(text, "ru")[1], text
 
 
-def test_confirmations_do_not_turn_an_unlike_complaint():
-    """A dozen confirmed plain mentions of the bank (news, hours, rates) earn their pull by
-    confidence alone: it may not turn a complaint that shares only the brand and a common word
-    with them («работает») into a neutral mention."""
-    from social_crm.tools.learn import SentimentLearner
-    from social_crm.tools.sentiment import analyse_sentiment
+def test_a_pull_earned_on_confidence_changes_a_decision_only_where_like_corrections_vote():
+    """A dozen confirmed plain mentions of a bank (news, hours, rates) can earn their pull by
+    confidence alone. Their word model then leans on what they share — the brand name — and
+    would turn a complaint that shares only the brand and one common word with them («работает»)
+    neutral; the guard keeps the shipped verdict there, while a mention like the confirmed ones
+    still moves."""
+    from social_crm.tools.learn import CompanyFit, _Memory
+    from social_crm.tools.stage_model import Features, LinearModel
 
-    texts = TARIFF_NEWS + [t for t, _ in BANK_OTHERS]
-    model = SentimentLearner().train((t, "ru", analyse_sentiment(t, "ru")[1]) for t in texts)
-    assert model.fitted().guarded
-    complaint = "Алтын, почему карта не работает за границей? Уже час на линии"
-    assert analyse_sentiment(complaint, "ru")[1] == "negative"
-    assert model.predict(complaint, "ru") == "negative"
+    names = ("negative", "neutral", "positive")
+    word_model = LinearModel(names, {"алтын": [-2.0, 3.0, -1.0]})
+    confirmed = [["алтын", "сколь", "работ", "отдел", "дост"], ["алтын", "комис", "перев"]]
+    memory = _Memory(confirmed, ["neutral", "neutral"], names)
+    offset = [1.0, -2.0, -4.0]  # the shipped model: a complaint
+    complaint = Features({"алтын": 1.0})
+    keys = ["алтын", "грани", "карта", "линии", "почем", "работ", "уже", "час"]
+
+    def fit(guarded):
+        return CompanyFit(word_model, names, False, 12, None, 1.5, memory, 16.0, guarded=guarded)
+
+    def label(logits):
+        return names[logits.index(max(logits))]
+
+    assert label(fit(False).logits(complaint, offset, keys)) == "neutral"
+    assert fit(True).logits(complaint, offset, keys) == offset
+    like = ["алтын", "комис", "перев", "карта"]  # shares 3 of its 4 words with a confirmation
+    assert label(fit(True).logits(complaint, offset, like)) == "neutral"

@@ -353,8 +353,19 @@ def _fit_offset_model(features, offsets, keysets, labels, names, is_stage=False,
         scale, recall, guarded = company_scale(len(examples)), 0.0, False
     model = _train(examples, names, offsets)
     memory = _Memory(keysets, labels, names)
+    # A stage's offsets are the model trained further with these very corrections: that it
+    # already predicts the held-out ones says nothing of whether they only confirm the shipped
+    # model, so the guard is for label sets learnt on the shipped model alone (sentiment).
     return CompanyFit(
-        model, names, is_stage, len(examples), base, scale, memory, recall, guarded=guarded
+        model,
+        names,
+        is_stage,
+        len(examples),
+        base,
+        scale,
+        memory,
+        recall,
+        guarded=guarded and not is_stage,
     )
 
 
