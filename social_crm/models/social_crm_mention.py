@@ -551,8 +551,12 @@ class SocialCrmMention(models.Model):
         )
 
     @api.model
-    def _author_histories(self, author_ids):
-        """{author id: AuthorHistory} from their earlier mentions, in one query."""
+    def _author_histories(self, author_ids, exclude_ids=()):
+        """{author id: AuthorHistory} from their earlier mentions, in one query.
+
+        ``exclude_ids``: mentions that are being analysed again — like a new mention at
+        import, a mention is not part of its own author's history (else the stage it was
+        given would vote for itself and re-analysis could never move it)."""
         from ..tools.pipeline import AuthorHistory
 
         author_ids = [a for a in set(author_ids) if a]
@@ -566,10 +570,10 @@ class SocialCrmMention(models.Model):
                    bool_or(s.code IN ('first_review', 'support', 'negative', 'churn')),
                    EXTRACT(EPOCH FROM (now() AT TIME ZONE 'UTC' - min(m.published_at))) / 86400.0
               FROM social_crm_mention m LEFT JOIN social_crm_stage s ON s.id = m.stage_id
-             WHERE m.author_id IN %s
+             WHERE m.author_id IN %s AND NOT m.id = ANY(%s)
           GROUP BY m.author_id
         """,
-            [tuple(author_ids)],
+            [tuple(author_ids), list(exclude_ids)],
         )
         histories = {author_id: AuthorHistory() for author_id in author_ids}
         for author_id, count, last_stage, customer, days in self.env.cr.fetchall():
@@ -590,12 +594,15 @@ class SocialCrmMention(models.Model):
         return histories
 
     @api.model
-    def _analyse(self, company, entries):
+    def _analyse(self, company, entries, exclude_ids=()):
         """Analyse ``entries`` — dicts with text, title, lang, sentiment_score (the
-        source's, or None), rating, author_id — and return one Analysis each."""
+        source's, or None), rating, author_id — and return one Analysis each; the mentions
+        ``exclude_ids`` (those analysed again) are left out of their authors' histories."""
         from ..tools.pipeline import MentionInput
 
-        histories = self._author_histories([e.get("author_id") for e in entries])
+        histories = self._author_histories(
+            [e.get("author_id") for e in entries], exclude_ids=exclude_ids
+        )
         items = [
             MentionInput(
                 text=e["text"] or "",
@@ -704,7 +711,7 @@ class SocialCrmMention(models.Model):
                 }
                 for m in batch
             ]
-            results = self._analyse(company, entries)
+            results = self._analyse(company, entries, exclude_ids=batch.ids)
             for mention, result in zip(batch, results, strict=True):
                 current = {
                     "lang": mention.lang,

@@ -80,6 +80,22 @@ class TestAnalysis(SocialCrmCase):
         mention.action_reanalyse()
         self.assertIn(self.brand, mention.brand_ids, "aliases match inflected forms")
 
+    def test_a_mention_is_not_its_own_authors_history_when_analysed_again(self):
+        """At import a mention's author history is the author's other mentions; re-analysis
+        sees the same, not the mention's own earlier stage voting for itself."""
+        record = make_record("h1", text="Зенит Авиа потеряли мой багаж, ужас")
+        first = self.source.ingest([record])
+        Mention = self.env["social_crm.mention"]
+        author = first.author_id.id
+        self.assertEqual(Mention._author_histories([author])[author].mentions, 1)
+        alone = Mention._author_histories([author], exclude_ids=first.ids)[author]
+        self.assertEqual((alone.mentions, alone.last_stage), (0, ""))
+        second = self.source.ingest(
+            [make_record("h2", text="Когда вернут багаж?", author=record["author"])]
+        )
+        both = Mention._author_histories([author], exclude_ids=second.ids)[author]
+        self.assertEqual((both.mentions, both.last_stage), (1, "negative"))
+
     def test_corrections_train_the_company_model(self):
         texts = [
             f"Вопрос {i}: где в приложении Зенит выписка по милям за месяц {i}?" for i in range(35)
