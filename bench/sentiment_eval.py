@@ -64,6 +64,16 @@ def _line(name, truth, predicted):
 HEADER = f"{'set':<34}{'n':>6}{'acc':>7}{'F1':>7}{'neutral':>9}{'truth':>7}"
 
 
+def _measured(name, rows, vader):
+    """The line of one set (the shipped model), and VADER's beside an English one."""
+    truth = [r["label"] for r in rows]
+    predicted = [sentiment.analyse_sentiment(r["text"], r["lang"])[1] for r in rows]
+    lines = [_line(name, truth, predicted)]
+    if rows[0]["lang"] == "en" and vader is not None:
+        lines.append(_line("  VADER, same texts", truth, [vader(r["text"]) for r in rows]))
+    return lines
+
+
 def _vader():
     try:
         from vaderSentiment.vaderSentiment import SentimentIntensityAnalyzer
@@ -271,11 +281,7 @@ def report(corpora=None, loio=False, curve=False, industries=None):
     vader = _vader()
     timing_rows = []
     for name, rows in sorted(held_out_sets(corpora).items()):
-        truth = [r["label"] for r in rows]
-        predicted = [sentiment.analyse_sentiment(r["text"], r["lang"])[1] for r in rows]
-        lines.append(_line(name, truth, predicted))
-        if rows[0]["lang"] == "en" and vader is not None:
-            lines.append(_line("  VADER, same texts", truth, [vader(r["text"]) for r in rows]))
+        lines += _measured(name, rows, vader)
         timing_rows += rows[:500]
     if vader is None:
         lines.append("VADER: vaderSentiment is not installed here (pip install vaderSentiment)")
@@ -307,15 +313,9 @@ def new_lines(paths):
         for row in rows:
             by_lang.setdefault(row["lang"], []).append(row)
         for lang, part in sorted(by_lang.items()):
-            truth = [r["label"] for r in part]
-            predicted = [sentiment.analyse_sentiment(r["text"], r["lang"])[1] for r in part]
-            lines.append(_line(f"{pathlib.Path(path).stem} ({lang})", truth, predicted))
-            if lang == "en" and vader is not None:
-                lines.append(_line("  VADER, same texts", truth, [vader(r["text"]) for r in part]))
+            lines += _measured(f"{pathlib.Path(path).stem} ({lang})", part, vader)
     if len(paths) > 1:
-        truth = [r["label"] for r in everything]
-        predicted = [sentiment.analyse_sentiment(r["text"], r["lang"])[1] for r in everything]
-        lines.append(_line("all", truth, predicted))
+        lines += _measured("all", everything, None)
     return lines
 
 
