@@ -15,6 +15,7 @@ Prints figures; it is not a pass/fail test.
 """
 
 import argparse
+import contextlib
 import json
 import pathlib
 import random
@@ -35,7 +36,6 @@ from social_crm.tools import (  # noqa: E402
     language,
     learn,
     sentiment,
-    sentiment_model,
     stage_model,
     stage_train,
 )
@@ -261,23 +261,18 @@ def loio_report(prepared, rows, epochs, jobs=1, only=None):
     return models
 
 
-def _sentiment_base(weights):
-    """Make `weights` (a flat list, 3 per bucket) the shipped sentiment model; returns a
-    function that restores the real one."""
-    saved = sentiment_model._SHIPPED
-    if weights is not None:
-        shipped = sentiment_model._Weights.__new__(sentiment_model._Weights)
-        shipped.values, shipped.scale = weights, 1.0
-        sentiment_model._SHIPPED = shipped
-    sentiment_model.base_logits.cache_clear()
-    sentiment.analyse_sentiment.cache_clear()
-
-    def restore():
-        sentiment_model._SHIPPED = saved
-        sentiment_model.base_logits.cache_clear()
-        sentiment.analyse_sentiment.cache_clear()
-
-    return restore
+def _cross_fitted(rows):
+    """The stored sentiment scores the shipped stage model was trained with (each from a
+    sentiment model trained without the text's industry: scripts/train_stage.py), so that a
+    left-out industry's texts are not featurised with a sentiment model that saw them."""
+    stored = stage_train.read_training_sentiments()
+    missing = sum(1 for r in rows if r.get("id") not in stored)
+    if missing:
+        print(
+            f"  ({missing} of {len(rows)} texts have no stored cross-fitted sentiment: the "
+            f"shipped sentiment model scores them; run scripts/train_stage.py)"
+        )
+    return stored
 
 
 def _fold_analyzer(brands, base, sentiment_model=None):
@@ -308,9 +303,8 @@ def _curve_industry(job):
     )
     brands = stage_train.brand_specs(_SHARED["industries"].get(industry))
     weights = sentiment_folds.weights_without(industry) if sentiment_folds else None
-    restore = _sentiment_base(weights)
     out = []
-    try:
+    with sentiment.using_weights(weights) if weights is not None else contextlib.nullcontext():
         for seed in range(seeds):
             shuffled = list(items)
             random.Random(seed).shuffle(shuffled)
@@ -353,8 +347,6 @@ def _curve_industry(job):
                     (("sent after", k), accuracy(gold_sent, taught)),
                     (("sent pull", k), model.pull),
                 ]
-    finally:
-        restore()
     return out
 
 
@@ -581,7 +573,7 @@ def main():
     if not args.skip_loio:
         rows, industries = stage_train.load_training(args.training)
         if rows:
-            prepared = stage_train.featurise(rows, industries)
+            prepared = stage_train.featurise(rows, industries, _cross_fitted(rows))
             only = [name for name in args.industries.split(",") if name]
             models = loio_report(prepared, rows, args.epochs, args.jobs, only)
             folds = None

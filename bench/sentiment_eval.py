@@ -122,35 +122,7 @@ def timing(rows, repeat=1):
     return 1000 * (time.process_time() - start) / max(len(texts) * repeat, 1)
 
 
-# Leave-one-industry-out models are lighter than the shipped one: one corpus text in 3.
-FOLD_CORPUS_SHARE = 3
-
-
-class _Folds:
-    """Features of every training text computed once; one model per left-out industry."""
-
-    def __init__(self, corpora):
-        from social_crm.tools.sentiment import THRESHOLD
-
-        self.threshold = THRESHOLD
-        rows = (
-            ts.load_corpora(corpora)[::FOLD_CORPUS_SHARE]
-            + ts.load_written()
-            + ts.load_training_set()
-        )
-        self.train_rows = [r for r in rows if ts.slice_of(r["text"]) == "train"]
-        self.calib_rows = [r for r in rows if ts.slice_of(r["text"]) == "calib"]
-        self.samples = ts.vectorise(self.train_rows)
-
-    def weights_without(self, group):
-        samples = [
-            s for r, s in zip(self.train_rows, self.samples, strict=False) if r["group"] != group
-        ]
-        weights = ts.fit(samples)
-        calib = [r for r in self.calib_rows if r["group"] != group]
-        shift, _ = ts.calibrate_neutral(weights, calib, self.threshold)
-        weights[3 * sm._bucket("bias") + 1] += shift
-        return weights
+FOLD_CORPUS_SHARE = ts.FOLD_CORPUS_SHARE
 
 
 CACHE_DIR = ROOT / "var" / "sentiment_folds"
@@ -190,7 +162,7 @@ class FoldCache:
             values.frombytes(zlib.decompress(path.read_bytes()))
             return values
         if self._folds is None:
-            self._folds = _Folds(self.corpora)
+            self._folds = ts.Folds(self.corpora)
         weights = array.array("f", self._folds.weights_without(group))
         CACHE_DIR.mkdir(parents=True, exist_ok=True)
         path.write_bytes(zlib.compress(weights.tobytes(), 1))
@@ -210,7 +182,7 @@ def loio_lines(corpora, industries=None, curve=False):
     lines = []
     if not groups:
         return ["leave-one-industry-out: no training set (social_crm/tools/data/training/) yet"]
-    folds = _Folds(corpora)
+    folds = ts.Folds(corpora)
     lines.append(
         f"leave-one-industry-out (model trained without the industry and on 1 corpus text "
         f"in {FOLD_CORPUS_SHARE}):"

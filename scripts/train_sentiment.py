@@ -284,36 +284,12 @@ def label_by(score, threshold):
     return "negative" if score <= -threshold else "positive" if score >= threshold else "neutral"
 
 
-def build(
-    corpora=DEFAULT_CORPORA,
-    training=True,
-    written=True,
-    exclude_groups=(),
-    log=print,
-    epochs=EPOCHS,
-    corpus_share=1,
-    per_language=True,
-):
-    """Train on every text outside the evaluation and calibration slices (and outside
-    `exclude_groups`); returns (weights, neutral shift, rows used for calibration).
-
-    `corpus_share` = n keeps one corpus text in n (lighter models for leave-one-out runs)."""
+def calibrate(weights, calib_rows, per_language=True, log=print):
+    """Set the neutral band of `weights` (in place) on the calibration slice: one shift of the
+    neutral logit for every text, then one more per language with enough texts. Returns the
+    shared shift."""
     from social_crm.tools.sentiment import THRESHOLD
 
-    rows = load_corpora(corpora)[::corpus_share]
-    if training:
-        rows += load_training_set()
-    if written:
-        rows += load_written()
-    rows = [r for r in rows if r["group"] not in exclude_groups]
-    train_rows = [r for r in rows if slice_of(r["text"]) == "train"]
-    calib_rows = [r for r in rows if slice_of(r["text"]) == "calib"]
-    if log:
-        by = {}
-        for r in train_rows:
-            by[r["source"]] = by.get(r["source"], 0) + 1
-        log(f"training on {len(train_rows)} texts {by}; calibrating on {len(calib_rows)}")
-    weights = fit(vectorise(train_rows), epochs=epochs, log=log)
     shift, f1 = calibrate_neutral(weights, calib_rows, THRESHOLD)
     if log:
         log(f"neutral logit shift {shift:+.1f} (calibration macro-F1 {f1:.3f})")
@@ -331,6 +307,62 @@ def build(
                 log(
                     f"  {lang}: neutral logit shift {own:+.1f} more ({len(rows_of)} texts, {own_f1:.3f})"
                 )
+    return shift
+
+
+# Models trained without some industries are lighter than the shipped one: one corpus text in 3.
+FOLD_CORPUS_SHARE = 3
+
+
+class Folds:
+    """Every training text featurised once; then a model trained without any set of the
+    project's industries (`weights_without`), calibrated as the shipped one is. Used for the
+    stage model's training (scripts/train_stage.py) and leave-one-industry-out benchmarks."""
+
+    def __init__(self, corpora=DEFAULT_CORPORA, corpus_share=FOLD_CORPUS_SHARE):
+        rows = load_corpora(corpora)[::corpus_share] + load_written() + load_training_set()
+        self.train_rows = [r for r in rows if slice_of(r["text"]) == "train"]
+        self.calib_rows = [r for r in rows if slice_of(r["text"]) == "calib"]
+        self.samples = vectorise(self.train_rows)
+
+    def weights_without(self, groups):
+        """Weights (a flat list) of a model trained without the texts of `groups` (an
+        industry or a collection of them)."""
+        groups = {groups} if isinstance(groups, str) else set(groups)
+        samples = [
+            s
+            for r, s in zip(self.train_rows, self.samples, strict=True)
+            if r["group"] not in groups
+        ]
+        weights = fit(samples)
+        calibrate(weights, [r for r in self.calib_rows if r["group"] not in groups], log=None)
+        return weights
+
+
+def build(
+    corpora=DEFAULT_CORPORA,
+    training=True,
+    written=True,
+    log=print,
+    epochs=EPOCHS,
+    per_language=True,
+):
+    """Train on every text outside the evaluation and calibration slices; returns (weights,
+    neutral shift, rows used for calibration)."""
+    rows = load_corpora(corpora)
+    if training:
+        rows += load_training_set()
+    if written:
+        rows += load_written()
+    train_rows = [r for r in rows if slice_of(r["text"]) == "train"]
+    calib_rows = [r for r in rows if slice_of(r["text"]) == "calib"]
+    if log:
+        by = {}
+        for r in train_rows:
+            by[r["source"]] = by.get(r["source"], 0) + 1
+        log(f"training on {len(train_rows)} texts {by}; calibrating on {len(calib_rows)}")
+    weights = fit(vectorise(train_rows), epochs=epochs, log=log)
+    shift = calibrate(weights, calib_rows, per_language, log)
     return weights, shift, calib_rows
 
 

@@ -212,9 +212,13 @@ def test_shipped_training_examples_are_what_the_featurizer_makes():
     rows, industries = stage_train.load_training()
     stored = stage_train.read_training_examples()
     assert len(stored) == len(rows)
+    # Each text's sentiment is stored beside it: a sentiment model trained without its
+    # industry gave it (scripts/train_stage.py), not the shipped one, which saw the text.
+    sentiments = stage_train.read_training_sentiments()
+    assert set(sentiments) == {row["id"] for row in rows}
     sample = list(range(0, len(rows), max(1, len(rows) // 40)))
     fresh = stage_train.training_examples(
-        stage_train.featurise([rows[i] for i in sample], industries)
+        stage_train.featurise([rows[i] for i in sample], industries, sentiments)
     )
     for i, (features, stage) in zip(sample, fresh, strict=True):
         assert stored[i][1] == stage == rows[i]["stage"]

@@ -17,6 +17,7 @@ from social_crm.tools.sentiment import (
     explain_sentiment,
     label_of,
     rule_score,
+    using_weights,
 )
 
 
@@ -193,3 +194,18 @@ def test_numbers_that_are_not_stars():
     names = {sm._bucket(f"stars:{n}") for n in range(1, 6)}
     for text in ("Нас было 25 звезд эстрады", "Курс 10.5/10 лет", "Заказ 15/5 ещё в пути"):
         assert not names & {b for b, _ in sm.features(text, "")}, text
+
+
+def test_other_weights_are_used_within_the_block_and_the_shipped_ones_after():
+    """using_weights: a model trained without some texts stands in for the shipped one (the
+    stage model's training, the benchmarks), and nothing of it stays cached afterwards."""
+    text = "Спасибо, всё пришло вовремя"
+    before = analyse_sentiment(text, "ru")
+    size = 3 * sm.N_BUCKETS
+    negative = [0.0] * size
+    negative[3 * sm._bucket("bias")] = 5.0  # every text negative
+    with using_weights(negative):
+        assert analyse_sentiment(text, "ru")[1] == "negative"
+        assert sm.base_proba(text, "ru")["negative"] > 0.9
+    assert analyse_sentiment(text, "ru") == before
+    assert sm.base_proba(text, "ru")["negative"] < 0.5

@@ -16,6 +16,7 @@ little. Without the shipped weights file the rules decide alone.
 """
 
 import re
+from contextlib import contextmanager
 from functools import lru_cache
 
 from .data.sentiment_lexicon import (
@@ -32,7 +33,15 @@ from .data.sentiment_lexicon import (
     SOFTENER_FACTOR,
     SOFTENERS,
 )
-from .sentiment_model import MAX_TOKEN, base_proba, bounded, score_of, shipped_weights
+from .sentiment_model import (
+    MAX_TOKEN,
+    base_proba,
+    bounded,
+    install_weights,
+    restore_weights,
+    score_of,
+    shipped_weights,
+)
 from .text import normalize
 
 __all__ = [
@@ -41,6 +50,7 @@ __all__ = [
     "learnt_sentiment",
     "label_of",
     "rule_score",
+    "using_weights",
     "NEGATIVE",
     "NEUTRAL",
     "POSITIVE",
@@ -284,3 +294,17 @@ def explain_sentiment(text, lang):
         },
         "rule_score": rule_score(str(text or ""), lang),
     }
+
+
+@contextmanager
+def using_weights(values):
+    """Within the block, the sentiment model is `values` (a flat list, 3 weights per bucket,
+    as scripts/train_sentiment.py fits them) instead of the shipped one: a model trained
+    without some texts, for the stage model's training and for the benchmarks."""
+    saved = install_weights(values)
+    analyse_sentiment.cache_clear()
+    try:
+        yield
+    finally:
+        restore_weights(saved)
+        analyse_sentiment.cache_clear()

@@ -386,6 +386,22 @@ def shipped_weights():
     return _SHIPPED or None
 
 
+def install_weights(values):
+    """Make `values` (a flat list, 3 weights per bucket, as scripts/train_sentiment.py fits
+    them) the model in use; returns the model in use before, for `restore_weights`."""
+    global _SHIPPED
+    saved, _SHIPPED = _SHIPPED, _Weights(values, 1.0)
+    base_logits.cache_clear()
+    return saved
+
+
+def restore_weights(saved):
+    """Put back the model `install_weights` returned."""
+    global _SHIPPED
+    _SHIPPED = saved
+    base_logits.cache_clear()
+
+
 def reset_shipped_weights():
     """Forget the loaded weights (after the training script rewrote the file)."""
     global _SHIPPED

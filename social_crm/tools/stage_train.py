@@ -26,6 +26,8 @@ __all__ = [
     "training_examples",
     "write_training_examples",
     "read_training_examples",
+    "read_training_sentiments",
+    "sentiment_scores",
     "EXAMPLES_PATH",
     "EPOCHS",
 ]
@@ -93,18 +95,41 @@ def brand_specs(config):
     return [s for s in specs if s.name]
 
 
-def featurise(rows, industries):
-    """[(Prepared, stage)] of `rows`, each seen as ingest sees it (detected language, the
-    lexicon's sentiment steered by the stars) with its industry's brand configuration."""
+def _prepared(rows, industries, sentiments=None):
+    """Analyzer.prepare() of each row with its industry's brand configuration; `sentiments`
+    ({row id: score}) stand for the sentiment model's score where given."""
     analyzers = {}
-    out = []
     for row in rows:
         industry = row.get("industry", "")
         if industry not in analyzers:
             analyzers[industry] = Analyzer(brand_specs(industries.get(industry)))
-        item = MentionInput(text=row["text"], rating=row.get("rating") or None)
-        out.append((analyzers[industry].prepare(item)[-1], row["stage"]))
-    return out
+        # A given score is taken as a source's own sentiment is: as it is (stars already in it).
+        score = (sentiments or {}).get(row.get("id"))
+        item = MentionInput(
+            text=row["text"], rating=row.get("rating") or None, sentiment_score=score
+        )
+        yield analyzers[industry].prepare(item)
+
+
+def featurise(rows, industries, sentiments=None):
+    """[(Prepared, stage)] of `rows`, each seen as ingest sees it (detected language, the
+    sentiment steered by the stars) with its industry's brand configuration.
+
+    `sentiments`: {row id: sentiment score} to use instead of the shipped sentiment model's
+    (`cross_fitted` ones: see read_training_sentiments)."""
+    return [
+        (prepared[-1], row["stage"])
+        for prepared, row in zip(_prepared(rows, industries, sentiments), rows, strict=True)
+    ]
+
+
+def sentiment_scores(rows, industries):
+    """{row id: the sentiment score ingest gives the row} with the sentiment model in use
+    (stars included, rounded as stored)."""
+    return {
+        row["id"]: round(prepared[2], _DIGITS)
+        for prepared, row in zip(_prepared(rows, industries), rows, strict=True)
+    }
 
 
 def training_examples(prepared):
@@ -127,11 +152,13 @@ def train_stage_model(prepared, epochs=EPOCHS):
     return train_examples(training_examples(prepared), epochs=epochs)
 
 
-def write_training_examples(examples, path=EXAMPLES_PATH):
-    """Store [(Features, stage)] (deterministic bytes: sorted keys, no gzip timestamp)."""
+def write_training_examples(examples, path=EXAMPLES_PATH, sentiments=None):
+    """Store [(Features, stage)] and the {row id: sentiment score} they were featurised with
+    (deterministic bytes: sorted keys, no gzip timestamp)."""
     index = {stage: k for k, stage in enumerate(STAGES)}
     payload = {
         "labels": list(STAGES),
+        "sentiments": dict(sorted((sentiments or {}).items())),
         "examples": [
             [index[stage], sorted([k, v] for k, v in features.values.items())]
             for features, stage in examples
@@ -148,12 +175,10 @@ def write_training_examples(examples, path=EXAMPLES_PATH):
 _EXAMPLES = {}
 
 
-def read_training_examples(path=EXAMPLES_PATH):
-    """The shipped training examples [(Features, stage)] (empty when the file is absent);
-    read once per process."""
+def _read(path):
     key = str(path)
     if key not in _EXAMPLES:
-        examples = []
+        examples, sentiments = [], {}
         if pathlib.Path(path).exists():
             with gzip.open(path, "rt", encoding="utf-8") as handle:
                 payload = json.load(handle)
@@ -162,5 +187,19 @@ def read_training_examples(path=EXAMPLES_PATH):
                 (Features({k: v for k, v in pairs}), labels[label])
                 for label, pairs in payload["examples"]
             ]
-        _EXAMPLES[key] = examples
+            sentiments = payload.get("sentiments") or {}
+        _EXAMPLES[key] = examples, sentiments
     return _EXAMPLES[key]
+
+
+def read_training_examples(path=EXAMPLES_PATH):
+    """The shipped training examples [(Features, stage)] (empty when the file is absent);
+    read once per process."""
+    return _read(path)[0]
+
+
+def read_training_sentiments(path=EXAMPLES_PATH):
+    """{row id: sentiment score} the shipped training examples were featurised with: for each
+    text, the score of a sentiment model trained without its industry (scripts/train_stage.py
+    says why)."""
+    return _read(path)[1]
