@@ -1,7 +1,7 @@
 """The shipped models on labelled industries they were not trained on: a new business *and* a
 new writer.
 
-    python bench/held_out.py DIR [--sentiment-weights PATH]
+    python bench/held_out.py DIR [--sentiment-weights PATH] [--stage-weights PATH]
 
 DIR holds ``<industry>.jsonl`` files in the training set's format and an ``industries.json``
 (or one ``<industry>.brands.json`` per industry) with their brands, as
@@ -88,7 +88,17 @@ def main(argv=None):
         metavar="PATH",
         help="a candidate sentiment model (scripts/train_sentiment.py --out) instead of the shipped one",
     )
+    parser.add_argument(
+        "--stage-weights",
+        metavar="PATH",
+        help="a candidate or earlier stage model (scripts/train_stage.py --out) instead of the "
+        "shipped one",
+    )
     args = parser.parse_args(argv)
+    if args.stage_weights:
+        from social_crm.tools import stage_model
+
+        stage_model.WEIGHTS_PATH = pathlib.Path(args.stage_weights)
     if args.sentiment_weights:
         from social_crm.tools import sentiment_model
 
