@@ -33,7 +33,11 @@ def load(directory):
     if (directory / "industries.json").exists():
         configs.update(json.loads((directory / "industries.json").read_text(encoding="utf-8")))
     for path in sorted(directory.glob("*.brands.json")):
-        configs.update(json.loads(path.read_text(encoding="utf-8")))
+        config = json.loads(path.read_text(encoding="utf-8"))
+        # {industry: config}, or the config itself for the industry the file is named after
+        if "brand" in config:
+            config = {path.name[: -len(".brands.json")]: config}
+        configs.update(config)
     rows = []
     for path in sorted(directory.glob("*.jsonl")):
         with path.open(encoding="utf-8") as lines:
