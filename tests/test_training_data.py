@@ -218,22 +218,24 @@ def _names(text, aliases):
 
 
 def test_texts_name_the_brands_of_industries_json(records):
-    """The brand's aliases must really be what people write, so brand matching works on these texts."""
+    """The brand's aliases and product names must really be what people write, so brand
+    matching works on these texts (a product named is the brand mentioned)."""
     industries = _industries()
     by_industry = collections.defaultdict(list)
     for _path, rec in records:
         by_industry[rec["industry"]].append(rec)
     for industry, recs in by_industry.items():
-        info = industries[industry]
-        ours = [r for r in recs if _names(r["text"], info["brand"]["aliases"])]
+        brand = industries[industry]["brand"]
+        names = brand["aliases"] + brand.get("product_names", [])
+        ours = [r for r in recs if _names(r["text"], names)]
         assert len(ours) >= 0.4 * len(recs), (
-            f"{industry}: only {len(ours)} of {len(recs)} lines name the brand"
+            f"{industry}: only {len(ours)} of {len(recs)} lines name the brand or its products"
         )
         theirs = [
             r
             for r in recs
             if r["stage"] == "competitor"
-            and any(_names(r["text"], c["aliases"]) for c in info["competitors"])
+            and any(_names(r["text"], c["aliases"]) for c in industries[industry]["competitors"])
         ]
         comp_lines = sum(r["stage"] == "competitor" for r in recs)
         assert len(theirs) >= 0.5 * comp_lines, (
