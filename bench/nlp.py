@@ -2,7 +2,7 @@
 
     python bench/nlp.py [--data ../shared/data] [--training social_crm/tools/data/training]
                         [--repeat 5] [--seeds 3] [--epochs 10] [--skip-loio]
-                        [--jobs 2] [--curve-every 4] [--industries bank,taxi]
+                        [--jobs 2] [--curve-every 4] [--industries bank,taxi] [--skip-curve]
 
 Prints figures; it is not a pass/fail test.
 
@@ -561,6 +561,12 @@ def main():
         "--skip-loio", action="store_true", help="only the dev set, language and speed"
     )
     parser.add_argument(
+        "--skip-curve",
+        action="store_true",
+        help="leave-one-industry-out stage only, no learning curve (which needs a sentiment "
+        "model trained without each industry)",
+    )
+    parser.add_argument(
         "--shipped-sentiment",
         action="store_true",
         help="learning curve on the shipped sentiment model instead of one trained without the "
@@ -577,20 +583,21 @@ def main():
             only = [name for name in args.industries.split(",") if name]
             models = loio_report(prepared, rows, args.epochs, args.jobs, only)
             folds = None
-            if not args.shipped_sentiment:
+            if not args.shipped_sentiment and not args.skip_curve:
                 import sentiment_eval
 
                 folds = sentiment_eval.FoldCache()
-            learning_curve(
-                prepared,
-                rows,
-                industries,
-                models,
-                args.seeds,
-                folds,
-                jobs=args.jobs,
-                every=args.curve_every,
-            )
+            if not args.skip_curve:
+                learning_curve(
+                    prepared,
+                    rows,
+                    industries,
+                    models,
+                    args.seeds,
+                    folds,
+                    jobs=args.jobs,
+                    every=args.curve_every,
+                )
             train_texts = [r["text"] for r in rows]
         else:
             print(f"\nno training set under {args.training}")
