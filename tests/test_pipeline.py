@@ -104,7 +104,7 @@ def test_sentiment_learnt_from_corrections_shifts_the_label():
     """Staff keep marking a domain phrase as negative: the company's sentiment model learns it."""
     from social_crm.tools.learn import SentimentLearner
 
-    text = "дали место в хвосте у кухни"
+    text = "место в хвосте у кухни"
     baseline = Analyzer([]).analyse([MentionInput(text=text)])[0]
     assert baseline.sentiment != "negative"
     corrections = [(f"{text} на рейсе {i}", "ru", "negative") for i in range(40)]
