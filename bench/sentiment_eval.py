@@ -122,16 +122,13 @@ def timing(rows, repeat=1):
     return 1000 * (time.process_time() - start) / max(len(texts) * repeat, 1)
 
 
-FOLD_CORPUS_SHARE = ts.FOLD_CORPUS_SHARE
-
-
 CACHE_DIR = ROOT / "var" / "sentiment_folds"
 
 
 def _fold_key():
     """A hash of everything a fold model depends on: the training texts, the written texts,
     the corpora's sizes, the training script and the features."""
-    digest = zlib.crc32(str(FOLD_CORPUS_SHARE).encode())
+    digest = zlib.crc32(str(ts.FOLD_CORPUS_SHARE).encode())
     paths = sorted(pathlib.Path(ts.TRAINING_DIR).glob("*.jsonl"))
     paths += sorted(pathlib.Path(ts.WRITTEN_DIR).glob("*.jsonl"))
     paths += [ROOT / "scripts" / "train_sentiment.py", pathlib.Path(sm.__file__)]
@@ -185,7 +182,7 @@ def loio_lines(corpora, industries=None, curve=False):
     folds = ts.Folds(corpora)
     lines.append(
         f"leave-one-industry-out (model trained without the industry and on 1 corpus text "
-        f"in {FOLD_CORPUS_SHARE}):"
+        f"in {ts.FOLD_CORPUS_SHARE}):"
     )
     lines.append(HEADER)
     truth_all, pred_all = [], []

@@ -100,11 +100,17 @@ class Analyzer:
     def analyse(self, items):
         return [self.analyse_one(item) for item in items]
 
-    def prepare(self, item):
-        """(lang, lang confidence, sentiment score, sentiment learnt?, stage_model.Prepared)."""
+    def read(self, item):
+        """(text as analysed, lang, lang confidence, sentiment score, sentiment learnt?): what
+        the stage is decided on besides the text (training uses it without the stage)."""
         text = clip_text(" ".join(p for p in (item.title, item.text) if p).strip())
         lang, lang_confidence = detect_language(text, hint=item.lang or "")
         score, learnt = self._sentiment(item, text, lang)
+        return text, lang, lang_confidence, score, learnt
+
+    def prepare(self, item):
+        """(lang, lang confidence, sentiment score, sentiment learnt?, stage_model.Prepared)."""
+        text, lang, lang_confidence, score, learnt = self.read(item)
         prepared = self.featurizer.prepare(
             text, lang, sentiment=score, rating=item.rating, author=item.author
         )

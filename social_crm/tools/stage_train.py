@@ -95,9 +95,9 @@ def brand_specs(config):
     return [s for s in specs if s.name]
 
 
-def _prepared(rows, industries, sentiments=None):
-    """Analyzer.prepare() of each row with its industry's brand configuration; `sentiments`
-    ({row id: score}) stand for the sentiment model's score where given."""
+def _items(rows, industries, sentiments=None):
+    """(Analyzer with the row's industry's brand configuration, MentionInput) of each row;
+    `sentiments` ({row id: score}) stand for the sentiment model's score where given."""
     analyzers = {}
     for row in rows:
         industry = row.get("industry", "")
@@ -108,7 +108,7 @@ def _prepared(rows, industries, sentiments=None):
         item = MentionInput(
             text=row["text"], rating=row.get("rating") or None, sentiment_score=score
         )
-        yield analyzers[industry].prepare(item)
+        yield analyzers[industry], item
 
 
 def featurise(rows, industries, sentiments=None):
@@ -118,8 +118,8 @@ def featurise(rows, industries, sentiments=None):
     `sentiments`: {row id: sentiment score} to use instead of the shipped sentiment model's
     (`cross_fitted` ones: see read_training_sentiments)."""
     return [
-        (prepared[-1], row["stage"])
-        for prepared, row in zip(_prepared(rows, industries, sentiments), rows, strict=True)
+        (analyzer.prepare(item)[-1], row["stage"])
+        for (analyzer, item), row in zip(_items(rows, industries, sentiments), rows, strict=True)
     ]
 
 
@@ -127,8 +127,8 @@ def sentiment_scores(rows, industries):
     """{row id: the sentiment score ingest gives the row} with the sentiment model in use
     (stars included, rounded as stored)."""
     return {
-        row["id"]: round(prepared[2], _DIGITS)
-        for prepared, row in zip(_prepared(rows, industries), rows, strict=True)
+        row["id"]: round(analyzer.read(item)[3], _DIGITS)
+        for (analyzer, item), row in zip(_items(rows, industries), rows, strict=True)
     }
 
 
