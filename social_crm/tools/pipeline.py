@@ -100,7 +100,7 @@ class Analyzer:
     def analyse(self, items):
         return [self.analyse_one(item) for item in items]
 
-    def read(self, item):
+    def read_mention(self, item):
         """(text as analysed, lang, lang confidence, sentiment score, sentiment learnt?): what
         the stage is decided on besides the text (training uses it without the stage)."""
         text = clip_text(" ".join(p for p in (item.title, item.text) if p).strip())
@@ -110,7 +110,7 @@ class Analyzer:
 
     def prepare(self, item):
         """(lang, lang confidence, sentiment score, sentiment learnt?, stage_model.Prepared)."""
-        text, lang, lang_confidence, score, learnt = self.read(item)
+        text, lang, lang_confidence, score, learnt = self.read_mention(item)
         prepared = self.featurizer.prepare(
             text, lang, sentiment=score, rating=item.rating, author=item.author
         )

@@ -127,7 +127,7 @@ def sentiment_scores(rows, industries):
     """{row id: the sentiment score ingest gives the row} with the sentiment model in use
     (stars included, rounded as stored)."""
     return {
-        row["id"]: round(analyzer.read(item)[3], _DIGITS)
+        row["id"]: round(analyzer.read_mention(item)[3], _DIGITS)
         for (analyzer, item), row in zip(_items(rows, industries), rows, strict=True)
     }
 
