@@ -2,6 +2,7 @@
 new writer.
 
     python bench/held_out.py DIR [--sentiment-weights PATH] [--stage-weights PATH]
+                                 [--curve] [--seeds 2]
 
 DIR holds ``<industry>.jsonl`` files in the training set's format and an ``industries.json``
 (or one ``<industry>.brands.json`` per industry) with their brands, as
@@ -11,19 +12,29 @@ prints stage precision / recall / F1 per stage and macro-F1, sentiment accuracy,
 of texts called neutral beside the writers' share — per industry and over all of them. Run it
 before such industries are added to the training set: afterwards the shipped models have seen
 them and the figures flatter.
+
+With ``--curve``, also the learning curve a customer would see: in each industry a random k of
+its mentions (k = 25, 50, 100) are corrected — stage and sentiment, as staff set them in Odoo —
+and the rest go through the pipeline with those corrections (``learn.StageModel`` and
+``learn.SentimentLearner``, the way the database's learnt models are used at ingest).
 """
 
 import argparse
 import json
 import pathlib
+import random
 import sys
-from collections import Counter
+import time
+from collections import Counter, defaultdict
 
 sys.path.insert(0, str(pathlib.Path(__file__).resolve().parent))
 import nlp  # noqa: E402  (sets up the social_crm.tools import without Odoo)
 from nlp import LABELS, MentionInput, macro_f1, per_stage_f1, stage_lines  # noqa: E402
 
-from social_crm.tools import stage_train  # noqa: E402
+from social_crm.tools import learn, stage_train  # noqa: E402
+from social_crm.tools.language import detect_language  # noqa: E402
+
+CURVE = (25, 50, 100)
 
 
 def load(directory):
@@ -45,19 +56,61 @@ def load(directory):
     return rows, configs
 
 
-def analyse(rows, configs):
-    """[(row, analysis)] with each industry's brands."""
-    out = []
+def _by_industry(rows):
     by_industry = {}
     for row in rows:
         by_industry.setdefault(row["industry"], []).append(row)
-    for industry, items in sorted(by_industry.items()):
-        analyzer = nlp.Analyzer(stage_train.brand_specs(configs.get(industry)))
-        results = analyzer.analyse(
-            [MentionInput(text=r["text"], rating=r.get("rating") or None) for r in items]
-        )
-        out += list(zip(items, results, strict=True))
+    return sorted(by_industry.items())
+
+
+def _analysed(analyzer, rows):
+    results = analyzer.analyse(
+        [MentionInput(text=r["text"], rating=r.get("rating") or None) for r in rows]
+    )
+    return list(zip(rows, results, strict=True))
+
+
+def analyse(rows, configs):
+    """[(row, analysis)] with each industry's brands."""
+    out = []
+    for industry, items in _by_industry(rows):
+        out += _analysed(nlp.Analyzer(stage_train.brand_specs(configs.get(industry))), items)
     return out
+
+
+def corrected_models(rows):
+    """(learn.StageModel, learn.SentimentLearner) taught by staff correcting `rows`."""
+    taught = [(r["text"], r.get("lang") or detect_language(r["text"])[0], r) for r in rows]
+    stage = learn.StageModel().train((t, lang, r["stage"]) for t, lang, r in taught)
+    tone = learn.SentimentLearner().train(
+        (t, lang, LABELS[r["sentiment"]], r["stage"]) for t, lang, r in taught
+    )
+    return stage, tone
+
+
+def learning_curve(rows, configs, seeds):
+    """Per k: [(industry, figures before, figures after)] over `seeds` shuffles of each industry:
+    the first k mentions corrected, the rest measured with the shipped models alone and with
+    the corrections."""
+    points = defaultdict(list)
+    for industry, items in _by_industry(rows):
+        brands = stage_train.brand_specs(configs.get(industry))
+        plain = {id(r): a for r, a in _analysed(nlp.Analyzer(brands), items)}
+        for seed in range(seeds):
+            shuffled = list(items)
+            random.Random(seed).shuffle(shuffled)
+            for k in CURVE:
+                corrected, rest = shuffled[:k], shuffled[k:]
+                if len(rest) < nlp.MIN_REST:
+                    continue
+                stage, tone = corrected_models(corrected)
+                analyzer = nlp.Analyzer(brands, model=stage, sentiment_model=tone)
+                after = _analysed(analyzer, rest)
+                before = [(r, plain[id(r)]) for r in rest]
+                points[k].append(
+                    (industry, figures(before), figures(after), analyzer.fit.pull, tone.pull)
+                )
+    return points
 
 
 def figures(pairs):
@@ -98,6 +151,12 @@ def main(argv=None):
         help="a candidate or earlier stage model (scripts/train_stage.py --out) instead of the "
         "shipped one",
     )
+    parser.add_argument(
+        "--curve",
+        action="store_true",
+        help="also the learning curve after 25 / 50 / 100 corrections",
+    )
+    parser.add_argument("--seeds", type=int, default=2, help="shuffles per industry of the curve")
     args = parser.parse_args(argv)
     if args.stage_weights:
         from social_crm.tools import stage_model
@@ -132,6 +191,37 @@ def main(argv=None):
         sub = [(r, a) for r, a in pairs if r["lang"] == lang]
         ok = sum(LABELS[r["sentiment"]] == a.sentiment for r, a in sub)
         print(f"    {lang}  {ok / len(sub):.3f}  ({len(sub)})")
+    if args.curve:
+        start = time.perf_counter()
+        points = learning_curve(rows, configs, args.seeds)
+        print(
+            f"\nLEARNING CURVE: in each industry a random k of its mentions corrected (stage and "
+            f"sentiment), the rest measured\n  without and with the corrections; {args.seeds} "
+            f"shuffles, mean over industries"
+        )
+        print(
+            f"  {'k':>5}  {'stage macro-F1 before -> after':<34}{'sentiment before -> after':<30}"
+            f"{'worst stage after':>18}   pull stage / sentiment"
+        )
+        for k, values in sorted(points.items()):
+
+            def mean(i, key, values=values):
+                return sum(v[i][key] for v in values) / len(values)
+
+            def pull(i, values=values):
+                return "/".join(
+                    f"{sum(v[i][name] for v in values) / len(values):.2f}"
+                    for name in ("words", "nearest", "prior", "group prior")
+                )
+
+            sb, sa = mean(1, "macro"), mean(2, "macro")
+            tb, ta = mean(1, "sentiment"), mean(2, "sentiment")
+            print(
+                f"  {k:5d}  {sb:.3f} -> {sa:.3f} ({sa - sb:+.3f}){'':<12}"
+                f"{tb:.3f} -> {ta:.3f} ({ta - tb:+.3f}){'':<5}"
+                f"{min(v[2]['macro'] for v in values):18.3f}   {pull(3)} / {pull(4)}"
+            )
+        print(f"  ({time.perf_counter() - start:.0f} s)")
 
 
 if __name__ == "__main__":

@@ -337,8 +337,13 @@ def _curve_industry(job):
                 ]
                 out.append((("stage after", k), macro_f1(gold, learnt)))
                 model = learn.SentimentLearner().train(
-                    (r["text"], i.lang or detect_language(r["text"])[0], LABELS[r["sentiment"]])
-                    for _, _, r, i in corrected
+                    (
+                        r["text"],
+                        i.lang or detect_language(r["text"])[0],
+                        LABELS[r["sentiment"]],
+                        stage,
+                    )
+                    for _, stage, r, i in corrected
                 )
                 taught = _sentiments(
                     _fold_analyzer(brands, base, model), [(r, i) for _, _, r, i in rest]

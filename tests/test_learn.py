@@ -314,3 +314,88 @@ def test_a_pull_earned_on_confidence_changes_a_decision_only_where_like_correcti
     assert fit(True).logits(complaint, offset, keys) == offset
     like = ["алтын", "комис", "перев", "карта"]  # shares 3 of its 4 words with a confirmation
     assert label(fit(True).logits(complaint, offset, like)) == "neutral"
+
+
+# A bank whose staff call every support request negative, however calmly it is worded: the
+# shipped model reads these neutral.
+SUPPORT_REQUESTS = [
+    "Алтын, как восстановить пароль в приложении?",
+    "Подскажите, где в приложении Алтын выписка за май",
+    "Алтын, платёж по номеру заказа 4471 висит в обработке, что делать?",
+    "Как перевыпустить карту Алтын, если срок истекает",
+    "Алтын, как отключить автоплатёж за мобильную связь?",
+    "Как поменять кодовое слово в Алтын через приложение",
+    "Алтын, заявка на кредит 88213 какой статус?",
+    "Где посмотреть реквизиты счёта в приложении Алтын",
+    "Алтын, карта не проходит в терминале на заправке, что проверить?",
+    "Как закрыть депозит Алтын досрочно через приложение",
+    "Подскажите, как привязать Apple Pay к карте Алтын",
+    "Алтын, не приходит смс с кодом для входа, помогите",
+    "Перевод на карту другого банка из Алтын в статусе ожидание второй час",
+    "Алтын, списали комиссию за перевод, объясните за что",
+]
+OTHER_STAGES = [
+    ("Алтын открыл новое отделение на Абая", "general"),
+    ("Какой процент по депозиту в Алтын на год?", "product"),
+    ("Есть ли у Алтын кредитка с льготным периодом?", "product"),
+    ("Алтын или Каспи, где дешевле перевод за границу?", "competitor"),
+    ("Спасибо Алтын, всё быстро и удобно", "first_review"),
+    ("Алтын снизил ставку по депозитам", "general"),
+    ("Сколько стоит обслуживание премиальной карты Алтын?", "product"),
+    ("Во сколько открывается отделение Алтын в субботу?", "general"),
+    ("Алтын, есть ли ипотека без первого взноса?", "product"),
+    ("Первый раз открыл счёт в Алтын, всё понравилось", "first_review"),
+    ("Какие лимиты на снятие наличных у карты Алтын?", "product"),
+    ("Алтын спонсирует марафон в Алматы в сентябре", "general"),
+]
+
+
+def _stage_convention_model(with_stages=True):
+    from social_crm.tools.learn import SentimentLearner
+    from social_crm.tools.sentiment import analyse_sentiment
+
+    rows = [(t, "ru", "negative", "support") for t in SUPPORT_REQUESTS]
+    rows += [(t, "ru", analyse_sentiment(t, "ru")[1], stage) for t, stage in OTHER_STAGES]
+    return SentimentLearner().train(row if with_stages else row[:3] for row in rows)
+
+
+def test_a_companys_tone_convention_for_one_stage_is_learnt_beside_the_stage():
+    """Corrections carry the mention's stage: a company whose staff read every support request
+    as negative earns a prior within the support stage, and its mentions are read beside the
+    stage they are filed in — a calm support request turns negative, a product question with
+    the same brand and words («карта», «кэшбэк») stays as the shipped model reads it."""
+    from social_crm.tools.sentiment import analyse_sentiment
+
+    model = _stage_convention_model()
+    assert model.reads_stages and model.pull["group prior"] > 0
+    unseen_support = [
+        "Алтын, не вижу кэшбэк за прошлый месяц в приложении",
+        "Как сменить номер телефона в профиле Алтын",
+        "Алтын, платёж за коммуналку ушёл дважды, как вернуть?",
+    ]
+    assert [analyse_sentiment(t, "ru")[1] for t in unseen_support] == ["neutral"] * 3
+    assert [model.predict(t, "ru", "support") for t in unseen_support] == ["negative"] * 3
+    for text in ("Какой кэшбэк у карты Алтын на АЗС?", "Алтын открыл отделение в Шымкенте"):
+        assert model.predict(text, "ru", "product") == "neutral", text
+    # in the pipeline: the stage is decided, then the tone is read beside it
+    analyzer = Analyzer([BrandSpec("Altyn", ["Алтын"], [])], sentiment_model=model)
+    result = analyzer.analyse([MentionInput(text=unseen_support[1])])[0]
+    assert (result.stage, result.sentiment) == ("support", "negative")
+    assert ("sentiment_learnt", {"count": model.n_samples}) in result.cue_codes
+    question = analyzer.analyse([MentionInput(text="Какой кэшбэк у карты Алтын на АЗС?")])[0]
+    assert (question.stage, question.sentiment) == ("product", "neutral")
+
+
+def test_corrections_without_stages_learn_no_stage_prior_and_keep_their_json():
+    from social_crm.tools.learn import SentimentLearner
+
+    plain = _stage_convention_model(with_stages=False)
+    assert not plain.reads_stages and plain.pull["group prior"] == 0
+    model = _stage_convention_model()
+    copy = SentimentLearner.from_dict(json.loads(json.dumps(model.to_dict())))
+    assert copy.rows == model.rows and copy.reads_stages
+    text = "Как сменить номер телефона в профиле Алтын"
+    assert copy.predict_proba(text, "ru", "support") == model.predict_proba(text, "ru", "support")
+    # rows stored before corrections carried a stage still load
+    old = {"version": 2, "rows": [[t, "ru", "negative"] for t in SUPPORT_REQUESTS]}
+    assert SentimentLearner.from_dict(old).n_samples == len(SUPPORT_REQUESTS)

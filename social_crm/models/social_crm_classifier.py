@@ -15,8 +15,8 @@ _LABEL_SQL = {
           FROM social_crm_mention m JOIN social_crm_stage s ON s.id = m.stage_id
          WHERE m.company_id = %s AND m.stage_manual AND s.code IS NOT NULL""",
     "sentiment": """
-        SELECT m.text, m.lang, m.sentiment
-          FROM social_crm_mention m
+        SELECT m.text, m.lang, m.sentiment, s.code
+          FROM social_crm_mention m LEFT JOIN social_crm_stage s ON s.id = m.stage_id
          WHERE m.company_id = %s AND m.sentiment_manual AND m.sentiment IS NOT NULL""",
 }
 # The mention fields staff correct, per kind of model.

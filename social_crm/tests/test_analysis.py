@@ -123,3 +123,8 @@ class TestAnalysis(SocialCrmCase):
         model = self.env["social_crm.classifier"]._get_model(self.env.company, "sentiment")
         self.assertEqual(model.n_samples, 40)
         self.assertEqual(model.predict("место у туалета", "ru"), "negative")
+        # each correction carries the stage its mention is filed in (the tone is learnt
+        # beside it: tools/learn.py)
+        self.assertEqual(
+            sorted({row[3] for row in model.rows}), sorted(set(mentions.stage_id.mapped("code")))
+        )

@@ -75,6 +75,19 @@ _CALIBRATION_ROWS = 300
 _SCALES = (0.0, 0.25, 0.5, 0.75, 1.0, 1.5)
 # Pulls tried for the votes of the nearest corrections (a vote sums to the best similarity).
 _RECALLS = (0.0, 1.0, 2.0, 4.0, 8.0, 16.0)
+# Pulls tried for the company's own label prior: a bias per label fitted to the corrections on
+# top of the shipped logits (a business whose staff call more mentions neutral than the
+# training set's writers do), its L2 penalty `_PRIOR_STRENGTH` per unit of bias (the gradient
+# of a correction's log-loss is at most 1: a bias needs several corrections behind it); it is
+# used only where it wins on held-out corrections, like the other pulls.
+_PRIORS = (0.0, 0.5, 1.0)
+_PRIOR_STRENGTH = 2.0
+_PRIOR_STEPS = 60
+# ... and for a label set read beside a group (sentiment beside the mention's stage): a bias
+# per group on top of the company's prior (staff who call every support request negative, or
+# every first review positive, whatever its words), tried at these pulls (the same penalty:
+# a harder one left most of such a convention unlearnt after 100 corrections).
+_GROUP_PRIORS = (0.0, 0.5, 1.0)
 # Nearest corrections consulted, the similarity below which one does not vote, and the
 # number of corrections beyond which a word is too common to find neighbours by.
 _NEIGHBOURS = 5
@@ -128,8 +141,14 @@ class CompanyFit:
         recall=0.0,
         shift=None,
         guarded=False,
+        prior=None,
+        group_priors=None,
     ):
         self.model = model
+        # the company's label bias times its earned pull (None: none earned)
+        self.prior = prior
+        # {group: the bias of the label set within that group times its earned pull}
+        self.group_priors = group_priors or {}
         # The pull was earned by predicting agreeing corrections more confidently, not by
         # fixing any: it may then change a decision only where similar corrections vote so.
         self.guarded = guarded
@@ -147,7 +166,14 @@ class CompanyFit:
     def pull(self):
         """How strongly the corrections pull: the word model's scale, the nearest
         corrections' weight (both earned on held-out corrections)."""
-        return {"words": self.scale, "nearest": self.recall}
+        return {
+            "words": self.scale,
+            "nearest": self.recall,
+            "prior": max(map(abs, self.prior)) if self.prior else 0.0,
+            "group prior": max(
+                (abs(b) for bias in self.group_priors.values() for b in bias), default=0.0
+            ),
+        }
 
     @property
     def explainer(self):
@@ -160,10 +186,11 @@ class CompanyFit:
         """The logits the company's pull is added to (None for a label set of its own)."""
         return _offset(prepared, self.base) if self.is_stage else None
 
-    def logits(self, features, offset=None, keys=None):
+    def logits(self, features, offset=None, keys=None, group=None):
         """Offset (the shipped model's / the rules' logits) plus the company's pull: its
-        word model and the votes of the most similar corrected mentions (found by `keys`,
-        by default the words of `features`)."""
+        word model, its label prior (within `group`, when the corrections earned one there)
+        and the votes of the most similar corrected mentions (found by `keys`, by default the
+        words of `features`)."""
         own = self.model.logits(features)
         if offset is None:
             return own
@@ -172,6 +199,9 @@ class CompanyFit:
             moved = self.shift.logits(features)
             offset = [o + trust * m for o, m in zip(offset, moved, strict=True)]
         logits = [o + self.scale * w for o, w in zip(offset, own, strict=True)]
+        for bias in (self.prior, self.group_priors.get(group)):
+            if bias:
+                logits = [v + b for v, b in zip(logits, bias, strict=True)]
         votes = None
         if self.memory is not None and (self.recall or self.guarded):
             votes = self.memory.votes(_word_keys(features) if keys is None else keys)
@@ -292,18 +322,79 @@ def _train(examples, names, offsets):
     )
 
 
-def _held_out_pull(examples, names, offsets, keysets):
+def _fit_prior(offsets, labels, names, strength=_PRIOR_STRENGTH):
+    """A bias per label that, added to `offsets`, best predicts `labels` (penalty `strength`
+    times the squared bias / 2): a company's own label prior, one number per label however
+    many corrections there are."""
+    index = {name: k for k, name in enumerate(names)}
+    targets = [index[label] for label in labels]
+    bias = [0.0] * len(names)
+    # gradient descent at the step the loss's curvature allows (softmax: at most 1/2 per label)
+    rate = 2.0 / (len(targets) + strength)
+    for _ in range(_PRIOR_STEPS):
+        grad = [strength * b for b in bias]
+        for offset, target in zip(offsets, targets, strict=True):
+            proba = softmax([o + b for o, b in zip(offset, bias, strict=True)])
+            for k, p in enumerate(proba):
+                grad[k] += p - (k == target)
+        bias = [b - rate * g for b, g in zip(bias, grad, strict=True)]
+    mean = sum(bias) / len(bias)
+    return [b - mean for b in bias]
+
+
+def _fit_group_priors(offsets, labels, names, groups, prior):
+    """{group: bias} fitted on each group's corrections on top of `offsets` plus the
+    company's `prior` (a group with few corrections stays near the company's prior)."""
+    members = {}
+    for i, group in enumerate(groups):
+        if group:
+            members.setdefault(group, []).append(i)
+    return {
+        group: _fit_prior(
+            [[o + b for o, b in zip(offsets[i], prior, strict=True)] for i in rows],
+            [labels[i] for i in rows],
+            names,
+        )
+        for group, rows in members.items()
+    }
+
+
+def _with_priors(offsets, groups, prior, within):
+    """`offsets` plus the company's label prior and its prior within each one's group: what
+    the word model learns on top of, so that its words explain what the priors do not."""
+    zero = [0.0] * len(prior)
+    return [
+        [
+            o + b + g
+            for o, b, g in zip(
+                offset, prior, within.get(groups[i], zero) if groups else zero, strict=True
+            )
+        ]
+        for i, offset in enumerate(offsets)
+    ]
+
+
+def _held_out_pull(examples, names, offsets, keysets, groups=None):
     """The pulls of the word model and of the nearest corrections that best predict
     corrections they were not fitted on.
 
     The corrections are split in `_FOLDS`; a word model and a memory built from the others
     score each fold at every candidate pair, and the pair with the lowest held-out log-loss
     wins ((0, 0) when the corrections teach nothing that carries over to new mentions).
-    Returns (scale, recall, guarded): guarded when the pair fixes no more held-out corrections
-    than none and was chosen for its confidence alone (see CompanyFit).
+    The company's label prior (`_fit_prior`) is tried at each pull of `_PRIORS` beside them,
+    and with `groups` (one per correction) the prior within each group at `_GROUP_PRIORS`.
+    Returns (scale, recall, prior, group prior, guarded): guarded when the choice fixes no more held-out
+    corrections than none and was chosen for its confidence alone (see CompanyFit).
     """
     recent = list(range(len(examples)))[-_CALIBRATION_ROWS:]
-    grid = [(scale, recall) for scale in _SCALES for recall in _RECALLS]
+    group_pulls = _GROUP_PRIORS if groups and any(groups) else (0.0,)
+    grid = [
+        (scale, recall, prior, group)
+        for scale in _SCALES
+        for recall in _RECALLS
+        for prior in _PRIORS
+        for group in group_pulls
+    ]
     loss = dict.fromkeys(grid, 0.0)
     errors = dict.fromkeys(grid, 0)
     labels = [label for _, label in examples]
@@ -312,23 +403,38 @@ def _held_out_pull(examples, names, offsets, keysets):
         held = [i for n, i in enumerate(recent) if n % _FOLDS == fold]
         held_set = set(held)
         kept = [i for i in range(len(examples)) if i not in held_set]
-        model = _train([examples[i] for i in kept], names, [offsets[i] for i in kept])
         memory = _Memory([keysets[i] for i in kept], [labels[i] for i in kept], names)
+        kept_offsets, kept_labels = [offsets[i] for i in kept], [labels[i] for i in kept]
+        kept_groups = [groups[i] for i in kept] if groups else None
+        bias = _fit_prior(kept_offsets, kept_labels, names)
+        within = (
+            _fit_group_priors(kept_offsets, kept_labels, names, kept_groups, bias)
+            if len(group_pulls) > 1
+            else {}
+        )
+        model = _train(
+            [examples[i] for i in kept],
+            names,
+            _with_priors(kept_offsets, kept_groups, bias, within),
+        )
+        zero = [0.0] * len(names)
         for i in held:
             own = model.logits(examples[i][0])
-            votes = memory.votes(keysets[i]) or [0.0] * len(names)
-            for scale, recall in grid:
+            votes = memory.votes(keysets[i]) or zero
+            extra = within.get(groups[i], zero) if within else zero
+            for scale, recall, prior, group in grid:
                 logits = [
-                    o + scale * w + recall * v
-                    for o, w, v in zip(offsets[i], own, votes, strict=True)
+                    o + scale * w + recall * v + prior * b + group * g
+                    for o, w, v, b, g in zip(offsets[i], own, votes, bias, extra, strict=True)
                 ]
                 proba = softmax(logits)
-                loss[scale, recall] -= math.log(max(proba[index[labels[i]]], 1e-12))
-                errors[scale, recall] += proba[index[labels[i]]] < max(proba)
+                key = scale, recall, prior, group
+                loss[key] -= math.log(max(proba[index[labels[i]]], 1e-12))
+                errors[key] += proba[index[labels[i]]] < max(proba)
     if SELECT_BY == "errors":
-        none = (0.0, 0.0)
+        none = (0.0, 0.0, 0.0, 0.0)
         best = min(grid, key=lambda pair: (errors[pair], round(loss[pair], 6), pair))
-        # Among 36 pulls one wins on held-out corrections by luck alone: a pull is used when
+        # Among hundreds of pulls one wins on held-out corrections by luck alone: a pull is used when
         # it fixes clearly more held-out corrections than none does, or, fixing as many,
         # predicts them much more confidently (corrections the shipped model agreed with).
         if errors[none] - errors[best] >= _MIN_GAIN + _MIN_GAIN_SHARE * len(recent):
@@ -343,15 +449,23 @@ def _held_out_pull(examples, names, offsets, keysets):
     return (*min(grid, key=lambda pair: (round(loss[pair], 6), pair)), False)
 
 
-def _fit_offset_model(features, offsets, keysets, labels, names, is_stage=False, base=None):
+def _fit_offset_model(
+    features, offsets, keysets, labels, names, is_stage=False, base=None, groups=None
+):
     """A CompanyFit of corrections on top of fixed `offsets`, with the pulls earned on
     held-out corrections (a set pull below `_MIN_CALIBRATION` corrections)."""
     examples = list(zip(features, labels, strict=True))
     if len(examples) >= _MIN_CALIBRATION:
-        scale, recall, guarded = _held_out_pull(examples, names, offsets, keysets)
+        scale, recall, prior, group, guarded = _held_out_pull(
+            examples, names, offsets, keysets, groups
+        )
     else:
-        scale, recall, guarded = company_scale(len(examples)), 0.0, False
-    model = _train(examples, names, offsets)
+        scale, recall, prior, group, guarded = company_scale(len(examples)), 0.0, 0.0, 0.0, False
+    bias = _fit_prior(offsets, labels, names) if prior or group else None
+    within = _fit_group_priors(offsets, labels, names, groups, bias) if group else {}
+    model = _train(
+        examples, names, _with_priors(offsets, groups, bias, within) if bias else offsets
+    )
     memory = _Memory(keysets, labels, names)
     # A stage's offsets are the model trained further with these very corrections: that it
     # already predicts the held-out ones says nothing of whether they only confirm the shipped
@@ -366,6 +480,8 @@ def _fit_offset_model(features, offsets, keysets, labels, names, is_stage=False,
         memory,
         recall,
         guarded=guarded and not is_stage,
+        prior=[prior * b for b in bias] if prior else None,
+        group_priors={g: [group * b for b in values] for g, values in within.items()},
     )
 
 
@@ -537,16 +653,20 @@ class SentimentLearner:
     on top of the shipped sentiment model the same way stages are: the shipped logits are a
     fixed offset, a company model over the same features (words, stems, character n-grams,
     emoji, the lexicon's signals) learns what this company's staff read differently, and the
-    most similar corrected mentions vote; both pulls are earned on held-out corrections.
+    most similar corrected mentions vote. A correction may carry the mention's stage: the
+    company's label prior is then also learnt per stage (staff who call every support request
+    negative whatever its words, or every review with stars positive), and a mention's
+    sentiment is read beside its stage once the stage is decided. Every pull is earned on
+    held-out corrections.
 
-    Interface: ``train``, ``predict_proba``, ``predict``, ``n_samples``, ``to_dict`` /
-    ``from_dict`` (sentiment.learnt_sentiment() and the pipeline use it).
+    Interface: ``train``, ``predict_proba``, ``predict``, ``n_samples``, ``reads_stages``,
+    ``to_dict`` / ``from_dict`` (sentiment.learnt_sentiment() and the pipeline use it).
     """
 
     VERSION = 2
 
     def __init__(self):
-        self.rows = []  # [(text, lang, label)], oldest first
+        self.rows = []  # [(text, lang, label, stage code or "")], oldest first
         self._fit = None
 
     @property
@@ -558,24 +678,33 @@ class SentimentLearner:
         fit = self.fitted()
         return fit.pull if fit is not None else {"words": 0.0, "nearest": 0.0}
 
+    @property
+    def reads_stages(self):
+        """Whether the corrections earned a label prior within some stage (the sentiment
+        then depends on the mention's stage)."""
+        fit = self.fitted()
+        return bool(fit is not None and fit.group_priors)
+
     def train(self, samples):
-        """Add `samples` — (text, lang, label) tuples, label one of sentiment_model.LABELS."""
-        for text, lang, label in samples:
+        """Add `samples` — (text, lang, label) or (text, lang, label, stage) tuples, label one
+        of sentiment_model.LABELS, stage the mention's stage code when known."""
+        for text, lang, label, *stage in samples:
             if label in SENTIMENT_LABELS and text:
-                self.rows.append((text, lang or "", label))
+                self.rows.append((text, lang or "", label, (stage[0] if stage else "") or ""))
         del self.rows[:-MAX_ROWS]
         self._fit = None
         return self
 
     def fitted(self):
         if self._fit is None and self.rows:
-            prepared = [self._prepare(text, lang) for text, lang, _ in self.rows]
+            prepared = [self._prepare(text, lang) for text, lang, _, _ in self.rows]
             self._fit = _fit_offset_model(
                 [f for f, _, _ in prepared],
                 [o for _, o, _ in prepared],
                 [k for _, _, k in prepared],
-                [label for _, _, label in self.rows],
+                [label for _, _, label, _ in self.rows],
                 SENTIMENT_LABELS,
+                groups=[stage for _, _, _, stage in self.rows],
             )
         return self._fit
 
@@ -586,20 +715,20 @@ class SentimentLearner:
         features = Features(dict(sentiment_features(text, lang or "", lexical_only=lexical)))
         return features, list(sentiment_base_logits(text, lang or "")), _sentiment_keys(text)
 
-    def logits(self, text, lang):
+    def logits(self, text, lang, stage=None):
         features, offset, keys = self._prepare(text, lang)
         fit = self.fitted()
-        return fit.logits(features, offset, keys) if fit is not None else offset
+        return fit.logits(features, offset, keys, group=stage) if fit is not None else offset
 
-    def predict_proba(self, text, lang):
-        """{label: probability} for `text`, corrections included."""
-        return dict(zip(SENTIMENT_LABELS, softmax(self.logits(text, lang)), strict=True))
+    def predict_proba(self, text, lang, stage=None):
+        """{label: probability} for `text` (of `stage`, when known), corrections included."""
+        return dict(zip(SENTIMENT_LABELS, softmax(self.logits(text, lang, stage)), strict=True))
 
-    def predict(self, text, lang):
+    def predict(self, text, lang, stage=None):
         from .sentiment import THRESHOLD, label_of
         from .sentiment_model import score_of
 
-        return label_of(score_of(self.predict_proba(text, lang), THRESHOLD))
+        return label_of(score_of(self.predict_proba(text, lang, stage), THRESHOLD))
 
     def to_dict(self):
         return {"version": self.VERSION, "rows": [list(row) for row in self.rows]}

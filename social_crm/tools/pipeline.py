@@ -119,6 +119,10 @@ class Analyzer:
     def analyse_one(self, item):
         lang, lang_confidence, score, learnt_sentiment, prepared = self.prepare(item)
         stage, confidence, cue_codes = self._stage(prepared)
+        if self.sentiment_model is not None and self.sentiment_model.reads_stages:
+            # The company's staff read the tone of some stages their own way: read it again
+            # beside the stage just decided (the stage itself was decided on the plain tone).
+            score, learnt_sentiment = self._sentiment(item, prepared.text, lang, stage)
         if learnt_sentiment:
             cue_codes.append(("sentiment_learnt", {"count": self.sentiment_model.n_samples}))
         if (
@@ -198,14 +202,15 @@ class Analyzer:
                 break
         return ("words", {"words": ", ".join(quoted)}) if quoted else None
 
-    def _sentiment(self, item, text, lang):
-        """(score, whether the company's corrections changed its label)."""
+    def _sentiment(self, item, text, lang, stage=None):
+        """(score, whether the company's corrections changed its label), beside the mention's
+        `stage` once it is decided."""
         if item.sentiment_score is not None:
             return max(-1.0, min(1.0, float(item.sentiment_score))), False
         score, label = analyse_sentiment(text, lang)
         learnt = False
         if self.sentiment_model is not None:
-            score, learnt_label, _ = learnt_sentiment(text, lang, self.sentiment_model)
+            score, learnt_label, _ = learnt_sentiment(text, lang, self.sentiment_model, stage)
             learnt = learnt_label != label
         if item.rating is not None:
             # Stars say how the author feels; the text says why: weigh the stars more.

@@ -270,8 +270,9 @@ def analyse_sentiment(text, lang):
     return score, label_of(score)
 
 
-def learnt_sentiment(text, lang, model):
-    """(score, label, proba) of `text` by a company's sentiment model (corrections included).
+def learnt_sentiment(text, lang, model, stage=None):
+    """(score, label, proba) of `text` by a company's sentiment model (corrections included),
+    read beside the mention's `stage` when it is known.
 
     `model` is a learn.SentimentLearner; with no corrections learnt this equals
     analyse_sentiment().
@@ -281,7 +282,7 @@ def learnt_sentiment(text, lang, model):
     if model is None or not model.n_samples:
         score, label = analyse_sentiment(text, lang)
         return score, label, base_proba(str(text), lang or "")
-    proba = model.predict_proba(str(text), lang or "")
+    proba = model.predict_proba(str(text), lang or "", stage)
     score = score_of(proba, THRESHOLD)
     return score, label_of(score), proba
 
