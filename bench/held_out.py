@@ -2,7 +2,7 @@
 new writer.
 
     python bench/held_out.py DIR [--sentiment-weights PATH] [--stage-weights PATH]
-                                 [--curve] [--seeds 2]
+                                 [--curve] [--seeds 2] [--convention NAME]
 
 DIR holds ``<industry>.jsonl`` files in the training set's format and an ``industries.json``
 (or one ``<industry>.brands.json`` per industry) with their brands, as
@@ -17,6 +17,11 @@ With ``--curve``, also the learning curve a customer would see: in each industry
 its mentions (k = 25, 50, 100) are corrected — stage and sentiment, as staff set them in Odoo —
 and the rest go through the pipeline with those corrections (``learn.StageModel`` and
 ``learn.SentimentLearner``, the way the database's learnt models are used at ingest).
+
+``--convention`` relabels the writers' sentiment first, to see whether corrections teach a
+company whose staff read tone their own way (simulated, not a writer's labels):
+``support-negative`` — every support request is negative; ``polar`` — a neutral complaint,
+departure or awkward question is negative and a neutral first review positive.
 """
 
 import argparse
@@ -35,6 +40,12 @@ from social_crm.tools import learn, stage_train  # noqa: E402
 from social_crm.tools.language import detect_language  # noqa: E402
 
 CURVE = (25, 50, 100)
+POLAR = {"negative": "negative", "churn": "negative", "awkward": "negative"}
+POLAR["first_review"] = "positive"
+CONVENTIONS = {
+    "support-negative": lambda row, label: "negative" if row["stage"] == "support" else label,
+    "polar": lambda row, label: POLAR.get(row["stage"], label) if label == "neutral" else label,
+}
 
 
 def load(directory):
@@ -157,6 +168,11 @@ def main(argv=None):
         help="also the learning curve after 25 / 50 / 100 corrections",
     )
     parser.add_argument("--seeds", type=int, default=2, help="shuffles per industry of the curve")
+    parser.add_argument(
+        "--convention",
+        choices=sorted(CONVENTIONS),
+        help="relabel the sentiment as a company whose staff read tone their own way would",
+    )
     args = parser.parse_args(argv)
     if args.stage_weights:
         from social_crm.tools import stage_model
@@ -170,6 +186,11 @@ def main(argv=None):
     rows, configs = load(args.directory)
     if not rows:
         sys.exit(f"no <industry>.jsonl in {args.directory}")
+    if args.convention:
+        relabel = CONVENTIONS[args.convention]
+        for row in rows:
+            row["sentiment"] = relabel(row, LABELS[row["sentiment"]])
+        print(f"SENTIMENT RELABELLED ({args.convention}): not the writers' labels")
     trained = set(stage_train.load_training()[1])
     overlap = sorted({r["industry"] for r in rows} & trained)
     if overlap:
