@@ -519,6 +519,9 @@ class SocialCrmMention(models.Model):
         result = super().write(vals)
         if touched:
             (before | self.author_id).sudo()._refresh_stats()
+        if corrected == ["stage"] and any(self.mapped("sentiment_manual")):
+            # a corrected sentiment is learnt beside its mention's stage (tools/learn.py)
+            corrected.append("sentiment")
         if corrected:
             # staff corrections teach the company's models, once per write
             self.env["social_crm.classifier"]._retrain(self.company_id, corrected)

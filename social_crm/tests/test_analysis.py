@@ -128,3 +128,8 @@ class TestAnalysis(SocialCrmCase):
         self.assertEqual(
             sorted({row[3] for row in model.rows}), sorted(set(mentions.stage_id.mapped("code")))
         )
+        # a stage corrected later is what the sentiment is learnt beside from then on
+        mentions[0].stage_id = self.stages["awkward"]
+        model = self.env["social_crm.classifier"]._get_model(self.env.company, "sentiment")
+        row = next(r for r in model.rows if r[0] == mentions[0].text)
+        self.assertEqual(row[3], "awkward")

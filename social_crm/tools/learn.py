@@ -17,7 +17,11 @@ slang) get weights of their own. Beside it, the most similar corrected mentions 
 corrections the shipped model already agreed with still teach their wording). How strongly
 each pulls is measured on held-out corrections (`_held_out_pull`): corrections that do not
 carry over to new mentions do not change them.
-Any other label set (sentiment) gets a plain per-company logistic regression.
+Sentiment corrections are learnt the same way on top of the shipped sentiment model, with two
+more pulls: the company's own label prior, and its prior within each stage (each correction
+carries the stage its mention is filed in), for staff who read the tone of some kind of
+mention their own way whatever its words. Any other label set gets a plain per-company
+logistic regression.
 
 The corrections serialise to JSON, so Odoo keeps them in a Json field; the fit is redone
 (a few seconds of CPU with the stage's pass over 10,700 training texts) the first time a brand
@@ -640,14 +644,13 @@ def _sentiment_keys(text):
 # Tried for sentiment and not kept (learning curve of bench/nlp.py on 8 industries outside the
 # ones the figures are measured on, 2-3 shuffles, accuracy of the rest after 25 / 50 / 100
 # corrections): the word model at pull 0.5 or 1 or the nearest corrections at pull 2, a prior
-# shift fitted to the corrections (shrunk towards 0), and the shipped weights trained one pass
-# further over 3,000 training mentions plus the corrections each lost 0.15-1.2 points; the
-# word model at 0.25, or over stems alone at 0.25-1, moved -0.2 to +0.3 (noise). The training
-# set's writers label sentiment alike across industries (support mentions are 44-52 %
+# shift fitted to the corrections and always applied, and the shipped weights trained one pass
+# further over 3,000 training mentions plus the corrections each lost 0.15-1.2 points. The
+# training set's writers label sentiment alike across industries (support mentions are 44-52 %
 # negative in 8 industries of 10, churn 57-69 %): a business's corrections hold little its
-# model has not learnt from the others. The held-out check kept the pulls at 0 in 41 of those
-# 48 fits (the other 7 cost 1.8 points on average, 0.25 over all 48), and earns them where a
-# company's staff do label differently (tests/test_learn.py).
+# model has not learnt from the others. Where a company's staff do read tone their own way
+# (bench/held_out.py --convention), the priors earned on held-out corrections — overall and
+# within a stage — are what moves the rest of its mentions (tests/test_learn.py).
 class SentimentLearner:
     """Corrected sentiments of one company → P(negative / neutral / positive | text), learnt
     on top of the shipped sentiment model the same way stages are: the shipped logits are a
