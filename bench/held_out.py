@@ -222,7 +222,7 @@ def main(argv=None):
         )
         print(
             f"  {'k':>5}  {'stage macro-F1 before -> after':<34}{'sentiment before -> after':<30}"
-            f"{'worst stage after':>18}   pull stage / sentiment"
+            f"{'worst stage after':>18}   pull (shift/words/nearest/prior/group) stage / sentiment"
         )
         for k, values in sorted(points.items()):
 
@@ -232,7 +232,7 @@ def main(argv=None):
             def pull(i, values=values):
                 return "/".join(
                     f"{sum(v[i][name] for v in values) / len(values):.2f}"
-                    for name in ("words", "nearest", "prior", "group prior")
+                    for name in ("shift", "words", "nearest", "prior", "group prior")
                 )
 
             sb, sa = mean(1, "macro"), mean(2, "macro")

@@ -399,3 +399,22 @@ def test_corrections_without_stages_learn_no_stage_prior_and_keep_their_json():
     # rows stored before corrections carried a stage still load
     old = {"version": 2, "rows": [[t, "ru", "negative"] for t in SUPPORT_REQUESTS]}
     assert SentimentLearner.from_dict(old).n_samples == len(SUPPORT_REQUESTS)
+
+
+def test_the_shift_is_kept_only_where_it_predicts_held_out_corrections_better():
+    """From a dozen corrections on, the model trained further must earn its shift: models
+    trained without each third of the corrections predict that third better than the shipped
+    model does. Corrections that only confirm the shipped model's decisions earn none (its
+    decisions stay exactly the shipped ones); corrections that re-file a recurring kind of
+    mention do (test_corrections_retrain_the_shipped_model_with_them)."""
+    from social_crm.tools.stage_model import Featurizer
+
+    featurizer = Featurizer(BRANDS)
+    texts = [t for t, _ in BANK_OTHERS] + TARIFF_NEWS + PRODUCT_SLANG[:4] + GUEST_CARD[:4]
+    confirmed = [(t, "ru", _stage(None, t).stage) for t in texts]
+    fit = StageModel().train(confirmed).fitted(featurizer)
+    assert len(confirmed) >= 12
+    assert fit.shift is None and fit.pull["shift"] == 0
+    assert StageModel().train(CORRECTIONS).fitted(featurizer).pull["shift"] == 1
+    for text in ("Алтын, где мой перевод 5512?", "Тойбастар на 30 человек, что входит?"):
+        assert _stage(StageModel().train(confirmed), text).stage == _stage(None, text).stage

@@ -177,6 +177,7 @@ class CompanyFit:
             "group prior": max(
                 (abs(b) for bias in self.group_priors.values() for b in bias), default=0.0
             ),
+            "shift": 1.0 if self.shift is not None else 0.0,
         }
 
     @property
@@ -378,7 +379,14 @@ def _with_priors(offsets, groups, prior, within):
     ]
 
 
-def _held_out_pull(examples, names, offsets, keysets, groups=None):
+def _folds(n):
+    """The held-out folds of `n` corrections: indices of the most recent `_CALIBRATION_ROWS`,
+    dealt in turn into `_FOLDS` lists."""
+    recent = list(range(n))[-_CALIBRATION_ROWS:]
+    return [[i for k, i in enumerate(recent) if k % _FOLDS == fold] for fold in range(_FOLDS)]
+
+
+def _held_out_pull(examples, names, offsets, keysets, groups=None, fold_offsets=None):
     """The pulls of the word model and of the nearest corrections that best predict
     corrections they were not fitted on.
 
@@ -387,10 +395,14 @@ def _held_out_pull(examples, names, offsets, keysets, groups=None):
     wins ((0, 0) when the corrections teach nothing that carries over to new mentions).
     The company's label prior (`_fit_prior`) is tried at each pull of `_PRIORS` beside them,
     and with `groups` (one per correction) the prior within each group at `_GROUP_PRIORS`.
-    Returns (scale, recall, prior, group prior, guarded): guarded when the choice fixes no more held-out
-    corrections than none and was chosen for its confidence alone (see CompanyFit).
+    `fold_offsets`, when given, holds per fold the offsets of every correction by a model that
+    did not see that fold's corrections (instead of `offsets`).
+    Returns (scale, recall, prior, group prior, guarded): guarded when the choice fixes no
+    more held-out corrections than none and was chosen for its confidence alone (see
+    CompanyFit).
     """
-    recent = list(range(len(examples)))[-_CALIBRATION_ROWS:]
+    folds = _folds(len(examples))
+    recent = [i for fold in folds for i in fold]
     group_pulls = _GROUP_PRIORS if groups and any(groups) else (0.0,)
     grid = [
         (scale, recall, prior, group)
@@ -403,12 +415,12 @@ def _held_out_pull(examples, names, offsets, keysets, groups=None):
     errors = dict.fromkeys(grid, 0)
     labels = [label for _, label in examples]
     index = {name: k for k, name in enumerate(names)}
-    for fold in range(_FOLDS):
-        held = [i for n, i in enumerate(recent) if n % _FOLDS == fold]
+    for fold, held in enumerate(folds):
+        these = fold_offsets[fold] if fold_offsets else offsets
         held_set = set(held)
         kept = [i for i in range(len(examples)) if i not in held_set]
         memory = _Memory([keysets[i] for i in kept], [labels[i] for i in kept], names)
-        kept_offsets, kept_labels = [offsets[i] for i in kept], [labels[i] for i in kept]
+        kept_offsets, kept_labels = [these[i] for i in kept], [labels[i] for i in kept]
         kept_groups = [groups[i] for i in kept] if groups else None
         bias = _fit_prior(kept_offsets, kept_labels, names)
         within = (
@@ -429,7 +441,7 @@ def _held_out_pull(examples, names, offsets, keysets, groups=None):
             for scale, recall, prior, group in grid:
                 logits = [
                     o + scale * w + recall * v + prior * b + group * g
-                    for o, w, v, b, g in zip(offsets[i], own, votes, bias, extra, strict=True)
+                    for o, w, v, b, g in zip(these[i], own, votes, bias, extra, strict=True)
                 ]
                 proba = softmax(logits)
                 key = scale, recall, prior, group
@@ -454,14 +466,23 @@ def _held_out_pull(examples, names, offsets, keysets, groups=None):
 
 
 def _fit_offset_model(
-    features, offsets, keysets, labels, names, is_stage=False, base=None, groups=None
+    features,
+    offsets,
+    keysets,
+    labels,
+    names,
+    is_stage=False,
+    base=None,
+    groups=None,
+    fold_offsets=None,
 ):
     """A CompanyFit of corrections on top of fixed `offsets`, with the pulls earned on
-    held-out corrections (a set pull below `_MIN_CALIBRATION` corrections)."""
+    held-out corrections (a set pull below `_MIN_CALIBRATION` corrections); `fold_offsets`
+    as `_held_out_pull` takes them."""
     examples = list(zip(features, labels, strict=True))
     if len(examples) >= _MIN_CALIBRATION:
         scale, recall, prior, group, guarded = _held_out_pull(
-            examples, names, offsets, keysets, groups
+            examples, names, offsets, keysets, groups, fold_offsets
         )
     else:
         scale, recall, prior, group, guarded = company_scale(len(examples)), 0.0, 0.0, 0.0, False
@@ -529,6 +550,34 @@ def _retrained(prepared, labels, base, training):
     )
 
 
+def _shift_earned(prepared, labels, base, training):
+    """(offsets per fold, earned): for each fold of `_folds`, the offsets of every correction
+    by `base` trained further without that fold's corrections; earned when those models file
+    clearly more held-out corrections right than `base` alone (as a word pull must:
+    `_MIN_GAIN` + `_MIN_GAIN_SHARE`). On two rounds of new writers' businesses the shift
+    kept whenever it merely predicted held-out corrections more confidently cost the rest of
+    their mentions 0.2-0.4 points of macro-F1 (bench/held_out.py --curve): a company whose
+    staff file mentions as the training set's writers do gains nothing from moving every
+    weight of the model."""
+    index = {name: k for k, name in enumerate(STAGES)}
+    score = {"base": [0, 0.0], "shift": [0, 0.0]}
+    per_fold = []
+    for held in _folds(len(prepared)):
+        held_set = set(held)
+        kept = [i for i in range(len(prepared)) if i not in held_set]
+        model = _retrained([prepared[i] for i in kept], [labels[i] for i in kept], base, training)
+        offsets = [_offset(p, model) for p in prepared]
+        per_fold.append(offsets)
+        for i in held:
+            target = index[labels[i]]
+            for name, logits in (("base", _offset(prepared[i], base)), ("shift", offsets[i])):
+                proba = softmax(logits)
+                score[name][0] += proba[target] < max(proba)
+                score[name][1] -= math.log(max(proba[target], 1e-12))
+    held = sum(len(fold) for fold in _folds(len(prepared)))
+    return per_fold, score["base"][0] - score["shift"][0] >= _MIN_GAIN + _MIN_GAIN_SHARE * held
+
+
 def fit_corrections(prepared, labels, base=None, training=None):
     """A CompanyFit from corrections: `prepared` (stage_model.Prepared) and their labels.
 
@@ -545,6 +594,13 @@ def fit_corrections(prepared, labels, base=None, training=None):
         examples = [(p.features, label) for p, label in zip(prepared, labels, strict=True)]
         return CompanyFit(_train(examples, names, None), names, False, len(examples))
     retrained = _retrained(prepared, labels, base, training) if base is not None else None
+    fold_offsets = None
+    if retrained is not None and len(prepared) >= _MIN_CALIBRATION:
+        # the shift, and the pulls on top of it, are measured on corrections the model
+        # trained further did not see
+        fold_offsets, earned = _shift_earned(prepared, labels, base, training)
+        if not earned:
+            retrained = fold_offsets = None
     features = [_words_only(p.features) if STAGE_DELTA == "words" else p.features for p in prepared]
     fit = _fit_offset_model(
         features,
@@ -554,6 +610,7 @@ def fit_corrections(prepared, labels, base=None, training=None):
         names,
         is_stage=True,
         base=base,
+        fold_offsets=fold_offsets,
     )
     if retrained is not None:
         fit.shift = _difference(retrained, base)
@@ -679,7 +736,7 @@ class SentimentLearner:
     @property
     def pull(self):
         fit = self.fitted()
-        return fit.pull if fit is not None else {"words": 0.0, "nearest": 0.0}
+        return fit.pull if fit is not None else CompanyFit(None, (), False, 0, scale=0.0).pull
 
     @property
     def reads_stages(self):
