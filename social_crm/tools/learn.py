@@ -555,10 +555,10 @@ def _shift_earned(prepared, labels, base, training):
     by `base` trained further without that fold's corrections; earned when those models file
     clearly more held-out corrections right than `base` alone (as a word pull must:
     `_MIN_GAIN` + `_MIN_GAIN_SHARE`). On two rounds of new writers' businesses the shift
-    kept whenever it merely predicted held-out corrections more confidently cost the rest of
-    their mentions 0.2-0.4 points of macro-F1 (bench/held_out.py --curve): a company whose
-    staff file mentions as the training set's writers do gains nothing from moving every
-    weight of the model."""
+    always applied left the rest of their mentions 0.2-0.8 points of macro-F1 below no
+    correction, and kept whenever it merely predicted held-out corrections more confidently,
+    0.2-0.4 points below (bench/held_out.py --curve): a company whose staff file mentions as
+    the training set's writers do gains nothing from moving every weight of the model."""
     index = {name: k for k, name in enumerate(STAGES)}
     score = {"base": [0, 0.0], "shift": [0, 0.0]}
     per_fold = []
