@@ -555,7 +555,7 @@ def _shift_earned(prepared, labels, base, training):
     by `base` trained further without that fold's corrections; earned when those models file
     clearly more held-out corrections right than `base` alone (as a word pull must:
     `_MIN_GAIN` + `_MIN_GAIN_SHARE`). On two rounds of new writers' businesses the shift
-    always applied left the rest of their mentions 0.2-0.8 points of macro-F1 below no
+    always applied left the rest of their mentions 0.1-0.7 points of macro-F1 below no
     correction, and kept whenever it merely predicted held-out corrections more confidently,
     0.2-0.4 points below (bench/held_out.py --curve): a company whose staff file mentions as
     the training set's writers do gains nothing from moving every weight of the model."""
