@@ -40,8 +40,12 @@ from social_crm.tools import learn, stage_train  # noqa: E402
 from social_crm.tools.language import detect_language  # noqa: E402
 
 CURVE = (25, 50, 100)
-POLAR = {"negative": "negative", "churn": "negative", "awkward": "negative"}
-POLAR["first_review"] = "positive"
+POLAR = {
+    "negative": "negative",
+    "churn": "negative",
+    "awkward": "negative",
+    "first_review": "positive",
+}
 CONVENTIONS = {
     "support-negative": lambda row, label: "negative" if row["stage"] == "support" else label,
     "polar": lambda row, label: POLAR.get(row["stage"], label) if label == "neutral" else label,
@@ -231,8 +235,7 @@ def main(argv=None):
 
             def pull(i, values=values):
                 return "/".join(
-                    f"{sum(v[i][name] for v in values) / len(values):.2f}"
-                    for name in ("shift", "words", "nearest", "prior", "group prior")
+                    f"{sum(v[i][name] for v in values) / len(values):.2f}" for name in learn.PULLS
                 )
 
             sb, sa = mean(1, "macro"), mean(2, "macro")

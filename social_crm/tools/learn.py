@@ -24,7 +24,8 @@ mention their own way whatever its words. Any other label set gets a plain per-c
 logistic regression.
 
 The corrections serialise to JSON, so Odoo keeps them in a Json field; the fit is redone
-(a few seconds of CPU with the stage's pass over 10,700 training texts) the first time a brand
+(a few seconds of CPU with the stage's pass over the training texts, four such passes from
+`_MIN_CALIBRATION` corrections on, see `_shift_earned`) the first time a brand
 configuration uses them.
 """
 
@@ -53,6 +54,7 @@ __all__ = [
     "company_scale",
     "MAX_ROWS",
     "fit_corrections",
+    "PULLS",
 ]
 
 # Most recent corrections a model keeps and fits on.
@@ -92,6 +94,8 @@ _PRIOR_STEPS = 60
 # every first review positive, whatever its words), tried at these pulls (the same penalty:
 # a harder one left most of such a convention unlearnt after 100 corrections).
 _GROUP_PRIORS = (0.0, 0.5, 1.0)
+# What a fit's `pull` reports, in this order (0 for each when nothing was earned).
+PULLS = ("shift", "words", "nearest", "prior", "group prior")
 # Nearest corrections consulted, the similarity below which one does not vote, and the
 # number of corrections beyond which a word is too common to find neighbours by.
 _NEIGHBOURS = 5
@@ -171,13 +175,13 @@ class CompanyFit:
         """How strongly the corrections pull: the word model's scale, the nearest
         corrections' weight (both earned on held-out corrections)."""
         return {
+            "shift": 1.0 if self.shift is not None else 0.0,
             "words": self.scale,
             "nearest": self.recall,
             "prior": max(map(abs, self.prior)) if self.prior else 0.0,
             "group prior": max(
                 (abs(b) for bias in self.group_priors.values() for b in bias), default=0.0
             ),
-            "shift": 1.0 if self.shift is not None else 0.0,
         }
 
     @property
@@ -327,17 +331,17 @@ def _train(examples, names, offsets):
     )
 
 
-def _fit_prior(offsets, labels, names, strength=_PRIOR_STRENGTH):
-    """A bias per label that, added to `offsets`, best predicts `labels` (penalty `strength`
-    times the squared bias / 2): a company's own label prior, one number per label however
-    many corrections there are."""
+def _fit_prior(offsets, labels, names):
+    """A bias per label that, added to `offsets`, best predicts `labels` (penalty
+    `_PRIOR_STRENGTH` times the squared bias / 2): a company's own label prior, one number per
+    label however many corrections there are."""
     index = {name: k for k, name in enumerate(names)}
     targets = [index[label] for label in labels]
     bias = [0.0] * len(names)
     # gradient descent at the step the loss's curvature allows (softmax: at most 1/2 per label)
-    rate = 2.0 / (len(targets) + strength)
+    rate = 2.0 / (len(targets) + _PRIOR_STRENGTH)
     for _ in range(_PRIOR_STEPS):
-        grad = [strength * b for b in bias]
+        grad = [_PRIOR_STRENGTH * b for b in bias]
         for offset, target in zip(offsets, targets, strict=True):
             proba = softmax([o + b for o, b in zip(offset, bias, strict=True)])
             for k, p in enumerate(proba):
@@ -562,7 +566,8 @@ def _shift_earned(prepared, labels, base, training):
     index = {name: k for k, name in enumerate(STAGES)}
     score = {"base": [0, 0.0], "shift": [0, 0.0]}
     per_fold = []
-    for held in _folds(len(prepared)):
+    folds = _folds(len(prepared))
+    for held in folds:
         held_set = set(held)
         kept = [i for i in range(len(prepared)) if i not in held_set]
         model = _retrained([prepared[i] for i in kept], [labels[i] for i in kept], base, training)
@@ -574,7 +579,7 @@ def _shift_earned(prepared, labels, base, training):
                 proba = softmax(logits)
                 score[name][0] += proba[target] < max(proba)
                 score[name][1] -= math.log(max(proba[target], 1e-12))
-    held = sum(len(fold) for fold in _folds(len(prepared)))
+    held = sum(map(len, folds))
     return per_fold, score["base"][0] - score["shift"][0] >= _MIN_GAIN + _MIN_GAIN_SHARE * held
 
 
@@ -736,7 +741,7 @@ class SentimentLearner:
     @property
     def pull(self):
         fit = self.fitted()
-        return fit.pull if fit is not None else CompanyFit(None, (), False, 0, scale=0.0).pull
+        return fit.pull if fit is not None else dict.fromkeys(PULLS, 0.0)
 
     @property
     def reads_stages(self):
