@@ -418,3 +418,49 @@ def test_the_shift_is_kept_only_where_it_predicts_held_out_corrections_better():
     assert StageModel().train(CORRECTIONS).fitted(featurizer).pull["shift"] == 1
     for text in ("Алтын, где мой перевод 5512?", "Тойбастар на 30 человек, что входит?"):
         assert _stage(StageModel().train(confirmed), text).stage == _stage(None, text).stage
+
+
+def _stored(model, featurizer=None):
+    """`model`'s fit as another server process reads it: through JSON and bytes."""
+    stored, blob = model.export_fit(featurizer)
+    return json.loads(json.dumps(stored)), (bytes(blob) if blob is not None else None)
+
+
+def test_a_stored_fit_decides_exactly_as_the_fit_it_was_made_from():
+    """Another process loads the stored fit instead of fitting again (the stage's shift and
+    pulls, the sentiment's priors per stage): the same probabilities to the last bit, and it
+    never fits on the spot — a frozen model answers every brand configuration with it."""
+    from social_crm.tools.stage_model import Featurizer
+
+    featurizer = Featurizer(BRANDS)
+    model = StageModel().train(CORRECTIONS)
+    stored, blob = _stored(model, featurizer)
+    assert blob and model.fitted(featurizer).shift is not None, "the shift was earned and packed"
+    copy = StageModel.from_dict(json.loads(json.dumps(model.to_dict())))
+    assert copy.import_fit(stored, blob)
+    copy.frozen = True
+    texts = [t for t, _, _ in CORRECTIONS[::3]] + [
+        "Тойбастар на 30 человек, что входит?",
+        "Карта гостя не работает, баллы не начислились за заказ 5521",
+        "Где ближайший ресторан?",
+    ]
+    for text in texts:
+        assert copy.predict_proba(text, "ru", featurizer) == model.predict_proba(
+            text, "ru", featurizer
+        ), text
+    fitted = copy.fitted(Featurizer([]))  # another configuration: the stored fit, no new one
+    assert fitted is copy.fitted(featurizer)
+
+    sentiment = _stage_convention_model()
+    stored, blob = _stored(sentiment)
+    assert blob is None and stored["fit"]["group_priors"]
+    again = type(sentiment).from_dict(json.loads(json.dumps(sentiment.to_dict())))
+    assert again.import_fit(stored)
+    for text in ("Алтын, не вижу кэшбэк за прошлый месяц", "Какой кэшбэк у карты Алтын на АЗС?"):
+        for stage in ("support", "product", None):
+            assert again.predict_proba(text, "ru", stage) == sentiment.predict_proba(
+                text, "ru", stage
+            ), (text, stage)
+    # a fit made on other shipped weights (before a module upgrade) is not used
+    stored["shipped"] = "other"
+    assert not type(sentiment)().train([("а", "ru", "neutral")]).import_fit(stored)

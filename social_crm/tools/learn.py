@@ -23,19 +23,27 @@ carries the stage its mention is filed in), for staff who read the tone of some 
 mention their own way whatever its words. Any other label set gets a plain per-company
 logistic regression.
 
-The corrections serialise to JSON, so Odoo keeps them in a Json field; the fit is redone
-(a few seconds of CPU with the stage's pass over the training texts, four such passes from
-`_MIN_CALIBRATION` corrections on, see `_shift_earned`) the first time a brand
-configuration uses them.
+The corrections serialise to JSON, so Odoo keeps them in a Json field. Their fit (a few
+seconds of CPU with the stage's pass over the training texts, four such passes from
+`_MIN_CALIBRATION` corrections on, see `_shift_earned`) is made once, stored beside them
+(`export_fit`: JSON and the shift's packed doubles) and loaded by every server process
+(`import_fit`), bit for bit the same decisions; Odoo makes it in a background job, never while
+a delivery waits.
 """
 
+import hashlib
+import json
 import math
+import sys
+import zlib
 from array import array
 
 from .classify import STAGES
 from .sentiment_model import LABELS as SENTIMENT_LABELS
+from .sentiment_model import WEIGHTS_PATH as SENTIMENT_WEIGHTS_PATH
 from .sentiment_model import base_logits as sentiment_base_logits
 from .sentiment_model import features as sentiment_features
+from .stage_model import WEIGHTS_PATH as STAGE_WEIGHTS_PATH
 from .stage_model import (
     Features,
     Featurizer,
@@ -222,6 +230,113 @@ class CompanyFit:
                 return offset
         return logits
 
+    def to_store(self):
+        """(JSON-able dict, bytes or None): everything `from_store` needs to rebuild this fit
+        exactly — the shift, a row per weight of the stage model, as packed doubles."""
+        meta = {
+            "labels": list(self.labels),
+            "is_stage": self.is_stage,
+            "n_samples": self.n_samples,
+            "base": self.base is not None,
+            "scale": self.scale,
+            "recall": self.recall,
+            "guarded": self.guarded,
+            "prior": self.prior,
+            "group_priors": self.group_priors,
+            "model": {
+                "labels": list(self.model.labels),
+                "keys": list(self.model.weights),
+                "rows": [list(row) for row in self.model.weights.values()],
+            },
+            "memory": self.memory.to_json() if self.memory is not None else None,
+        }
+        return meta, (pack_rows(self.shift) if self.shift is not None else None)
+
+    @classmethod
+    def from_store(cls, meta, blob=None):
+        own = meta["model"]
+        memory = meta["memory"]
+        return cls(
+            LinearModel(own["labels"], dict(zip(own["keys"], own["rows"], strict=True))),
+            tuple(meta["labels"]),
+            meta["is_stage"],
+            meta["n_samples"],
+            base_model() if meta["base"] else None,
+            meta["scale"],
+            _Memory(memory["keysets"], memory["labels"], memory["names"]) if memory else None,
+            meta["recall"],
+            shift=unpack_rows(blob) if blob else None,
+            guarded=meta["guarded"],
+            prior=meta["prior"],
+            group_priors=meta["group_priors"],
+        )
+
+
+def pack_rows(model):
+    """A LinearModel with integer keys as compressed bytes (its rows' doubles as they are)."""
+    keys = array("q", model.weights)
+    values = array("d")
+    for row in model.weights.values():
+        values.extend(row)
+    head = json.dumps({"labels": list(model.labels), "n": len(keys), "order": sys.byteorder})
+    head = head.encode()
+    return zlib.compress(
+        len(head).to_bytes(4, "little") + head + keys.tobytes() + values.tobytes(), 1
+    )
+
+
+def unpack_rows(blob):
+    """The LinearModel `pack_rows` packed (rows as read-only arrays of doubles)."""
+    raw = zlib.decompress(blob)
+    size = int.from_bytes(raw[:4], "little")
+    head = json.loads(raw[4 : 4 + size])
+    start = 4 + size
+    keys, values = array("q"), array("d")
+    keys.frombytes(raw[start : start + 8 * head["n"]])
+    values.frombytes(raw[start + 8 * head["n"] :])
+    if head["order"] != sys.byteorder:
+        keys.byteswap()
+        values.byteswap()
+    width = len(head["labels"])
+    return LinearModel(
+        head["labels"], {key: values[i * width : (i + 1) * width] for i, key in enumerate(keys)}
+    )
+
+
+_SHIPPED_VERSION = {}
+
+
+def shipped_version():
+    """Identifies the shipped stage and sentiment weights a fit was made on top of: a stored fit
+    made on other weights (before a module upgrade) is not used."""
+    if "version" not in _SHIPPED_VERSION:
+        digest = hashlib.sha1(usedforsecurity=False)
+        for path in (STAGE_WEIGHTS_PATH, SENTIMENT_WEIGHTS_PATH):
+            try:
+                with open(path, "rb") as handle:
+                    digest.update(handle.read())
+            except OSError:
+                digest.update(b"-")
+        _SHIPPED_VERSION["version"] = digest.hexdigest()[:16]
+    return _SHIPPED_VERSION["version"]
+
+
+def brands_key(featurizer):
+    """The brand configuration a stage fit was made for, as a string."""
+    return json.dumps(featurizer.key, ensure_ascii=False) if featurizer is not None else ""
+
+
+def _export(fit, featurizer=None):
+    meta, blob = fit.to_store()
+    return {"shipped": shipped_version(), "brands": brands_key(featurizer), "fit": meta}, blob
+
+
+def _imported(stored, blob):
+    """The CompanyFit `stored` holds, or None when made on other shipped weights."""
+    if not stored or stored.get("shipped") != shipped_version():
+        return None
+    return CompanyFit.from_store(stored["fit"], blob)
+
 
 def _backed(votes, label):
     """Whether the nearest corrections vote mostly for `label`, the best of them sharing at
@@ -252,6 +367,7 @@ class _Memory:
 
     def __init__(self, keysets, labels, names):
         index = {name: k for k, name in enumerate(names)}
+        self.names = tuple(names)
         self.size = len(names)
         self.keysets = [frozenset(keys) for keys in keysets]
         self.labels = [index[label] for label in labels]
@@ -259,6 +375,13 @@ class _Memory:
         for i, keys in enumerate(self.keysets):
             for key in keys:
                 self.postings.setdefault(key, []).append(i)
+
+    def to_json(self):
+        return {
+            "keysets": [sorted(keys) for keys in self.keysets],
+            "labels": [self.names[k] for k in self.labels],
+            "names": list(self.names),
+        }
 
     def votes(self, keys, exclude=()):
         """Per label, the similarity-weighted votes of the nearest corrections (None when no
@@ -629,7 +752,10 @@ class StageModel:
 
     def __init__(self):
         self.rows = []  # [(text, lang, label)], oldest first
-        self._fits = {}
+        self._fits = {}  # {brands_key: CompanyFit}
+        # Loaded from storage to be used as it is: a brand configuration it was not fitted for
+        # gets the stored fit rather than a fit made on the spot (see `fitted`).
+        self.frozen = False
 
     @property
     def n_samples(self):
@@ -649,11 +775,28 @@ class StageModel:
         return self
 
     def fitted(self, featurizer):
-        """The corrections fitted with `featurizer`'s brand configuration (cached)."""
-        fit = self._fits.get(featurizer.key)
+        """The corrections fitted with `featurizer`'s brand configuration (cached); a frozen
+        model answers with the fit it was loaded with whatever the configuration."""
+        key = brands_key(featurizer)
+        fit = self._fits.get(key)
         if fit is None and self.rows:
-            fit = self._fits[featurizer.key] = self._fit(featurizer)
+            if self.frozen and self._fits:
+                return next(iter(self._fits.values()))
+            fit = self._fits[key] = self._fit(featurizer)
         return fit
+
+    def export_fit(self, featurizer):
+        """(JSON-able dict, bytes or None): the fit for `featurizer`'s brand configuration, made
+        now unless already made, for `import_fit` in another process."""
+        return _export(self.fitted(featurizer), featurizer)
+
+    def import_fit(self, stored, blob=None):
+        """Use a fit `export_fit` made (for these very corrections); False when it was made on
+        other shipped weights (it is then ignored)."""
+        fit = _imported(stored, blob)
+        if fit is not None:
+            self._fits[stored["brands"]] = fit
+        return fit is not None
 
     def _fit(self, featurizer):
         prepared = [featurizer.prepare(text, lang) for text, lang, _ in self.rows]
@@ -759,6 +902,19 @@ class SentimentLearner:
         del self.rows[:-MAX_ROWS]
         self._fit = None
         return self
+
+    def export_fit(self, featurizer=None):
+        """(JSON-able dict, None): the fit, made now unless already made, for `import_fit` in
+        another process (`featurizer` is not used: tone reads no brand configuration)."""
+        return _export(self.fitted())
+
+    def import_fit(self, stored, blob=None):
+        """Use a fit `export_fit` made (for these very corrections); False when it was made on
+        other shipped weights."""
+        fit = _imported(stored, blob)
+        if fit is not None:
+            self._fit = fit
+        return fit is not None
 
     def fitted(self):
         if self._fit is None and self.rows:
