@@ -88,6 +88,9 @@ def test_product_and_multiword_alias(analyzer):
         ("How do I change my seat", True),
         ("Кофе был отличный.", False),
         ("Flight landed on time", False),
+        # the «?» of a link's query asks nothing; one outside it does
+        ("Банк открыл офис на Абая https://news.kz/article?id=55&utm_source=tg", False),
+        ("Это правда? https://news.kz/article?id=55", True),
     ],
 )
 def test_question_detection(text, expected):

@@ -209,3 +209,22 @@ def test_other_weights_are_used_within_the_block_and_the_shipped_ones_after():
         assert sm.base_proba(text, "ru")["negative"] > 0.9
     assert analyse_sentiment(text, "ru") == before
     assert sm.base_proba(text, "ru")["negative"] < 0.5
+
+
+@pytest.mark.parametrize(
+    "text, lang",
+    [
+        ("Опять отключили свет, сколько можно", "ru"),
+        ("Обожаю этот сериал, посмотрела за два дня", "ru"),
+        ("going to the store later, need milk", "en"),
+    ],
+)
+def test_a_link_does_not_change_the_tone(text, lang):
+    """Real posts carry links: a link's «?», «...» or «=d» is no question, ellipsis or smile."""
+    plain = analyse_sentiment(text, lang)
+    for link in (
+        "https://www.example.com/news/2024/05/article?id=55",
+        "http://site.kz/a/b...",
+        "https://t.me/channel/4512?single&q=d",
+    ):
+        assert analyse_sentiment(f"{text} {link}", lang) == plain, link

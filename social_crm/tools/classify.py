@@ -24,7 +24,7 @@ from .data.stage_cues import (
     TO_WORDS,
 )
 from .i18n import _lt
-from .text import normalize, tokenize, words_of
+from .text import normalize, strip_urls, tokenize, words_of
 
 __all__ = [
     "STAGES",
@@ -313,7 +313,7 @@ def is_question(text, norm=None):
     """True when the text asks something: a question mark or a leading question word.
 
     `norm`: `text` already normalized (text.normalize), when the caller has it."""
-    if "?" in text:
+    if "?" in text and "?" in strip_urls(text):  # not the «?» of a link's query
         return True
     return bool(_QUESTION_RE.search(normalize(text) if norm is None else norm))
 

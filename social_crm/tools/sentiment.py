@@ -42,7 +42,7 @@ from .sentiment_model import (
     score_of,
     shipped_weights,
 )
-from .text import normalize
+from .text import normalize, strip_urls
 
 __all__ = [
     "analyse_sentiment",
@@ -206,6 +206,7 @@ def rule_score_normalized(raw, norm, lang, textblob=False):
     """`rule_score` of a text already cut by `bounded` (`raw`) and normalized (`norm`)."""
     if not raw:
         return 0.0
+    raw = strip_urls(raw)  # emoticons and «!» of the text, not of its links
     norm = _GREETINGS_RE.sub(" ", norm)
     total = 0.0
     for sentence in _SENTENCE_RE.findall(norm):

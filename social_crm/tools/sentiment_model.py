@@ -26,7 +26,7 @@ from collections import Counter
 from functools import lru_cache
 from itertools import chain
 
-from .text import normalize, stem
+from .text import normalize, stem, strip_urls
 
 __all__ = [
     "LABELS",
@@ -283,6 +283,8 @@ def features(text, lang, lexical_only=False):
         return list(feats.items())
     add("bias")
     add("lang:" + lang)
+    # Punctuation, emoticons and stars of the text, not of its links («?utm=…», «/5/5»).
+    raw = strip_urls(raw)
     _add_surface(raw, words, elongated, add)
     # The rules' verdict and its parts, shared across languages.
     complaint = _add_rule_signals(raw, norm, words, lang, add)

@@ -7,7 +7,16 @@ recur across mentions, so stemming is a dictionary look-up after warm-up.
 import re
 from functools import lru_cache
 
-__all__ = ["normalize", "tokenize", "words_of", "stem", "stems", "strip_suffixes", "clip_text"]
+__all__ = [
+    "normalize",
+    "strip_urls",
+    "tokenize",
+    "words_of",
+    "stem",
+    "stems",
+    "strip_suffixes",
+    "clip_text",
+]
 
 _URL_RE = re.compile(
     r"(?:https?://|www\.)\S+|\b[\w.-]+\.(?:com|ru|kz|ua|org|net|io)(?:/\S*)?", re.I
@@ -27,6 +36,14 @@ def normalize(text):
     text = _URL_RE.sub(" ", str(text))
     text = text.lower().replace("ё", "е").translate(_APOSTROPHES)
     return _SPACE_RE.sub(" ", text).strip()
+
+
+def strip_urls(text):
+    """`text` without its links (a link's «?», «...», «;)» or «5/5» says nothing of the post);
+    the text itself when it has none."""
+    if "/" not in text and "." not in text:
+        return text
+    return _URL_RE.sub(" ", text)
 
 
 def tokenize(text):
