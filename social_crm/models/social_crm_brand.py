@@ -6,6 +6,10 @@ def split_lines(text):
     return [line.strip() for line in (text or "").splitlines() if line.strip()]
 
 
+# What the brand matching of the analysis reads (tools/stage_model.Featurizer).
+_MATCHED_FIELDS = {"name", "aliases", "product_names", "is_competitor", "active", "company_id"}
+
+
 class SocialCrmBrand(models.Model):
     _name = "social_crm.brand"
     _description = "Social CRM Brand"
@@ -38,6 +42,25 @@ class SocialCrmBrand(models.Model):
         )
         for brand in self:
             brand.mention_count = counts.get(brand, 0)
+
+    # -- what the learnt stage model was fitted for ------------------------------------------
+    @api.model_create_multi
+    def create(self, vals_list):
+        brands = super().create(vals_list)
+        self.env["social_crm.classifier"]._wake_fitting()
+        return brands
+
+    def write(self, vals):
+        result = super().write(vals)
+        if _MATCHED_FIELDS & set(vals):
+            # the corrections are fitted again for the new brand configuration
+            self.env["social_crm.classifier"]._wake_fitting()
+        return result
+
+    def unlink(self):
+        result = super().unlink()
+        self.env["social_crm.classifier"]._wake_fitting()
+        return result
 
     def _alias_list(self):
         self.ensure_one()

@@ -1,4 +1,6 @@
+import base64
 import logging
+import time
 
 from odoo import api, fields, models
 
@@ -31,10 +33,16 @@ def _model_class(kind):
     return SentimentLearner if kind == "sentiment" else StageModel
 
 
+# Seconds one call of the fitting job spends before it hands the rest to the next call.
+_FIT_BUDGET = 120
+
+
 class SocialCrmClassifier(models.Model):
     """What the database learnt from staff corrections: per company, a stage model and a
-    sentiment model. Retrained when staff correct a mention (never while importing: the
-    import only reads the stored model)."""
+    sentiment model. A correction stores the corrections at once; their fit (seconds of CPU)
+    is made by a background job it wakes (``_cron_fit_models``) and stored, and every server
+    process loads it — an import or a webhook delivery never fits: until the job has fitted
+    the latest corrections it uses the fit of the ones before."""
 
     _name = "social_crm.classifier"
     _description = "Social CRM Learned Model"
@@ -47,6 +55,12 @@ class SocialCrmClassifier(models.Model):
     n_samples = fields.Integer(string="Corrections learnt")
     signature = fields.Char(help="Identifies the training, for the in-memory cache.")
     trained_at = fields.Datetime()
+    # The fit of the corrections as of `fit_meta["signature"]`: {"signature", "rows" (the
+    # corrections it was made from), "fit" (learn.*.export_fit)}, the stage shift's packed
+    # weights in `fit_file`.
+    fit_meta = fields.Json(string="Stored fit")
+    fit_file = fields.Binary(string="Stored fit weights", attachment=True)
+    fitted_at = fields.Datetime(string="Fitted at")
 
     _sql_constraints = [
         (
@@ -57,11 +71,24 @@ class SocialCrmClassifier(models.Model):
     ]
 
     @api.model
-    def _get_model(self, company, kind="stage"):
-        """The company's model of ``kind`` as last trained (None before any correction).
-        One indexed read; the model itself is kept in memory per training."""
+    def _get_model(self, company, kind="stage", fresh=True):
+        """The company's model of ``kind`` (None before any correction); the model itself is
+        kept in memory per training.
+
+        ``fresh``: the latest corrections, fitted here if the background job has not stored
+        their fit yet (what staff asked for by hand, e.g. *Re-analyse*). Otherwise (imports,
+        webhooks) the latest stored fit, made by the job, is used as it is — it may be a few
+        corrections behind, and before the first one is fitted there is none."""
         record = self.sudo().search([("company_id", "=", company.id), ("kind", "=", kind)], limit=1)
         if not record or not record.n_samples or not record.data:
+            return None
+        stored = record.fit_meta or {}
+        if stored and (fresh is False or stored.get("signature") == record.signature):
+            model = self._stored_model(record, stored, frozen=not fresh)
+            if model is not None:
+                return model
+        if not fresh:
+            # the correction woke the job that fits it (hourly, it catches a module upgrade)
             return None
         key = (self.env.cr.dbname, record.id, record.signature)
         model = _MODEL_CACHE.get(key)
@@ -75,10 +102,114 @@ class SocialCrmClassifier(models.Model):
                 if model is None:
                     return None
                 key = (self.env.cr.dbname, record.id, record.signature)
-            if len(_MODEL_CACHE) >= _MODEL_CACHE_SIZE:
-                _MODEL_CACHE.clear()
-            _MODEL_CACHE[key] = model
+            _remember(key, model)
         return model
+
+    def _stored_model(self, record, stored, frozen):
+        """The model of ``record``'s stored fit (None when it was made on other shipped
+        weights, before a module upgrade)."""
+        key = (self.env.cr.dbname, record.id, "fit", stored.get("signature"), frozen)
+        model = _MODEL_CACHE.get(key)
+        if model is None:
+            model = _model_class(record.kind).from_dict(stored.get("rows"))
+            blob = base64.b64decode(record.fit_file) if record.fit_file else None
+            if not model.n_samples or not model.import_fit(stored.get("fit"), blob):
+                return None
+            model.frozen = frozen
+            _remember(key, model)
+        return model
+
+    @api.model
+    def _wake_fitting(self):
+        """Ask the background job to fit what is outdated (nothing to do before the first
+        correction)."""
+        if not self.sudo().search_count([("n_samples", ">", 0)], limit=1):
+            return
+        cron = self.env.ref("social_crm.ir_cron_social_crm_fit_models", raise_if_not_found=False)
+        if cron:
+            cron.sudo()._trigger()
+
+    def _fit_outdated(self, featurizer):
+        """Whether this record's stored fit is not that of its corrections, the shipped
+        weights and (stage) the company's brand configuration."""
+        from ..tools.learn import brands_key, shipped_version
+
+        self.ensure_one()
+        stored = self.fit_meta or {}
+        fit = stored.get("fit") or {}
+        return (
+            stored.get("signature") != self.signature
+            or fit.get("shipped") != shipped_version()
+            or (self.kind == "stage" and fit.get("brands") != brands_key(featurizer))
+        )
+
+    def _store_fit(self, model, featurizer):
+        """Fit ``model`` (this record's corrections) unless already fitted, and store the fit."""
+        self.ensure_one()
+        stored, blob = model.export_fit(featurizer)
+        self.sudo().write(
+            {
+                "fit_meta": {"signature": self.signature, "rows": model.to_dict(), "fit": stored},
+                "fit_file": base64.b64encode(blob) if blob else False,
+                "fitted_at": fields.Datetime.now(),
+            }
+        )
+
+    @api.model
+    def _keep_fits(self, company, analyzer):
+        """Store the fits ``analyzer`` made of the company's latest corrections (a *Re-analyse*
+        fits them on the spot), so that the other processes and imports use them."""
+        for kind, model, featurizer in (
+            ("stage", analyzer.model, analyzer.featurizer),
+            ("sentiment", analyzer.sentiment_model, None),
+        ):
+            if model is None or model.frozen:
+                continue
+            record = self.sudo().search(
+                [("company_id", "=", company.id), ("kind", "=", kind)], limit=1
+            )
+            if record and model.to_dict() == record.data and record._fit_outdated(featurizer):
+                record._store_fit(model, featurizer)
+
+    @api.model
+    def _cron_fit_models(self):
+        """Fit every company's corrections whose stored fit is outdated, and store the fits
+        (woken by each correction; hourly it also catches a module upgrade or a change of
+        brands). One call stops after ``_FIT_BUDGET`` seconds and asks for the next."""
+        from ..tools.stage_model import Featurizer
+
+        deadline = time.monotonic() + _FIT_BUDGET
+        records = self.search([("n_samples", ">", 0)], order="trained_at, id")
+        done = remaining = 0
+        featurizers = {}
+        for record in records:
+            company = record.company_id
+            if company not in featurizers:
+                specs = self.env["social_crm.brand"].with_company(company)._brand_specs(company)
+                featurizers[company] = Featurizer(specs)
+            featurizer = featurizers[company] if record.kind == "stage" else None
+            if not record._fit_outdated(featurizer):
+                continue
+            if done and time.monotonic() >= deadline:
+                remaining += 1
+                continue
+            model = _model_class(record.kind).from_dict(record.data)
+            if model.n_samples != record.n_samples:
+                continue  # an older version's record: the next fresh read retrains it
+            record._store_fit(model, featurizer)
+            done += 1
+            _logger.info(
+                "Social CRM: %s model of %s fitted on %s corrections",
+                record.kind,
+                company.name,
+                model.n_samples,
+            )
+            if not self.env["social_crm.source"]._in_test():
+                self.env.cr.commit()  # pylint: disable=invalid-commit
+        self.env["ir.cron"]._notify_progress(done=done, remaining=remaining)
+        if remaining:
+            self._wake_fitting()
+        return done, remaining
 
     @api.model
     def _retrain(self, companies, kinds=("stage", "sentiment")):
@@ -110,3 +241,11 @@ class SocialCrmClassifier(models.Model):
                     company.name,
                     model.n_samples,
                 )
+        # the fit (seconds of CPU) is made by the background job, not in this request
+        self._wake_fitting()
+
+
+def _remember(key, model):
+    if len(_MODEL_CACHE) >= _MODEL_CACHE_SIZE:
+        _MODEL_CACHE.clear()
+    _MODEL_CACHE[key] = model

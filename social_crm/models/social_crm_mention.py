@@ -537,21 +537,26 @@ class SocialCrmMention(models.Model):
     def action_reanalyse(self):
         """Re-detect language, sentiment and stage; what staff set by hand stays."""
         self.check_access("write")
-        self._reanalyse()
+        self._reanalyse(fresh=True)
         return True
 
     @api.model
-    def _get_analyzer(self, company):
-        """The NLP step for a company's brand configuration and learnt models."""
+    def _get_analyzer(self, company, fresh=False):
+        """The NLP step for a company's brand configuration and learnt models: the fit of
+        the latest corrections when ``fresh`` (made here and stored if the background job has
+        not made it yet), else the latest stored fit (imports and webhooks never fit)."""
         from ..tools.pipeline import Analyzer
 
         specs = self.env["social_crm.brand"].with_company(company)._brand_specs(company)
         Classifier = self.env["social_crm.classifier"]
-        return Analyzer(
+        analyzer = Analyzer(
             specs,
-            model=Classifier._get_model(company, "stage"),
-            sentiment_model=Classifier._get_model(company, "sentiment"),
+            model=Classifier._get_model(company, "stage", fresh=fresh),
+            sentiment_model=Classifier._get_model(company, "sentiment", fresh=fresh),
         )
+        if fresh:
+            Classifier._keep_fits(company, analyzer)
+        return analyzer
 
     @api.model
     def _author_histories(self, author_ids, exclude_ids=()):
@@ -597,10 +602,11 @@ class SocialCrmMention(models.Model):
         return histories
 
     @api.model
-    def _analyse(self, company, entries, exclude_ids=()):
+    def _analyse(self, company, entries, exclude_ids=(), fresh=False):
         """Analyse ``entries`` — dicts with text, title, lang, sentiment_score (the
         source's, or None), rating, author_id — and return one Analysis each; the mentions
-        ``exclude_ids`` (those analysed again) are left out of their authors' histories."""
+        ``exclude_ids`` (those analysed again) are left out of their authors' histories;
+        ``fresh`` as _get_analyzer takes it."""
         from ..tools.pipeline import MentionInput
 
         histories = self._author_histories(
@@ -617,7 +623,7 @@ class SocialCrmMention(models.Model):
             )
             for e in entries
         ]
-        return self._get_analyzer(company).analyse(items)
+        return self._get_analyzer(company, fresh=fresh).analyse(items)
 
     @api.model
     def _analyse_records(self, source, records, author_ids):
@@ -696,8 +702,9 @@ class SocialCrmMention(models.Model):
         values["is_question"] = result.is_question
         return values
 
-    def _reanalyse(self):
-        """Analyse these mentions again, keeping what staff set by hand."""
+    def _reanalyse(self, fresh=False):
+        """Analyse these mentions again, keeping what staff set by hand (``fresh``: with the
+        latest corrections fitted, as _get_analyzer takes it)."""
         stages, brands = self._analysis_targets()
         for company in self.company_id:
             batch = self.filtered(lambda m, company=company: m.company_id == company)
@@ -714,7 +721,7 @@ class SocialCrmMention(models.Model):
                 }
                 for m in batch
             ]
-            results = self._analyse(company, entries, exclude_ids=batch.ids)
+            results = self._analyse(company, entries, exclude_ids=batch.ids, fresh=fresh)
             for mention, result in zip(batch, results, strict=True):
                 current = {
                     "lang": mention.lang,

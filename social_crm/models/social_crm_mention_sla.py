@@ -281,8 +281,8 @@ class SocialCrmMention(models.Model):
         for priority, ids in by_priority.items():
             self.browse(ids).with_context(social_crm_analysis=True).write({"priority": priority})
 
-    def _reanalyse(self):
-        result = super()._reanalyse()
+    def _reanalyse(self, fresh=False):
+        result = super()._reanalyse(fresh=fresh)
         self._recompute_priority()
         return result
 

@@ -876,6 +876,7 @@ class SentimentLearner:
     def __init__(self):
         self.rows = []  # [(text, lang, label, stage code or "")], oldest first
         self._fit = None
+        self.frozen = False  # loaded from storage (kept for the same interface as StageModel)
 
     @property
     def n_samples(self):
