@@ -51,15 +51,16 @@ class SocialCrmClassifier(models.Model):
     kind = fields.Selection(
         [("stage", "Stage"), ("sentiment", "Sentiment")], required=True, default="stage"
     )
-    data = fields.Json()
+    # The corrections (learn.*.to_dict); not prefetched: a delivery reads the signatures only.
+    data = fields.Json(prefetch=False)
     n_samples = fields.Integer(string="Corrections learnt")
     signature = fields.Char(help="Identifies the training, for the in-memory cache.")
     trained_at = fields.Datetime()
-    # The fit of the corrections as of `fit_meta["signature"]`: {"signature", "rows" (the
-    # corrections it was made from), "fit" (learn.*.export_fit)}, the stage shift's packed
-    # weights in `fit_file`.
-    fit_meta = fields.Json(string="Stored fit")
+    # The fit of the corrections as of `fit_signature`: {"rows" (the corrections it was made
+    # from), "fit" (learn.*.export_fit)}, the stage shift's packed weights in `fit_file`.
+    fit_meta = fields.Json(string="Stored fit", prefetch=False)
     fit_file = fields.Binary(string="Stored fit weights", attachment=True)
+    fit_signature = fields.Char(help="The signature of the corrections the stored fit is of.")
     fitted_at = fields.Datetime(string="Fitted at")
 
     _sql_constraints = [
@@ -73,18 +74,18 @@ class SocialCrmClassifier(models.Model):
     @api.model
     def _get_model(self, company, kind="stage", fresh=True):
         """The company's model of ``kind`` (None before any correction); the model itself is
-        kept in memory per training.
+        kept in memory per training (a call reads two signatures, not the corrections).
 
         ``fresh``: the latest corrections, fitted here if the background job has not stored
         their fit yet (what staff asked for by hand, e.g. *Re-analyse*). Otherwise (imports,
         webhooks) the latest stored fit, made by the job, is used as it is — it may be a few
         corrections behind, and before the first one is fitted there is none."""
         record = self.sudo().search([("company_id", "=", company.id), ("kind", "=", kind)], limit=1)
-        if not record or not record.n_samples or not record.data:
+        if not record or not record.n_samples:
             return None
-        stored = record.fit_meta or {}
-        if stored and (fresh is False or stored.get("signature") == record.signature):
-            model = self._stored_model(record, stored, frozen=not fresh)
+        fitted = record.fit_signature
+        if fitted and (not fresh or fitted == record.signature):
+            model = self._stored_model(record, frozen=not fresh)
             if model is not None:
                 return model
         if not fresh:
@@ -93,6 +94,8 @@ class SocialCrmClassifier(models.Model):
         key = (self.env.cr.dbname, record.id, record.signature)
         model = _MODEL_CACHE.get(key)
         if model is None:
+            if not record.data:
+                return None
             model = _model_class(kind).from_dict(record.data)
             if model.n_samples != record.n_samples:
                 # stored by an older version that kept no corrections: learn them again
@@ -105,19 +108,21 @@ class SocialCrmClassifier(models.Model):
             _remember(key, model)
         return model
 
-    def _stored_model(self, record, stored, frozen):
+    def _stored_model(self, record, frozen):
         """The model of ``record``'s stored fit (None when it was made on other shipped
         weights, before a module upgrade)."""
-        key = (self.env.cr.dbname, record.id, "fit", stored.get("signature"), frozen)
+        key = (self.env.cr.dbname, record.id, "fit", record.fit_signature, frozen)
         model = _MODEL_CACHE.get(key)
         if model is None:
+            stored = record.fit_meta or {}
             model = _model_class(record.kind).from_dict(stored.get("rows"))
             blob = base64.b64decode(record.fit_file) if record.fit_file else None
             if not model.n_samples or not model.import_fit(stored.get("fit"), blob):
-                return None
-            model.frozen = frozen
+                model = False  # remembered too: not read again for every delivery
+            else:
+                model.frozen = frozen
             _remember(key, model)
-        return model
+        return model or None
 
     @api.model
     def _wake_fitting(self):
@@ -135,12 +140,11 @@ class SocialCrmClassifier(models.Model):
         from ..tools.learn import brands_key, shipped_version
 
         self.ensure_one()
-        stored = self.fit_meta or {}
-        fit = stored.get("fit") or {}
-        return (
-            stored.get("signature") != self.signature
-            or fit.get("shipped") != shipped_version()
-            or (self.kind == "stage" and fit.get("brands") != brands_key(featurizer))
+        if self.fit_signature != self.signature:
+            return True
+        fit = (self.fit_meta or {}).get("fit") or {}
+        return fit.get("shipped") != shipped_version() or (
+            self.kind == "stage" and fit.get("brands") != brands_key(featurizer)
         )
 
     def _store_fit(self, model, featurizer):
@@ -149,8 +153,9 @@ class SocialCrmClassifier(models.Model):
         stored, blob = model.export_fit(featurizer)
         self.sudo().write(
             {
-                "fit_meta": {"signature": self.signature, "rows": model.to_dict(), "fit": stored},
+                "fit_meta": {"rows": model.to_dict(), "fit": stored},
                 "fit_file": base64.b64encode(blob) if blob else False,
+                "fit_signature": self.signature,
                 "fitted_at": fields.Datetime.now(),
             }
         )

@@ -75,7 +75,7 @@ class TestLearningFromCorrections(SocialCrmCase):
             early = self.ingest("e", ["хотим тойбастар в субботу"])
             self.assertNotEqual(early.stage_id, self.stages["product"])
         self.assertEqual(self.fit_in_background(), (1, 0), "the stage model fitted and stored")
-        self.assertEqual(stored.fit_meta["signature"], stored.signature)
+        self.assertEqual(stored.fit_signature, stored.signature)
         self.assertTrue(stored.fit_file, "the stage model's shift is stored packed")
         with patch.object(StageModel, "_fit", side_effect=AssertionError("fitted on import")):
             fresh = self.ingest("n", ["хотим тойбастар в пятницу, на 30 человек"])
@@ -91,7 +91,7 @@ class TestLearningFromCorrections(SocialCrmCase):
         probe.action_reanalyse()
         self.assertEqual(probe.stage_id, self.stages["product"])
         self.assertIn("13", probe.stage_cues or "")
-        self.assertEqual(stored.fit_meta["signature"], stored.signature)
+        self.assertEqual(stored.fit_signature, stored.signature)
         self.assertEqual(self.fit_in_background(), (0, 0), "nothing left outdated")
         # a change of brands makes the stored stage fit outdated: the job fits it again
         self.env["social_crm.brand"].create({"name": "Тойхана"})
