@@ -2,6 +2,8 @@ import base64
 import logging
 import time
 
+from psycopg2.extensions import TransactionRollbackError
+
 from odoo import api, fields, models
 
 _logger = logging.getLogger(__name__)
@@ -201,7 +203,15 @@ class SocialCrmClassifier(models.Model):
             model = _model_class(record.kind).from_dict(record.data)
             if model.n_samples != record.n_samples:
                 continue  # an older version's record: the next fresh read retrains it
-            record._store_fit(model, featurizer)
+            try:
+                with self.env.cr.savepoint():
+                    record._store_fit(model, featurizer)
+            except TransactionRollbackError:
+                # Staff corrected this company meanwhile (after this job's snapshot): the fit
+                # is of outdated corrections, and is fitted again right after this call.
+                _logger.info("Social CRM: %s model of %s corrected meanwhile", record.kind, company)
+                remaining += 1
+                continue
             done += 1
             _logger.info(
                 "Social CRM: %s model of %s fitted on %s corrections",

@@ -1,6 +1,10 @@
+import uuid
 from unittest.mock import patch
 
-from odoo.tests import tagged
+from odoo import SUPERUSER_ID, api
+from odoo.modules.registry import Registry
+from odoo.tests import BaseCase, get_db_name, tagged
+from odoo.tools import mute_logger
 
 from ..tools.learn import StageModel
 from .common import SocialCrmCase, make_record
@@ -112,3 +116,61 @@ class TestLearningFromCorrections(SocialCrmCase):
         self.assertGreater(after.sentiment_score, 0)
         before.action_reanalyse()
         self.assertEqual(before.sentiment, "positive")
+
+
+@tagged("post_install", "-at_install")
+class TestFittingBesideCorrections(BaseCase):
+    """The fitting job and a staff correction in two real transactions (Odoo's REPEATABLE
+    READ; committed with the registry's own cursors and removed at the end): a correction
+    committed while the job fits is not lost nor overwritten by the fit of the corrections
+    before it, and the next call of the job fits it."""
+
+    def test_a_correction_committed_during_a_fit_is_fitted_by_the_next_call(self):
+        registry = Registry(get_db_name())
+        rows = [[text, "ru", label, "general"] for text, label in SLANG]
+        with registry.cursor() as cr:
+            env = api.Environment(cr, SUPERUSER_ID, {})
+            company = env["res.company"].create({"name": f"Fit race {uuid.uuid4().hex[:8]}"})
+            record = env["social_crm.classifier"].create(
+                {
+                    "company_id": company.id,
+                    "kind": "sentiment",
+                    "data": {"version": 2, "rows": rows},
+                    "n_samples": len(rows),
+                    "signature": "before",
+                    "trained_at": "2000-01-01 00:00:00",  # the job takes it first
+                }
+            )
+            company_id, record_id = company.id, record.id
+        try:
+            more = rows + [["эклеры пушка", "ru", "positive", "general"]]
+            with registry.cursor() as job_cr, registry.cursor() as staff_cr:
+                job = api.Environment(job_cr, SUPERUSER_ID, {})["social_crm.classifier"]
+                job_cr.execute("SELECT 1")  # the job's snapshot starts here
+                staff = api.Environment(staff_cr, SUPERUSER_ID, {})["social_crm.classifier"]
+                staff.browse(record_id).write(
+                    {
+                        "data": {"version": 2, "rows": more},
+                        "n_samples": len(more),
+                        "signature": "after",
+                    }
+                )
+                staff_cr.commit()
+                with mute_logger("odoo.sql_db"):  # the refused UPDATE, as expected
+                    _done, remaining = job._cron_fit_models()
+                self.assertGreaterEqual(remaining, 1, "the outdated fit is not stored")
+                job_cr.commit()
+            with registry.cursor() as cr:
+                Classifier = api.Environment(cr, SUPERUSER_ID, {})["social_crm.classifier"]
+                stored = Classifier.browse(record_id)
+                self.assertEqual((stored.signature, stored.n_samples), ("after", len(more)))
+                self.assertNotEqual(stored.fit_signature, "before")
+                Classifier._cron_fit_models()
+                stored.invalidate_recordset()
+                self.assertEqual(stored.fit_signature, "after")
+                self.assertEqual(stored.fit_meta["rows"]["rows"], more)
+        finally:
+            with registry.cursor() as cr:
+                env = api.Environment(cr, SUPERUSER_ID, {})
+                env["social_crm.classifier"].browse(record_id).unlink()
+                env["res.company"].browse(company_id).unlink()
