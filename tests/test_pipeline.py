@@ -165,3 +165,22 @@ def test_a_huge_record_is_analysed_in_bounded_time():
     assert time.perf_counter() - start < 1.0
     assert [r.lang for r in results] == ["ru", "ru"]
     assert results[1].brands == ["Qanat Air"]
+
+
+def test_a_text_without_words_is_filed_by_its_tone_alone():
+    """«+», «...» or an emoji ask, order and leave nothing: an upset one goes to the
+    complaints, any other to general, with a reason that says so (no training text is like
+    them, so the stage model is not asked)."""
+    analyzer = Analyzer([BrandSpec("Kedr", ["Кедр"], [])])
+    for text, stage in (
+        ("+", "general"),
+        ("...", "general"),
+        ("👍👍", "general"),
+        ("😡😡😡", "negative"),
+    ):
+        result = analyzer.analyse([MentionInput(text=text)])[0]
+        assert (result.lang, result.stage) == ("", stage), text
+        assert result.cue_codes[0] == ("no_words", {}), text
+        assert result.stage_confidence == 0.5
+    # a word is enough for the usual decision
+    assert analyzer.analyse([MentionInput(text="Кедр 😡")])[0].cue_codes[0] != ("no_words", {})

@@ -334,6 +334,7 @@ CUE_TEXTS = {
     "switch_away": _lt("switches to a competitor"),
     "question": _lt("it is a question"),
     "no_brand": _lt("no brand is named"),
+    "no_words": _lt("there are no words, only signs or emoji"),
     "author_customer": _lt("the author is a customer"),
     "author_first": _lt("the author's first mention"),
     "author_complained": _lt("the author complained before"),

@@ -80,6 +80,8 @@ AUTHOR_SCALE = 3.8
 # How sure the stage decision must be that a mention is a complaint for its sentiment to be
 # negative whatever its words say.
 NEGATIVE_SURE = 0.5
+# How sure the stage of a text without words is (a guess from its tone alone).
+NO_WORDS_CONFIDENCE = 0.5
 # Words quoted by a "words typical of this stage" reason.
 _EXPLAIN_WORDS = 3
 
@@ -156,6 +158,15 @@ class Analyzer:
     def _stage(self, prepared):
         """(stage, confidence, reasons) from the rules, the shipped model and the corrections."""
         rules = prepared.rules
+        if not prepared.tokens:
+            # «+», «...», «👍», «😡»: nothing asked, ordered or left, only a tone. An upset one
+            # goes to the complaints, any other to general (no training text is like it).
+            upset = prepared.sentiment <= -THRESHOLD
+            return (
+                "negative" if upset else "general",
+                NO_WORDS_CONFIDENCE,
+                [("no_words", {}), ("sentiment", {"label": label_of(prepared.sentiment)})],
+            )
         if self.base is None and self.fit is None:
             return rules.stage, rules.confidence, list(rules.cue_codes)
         logits = (
