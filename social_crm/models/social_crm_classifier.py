@@ -209,8 +209,17 @@ class SocialCrmClassifier(models.Model):
             except TransactionRollbackError:
                 # Staff corrected this company meanwhile (after this job's snapshot): the fit
                 # is of outdated corrections, and is fitted again right after this call.
-                _logger.info("Social CRM: %s model of %s corrected meanwhile", record.kind, company)
+                _logger.info(
+                    "Social CRM: %s model of %s corrected meanwhile", record.kind, company.name
+                )
                 remaining += 1
+                continue
+            except Exception:
+                # One company's corrections that cannot be fitted must not stop the others'
+                # (its imports keep the fit before; the error is logged at every run).
+                _logger.exception(
+                    "Social CRM: the %s model of %s could not be fitted", record.kind, company.name
+                )
                 continue
             done += 1
             _logger.info(

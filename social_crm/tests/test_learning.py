@@ -101,6 +101,22 @@ class TestLearningFromCorrections(SocialCrmCase):
         self.env["social_crm.brand"].create({"name": "Тойхана"})
         self.assertEqual(self.fit_in_background(), (1, 0))
 
+    def test_corrections_that_cannot_be_fitted_do_not_stop_the_others(self):
+        mentions = self.ingest("x", [text for text, _ in SLANG])
+        for mention, (_, label) in zip(mentions, SLANG, strict=True):
+            mention.write({"sentiment": label, "stage_id": self.stages["product"].id})
+        Classifier = self.env["social_crm.classifier"]
+        company = [("company_id", "=", self.env.company.id)]
+        stage = Classifier.search([*company, ("kind", "=", "stage")])
+        sentiment = Classifier.search([*company, ("kind", "=", "sentiment")])
+        broken = patch.object(StageModel, "_fit", side_effect=ValueError("cannot fit"))
+        with broken, mute_logger("odoo.addons.social_crm.models.social_crm_classifier"):
+            self.assertEqual(self.fit_in_background(), (1, 0), "the sentiment is fitted")
+        self.assertEqual(sentiment.fit_signature, sentiment.signature)
+        self.assertFalse(stage.fit_signature, "the stage's error is logged, nothing stored")
+        self.assertEqual(self.fit_in_background(), (1, 0), "the next run fits the stage")
+        self.assertEqual(stage.fit_signature, stage.signature)
+
     def test_sentiment_corrections_teach_slang(self):
         probe_text = "эклеры у вас пушка"
         before = self.ingest("q", [probe_text])
