@@ -1,4 +1,5 @@
 import base64
+import copy
 import logging
 import time
 
@@ -112,8 +113,9 @@ class SocialCrmClassifier(models.Model):
 
     def _stored_model(self, record, frozen):
         """The model of ``record``'s stored fit (None when it was made on other shipped
-        weights, before a module upgrade)."""
-        key = (self.env.cr.dbname, record.id, "fit", record.fit_signature, frozen)
+        weights, before a module upgrade); ``frozen``: a copy that shares its fits and never
+        fits on the spot."""
+        key = (self.env.cr.dbname, record.id, "fit", record.fit_signature)
         model = _MODEL_CACHE.get(key)
         if model is None:
             stored = record.fit_meta or {}
@@ -121,10 +123,15 @@ class SocialCrmClassifier(models.Model):
             blob = base64.b64decode(record.fit_file) if record.fit_file else None
             if not model.n_samples or not model.import_fit(stored.get("fit"), blob):
                 model = False  # remembered too: not read again for every delivery
-            else:
-                model.frozen = frozen
             _remember(key, model)
-        return model or None
+        if not model or not frozen:
+            return model or None
+        frozen_model = _MODEL_CACHE.get((*key, "frozen"))
+        if frozen_model is None:
+            frozen_model = copy.copy(model)  # the fits (megabytes of weights) are shared
+            frozen_model.frozen = True
+            _remember((*key, "frozen"), frozen_model)
+        return frozen_model
 
     @api.model
     def _wake_fitting(self):
