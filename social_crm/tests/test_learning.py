@@ -97,8 +97,12 @@ class TestLearningFromCorrections(SocialCrmCase):
         self.assertIn("13", probe.stage_cues or "")
         self.assertEqual(stored.fit_signature, stored.signature)
         self.assertEqual(self.fit_in_background(), (0, 0), "nothing left outdated")
-        # a change of brands makes the stored stage fit outdated: the job fits it again
+        # a change of brands makes the stored stage fit outdated: imports keep using it
+        # (never fitting for the new brands themselves) until the job fits it again
         self.env["social_crm.brand"].create({"name": "Тойхана"})
+        with patch.object(StageModel, "_fit", side_effect=AssertionError("fitted on import")):
+            other = self.ingest("t", ["тойбастар в Тойхане на 15 человек"])
+            self.assertEqual(other.stage_id, self.stages["product"])
         self.assertEqual(self.fit_in_background(), (1, 0))
 
     def test_corrections_that_cannot_be_fitted_do_not_stop_the_others(self):
