@@ -182,7 +182,8 @@ class SocialCrmClassifier(models.Model):
             record = self.sudo().search(
                 [("company_id", "=", company.id), ("kind", "=", kind)], limit=1
             )
-            if record and model.to_dict() == record.data and record._fit_outdated(featurizer):
+            # the model is of the record's corrections (_get_model read it in this transaction)
+            if record and record._fit_outdated(featurizer):
                 record._store_fit(model, featurizer)
 
     @api.model

@@ -198,15 +198,15 @@ def rule_score(text, lang, textblob=False):
     """
     if not text:
         return 0.0
-    raw = bounded(str(text))
+    raw = strip_urls(bounded(str(text)))  # emoticons and «!» of the text, not of its links
     return rule_score_normalized(raw, normalize(raw), lang, textblob)
 
 
 def rule_score_normalized(raw, norm, lang, textblob=False):
-    """`rule_score` of a text already cut by `bounded` (`raw`) and normalized (`norm`)."""
+    """`rule_score` of a text already cut by `bounded` and without its links (`raw`,
+    text.strip_urls) and normalized (`norm`)."""
     if not raw:
         return 0.0
-    raw = strip_urls(raw)  # emoticons and «!» of the text, not of its links
     norm = _GREETINGS_RE.sub(" ", norm)
     total = 0.0
     for sentence in _SENTENCE_RE.findall(norm):

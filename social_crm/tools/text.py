@@ -33,7 +33,7 @@ def normalize(text):
     """Lowercase, ё→е, unified apostrophes, URLs removed, whitespace collapsed."""
     if not text:
         return ""
-    text = _URL_RE.sub(" ", str(text))
+    text = strip_urls(str(text))
     text = text.lower().replace("ё", "е").translate(_APOSTROPHES)
     return _SPACE_RE.sub(" ", text).strip()
 
