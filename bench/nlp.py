@@ -12,6 +12,8 @@ Prints figures; it is not a pass/fail test.
   training set, the stage model is trained on all the other industries and measured on it.
 - The learning curve: a left-out industry's mentions, shuffled; the first k become the
   company's corrections (k = 0, 25, 50, 100, 200), the rest are measured.
+- Sentiment on the new writers' real-style tweets and reviews kept out of training
+  (bench/data/sentiment_writers/), beside VADER on the English ones.
 """
 
 import argparse
@@ -524,6 +526,14 @@ def language_report():
         print(line)
 
 
+def sentiment_writers_report():
+    import sentiment_eval
+
+    lines = sentiment_eval.writers_lines()
+    if lines:
+        print("\n" + "\n".join(lines))
+
+
 def main():
     parser = argparse.ArgumentParser(
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
@@ -607,6 +617,7 @@ def main():
         else:
             print(f"\nno training set under {args.training}")
     language_report()
+    sentiment_writers_report()
     throughput(analyzer, [r["text"] for r in dev_rows], args.repeat, "development set")
     if train_texts:
         # Every n-th training text, 1,000 at most: longer, more varied posts.
