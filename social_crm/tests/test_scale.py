@@ -168,6 +168,13 @@ class TestScaleIndexes(SocialCrmCase):
         self.env.cr.execute("EXPLAIN " + sql, params)
         return "\n".join(row[0] for row in self.env.cr.fetchall())
 
+    def setUp(self):
+        super().setUp()
+        if not self.env.registry.has_trigram:
+            # A database created without PostgreSQL's pg_trgm (Odoo creates it with the
+            # databases it creates itself) has no trigram index, and the module makes none.
+            self.skipTest("pg_trgm is not installed in this database")
+
     def test_text_search_uses_the_trigram_index(self):
         plan = self.explain(
             "SELECT id FROM social_crm_mention WHERE text ILIKE %s OR title ILIKE %s",

@@ -40,7 +40,12 @@ __all__ = [
 ]
 
 LABELS = ("negative", "neutral", "positive")
-N_BUCKETS = 1 << 18
+# 2^21 buckets: the training texts yield ~490,000 distinct features. With 2^18, 84 % of them
+# shared a bucket with another and 84 % of the buckets carried a weight, so a word or n-gram
+# never seen in training mostly picked up some other feature's weight: noise on exactly the
+# texts of a new business. With 2^21, 21 % and 21 %. The weights file grows from 1.3 to 3 MB,
+# 12.6 MB in memory.
+N_BUCKETS = 1 << 21
 WEIGHTS_PATH = os.path.join(os.path.dirname(__file__), "data", "sentiment_weights.bin")
 # Work per text is bounded: the head and the tail of a long text carry its verdict, and a
 # "word" longer than MAX_TOKEN characters (a hash, a run of one letter) is cut.
