@@ -152,6 +152,19 @@ def line(name, f):
     )
 
 
+def use_weights(stage=None, sentiment=None):
+    """Measure candidate models: the stage and / or sentiment weights at these paths."""
+    if stage:
+        from social_crm.tools import stage_model
+
+        stage_model.WEIGHTS_PATH = pathlib.Path(stage)
+    if sentiment:
+        from social_crm.tools import sentiment_model
+
+        sentiment_model.WEIGHTS_PATH = sentiment
+        sentiment_model.reset_shipped_weights()
+
+
 def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("directory")
@@ -178,15 +191,7 @@ def main(argv=None):
         help="relabel the sentiment as a company whose staff read tone their own way would",
     )
     args = parser.parse_args(argv)
-    if args.stage_weights:
-        from social_crm.tools import stage_model
-
-        stage_model.WEIGHTS_PATH = pathlib.Path(args.stage_weights)
-    if args.sentiment_weights:
-        from social_crm.tools import sentiment_model
-
-        sentiment_model.WEIGHTS_PATH = args.sentiment_weights
-        sentiment_model.reset_shipped_weights()
+    use_weights(args.stage_weights, args.sentiment_weights)
     rows, configs = load(args.directory)
     if not rows:
         sys.exit(f"no <industry>.jsonl in {args.directory}")

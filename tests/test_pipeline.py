@@ -184,3 +184,45 @@ def test_a_text_without_words_is_filed_by_its_tone_alone():
         assert result.stage_confidence == 0.5
     # a word is enough for the usual decision
     assert analyzer.analyse([MentionInput(text="Кедр 😡")])[0].cue_codes[0] != ("no_words", {})
+
+
+def _same_reading(first, second):
+    """Same language, tone, stage and brands (the sentiment score within 0.01: a reply's
+    handle is a word to the sentiment model, which knows no brands)."""
+    keys = ("lang", "sentiment", "stage", "brands")
+    return {k: getattr(first, k) for k in keys} == {k: getattr(second, k) for k in keys} and (
+        abs(first.sentiment_score - second.sentiment_score) <= 0.01
+    )
+
+
+def test_what_real_posts_add_does_not_change_the_reading():
+    text = "Qanat Air потеряли мой чемодан, третий день никто не отвечает"
+    variants = [
+        f"RT @traveller_77: {text}",  # a retweet's marker
+        f"{text} via @traveller_77",
+        f"{text} https://t.co/9f3a20261",  # a link (its digits are no order number)
+        f"@traveller_77 {text}",  # a reply to another account
+        f"{text} 🧳",  # a pictograph says what the post is about, not how its author feels
+    ]
+    plain, *changed = Analyzer(BRANDS).analyse([MentionInput(text=t) for t in [text, *variants]])
+    for variant, result in zip(variants, changed, strict=True):
+        assert _same_reading(plain, result), variant
+
+
+def test_a_year_hashtag_is_no_order_number():
+    from social_crm.tools.stage_model import Featurizer, _bucket
+
+    featurizer = Featurizer(BRANDS)
+    case_id = _bucket("case|id")
+    assert case_id not in featurizer.prepare("Qanat Air лучшие #2026", "ru", 0.5).features.values
+    assert case_id in featurizer.prepare("Qanat Air где заказ #20264", "ru", 0.0).features.values
+    assert (
+        case_id in featurizer.prepare("Qanat Air бронь #4567 не пришла", "ru", 0.0).features.values
+    )
+
+
+def test_a_brand_handle_is_still_the_brand():
+    (result,) = Analyzer([BrandSpec("Qanat Air", ["Qanat"])]).analyse(
+        [MentionInput(text="@qanatair где мой чемодан? рейс 123")]
+    )
+    assert result.brands == ["Qanat Air"]

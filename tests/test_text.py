@@ -70,3 +70,23 @@ def test_russian_stems_are_nltks_on_every_training_word():
     assert len(words) > 20000
     differing = [w for w in words if fast.stem(w) != nltk_stemmer.stem(w)]
     assert differing == []
+
+
+def test_retweet_markers_are_stripped():
+    from social_crm.tools.text import strip_retweet
+
+    assert strip_retweet("RT @user_12: всё плохо") == "всё плохо"
+    assert strip_retweet("rt @a: RT @b: hi") == "hi"
+    assert strip_retweet("thanks (via @bob)") == "thanks"
+    assert strip_retweet("made by @studio") == "made by @studio"  # «by» is content
+    assert strip_retweet("RTfoo bar") == "RTfoo bar"
+    assert strip_retweet("RT @x") == "RT @x"  # nothing left: kept as it came
+    long = "RT " + " " * 100_000 + "x via"
+    assert strip_retweet(long).endswith("x via")
+
+
+def test_only_emoji_that_tell_a_feeling_count():
+    from social_crm.tools.text import feels
+
+    assert all(feels(c) for c in "🙂😡👍👎❤💔🔥🤡🙏")
+    assert not any(feels(c) for c in "☕📦🚗🏠📱🛒🏽")

@@ -28,6 +28,7 @@ language: ``("", 0.0)``.
 
 import math
 import pathlib
+import random
 import re
 import struct
 import unicodedata
@@ -35,6 +36,7 @@ from functools import lru_cache
 
 from .data.lang_words import WORDS
 from .text import _APOSTROPHES, _URL_RE, _WORD_RE, normalize
+from .translit import TRANSLIT_LANGS, to_latin
 
 __all__ = ["detect_language", "langdetect_language", "SUPPORTED_HINT_RE", "LanguageModel"]
 
@@ -74,9 +76,13 @@ ALPHABETS = {
     # one and informal transliteration (zh, sh, kh). The letters Kazakh shares with Turkish and
     # Azerbaijani (ı ö ü ş ğ ç ñ) are left to them: people rarely type them for Kazakh.
     "kk_latn": "abcdefghijklmnopqrstuvwxyzáóúýǵńäū",
+    # Russian and Ukrainian typed in Latin letters (translit: «privet, zakaz uzhe nedelyu
+    # zhdu»), profiles made from ru.txt and uk.txt by scripts/translit_profiles.py.
+    "ru_latn": "abcdefghijklmnopqrstuvwxyz",
+    "uk_latn": "abcdefghijklmnopqrstuvwxyz",
 }
-# Profiles answered as another code: Latin-script Kazakh is Kazakh.
-PROFILE_CODE = {"kk_latn": "kk"}
+# Profiles answered as another code: Latin-script Kazakh is Kazakh, translit Russian Russian.
+PROFILE_CODE = {"kk_latn": "kk", "ru_latn": "ru", "uk_latn": "uk"}
 # Letter sequences a language's spelling never has, though each letter is in its alphabet:
 # Russian writes ъ only before е / ю / я (подъезд), Bulgarian inside words (къде, търся);
 # Kyrgyz and Mongolian write long vowels double (көбүрөөк, үүнээс), Kazakh, Tatar and
@@ -104,13 +110,30 @@ _OWN_LATIN_MARKERS = {
     "kk_latn": re.compile(r"zh|q|[áóúýǵńäū]|\w(?:dy|ty|ny|my|ym|yn|sy|ly|dan|den|tan|ten|ge|ga)\b"),
 }
 CYRILLIC_LANGS = ("ru", "uk", "be", "bg", "mk", "sr", "kk", "ky", "tt", "ba", "mn", "uz", "tg")
-LATIN_LANGS = ("en", "de", "fr", "es", "it", "pt", "nl", "tr", "az", "uz", "pl", "kk_latn")
+LATIN_LANGS = (
+    "en",
+    "de",
+    "fr",
+    "es",
+    "it",
+    "pt",
+    "nl",
+    "tr",
+    "az",
+    "uz",
+    "pl",
+    "kk_latn",
+    "ru_latn",
+    "uk_latn",
+)
 # Log-prior per language: what a mention most likely is when the text itself cannot tell.
 PRIORS = {
     "ru": 0.0,
     "uk": -1.5,
     "kk": -1.0,
     "kk_latn": -1.5,
+    "ru_latn": -1.5,
+    "uk_latn": -2.5,
     "en": 0.0,
     "be": -1.0,
     "ky": -1.0,
@@ -184,6 +207,31 @@ _LOOKALIKES = str.maketrans("aeopcxyikmï", "аеорсхуікмї")
 _UZ_APOSTROPHE = str.maketrans({"ʻ": "'", "ʼ": "'"})
 
 
+def _with_translit(words):
+    """`words` and, for the translit profiles, their languages' frequent words typed in Latin
+    letters (three habits each), but none of one or two letters nor any another Latin
+    language lists: «no», «to», «i» stay English, «ne», «kak», «spasibo» become Russian too."""
+    out = {
+        lang: set(text.split()) if isinstance(text, str) else set(text)
+        for lang, text in words.items()
+    }
+    others = set().union(
+        *(out.get(lang, set()) for lang in LATIN_LANGS if PROFILE_CODE.get(lang) is None)
+    )
+    for profile, code in PROFILE_CODE.items():
+        if code not in TRANSLIT_LANGS:
+            continue
+        typed = {
+            to_latin(word, code, random.Random(f"{code}:{word}:{k}"))
+            for word in out.get(code, ())
+            for k in range(3)
+        }
+        out[profile] = {w for w in typed if len(w) > 2 and w not in others} | out.get(
+            profile, set()
+        )
+    return out
+
+
 def _grams(word):
     padded = f" {word} "
     return [padded[i : i + n] for n in NGRAM_SIZES for i in range(len(padded) - n + 1)]
@@ -233,7 +281,7 @@ class LanguageModel:
             lang: frozenset(letters + _NOT_LETTERS) for lang, letters in ALPHABETS.items()
         }
         self.word_langs = {}  # word -> the languages whose frequent-word list has it
-        for lang, words in WORDS.items():
+        for lang, words in _with_translit(WORDS).items():
             for word in words:
                 self.word_langs.setdefault(word, set()).add(lang)
         self._tables = {}

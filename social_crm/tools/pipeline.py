@@ -17,7 +17,8 @@ from .classify import STAGES, cue_text
 from .language import detect_language
 from .sentiment import THRESHOLD, analyse_sentiment, label_of, learnt_sentiment
 from .stage_model import Featurizer, base_model, softmax, stage_logits
-from .text import clip_text
+from .text import clip_text, strip_retweet, words_of
+from .translit import as_read
 
 __all__ = ["BrandSpec", "AuthorHistory", "MentionInput", "Analysis", "Analyzer", "STAGES"]
 
@@ -91,6 +92,12 @@ class Analyzer:
 
     def __init__(self, brands, model=None, sentiment_model=None):
         self.featurizer = Featurizer(brands or [])
+        self.latin_names = frozenset(
+            word
+            for spec in brands or []
+            for term in [spec.name, *spec.aliases, *spec.products]
+            for word in words_of(term.lower())
+        )
         self.base = base_model()
         self.model = model if model is not None and model.n_samples else None
         self.fit = self.model.fitted(self.featurizer) if self.model is not None else None
@@ -105,8 +112,12 @@ class Analyzer:
     def read_mention(self, item):
         """(text as analysed, lang, lang confidence, sentiment score, sentiment learnt?): what
         the stage is decided on besides the text (training uses it without the stage)."""
-        text = clip_text(" ".join(p for p in (item.title, item.text) if p).strip())
+        body = strip_retweet(item.text or "")
+        text = clip_text(" ".join(p for p in (item.title, body) if p).strip())
         lang, lang_confidence = detect_language(text, hint=item.lang or "")
+        # Russian or Ukrainian typed in Latin letters is read in Cyrillic, the company's Latin
+        # brand and product names kept as written.
+        text = as_read(text, lang, keep=self.latin_names)
         score, learnt = self._sentiment(item, text, lang)
         return text, lang, lang_confidence, score, learnt
 

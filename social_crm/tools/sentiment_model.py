@@ -9,10 +9,11 @@ Pure Python (no numpy, never imports odoo). Two layers share one feature space:
   sentiments staff set by hand (see tools/learn.py).
 
 Features of a text: word stems and stem bigrams, words after a negation, character 3- and
-4-grams (robust to inflection, Kazakh suffix chains and typos), every emoji, and shared
-signals that mean the same in every language — the lexicon's score, counts of praise and
-complaint words, thanks or praise next to a failure (sarcasm), praise inside quotes,
-ironic emoji (🙃 🤡 👏) beside a complaint, review stars, question and exclamation marks.
+4-grams (robust to inflection, Kazakh suffix chains and typos), every emoji that says how
+the author feels (a cup or a car does not: text.feels), and shared signals that mean
+the same in every language — the lexicon's score, counts of praise and complaint words,
+thanks or praise next to a failure (sarcasm), praise inside quotes, ironic emoji (🙃 🤡 👏)
+beside a complaint, review stars, question and exclamation marks.
 """
 
 import array
@@ -26,7 +27,7 @@ from collections import Counter
 from functools import lru_cache
 from itertools import chain
 
-from .text import normalize, stem, strip_urls
+from .text import feels, normalize, stem, strip_urls
 
 __all__ = [
     "LABELS",
@@ -283,7 +284,8 @@ def features(text, lang, lexical_only=False):
     for char in _EMOJI_RE.findall(raw):
         emoji[char] = emoji.get(char, 0) + 1
     for char, count in emoji.items():
-        add("e:" + char, min(count, 3))
+        if feels(char):
+            add("e:" + char, min(count, 3))
     if lexical_only:
         return list(feats.items())
     add("bias")

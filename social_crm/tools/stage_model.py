@@ -24,7 +24,7 @@ from functools import lru_cache
 
 from .classify import STAGES, BrandMatcher, StageRules, is_question
 from .sentiment import analyse_sentiment
-from .text import clip_text, normalize, words_of
+from .text import clip_text, feels, normalize, strip_urls, words_of
 
 __all__ = [
     "stage_logits",
@@ -42,8 +42,9 @@ __all__ = [
 ]
 
 WEIGHTS_PATH = pathlib.Path(__file__).resolve().parent / "data" / "stage_weights.json.gz"
-# 2^18 buckets: collisions stay rare for the ~100k distinct features a training set yields.
-HASH_BITS = 18
+# 2^20 buckets for the ~130,000 features the training set weighs: with 2^18, two in five
+# buckets carried a weight and a new business's words mostly fell on another word's.
+HASH_BITS = 20
 _MASK = (1 << HASH_BITS) - 1
 # Tokens longer than this are cut before stemming and n-grams (no word is that long).
 MAX_TOKEN = 24
@@ -54,13 +55,15 @@ _RULE_CAP = 3.0
 _PLACEHOLDER = {"brand": "<brand>", "competitor": "<competitor>", "product": "<product>"}
 # Something that looks like an order, contract, flight or ticket number: №123, #4567, 12345.
 _ORDER_RE = re.compile(
-    r"(?:№|#|\bno\.?\s?|\bn\s?)\s*\d{3,}|\b[a-zа-я]{0,3}-?\d{5,}\b|\b\d{3,}-\d{2,}\b|\*\d{4}\b",
+    r"(?:№|#(?!(?:19|20)\d\d\b)|\bno\.?\s?|\bn\s?)\s*\d{3,}|\b[a-zа-я]{0,3}-?\d{5,}\b|\b\d{3,}-\d{2,}\b|\*\d{4}\b",
     re.I,
 )
 _DIGITS_RE = re.compile(r"\d")
-# Pictographs, dingbats and the supplementary symbol planes: one feature per distinct emoji.
+# Pictographs, dingbats and the supplementary symbol planes: one feature per distinct emoji
+# that says how the author feels (text.feels).
 _EMOJI_RE = re.compile("[\u2600-\u27bf\U0001f300-\U0001faff]")
 _QUOTE_RE = re.compile(r"[«»\"“”]")
+_HANDLE_RE = re.compile(r"(?<!\w)@\w+")
 
 
 @lru_cache(maxsize=300_000)
@@ -172,7 +175,8 @@ def _signals(values, raw, tokens, matches, question, sentiment):
     if _QUOTE_RE.search(raw):
         _add(values, "quotes")
     for emoji in sorted(set(_EMOJI_RE.findall(raw))):  # same order in every process
-        _add(values, "e|" + emoji)
+        if feels(emoji):
+            _add(values, "e|" + emoji)
     _add(values, "sent|" + tone)
     _add(values, "sent", max(-1.0, min(1.0, sentiment)))
     n = len(tokens)
@@ -192,7 +196,9 @@ def extract_features(
     """The features of one mention from what the pipeline already computed for it."""
     values, words = {}, {}
     _lexical(values, words, _placeholder_tokens(tokens, matches))
-    _signals(values, raw, tokens, matches, question, sentiment)
+    # Marks, digits and quotes of the author's own words: not of a link (its «?», «/2026/»,
+    # an id of eight digits) nor of a handle («@user_512» is no order number).
+    _signals(values, _HANDLE_RE.sub("@", strip_urls(raw)), tokens, matches, question, sentiment)
     _rule_signals(values, rule_scores, rule_stage)
     if rating:
         _add(values, f"rating|{int(round(float(rating)))}")
@@ -354,9 +360,18 @@ class Featurizer:
             )
         )
 
+    def _handle(self, match):
+        """An @handle stays when it names a configured brand, product or competitor
+        (@tamshywater); another account's handle (a reply's «@user_512») is no word of the
+        post and goes."""
+        handle = match.group(0)
+        return handle if self.matcher.find(words_of(normalize(handle))) else " "
+
     def prepare(self, text, lang, sentiment=None, rating=None, author=None):
         """Everything the stage decision needs about `text` (clipped to a bounded length)."""
         text = clip_text(text or "")
+        if "@" in text:
+            text = _HANDLE_RE.sub(self._handle, text)
         norm = normalize(text)  # once for the tokens, the question form and the rules
         tokens = words_of(norm)
         matches = self.matcher.find(tokens)
