@@ -36,7 +36,6 @@ if "social_crm" not in sys.modules:  # import the pure-Python tools without the 
     sys.modules["social_crm"] = _pkg
 
 from social_crm.tools import sentiment_model as sm  # noqa: E402
-from social_crm.tools.translit import as_read  # noqa: E402
 
 LABELS = sm.LABELS
 
@@ -175,12 +174,6 @@ def load_written(folder=WRITTEN_DIR):
     return rows
 
 
-def features_of(row):
-    """The sentiment features of a row's text as the pipeline reads it (Russian or Ukrainian
-    typed in Latin letters in Cyrillic: translit.as_read)."""
-    return sm.features(as_read(row["text"], row["lang"]), row["lang"])
-
-
 def vectorise(rows):
     """[(features, target index, sample weight)] with class-balanced weights per source."""
     counts = {}
@@ -196,7 +189,7 @@ def vectorise(rows):
         n_classes = sum(1 for (s, _) in counts if s == source)
         balance = per_source[source] / (n_classes * counts[(source, row["label"])])
         weight = SOURCE_WEIGHT.get(source, 1.0) * (0.5 + 0.5 * balance)
-        out.append((features_of(row), LABELS.index(row["label"]), weight))
+        out.append((sm.features(row["text"], row["lang"]), LABELS.index(row["label"]), weight))
     return out
 
 
@@ -242,7 +235,7 @@ def predict_scores(weights, rows, neutral_shift=0.0, feats=None):
     out = []
     for n, row in enumerate(rows):
         logits = [0.0, neutral_shift, 0.0]
-        for bucket, value in feats[n] if feats else features_of(row):
+        for bucket, value in feats[n] if feats else sm.features(row["text"], row["lang"]):
             i = 3 * bucket
             logits[0] += weights[i] * value
             logits[1] += weights[i + 1] * value
@@ -268,7 +261,7 @@ def calibrate_neutral(weights, rows, threshold, steps=range(-12, 13), equal=Fals
     by_source = {}
     for row in rows:
         by_source.setdefault(row["source"], []).append(row)
-    feats = {s: [features_of(r) for r in rs] for s, rs in by_source.items()}
+    feats = {s: [sm.features(r["text"], r["lang"]) for r in rs] for s, rs in by_source.items()}
     best = (-1.0, 0.0)
     if not by_source:
         return 0.0, 0.0

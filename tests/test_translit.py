@@ -1,4 +1,4 @@
-"""Russian and Ukrainian typed in Latin letters: detected, read in Cyrillic, analysed."""
+"""Russian, Ukrainian and Kazakh typed in Latin letters: detected, read in Cyrillic, analysed."""
 
 import random
 
@@ -16,11 +16,18 @@ def test_common_spellings_come_back_in_cyrillic():
     assert to_cyrillic("miy zapyt", "uk") == "мій запит"
 
 
+def test_kazakh_typed_in_latin_letters_finds_its_words():
+    # «k» stands for к and қ, «u» for у ұ ү, «a» for а ә: the words are looked up
+    assert to_cyrillic("rahmet, bari zhaksy", "kk") == "рахмет, бәрі жақсы"
+    assert to_cyrillic("Sálem, tapsyrysym áli kelmedi", "kk") == "Сәлем, тапсырысым әлі келмеді"
+    assert to_cyrillic("15 minut kuttik, zhok qoi", "kk") == "15 минут күттік, жоқ қой"
+
+
 def test_names_digits_and_other_languages_are_left_alone():
     assert to_cyrillic("Tamshy zakaz 12345", "ru", keep={"tamshy"}) == "Tamshy заказ 12345"
     assert to_cyrillic("Thanks a lot", "en") == "Thanks a lot"
     assert as_read("Купил iPhone, доволен", "ru") == "Купил iPhone, доволен"  # mostly Cyrillic
-    assert as_read("zakaz ne prishel", "kk") == "zakaz ne prishel"
+    assert as_read("zakaz ne prishel", "en") == "zakaz ne prishel"
 
 
 def test_to_latin_is_reproducible_and_round_trips_closely():
@@ -52,5 +59,18 @@ def test_a_translit_complaint_is_analysed_like_the_cyrillic_one():
     )
     assert latin.lang == "ru"
     assert latin.brands == ["Tamshy"]
+    assert (latin.sentiment, latin.stage) == (cyrillic.sentiment, cyrillic.stage)
+    assert latin.sentiment == "negative"
+
+
+def test_a_kazakh_complaint_in_latin_letters_is_read_as_kazakh():
+    brands = [BrandSpec("Tamshy", [])]
+    latin, cyrillic = Analyzer(brands).analyse(
+        [
+            MentionInput(text="Tamshy, tapsyrysym ali kelmedi, eki apta kuttim. Uyat!"),
+            MentionInput(text="Tamshy, тапсырысым әлі келмеді, екі апта күттім. Ұят!"),
+        ]
+    )
+    assert latin.lang == cyrillic.lang == "kk"
     assert (latin.sentiment, latin.stage) == (cyrillic.sentiment, cyrillic.stage)
     assert latin.sentiment == "negative"

@@ -17,7 +17,7 @@ from .classify import STAGES, cue_text
 from .language import detect_language
 from .sentiment import THRESHOLD, analyse_sentiment, label_of, learnt_sentiment
 from .stage_model import Featurizer, base_model, softmax, stage_logits
-from .text import clip_text, strip_retweet, words_of
+from .text import clip_text, strip_retweet
 from .translit import as_read
 
 __all__ = ["BrandSpec", "AuthorHistory", "MentionInput", "Analysis", "Analyzer", "STAGES"]
@@ -92,12 +92,6 @@ class Analyzer:
 
     def __init__(self, brands, model=None, sentiment_model=None):
         self.featurizer = Featurizer(brands or [])
-        self.latin_names = frozenset(
-            word
-            for spec in brands or []
-            for term in [spec.name, *spec.aliases, *spec.products]
-            for word in words_of(term.lower())
-        )
         self.base = base_model()
         self.model = model if model is not None and model.n_samples else None
         self.fit = self.model.fitted(self.featurizer) if self.model is not None else None
@@ -115,9 +109,9 @@ class Analyzer:
         body = strip_retweet(item.text or "")
         text = clip_text(" ".join(p for p in (item.title, body) if p).strip())
         lang, lang_confidence = detect_language(text, hint=item.lang or "")
-        # Russian or Ukrainian typed in Latin letters is read in Cyrillic, the company's Latin
-        # brand and product names kept as written.
-        text = as_read(text, lang, keep=self.latin_names)
+        # Russian, Ukrainian or Kazakh typed in Latin letters is read in Cyrillic, the
+        # company's Latin brand and product names kept as written.
+        text = as_read(text, lang, keep=self.featurizer.latin_names)
         score, learnt = self._sentiment(item, text, lang)
         return text, lang, lang_confidence, score, learnt
 

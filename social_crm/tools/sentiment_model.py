@@ -28,6 +28,7 @@ from functools import lru_cache
 from itertools import chain
 
 from .text import feels, normalize, stem, strip_urls
+from .translit import as_read
 
 __all__ = [
     "LABELS",
@@ -263,8 +264,10 @@ def features(text, lang, lexical_only=False):
 
     `lexical_only`: only the words, word pairs, negated words, character n-grams and emoji —
     what a company's corrections may teach (the shared signals stay the shipped model's)."""
-    raw = bounded(text)
     lang = lang or ""
+    # Russian, Ukrainian or Kazakh typed in Latin letters is read in Cyrillic (the pipeline has
+    # already done it, with the brand names kept; a company's corrections have not).
+    raw = as_read(bounded(text), lang)
     norm = normalize(raw)
     feats = {}
 

@@ -25,6 +25,7 @@ from functools import lru_cache
 from .classify import STAGES, BrandMatcher, StageRules, is_question
 from .sentiment import analyse_sentiment
 from .text import clip_text, feels, normalize, strip_urls, words_of
+from .translit import as_read
 
 __all__ = [
     "stage_logits",
@@ -353,6 +354,14 @@ class Featurizer:
     def __init__(self, brands=()):
         brands = list(brands or ())
         self.matcher = BrandMatcher(brands)
+        # Words of the brand and product names: kept as written when a text typed in Latin
+        # letters is read in Cyrillic.
+        self.latin_names = frozenset(
+            word
+            for spec in brands
+            for term in [spec.name, *spec.aliases, *spec.products]
+            for word in words_of(term.lower())
+        )
         self.rules = StageRules()
         self.key = tuple(
             sorted(
@@ -369,7 +378,7 @@ class Featurizer:
 
     def prepare(self, text, lang, sentiment=None, rating=None, author=None):
         """Everything the stage decision needs about `text` (clipped to a bounded length)."""
-        text = clip_text(text or "")
+        text = as_read(clip_text(text or ""), lang, keep=self.latin_names)
         if "@" in text:
             text = _HANDLE_RE.sub(self._handle, text)
         norm = normalize(text)  # once for the tokens, the question form and the rules

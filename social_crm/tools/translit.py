@@ -1,11 +1,14 @@
-"""Russian and Ukrainian typed in Latin letters ("translit"), and back.
+"""Russian, Ukrainian and Kazakh typed in Latin letters ("translit"), and back.
 
 People without a Cyrillic keyboard, or used to one chat's habits, write «privet, zakaz uzhe
-nedelyu zhdu» or «ho4u vernut' den'gi». Read as it is, such a post has none of the words the
-lexicons, the rules and the models know (stage macro-F1 on new businesses fell from 0.92 to
-0.56 with every text transliterated). `to_cyrillic` spells it back before it is analysed:
-the result is not always the right spelling (Latin «e» is «е» or «э», «y» is «ы» or «й»), but
-it is close enough for character n-grams, stems and the rule lexicons to find their words.
+nedelyu zhdu», «ho4u vernut' den'gi» or «tapsyrys ali kelmedi, eki apta kuttim». Read as it
+is, such a post has none of the words the lexicons, the rules and the models know (stage
+macro-F1 on new businesses fell from 0.92 to 0.56 with every text transliterated).
+`to_cyrillic` spells it back before it is analysed. Russian and Ukrainian go letter by letter
+(the result is not always the right spelling — Latin «e» is «е» or «э», «y» «ы» or «й» — but
+close enough for character n-grams, stems and the rule lexicons); Kazakh typing drops what
+tells ә from а, қ from к, ұ ү from у, so its words are looked up among the module's own
+Kazakh texts (`_kk_word`).
 
 `to_latin` writes Cyrillic the way people type it (several common habits, picked per text by
 a seeded generator): it makes the language profiles' training texts
@@ -16,9 +19,11 @@ import random
 import re
 from functools import lru_cache
 
+from .text import _URL_RE, strip_urls
+
 __all__ = ["to_cyrillic", "to_latin", "latin_share", "as_read", "TRANSLIT_LANGS"]
 
-TRANSLIT_LANGS = ("ru", "uk")
+TRANSLIT_LANGS = ("ru", "uk", "kk")
 
 _VOWELS = frozenset("aeiouy")
 
@@ -85,7 +90,14 @@ _LONGEST = 4
 # «j» opens these pairs (я, ю; in Ukrainian also є, ї); anywhere else it is «ж» or «й» (uje,
 # jdu, moj: уже, жду, мой).
 _J_PAIRS = {"ru": ("ja", "ju"), "uk": ("ja", "ju", "je", "ji")}
-_LATIN_WORD_RE = re.compile(r"[A-Za-z'46]*[A-Za-z][A-Za-z'46]*")
+_LATIN_LETTERS = "A-Za-zäáöóüúūıíýǵńÄÁÖÓÜÚŪÍÝǴŃ"
+# A link or an @handle stays as written; a word of Latin letters (with chat's 4 for ч, 6 for
+# ш, ' for ь) is spelt again.
+_TOKEN_RE = re.compile(
+    rf"(?P<skip>{_URL_RE.pattern}|(?<!\w)@\w+)"
+    rf"|(?P<word>[{_LATIN_LETTERS}'46]*[{_LATIN_LETTERS}][{_LATIN_LETTERS}'46]*)",
+    re.I,
+)
 
 
 def _convert_word(word, lang):
@@ -137,43 +149,196 @@ def _convert_word(word, lang):
 
 @lru_cache(maxsize=50_000)
 def _cached_word(word, lang):
-    return _convert_word(word, lang)
+    return _kk_word(word) if lang == "kk" else _convert_word(word, lang)
 
 
 def to_cyrillic(text, lang, keep=frozenset()):
-    """`text` with its Latin-letter words spelt in `lang`'s Cyrillic (ru or uk); words whose
+    """`text` with its Latin-letter words spelt in `lang`'s Cyrillic (ru, uk, kk); words whose
     lower case is in `keep` (brand and product names the company wrote in Latin letters) and
-    words of digits stay as they are. Other languages: `text` unchanged."""
-    if lang not in _TABLES or not text:
+    links, @handles and numbers stay as they are. Other languages: `text` unchanged."""
+    if lang not in TRANSLIT_LANGS or not text:
         return text
 
     def convert(match):
-        word = match.group(0)
-        if word.lower() in keep or not any(c.isalpha() for c in word):
-            return word
+        word = match.group("word")
+        if word is None or word.lower() in keep:
+            return match.group(0)
         return _cached_word(word, lang)
 
-    return _LATIN_WORD_RE.sub(convert, text)
+    return _TOKEN_RE.sub(convert, text)
 
 
 def latin_share(text):
-    """Share of `text`'s letters that are basic Latin (a-z), 0 when it has none."""
-    letters = [c for c in text[:2000] if c.isalpha()]
+    """Share of `text`'s letters that are basic Latin (a-z), 0 when it has none (the letters
+    of its links and @handles not counted)."""
+    text = _HANDLE_RE.sub(" ", strip_urls(text[:2000]))
+    letters = [c for c in text if c.isalpha()]
     if not letters:
         return 0.0
     return sum(1 for c in letters if "a" <= c.lower() <= "z") / len(letters)
 
 
-# A text in Russian or Ukrainian whose letters are mostly Latin is translit.
+_HANDLE_RE = re.compile(r"(?<!\w)@\w+")
+# A text in Russian, Ukrainian or Kazakh whose letters are mostly Latin is translit.
 TRANSLIT_SHARE = 0.5
 
 
 def as_read(text, lang, keep=frozenset()):
-    """`text` as analysis reads it: Russian or Ukrainian (`lang`) typed in Latin letters in
-    Cyrillic (`keep`: see to_cyrillic), any other text as it is."""
-    if lang in _TABLES and latin_share(text) > TRANSLIT_SHARE:
+    """`text` as analysis reads it: Russian, Ukrainian or Kazakh (`lang`) typed in Latin
+    letters in Cyrillic (`keep`: see to_cyrillic), any other text as it is."""
+    if lang in TRANSLIT_LANGS and latin_share(text) > TRANSLIT_SHARE:
         return to_cyrillic(text, lang, keep)
     return text
+
+
+# Kazakh typed in Latin letters drops what tells ә from а, қ from к, ұ ү from у, і ы from и
+# («kuttik» is күттік, «zhok» жоқ, «qansha» қанша): no letter rule can put them back. A word
+# is looked up instead by its skeleton — the letters left when every such pair is merged —
+# among the Kazakh words of the module's own texts (the language profile, the training
+# mentions), and the most frequent word with that skeleton is taken; a word not found keeps
+# its longest found beginning (a stem: «kadriyada» → the skeleton of «кадрия» + «да») and
+# takes the likeliest letter for the rest.
+_KK_SKELETON_DIGRAPHS = (
+    ("shch", "w"),
+    ("sh", "w"),
+    ("ch", "c"),
+    ("zh", "j"),
+    ("gh", "g"),
+    ("kh", "h"),
+)
+_KK_SKELETON = str.maketrans(
+    {
+        **dict.fromkeys("aäáа" + "ә", "a"),
+        **dict.fromkeys("oöóо" + "ө", "o"),
+        **dict.fromkeys("uüúūуұү", "u"),
+        **dict.fromkeys("iıyíýиіыйьъ", "i"),
+        **dict.fromkeys("kqкқ", "k"),
+        **dict.fromkeys("gǵгғ", "g"),
+        **dict.fromkeys("nńнң", "n"),
+        **dict.fromkeys("hxхһ", "h"),
+        **{"ш": "w", "щ": "w", "ч": "c", "ц": "c", "ж": "j", "б": "b", "в": "v", "д": "d"},
+        **{"е": "e", "э": "e", "з": "z", "л": "l", "м": "m", "п": "p", "р": "r", "с": "s"},
+        **{"т": "t", "ф": "f", "я": "ia", "ю": "iu", "ё": "io", "'": ""},
+    }
+)
+# The likeliest Kazakh letter for each Latin one, for what no known word covers.
+_KK_LETTERS = {
+    "sh": "ш",
+    "ch": "ч",
+    "zh": "ж",
+    "gh": "ғ",
+    "kh": "х",
+    "ya": "я",
+    "yu": "ю",
+    "a": "а",
+    "ä": "ә",
+    "á": "ә",
+    "b": "б",
+    "c": "ц",
+    "d": "д",
+    "e": "е",
+    "f": "ф",
+    "g": "г",
+    "ǵ": "ғ",
+    "h": "х",
+    "i": "і",
+    "ı": "ы",
+    "í": "и",
+    "j": "ж",
+    "k": "к",
+    "q": "қ",
+    "l": "л",
+    "m": "м",
+    "n": "н",
+    "ń": "ң",
+    "o": "о",
+    "ö": "ө",
+    "ó": "ө",
+    "p": "п",
+    "r": "р",
+    "s": "с",
+    "t": "т",
+    "u": "у",
+    "ü": "ү",
+    "ú": "ү",
+    "ū": "ұ",
+    "v": "в",
+    "w": "у",
+    "x": "х",
+    "y": "ы",
+    "ý": "у",
+    "z": "з",
+    "'": "",
+}
+_KK_MIN_STEM = 4
+_KK_WORD_RE = re.compile(r"[^\W\d_]+")
+
+
+def _kk_skeleton(word):
+    """The letters of a Kazakh word, Cyrillic or typed in Latin, with the pairs Latin typing
+    merges merged (`_KK_SKELETON`)."""
+    word = word.lower()
+    for digraph, letter in _KK_SKELETON_DIGRAPHS:
+        word = word.replace(digraph, letter)
+    return word.translate(_KK_SKELETON)
+
+
+@lru_cache(maxsize=1)
+def _kk_words():
+    """{skeleton: the most frequent Kazakh word with it} from the module's Kazakh texts."""
+    import json
+    import pathlib
+
+    data = pathlib.Path(__file__).resolve().parent / "data"
+    counts = {}
+    lines = (data / "lang" / "kk.txt").read_text(encoding="utf-8").splitlines()
+    for path in sorted((data / "training").glob("*.jsonl")):
+        for line in path.read_text(encoding="utf-8").splitlines():
+            if '"kk"' in line:
+                row = json.loads(line)
+                if row.get("lang") == "kk":
+                    lines.append(row.get("text", ""))
+    for line in lines:
+        if line.startswith("#"):
+            continue
+        for word in _KK_WORD_RE.findall(line.lower().replace("ё", "е")):
+            if not word.isascii():
+                counts[word] = counts.get(word, 0) + 1
+    best = {}
+    for word, count in counts.items():
+        key = _kk_skeleton(word)
+        if count > best.get(key, ("", 0))[1]:
+            best[key] = (word, count)
+    return {key: word for key, (word, _) in best.items()}
+
+
+def _kk_letters(latin):
+    out, i = [], 0
+    while i < len(latin):
+        pair = latin[i : i + 2]
+        if pair in _KK_LETTERS:
+            out.append(_KK_LETTERS[pair])
+            i += 2
+        else:
+            out.append(_KK_LETTERS.get(latin[i], latin[i]))
+            i += 1
+    return "".join(out)
+
+
+def _kk_word(word):
+    lower = word.lower()
+    words = _kk_words()
+    found = words.get(_kk_skeleton(lower))
+    if found is None:
+        # the longest beginning that is a known word's skeleton, the rest letter by letter
+        for end in range(len(lower) - 1, _KK_MIN_STEM - 1, -1):
+            stem = words.get(_kk_skeleton(lower[:end]))
+            if stem is not None:
+                found = stem + _kk_letters(lower[end:])
+                break
+        else:
+            found = _kk_letters(lower)
+    return found[:1].upper() + found[1:] if word[:1].isupper() else found
 
 
 # How people type each letter: the common habits, one picked per text.
