@@ -36,7 +36,7 @@ from functools import lru_cache
 
 from .data.lang_words import WORDS
 from .text import _APOSTROPHES, _URL_RE, _WORD_RE, normalize
-from .translit import TRANSLIT_LANGS, to_latin
+from .translit import TO_LATIN_LANGS, to_latin
 
 __all__ = ["detect_language", "langdetect_language", "SUPPORTED_HINT_RE", "LanguageModel"]
 
@@ -209,7 +209,7 @@ _UZ_APOSTROPHE = str.maketrans({"ʻ": "'", "ʼ": "'"})
 
 def _with_translit(words):
     """`words` and, for the translit profiles, their languages' frequent words typed in Latin
-    letters (three habits each), but none of one or two letters nor any another Latin
+    letters (three habits each), but none of one or two letters nor any other Latin
     language lists: «no», «to», «i» stay English, «ne», «kak», «spasibo» become Russian too."""
     out = {
         lang: set(text.split()) if isinstance(text, str) else set(text)
@@ -219,7 +219,7 @@ def _with_translit(words):
         *(out.get(lang, set()) for lang in LATIN_LANGS if PROFILE_CODE.get(lang) is None)
     )
     for profile, code in PROFILE_CODE.items():
-        if code not in TRANSLIT_LANGS:
+        if code not in TO_LATIN_LANGS:
             continue
         typed = {
             to_latin(word, code, random.Random(f"{code}:{word}:{k}"))

@@ -21,7 +21,7 @@ from functools import lru_cache
 
 from .text import _URL_RE, strip_urls
 
-__all__ = ["to_cyrillic", "to_latin", "latin_share", "as_read", "TRANSLIT_LANGS"]
+__all__ = ["to_cyrillic", "to_latin", "latin_share", "as_read", "TRANSLIT_LANGS", "TO_LATIN_LANGS"]
 
 TRANSLIT_LANGS = ("ru", "uk", "kk")
 
@@ -389,6 +389,10 @@ _TO_LATIN["uk"] = {
     "й": ["y", "j", "i"],
     "ь": ["'", ""],
 }
+
+
+# The languages to_latin types (Kazakh's profile was written by people: data/lang/kk_latn.txt).
+TO_LATIN_LANGS = tuple(_TO_LATIN)
 
 
 def to_latin(text, lang, rng=None):
