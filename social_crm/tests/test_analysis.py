@@ -34,6 +34,26 @@ class TestAnalysis(SocialCrmCase):
             self.assertEqual(mention.lang, lang, text)
             self.assertEqual(mention.lang_origin, "model")
 
+    def test_latin_typed_and_retweeted_posts_are_read_as_written_in_cyrillic(self):
+        """Translit and a retweet's marker: the mention keeps its text as the author wrote it,
+        and gets the language, tone, stage and brand of the same words in Cyrillic."""
+        cases = [
+            (
+                "RT @traveller_77: Zenit Air poteryali moy bagazh, tretiy den nikto ne otvechaet. Uzhas!",
+                "Зенит Авиа потеряли мой багаж, третий день никто не отвечает. Ужас!",
+            ),
+            (
+                "Zenit Air, zhukim zhogalyp ketti, ush kun boldy, eshkim zhauap bermeidi",
+                "Зенит Авиа, жүгім жоғалып кетті, үш күн болды, ешкім жауап бермейді",
+            ),
+        ]
+        for latin, cyrillic in cases:
+            typed, written = self.ingest_one(latin), self.ingest_one(cyrillic)
+            self.assertEqual(typed.text, latin, "the post is stored as it came")
+            for field in ("lang", "sentiment", "stage_id", "brand_ids"):
+                self.assertEqual(typed[field], written[field], (latin, field))
+            self.assertIn(self.brand, typed.brand_ids)
+
     def test_complaint_is_negative_with_cues(self):
         mention = self.ingest_one(
             "Зенит Авиа потеряли мой багаж, третий день никто не отвечает. Ужас!"
