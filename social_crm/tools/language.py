@@ -211,24 +211,16 @@ def _with_translit(words):
     """`words` and, for the translit profiles, their languages' frequent words typed in Latin
     letters (three habits each), but none of one or two letters nor any other Latin
     language lists: «no», «to», «i» stay English, «ne», «kak», «spasibo» become Russian too."""
-    out = {
-        lang: set(text.split()) if isinstance(text, str) else set(text)
-        for lang, text in words.items()
-    }
-    others = set().union(
-        *(out.get(lang, set()) for lang in LATIN_LANGS if PROFILE_CODE.get(lang) is None)
-    )
+    out = {lang: set(listed) for lang, listed in words.items()}
+    others = set().union(*(out.get(lang, ()) for lang in LATIN_LANGS if lang not in PROFILE_CODE))
     for profile, code in PROFILE_CODE.items():
-        if code not in TO_LATIN_LANGS:
-            continue
-        typed = {
-            to_latin(word, code, random.Random(f"{code}:{word}:{k}"))
-            for word in out.get(code, ())
-            for k in range(3)
-        }
-        out[profile] = {w for w in typed if len(w) > 2 and w not in others} | out.get(
-            profile, set()
-        )
+        if code in TO_LATIN_LANGS:
+            typed = {
+                to_latin(word, code, random.Random(f"{code}:{word}:{k}"))
+                for word in out.get(code, ())
+                for k in range(3)
+            }
+            out[profile] = {w for w in typed if len(w) > 2 and w not in others}
     return out
 
 

@@ -24,7 +24,7 @@ from functools import lru_cache
 
 from .classify import STAGES, BrandMatcher, StageRules, is_question
 from .sentiment import analyse_sentiment
-from .text import clip_text, feels, normalize, strip_urls, words_of
+from .text import HANDLE_RE, clip_text, feels, normalize, without_links_and_handles, words_of
 from .translit import as_read
 
 __all__ = [
@@ -64,7 +64,6 @@ _DIGITS_RE = re.compile(r"\d")
 # that says how the author feels (text.feels).
 _EMOJI_RE = re.compile("[\u2600-\u27bf\U0001f300-\U0001faff]")
 _QUOTE_RE = re.compile(r"[«»\"“”]")
-_HANDLE_RE = re.compile(r"(?<!\w)@\w+")
 
 
 @lru_cache(maxsize=300_000)
@@ -199,7 +198,8 @@ def extract_features(
     _lexical(values, words, _placeholder_tokens(tokens, matches))
     # Marks, digits and quotes of the author's own words: not of a link (its «?», «/2026/»,
     # an id of eight digits) nor of a handle («@user_512» is no order number).
-    _signals(values, _HANDLE_RE.sub("@", strip_urls(raw)), tokens, matches, question, sentiment)
+    own = without_links_and_handles(raw, handle="@")
+    _signals(values, own, tokens, matches, question, sentiment)
     _rule_signals(values, rule_scores, rule_stage)
     if rating:
         _add(values, f"rating|{int(round(float(rating)))}")
@@ -380,7 +380,7 @@ class Featurizer:
         """Everything the stage decision needs about `text` (clipped to a bounded length)."""
         text = as_read(clip_text(text or ""), lang, keep=self.latin_names)
         if "@" in text:
-            text = _HANDLE_RE.sub(self._handle, text)
+            text = HANDLE_RE.sub(self._handle, text)
         norm = normalize(text)  # once for the tokens, the question form and the rules
         tokens = words_of(norm)
         matches = self.matcher.find(tokens)

@@ -18,6 +18,8 @@ __all__ = [
     "clip_text",
     "feels",
     "strip_retweet",
+    "HANDLE_RE",
+    "without_links_and_handles",
 ]
 
 _URL_RE = re.compile(
@@ -46,6 +48,16 @@ def strip_urls(text):
     if "/" not in text and "." not in text:
         return text
     return _URL_RE.sub(" ", text)
+
+
+# Another account's @handle (not an e-mail address's «@host»).
+HANDLE_RE = re.compile(r"(?<!\w)@\w+")
+
+
+def without_links_and_handles(text, handle=" "):
+    """`text` without its links, each @handle replaced by `handle`: the author's own words
+    and marks (a link's «?» or digits, «@user_512», are neither)."""
+    return HANDLE_RE.sub(handle, strip_urls(text))
 
 
 def tokenize(text):

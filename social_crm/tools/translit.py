@@ -19,7 +19,7 @@ import random
 import re
 from functools import lru_cache
 
-from .text import _URL_RE, strip_urls
+from .text import _URL_RE, HANDLE_RE, without_links_and_handles
 
 __all__ = ["to_cyrillic", "to_latin", "latin_share", "as_read", "TRANSLIT_LANGS", "TO_LATIN_LANGS"]
 
@@ -94,7 +94,7 @@ _LATIN_LETTERS = "A-Za-zäáöóüúūıíýǵńÄÁÖÓÜÚŪÍÝǴŃ"
 # A link or an @handle stays as written; a word of Latin letters (with chat's 4 for ч, 6 for
 # ш, ' for ь) is spelt again.
 _TOKEN_RE = re.compile(
-    rf"(?P<skip>{_URL_RE.pattern}|(?<!\w)@\w+)"
+    rf"(?P<skip>{_URL_RE.pattern}|{HANDLE_RE.pattern})"
     rf"|(?P<word>[{_LATIN_LETTERS}'46]*[{_LATIN_LETTERS}][{_LATIN_LETTERS}'46]*)",
     re.I,
 )
@@ -171,14 +171,14 @@ def to_cyrillic(text, lang, keep=frozenset()):
 def latin_share(text):
     """Share of `text`'s letters that are basic Latin (a-z), 0 when it has none (the letters
     of its links and @handles not counted)."""
-    text = _HANDLE_RE.sub(" ", strip_urls(text[:2000]))
-    letters = [c for c in text if c.isalpha()]
+    text = without_links_and_handles(text[:2000])
+    letters = sum(map(str.isalpha, text))  # counted in C: every mention passes here
     if not letters:
         return 0.0
-    return sum(1 for c in letters if "a" <= c.lower() <= "z") / len(letters)
+    return len(_BASIC_LATIN_RE.findall(text)) / letters
 
 
-_HANDLE_RE = re.compile(r"(?<!\w)@\w+")
+_BASIC_LATIN_RE = re.compile("[A-Za-z\u0130\u212a]")  # and İ, the Kelvin K: lower case a-z
 # A text in Russian, Ukrainian or Kazakh whose letters are mostly Latin is translit.
 TRANSLIT_SHARE = 0.5
 
@@ -285,22 +285,15 @@ def _kk_skeleton(word):
 
 @lru_cache(maxsize=1)
 def _kk_words():
-    """{skeleton: the most frequent Kazakh word with it} from the module's Kazakh texts."""
-    import json
-    import pathlib
+    """{skeleton: the most frequent Kazakh word with it} from the module's Kazakh texts: the
+    language profile and the training mentions (imported here: both modules import this one)."""
+    from .language import load_training_texts
+    from .stage_train import load_training
 
-    data = pathlib.Path(__file__).resolve().parent / "data"
+    rows, _ = load_training(extra_directory=None)
+    lines = load_training_texts()["kk"] + [r["text"] for r in rows if r.get("lang") == "kk"]
     counts = {}
-    lines = (data / "lang" / "kk.txt").read_text(encoding="utf-8").splitlines()
-    for path in sorted((data / "training").glob("*.jsonl")):
-        for line in path.read_text(encoding="utf-8").splitlines():
-            if '"kk"' in line:
-                row = json.loads(line)
-                if row.get("lang") == "kk":
-                    lines.append(row.get("text", ""))
     for line in lines:
-        if line.startswith("#"):
-            continue
         for word in _KK_WORD_RE.findall(line.lower().replace("ё", "е")):
             if not word.isascii():
                 counts[word] = counts.get(word, 0) + 1
