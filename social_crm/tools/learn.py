@@ -20,8 +20,11 @@ carry over to new mentions do not change them.
 Sentiment corrections are learnt the same way on top of the shipped sentiment model, with two
 more pulls: the company's own label prior, and its prior within each stage (each correction
 carries the stage its mention is filed in), for staff who read the tone of some kind of
-mention their own way whatever its words. Any other label set gets a plain per-company
-logistic regression.
+mention their own way whatever its words. There the choice itself is checked too
+(`_choice_carries_over`): pulls chosen on half the corrections must fix more of the other
+half than none, or none is used — the shipped sentiment model already reads most businesses'
+tone as their staff do, and the best of hundreds of pulls on a hundred corrections is often
+only the luckiest. Any other label set gets a plain per-company logistic regression.
 
 The corrections serialise to JSON, so Odoo keeps them in a Json field. Their fit (a few
 seconds of CPU with the stage's pass over the training texts, four such passes from
@@ -128,6 +131,10 @@ _MIN_GAIN = 2
 _MIN_GAIN_SHARE = 0.02
 # ... or the held-out log-loss a pull must reach, as a share of the loss with none.
 _MIN_LOSS_RATIO = 0.8
+# Sentiment: outer folds on which the choice of pulls itself is checked, and the held-out
+# corrections it must fix beyond none over them (see `_choice_carries_over`).
+_OUTER_FOLDS = 2
+_MIN_OUTER_GAIN = 1
 # What the company's sentiment model learns from: "lexical" (words, stems, character
 # n-grams, emoji) or "all" (the shipped model's signals and bias too).
 SENTIMENT_DELTA = "lexical"
@@ -574,13 +581,19 @@ def _held_out_pull(examples, names, offsets, keysets, groups=None, fold_offsets=
                 key = scale, recall, prior, group
                 loss[key] -= math.log(max(proba[index[labels[i]]], 1e-12))
                 errors[key] += proba[index[labels[i]]] < max(proba)
+    return _choose_pull(grid, errors, loss, len(recent))
+
+
+def _choose_pull(grid, errors, loss, held):
+    """(scale, recall, prior, group prior, guarded) of the `grid` by held-out `errors` and
+    `loss` over `held` corrections (see `_held_out_pull`)."""
     if SELECT_BY == "errors":
         none = (0.0, 0.0, 0.0, 0.0)
         best = min(grid, key=lambda pair: (errors[pair], round(loss[pair], 6), pair))
         # Among hundreds of pulls one wins on held-out corrections by luck alone: a pull is used when
         # it fixes clearly more held-out corrections than none does, or, fixing as many,
         # predicts them much more confidently (corrections the shipped model agreed with).
-        if errors[none] - errors[best] >= _MIN_GAIN + _MIN_GAIN_SHARE * len(recent):
+        if errors[none] - errors[best] >= _MIN_GAIN + _MIN_GAIN_SHARE * held:
             return (*best, False)
         safe = min(
             (pair for pair in grid if errors[pair] <= errors[none]),
@@ -608,11 +621,23 @@ def _fit_offset_model(
     as `_held_out_pull` takes them."""
     examples = list(zip(features, labels, strict=True))
     if len(examples) >= _MIN_CALIBRATION:
-        scale, recall, prior, group, guarded = _held_out_pull(
-            examples, names, offsets, keysets, groups, fold_offsets
-        )
+        pulls = _held_out_pull(examples, names, offsets, keysets, groups, fold_offsets)
+        if (
+            not is_stage
+            and any(pulls[:4])
+            and not _choice_carries_over(examples, names, offsets, keysets, groups)
+        ):
+            pulls = (0.0, 0.0, 0.0, 0.0, False)
     else:
-        scale, recall, prior, group, guarded = company_scale(len(examples)), 0.0, 0.0, 0.0, False
+        pulls = company_scale(len(examples)), 0.0, 0.0, 0.0, False
+    return _company_fit(examples, names, offsets, keysets, groups, pulls, is_stage, base)
+
+
+def _company_fit(examples, names, offsets, keysets, groups, pulls, is_stage=False, base=None):
+    """The CompanyFit of `examples` ((features, label) pairs) on top of `offsets` at `pulls`
+    (scale, recall, prior, group prior, guarded)."""
+    scale, recall, prior, group, guarded = pulls
+    labels = [label for _, label in examples]
     bias = _fit_prior(offsets, labels, names) if prior or group else None
     within = _fit_group_priors(offsets, labels, names, groups, bias) if group else {}
     model = _train(
@@ -635,6 +660,55 @@ def _fit_offset_model(
         prior=[prior * b for b in bias] if prior else None,
         group_priors={g: [group * b for b in values] for g, values in within.items()},
     )
+
+
+def _choice_carries_over(examples, names, offsets, keysets, groups):
+    """Whether pulls chosen the way `_held_out_pull` chooses them, on all the corrections but
+    an outer fold, predict that fold better than none does (summed over `_OUTER_FOLDS`).
+
+    Among the hundreds of pulls tried one wins on held-out corrections by luck alone: the
+    choice, not each pull, is what has to carry over to the company's other mentions (a
+    business whose staff read tone as the shipped model does gains nothing, and the lucky
+    winner cost it points; a house convention wins on every outer fold)."""
+    folds = _outer_folds(len(examples))
+    gain = 0
+    for held in folds:
+        held_set = set(held)
+        kept = [i for i in range(len(examples)) if i not in held_set]
+
+        if len(kept) < _MIN_CALIBRATION:
+            # too few to choose pulls on: the choice on all of them stands unchecked
+            return True
+
+        def part(values, rows=kept):
+            return [values[i] for i in rows] if values else values
+
+        pulls = _held_out_pull(part(examples), names, part(offsets), part(keysets), part(groups))
+        if not any(pulls[:4]):
+            continue
+        fit = _company_fit(part(examples), names, part(offsets), part(keysets), part(groups), pulls)
+        for i in held:
+            target = names.index(examples[i][1])
+            logits = fit.logits(
+                examples[i][0], offsets[i], keysets[i], group=groups[i] if groups else None
+            )
+            gain += _argmax(offsets[i]) != target
+            gain -= _argmax(logits) != target
+    return gain >= _MIN_OUTER_GAIN
+
+
+def _outer_folds(n):
+    """The outer folds of `n` corrections: the most recent `_CALIBRATION_ROWS`, dealt in
+    turn into `_OUTER_FOLDS` lists (across the inner folds' deal)."""
+    recent = list(range(n))[-_CALIBRATION_ROWS:]
+    return [
+        [i for k, i in enumerate(recent) if (k // _FOLDS) % _OUTER_FOLDS == fold]
+        for fold in range(_OUTER_FOLDS)
+    ]
+
+
+def _argmax(values):
+    return max(range(len(values)), key=values.__getitem__)
 
 
 def _difference(model, base):
