@@ -584,6 +584,11 @@ def _held_out_pull(examples, names, offsets, keysets, groups=None, fold_offsets=
     return _choose_pull(grid, errors, loss, len(recent))
 
 
+def _min_gain(held):
+    """Held-out corrections a pull must fix beyond none, of `held` corrections."""
+    return _MIN_GAIN + _MIN_GAIN_SHARE * held
+
+
 def _choose_pull(grid, errors, loss, held):
     """(scale, recall, prior, group prior, guarded) of the `grid` by held-out `errors` and
     `loss` over `held` corrections (see `_held_out_pull`)."""
@@ -593,7 +598,7 @@ def _choose_pull(grid, errors, loss, held):
         # Among hundreds of pulls one wins on held-out corrections by luck alone: a pull is used when
         # it fixes clearly more held-out corrections than none does, or, fixing as many,
         # predicts them much more confidently (corrections the shipped model agreed with).
-        if errors[none] - errors[best] >= _MIN_GAIN + _MIN_GAIN_SHARE * held:
+        if errors[none] - errors[best] >= _min_gain(held):
             return (*best, False)
         safe = min(
             (pair for pair in grid if errors[pair] <= errors[none]),
@@ -777,7 +782,7 @@ def _shift_earned(prepared, labels, base, training):
                 score[name][0] += proba[target] < max(proba)
                 score[name][1] -= math.log(max(proba[target], 1e-12))
     held = sum(map(len, folds))
-    return per_fold, score["base"][0] - score["shift"][0] >= _MIN_GAIN + _MIN_GAIN_SHARE * held
+    return per_fold, score["base"][0] - score["shift"][0] >= _min_gain(held)
 
 
 def fit_corrections(prepared, labels, base=None, training=None):
