@@ -674,13 +674,12 @@ def _choice_carries_over(examples, names, offsets, keysets, groups):
     Among the hundreds of pulls tried one wins on held-out corrections by luck alone: the
     choice, not each pull, is what has to carry over to the company's other mentions (a
     business whose staff read tone as the shipped model does gains nothing, and the lucky
-    winner cost it points; a house convention wins on every outer fold)."""
+    winner cost it points; a house convention wins over the outer folds too)."""
     folds = _outer_folds(len(examples))
     gain = 0
     for held in folds:
         held_set = set(held)
         kept = [i for i in range(len(examples)) if i not in held_set]
-
         if len(kept) < _MIN_CALIBRATION:
             # too few to choose pulls on: the choice on all of them stands unchecked
             return True
