@@ -580,7 +580,7 @@ def _held_out_pull(examples, names, offsets, keysets, groups=None, fold_offsets=
                 proba = softmax(logits)
                 key = scale, recall, prior, group
                 loss[key] -= math.log(max(proba[index[labels[i]]], 1e-12))
-                errors[key] += proba[index[labels[i]]] < max(proba)
+                errors[key] += _misses(proba, index[labels[i]])
     return _choose_pull(grid, errors, loss, len(recent))
 
 
@@ -696,8 +696,7 @@ def _choice_carries_over(examples, names, offsets, keysets, groups):
             logits = fit.logits(
                 examples[i][0], offsets[i], keysets[i], group=groups[i] if groups else None
             )
-            gain += _argmax(offsets[i]) != target
-            gain -= _argmax(logits) != target
+            gain += _misses(offsets[i], target) - _misses(logits, target)
     return gain >= _MIN_OUTER_GAIN
 
 
@@ -711,8 +710,9 @@ def _outer_folds(n):
     ]
 
 
-def _argmax(values):
-    return max(range(len(values)), key=values.__getitem__)
+def _misses(scores, target):
+    """Whether `scores` (probabilities or logits) rank another label above `target`."""
+    return scores[target] < max(scores)
 
 
 def _difference(model, base):
@@ -778,7 +778,7 @@ def _shift_earned(prepared, labels, base, training):
             target = index[labels[i]]
             for name, logits in (("base", _offset(prepared[i], base)), ("shift", offsets[i])):
                 proba = softmax(logits)
-                score[name][0] += proba[target] < max(proba)
+                score[name][0] += _misses(proba, target)
                 score[name][1] -= math.log(max(proba[target], 1e-12))
     held = sum(map(len, folds))
     return per_fold, score["base"][0] - score["shift"][0] >= _min_gain(held)
